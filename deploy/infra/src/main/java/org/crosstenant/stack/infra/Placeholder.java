@@ -1,3 +1,0 @@
-package org.crosstenant.stack.infra;
-/** Placeholder so the skeleton builds. */
-final class Placeholder { private Placeholder() { } }
