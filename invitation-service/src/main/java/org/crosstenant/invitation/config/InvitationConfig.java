@@ -1,0 +1,57 @@
+package org.crosstenant.invitation.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Business settings of the invitation lifecycle (prefix {@code invitation}). */
+@ConfigMapping(prefix = "invitation")
+public interface InvitationConfig {
+
+    /** How long an invitation stays open (requested or pending acceptance) before the sweep expires it. */
+    @WithDefault("P14D")
+    Duration expiry();
+
+    /** How long a guest grant lasts after redemption. */
+    @WithDefault("P90D")
+    Duration grantValidity();
+
+    Redemption redemption();
+
+    ExpirySweep expirySweep();
+
+    Outbox outbox();
+
+    interface Redemption {
+        /** Random bytes in a redemption code; 16 bytes (128 bits) is the floor, enforced at startup. */
+        @WithDefault("24")
+        int codeBytes();
+
+        /** Wrong codes accepted before the code is burnt (no further redemption possible). */
+        @WithDefault("5")
+        int maxFailedAttempts();
+    }
+
+    interface ExpirySweep {
+        /** Period of the job that expires open invitations (the scheduler reads it as {invitation.expiry-sweep.interval}). */
+        @WithDefault("30s")
+        String interval();
+
+        @WithDefault("100")
+        int batchSize();
+    }
+
+    interface Outbox {
+        /** Safety-net period of the relay; normal publication happens right after each commit. */
+        @WithDefault("1s")
+        String pollInterval();
+
+        @WithDefault("100")
+        int batchSize();
+
+        /** CloudEvents source attribute of everything this service publishes. */
+        @WithDefault("/crosstenant/invitation-service")
+        String source();
+    }
+}

@@ -1,0 +1,135 @@
+package org.crosstenant.invitation.messaging;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.crosstenant.invitation.model.Invitation;
+import org.crosstenant.invitation.model.InvitationStatus;
+import org.crosstenant.invitation.model.OutboxEvent;
+import org.crosstenant.invitation.model.Party;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds the v1 payloads of {@code invitations.events} as outbox rows. The field names are the contract in
+ * docs/topics.md; src/main/resources/events/ holds one example per type and a test keeps the two in step.
+ */
+@ApplicationScoped
+public class InvitationEvents {
+
+    public static final String TOPIC_PROPERTY = "mp.messaging.outgoing.invitations-out.topic";
+    public static final String AGGREGATE_TYPE = "invitation";
+    public static final String PREFIX = "org.crosstenant.invitation.";
+    public static final String REQUESTED = PREFIX + "requested.v1";
+    public static final String APPROVED = PREFIX + "approved.v1";
+    public static final String DENIED = PREFIX + "denied.v1";
+    public static final String REDEEMED = PREFIX + "redeemed.v1";
+    public static final String REVOKED = PREFIX + "revoked.v1";
+    public static final String EXPIRED = PREFIX + "expired.v1";
+    public static final List<String> ALL_TYPES = List.of(REQUESTED, APPROVED, DENIED, REDEEMED, REVOKED, EXPIRED);
+
+    private final ObjectMapper json;
+    private final String topic;
+
+    public InvitationEvents(ObjectMapper json, @ConfigProperty(name = TOPIC_PROPERTY) String topic) {
+        this.json = json;
+        this.topic = topic;
+    }
+
+    public OutboxEvent requested(Invitation inv, Instant at) {
+        ObjectNode p = common(inv);
+        p.set("requestedBy", party(new Party(inv.requestedByTenant, inv.requestedBySubject, inv.requestedByEmail)));
+        p.put("requestedByRole", inv.requestedByRole);
+        p.put("expiresAt", inv.expiresAt.toString());
+        return row(inv, REQUESTED, p, at);
+    }
+
+    /** Never carries the redemption code: events are read by every consumer and the audit log. */
+    public OutboxEvent approved(Invitation inv, Instant at) {
+        ObjectNode p = common(inv);
+        p.put("decisionId", inv.decisionId.toString());
+        p.put("expiresAt", inv.expiresAt.toString());
+        return row(inv, APPROVED, p, at);
+    }
+
+    public OutboxEvent denied(Invitation inv, List<String> reasons, Instant at) {
+        ObjectNode p = common(inv);
+        p.put("decisionId", inv.decisionId.toString());
+        ArrayNode r = p.putArray("reasons");
+        reasons.forEach(r::add);
+        return row(inv, DENIED, p, at);
+    }
+
+    public OutboxEvent redeemed(Invitation inv, Instant at) {
+        ObjectNode p = common(inv);
+        p.set("guest", guest(inv));
+        p.put("grantExpiresAt", inv.grantExpiresAt.toString());
+        return row(inv, REDEEMED, p, at);
+    }
+
+    public OutboxEvent revoked(Invitation inv, Party revokedBy, Instant at) {
+        ObjectNode p = common(inv);
+        if (inv.hasGuest()) {
+            p.set("guest", guest(inv));
+        } else {
+            p.putNull("guest");
+        }
+        p.set("revokedBy", party(revokedBy));
+        return row(inv, REVOKED, p, at);
+    }
+
+    public OutboxEvent expired(Invitation inv, InvitationStatus previous, Instant at) {
+        ObjectNode p = common(inv);
+        p.put("previousStatus", previous.wire());
+        p.put("expiresAt", inv.expiresAt.toString());
+        return row(inv, EXPIRED, p, at);
+    }
+
+    private ObjectNode common(Invitation inv) {
+        ObjectNode p = json.createObjectNode();
+        p.put("invitationId", inv.id.toString());
+        p.put("resourceTenant", inv.resourceTenant);
+        p.put("application", inv.application);
+        ObjectNode invitee = p.putObject("invitee");
+        invitee.put("tenant", inv.inviteeTenant);
+        invitee.put("email", inv.inviteeEmail);
+        return p;
+    }
+
+    private ObjectNode guest(Invitation inv) {
+        ObjectNode g = json.createObjectNode();
+        g.put("tenant", inv.guestTenant);
+        g.put("issuer", inv.guestIssuer);
+        g.put("subject", inv.guestSubject);
+        g.put("email", inv.guestEmail);
+        return g;
+    }
+
+    private ObjectNode party(Party party) {
+        ObjectNode n = json.createObjectNode();
+        n.put("tenant", party.tenant());
+        n.put("subject", party.subject());
+        n.put("email", party.email());
+        return n;
+    }
+
+    private OutboxEvent row(Invitation inv, String type, ObjectNode payload, Instant at) {
+        payload.put("occurredAt", at.toString());
+        OutboxEvent e = new OutboxEvent();
+        e.id = UUID.randomUUID();
+        e.aggregateType = AGGREGATE_TYPE;
+        e.aggregateId = inv.id.toString();
+        e.type = type;
+        e.topic = topic;
+        e.payload = payload.toString();
+        e.occurredAt = at;
+        return e;
+    }
+}

@@ -1,0 +1,9 @@
+package org.crosstenant.invitation.messaging;
+
+import java.util.List;
+import java.util.UUID;
+
+/** What this service needs from {@code org.crosstenant.policy.decided.v1} (the policy service owns the schema). */
+public record PolicyDecision(UUID decisionId, UUID invitationId, String resourceTenant, String homeTenant,
+        String application, String inviteeEmail, boolean allowed, List<String> reasons) {
+}

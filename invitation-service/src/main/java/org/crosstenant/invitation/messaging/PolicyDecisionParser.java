@@ -1,0 +1,79 @@
+package org.crosstenant.invitation.messaging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads a decided.v1 payload as a tolerant reader: unknown fields are ignored (the producer may add some), the
+ * fields this service acts on must be present and well-formed, otherwise the message is poison.
+ */
+@ApplicationScoped
+public class PolicyDecisionParser {
+
+    public static final String TYPE = "org.crosstenant.policy.decided.v1";
+
+    private final ObjectMapper json;
+
+    public PolicyDecisionParser(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public PolicyDecision parse(String payload) {
+        if (payload == null || payload.isBlank()) {
+            throw new PoisonMessageException("empty decided.v1 payload");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new PoisonMessageException("decided.v1 payload is not JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new PoisonMessageException("decided.v1 payload is not a JSON object");
+        }
+        String outcome = text(root, "outcome");
+        if (!"allow".equals(outcome) && !"deny".equals(outcome)) {
+            throw new PoisonMessageException("decided.v1 outcome must be allow or deny, got " + outcome);
+        }
+        List<String> reasons = new ArrayList<>();
+        JsonNode r = root.get("reasons");
+        if (r != null && !r.isNull()) {
+            if (!r.isArray()) {
+                throw new PoisonMessageException("decided.v1 reasons must be an array");
+            }
+            r.forEach(n -> reasons.add(n.asText()));
+        }
+        return new PolicyDecision(uuid(root, "decisionId"), uuid(root, "invitationId"), text(root, "resourceTenant"),
+                text(root, "homeTenant"), text(root, "application"), optionalText(root, "inviteeEmail"),
+                "allow".equals(outcome), List.copyOf(reasons));
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null || !n.isTextual() || n.asText().isBlank()) {
+            throw new PoisonMessageException("decided.v1 lacks " + field);
+        }
+        return n.asText();
+    }
+
+    private static String optionalText(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private static UUID uuid(JsonNode root, String field) {
+        String value = text(root, field);
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonMessageException("decided.v1 " + field + " is not a UUID: " + value);
+        }
+    }
+}

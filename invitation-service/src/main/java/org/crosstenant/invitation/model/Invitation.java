@@ -1,0 +1,114 @@
+package org.crosstenant.invitation.model;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** A collaboration request and, once redeemed, the guest grant it became. */
+@Entity
+@Table(name = "invitation")
+public class Invitation {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "resource_tenant", nullable = false)
+    public String resourceTenant;
+
+    @Column(nullable = false)
+    public String application;
+
+    @Column(name = "invitee_tenant", nullable = false)
+    public String inviteeTenant;
+
+    @Column(name = "invitee_email", nullable = false)
+    public String inviteeEmail;
+
+    @Column(name = "requested_by_tenant", nullable = false)
+    public String requestedByTenant;
+
+    @Column(name = "requested_by_subject", nullable = false)
+    public String requestedBySubject;
+
+    @Column(name = "requested_by_email")
+    public String requestedByEmail;
+
+    @Column(name = "requested_by_role", nullable = false)
+    public String requestedByRole;
+
+    @Column(nullable = false)
+    public InvitationStatus status;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Column(name = "expires_at", nullable = false)
+    public Instant expiresAt;
+
+    @Column(name = "decision_id")
+    public UUID decisionId;
+
+    @Column(name = "decision_outcome")
+    public String decisionOutcome;
+
+    /** JSON array of strings. */
+    @Column(name = "decision_reasons")
+    public String decisionReasons;
+
+    @Column(name = "decided_at")
+    public Instant decidedAt;
+
+    @Column(name = "redemption_code")
+    public String redemptionCode;
+
+    @Column(name = "failed_redemptions", nullable = false)
+    public int failedRedemptions;
+
+    @Column(name = "guest_tenant")
+    public String guestTenant;
+
+    @Column(name = "guest_issuer")
+    public String guestIssuer;
+
+    @Column(name = "guest_subject")
+    public String guestSubject;
+
+    @Column(name = "guest_email")
+    public String guestEmail;
+
+    @Column(name = "accepted_at")
+    public Instant acceptedAt;
+
+    @Column(name = "grant_expires_at")
+    public Instant grantExpiresAt;
+
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+
+    @Column(name = "revoked_by_tenant")
+    public String revokedByTenant;
+
+    @Column(name = "revoked_by_subject")
+    public String revokedBySubject;
+
+    @Column(name = "revoked_by_email")
+    public String revokedByEmail;
+
+    @Column(name = "expired_at")
+    public Instant expiredAt;
+
+    @Version
+    public long version;
+
+    public boolean hasGuest() {
+        return guestSubject != null;
+    }
+}

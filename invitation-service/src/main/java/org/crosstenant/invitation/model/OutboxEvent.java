@@ -1,0 +1,43 @@
+package org.crosstenant.invitation.model;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.ColumnTransformer;
+
+/** One event waiting for (or done with) publication; its id becomes the CloudEvent id. */
+@Entity
+@Table(name = "outbox")
+public class OutboxEvent {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "aggregate_type", nullable = false)
+    public String aggregateType;
+
+    @Column(name = "aggregate_id", nullable = false)
+    public String aggregateId;
+
+    @Column(nullable = false)
+    public String type;
+
+    @Column(nullable = false)
+    public String topic;
+
+    /** The JSON payload as text; the column is jsonb, hence the casts. */
+    @Column(nullable = false)
+    @ColumnTransformer(read = "payload::text", write = "?::jsonb")
+    public String payload;
+
+    @Column(name = "occurred_at", nullable = false)
+    public Instant occurredAt;
+
+    @Column(name = "published_at")
+    public Instant publishedAt;
+}

@@ -1,0 +1,16 @@
+package org.crosstenant.invitation.rest;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.crosstenant.invitation.model.Invitation;
+
+/** Answer of a successful redemption: the guest grant. */
+public record GrantView(UUID invitationId, String status, String resourceTenant, String application,
+        InvitationView.Guest guest, Instant acceptedAt, Instant grantExpiresAt) {
+
+    static GrantView of(Invitation inv) {
+        return new GrantView(inv.id, inv.status.wire(), inv.resourceTenant, inv.application,
+                InvitationView.guest(inv), inv.acceptedAt, inv.grantExpiresAt);
+    }
+}

@@ -1,0 +1,102 @@
+package org.crosstenant.invitation.rest;
+
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.crosstenant.invitation.model.Caller;
+import org.crosstenant.invitation.model.Invitation;
+import org.crosstenant.invitation.model.InvitationStatus;
+import org.crosstenant.invitation.service.InvitationService;
+import org.crosstenant.invitation.service.NewInvitation;
+import org.crosstenant.invitation.service.ProblemException;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+/** Collaboration requests: file, read, redeem, revoke. Authorisation is per invitation, in the service. */
+@Path(InvitationResource.PATH)
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class InvitationResource {
+
+    static final String PATH = "/api/v1/invitations";
+
+    private final InvitationService invitations;
+    private final CallerFactory callers;
+
+    public InvitationResource(InvitationService invitations, CallerFactory callers) {
+        this.invitations = invitations;
+        this.callers = callers;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> file(FileInvitationRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        Caller caller = callers.caller();
+        if (body == null || blank(body.resourceTenant()) || blank(body.application()) || body.invitee() == null
+                || blank(body.invitee().tenant()) || blank(body.invitee().email())) {
+            throw ProblemException.badRequest(
+                    "Body must be {\"resourceTenant\", \"application\", \"invitee\": {\"tenant\", \"email\"}}");
+        }
+        NewInvitation request = InvitationService.validate(body.resourceTenant(), body.application(),
+                body.invitee().tenant(), body.invitee().email());
+        return invitations.file(caller, request, idempotencyKey).map(filed -> Response
+                .accepted(view(caller, filed.invitation()))
+                .location(URI.create(PATH + "/" + filed.invitation().id))
+                .build());
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<InvitationView> get(@PathParam("id") String id) {
+        Caller caller = callers.caller();
+        return invitations.view(caller, parseId(id)).map(inv -> view(caller, inv));
+    }
+
+    @POST
+    @Path("{id}/redeem")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<GrantView> redeem(@PathParam("id") String id, RedeemRequest body) {
+        Caller caller = callers.caller();
+        if (body == null || blank(body.code())) {
+            throw ProblemException.badRequest("Body must be {\"code\": \"...\"}");
+        }
+        return invitations.redeem(caller, parseId(id), body.code()).map(GrantView::of);
+    }
+
+    @POST
+    @Path("{id}/revoke")
+    public Uni<InvitationView> revoke(@PathParam("id") String id) {
+        Caller caller = callers.caller();
+        return invitations.revoke(caller, parseId(id)).map(inv -> view(caller, inv));
+    }
+
+    /** The code is shown to the filing party only, and only while it can be used. */
+    private InvitationView view(Caller caller, Invitation inv) {
+        boolean showCode = inv.status == InvitationStatus.PENDING_ACCEPTANCE && InvitationService.isFiler(caller, inv);
+        return InvitationView.of(inv, invitations.reasons(inv), showCode);
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            // not even a well-formed id: nothing can exist under it
+            throw ProblemException.notFound("No invitation " + id);
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

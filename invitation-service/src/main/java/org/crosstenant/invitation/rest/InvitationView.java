@@ -1,0 +1,44 @@
+package org.crosstenant.invitation.rest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.crosstenant.invitation.model.Invitation;
+import org.crosstenant.invitation.model.Party;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** What GET (and filing, and revoking) answer. {@code redemptionCode} appears only for the filing party. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record InvitationView(UUID id, String status, String resourceTenant, String application,
+        FileInvitationRequest.Invitee invitee, Party requestedBy, String requestedByRole, Instant createdAt,
+        Instant updatedAt, Instant expiresAt, Decision decision, Guest guest, Instant acceptedAt,
+        Instant grantExpiresAt, Instant revokedAt, Party revokedBy, Instant expiredAt, String redemptionCode,
+        String redeemUrl) {
+
+    public record Decision(UUID id, String outcome, List<String> reasons, Instant decidedAt) {
+    }
+
+    public record Guest(String tenant, String issuer, String subject, String email) {
+    }
+
+    static InvitationView of(Invitation inv, List<String> reasons, boolean showCode) {
+        Decision decision = inv.decisionId == null ? null
+                : new Decision(inv.decisionId, inv.decisionOutcome, reasons, inv.decidedAt);
+        Guest guest = inv.hasGuest() ? guest(inv) : null;
+        Party revokedBy = inv.revokedBySubject == null ? null
+                : new Party(inv.revokedByTenant, inv.revokedBySubject, inv.revokedByEmail);
+        String code = showCode ? inv.redemptionCode : null;
+        return new InvitationView(inv.id, inv.status.wire(), inv.resourceTenant, inv.application,
+                new FileInvitationRequest.Invitee(inv.inviteeTenant, inv.inviteeEmail),
+                new Party(inv.requestedByTenant, inv.requestedBySubject, inv.requestedByEmail), inv.requestedByRole,
+                inv.createdAt, inv.updatedAt, inv.expiresAt, decision, guest, inv.acceptedAt, inv.grantExpiresAt,
+                inv.revokedAt, revokedBy, inv.expiredAt, code,
+                code == null ? null : InvitationResource.PATH + "/" + inv.id + "/redeem");
+    }
+
+    static Guest guest(Invitation inv) {
+        return new Guest(inv.guestTenant, inv.guestIssuer, inv.guestSubject, inv.guestEmail);
+    }
+}

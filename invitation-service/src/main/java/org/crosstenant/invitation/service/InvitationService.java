@@ -1,0 +1,425 @@
+package org.crosstenant.invitation.service;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.crosstenant.invitation.config.InvitationConfig;
+import org.crosstenant.invitation.messaging.InvitationEvents;
+import org.crosstenant.invitation.messaging.OutboxRelay;
+import org.crosstenant.invitation.messaging.PoisonMessageException;
+import org.crosstenant.invitation.messaging.PolicyDecision;
+import org.crosstenant.invitation.model.Caller;
+import org.crosstenant.invitation.model.Invitation;
+import org.crosstenant.invitation.model.InvitationStatus;
+import org.crosstenant.invitation.model.OutboxEvent;
+import org.crosstenant.invitation.repository.IdempotencyRepository;
+import org.crosstenant.invitation.repository.InboxRepository;
+import org.crosstenant.invitation.repository.InvitationRepository;
+import org.crosstenant.invitation.repository.OutboxRepository;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The invitation lifecycle. Every state change commits together with its outbox row; the relay is triggered only
+ * after the commit, so nothing is published for a transaction that rolled back.
+ */
+@ApplicationScoped
+public class InvitationService {
+
+    private static final Logger LOG = Logger.getLogger(InvitationService.class);
+
+    static final Pattern TENANT_ID = Pattern.compile("[a-z0-9-]{1,63}");
+    static final Pattern APPLICATION_ID = Pattern.compile("[a-z0-9-]{1,63}");
+    // deliberately simple: one @, no spaces, a dot in the domain; the home tenant's IdP is the real authority
+    static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
+    static final int MAX_IDEMPOTENCY_KEY = 200;
+
+    private final InvitationRepository invitations;
+    private final OutboxRepository outbox;
+    private final InboxRepository inbox;
+    private final IdempotencyRepository idempotency;
+    private final InvitationEvents events;
+    private final OutboxRelay relay;
+    private final RedemptionCodes codes;
+    private final InvitationConfig config;
+    private final ObjectMapper json;
+
+    public InvitationService(InvitationRepository invitations, OutboxRepository outbox, InboxRepository inbox,
+            IdempotencyRepository idempotency, InvitationEvents events, OutboxRelay relay, RedemptionCodes codes,
+            InvitationConfig config, ObjectMapper json) {
+        this.invitations = invitations;
+        this.outbox = outbox;
+        this.inbox = inbox;
+        this.idempotency = idempotency;
+        this.events = events;
+        this.relay = relay;
+        this.codes = codes;
+        this.config = config;
+        this.json = json;
+    }
+
+    public record Filed(Invitation invitation, boolean created) {
+    }
+
+    // ---------------------------------------------------------------- filing
+
+    /** Checks syntax (422) and normalises; a missing field is the caller's job to report as 400. */
+    public static NewInvitation validate(String resourceTenant, String application, String inviteeTenant,
+            String inviteeEmail) {
+        List<String> problems = new ArrayList<>();
+        String rt = lower(resourceTenant);
+        String it = lower(inviteeTenant);
+        String app = application.trim();
+        String email = lower(inviteeEmail);
+        if (!TENANT_ID.matcher(rt).matches()) {
+            problems.add("resourceTenant must match [a-z0-9-]+ (at most 63 characters)");
+        }
+        if (!TENANT_ID.matcher(it).matches()) {
+            problems.add("invitee.tenant must match [a-z0-9-]+ (at most 63 characters)");
+        }
+        if (!APPLICATION_ID.matcher(app).matches()) {
+            problems.add("application must match [a-z0-9-]+ (at most 63 characters)");
+        }
+        if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+            problems.add("invitee.email is not an email address");
+        }
+        if (problems.isEmpty() && rt.equals(it)) {
+            problems.add("resourceTenant and invitee.tenant must differ: members of a tenant need no invitation");
+        }
+        if (!problems.isEmpty()) {
+            throw ProblemException.unprocessable("invalid-invitation", "Invalid invitation request",
+                    String.join("; ", problems));
+        }
+        return new NewInvitation(rt, app, it, email);
+    }
+
+    public Uni<Filed> file(Caller caller, NewInvitation request, String idempotencyKey) {
+        String role = filingRole(caller, request);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
+            return Uni.createFrom().failure(ProblemException.badRequest(
+                    "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
+        }
+        Instant now = now();
+        String hash = sha256(request.canonical());
+        return Panache.withTransaction(() -> idempotencyKey == null
+                ? create(UUID.randomUUID(), caller, role, request, now)
+                : fileOnce(caller, role, request, idempotencyKey, hash, now))
+                .invoke(filed -> {
+                    if (filed.created()) {
+                        relay.trigger();
+                    }
+                });
+    }
+
+    /** A partner asks for its own person; an admin of the resource tenant invites. Anyone else may not file. */
+    static String filingRole(Caller caller, NewInvitation request) {
+        if (caller.isAdminOf(request.resourceTenant())) {
+            return Caller.ADMIN;
+        }
+        if (caller.isPartnerOf(request.inviteeTenant())) {
+            return Caller.PARTNER;
+        }
+        throw ProblemException.forbidden("Only a collab-partner of " + request.inviteeTenant()
+                + " or a collab-admin of " + request.resourceTenant() + " may file this invitation");
+    }
+
+    private Uni<Filed> fileOnce(Caller caller, String role, NewInvitation request, String key, String hash,
+            Instant now) {
+        return idempotency.find(caller.tenant(), caller.subject(), key).flatMap(existing -> {
+            if (existing != null) {
+                return replay(existing, hash, key);
+            }
+            UUID id = UUID.randomUUID();
+            return idempotency.claim(caller.tenant(), caller.subject(), key, hash, id, now).flatMap(claimed -> claimed
+                    ? create(id, caller, role, request, now)
+                    // a concurrent request with the same key committed first: answer as it did
+                    : idempotency.find(caller.tenant(), caller.subject(), key)
+                            .flatMap(winner -> replay(winner, hash, key)));
+        });
+    }
+
+    private Uni<Filed> replay(IdempotencyRepository.Entry entry, String hash, String key) {
+        if (!entry.requestHash().equals(hash)) {
+            return Uni.createFrom().failure(ProblemException.unprocessable("idempotency-key-reused",
+                    "Idempotency-Key reused with another request",
+                    "Idempotency-Key '" + key + "' was already used for a different request body"));
+        }
+        return invitations.findById(entry.invitationId()).map(inv -> new Filed(inv, false));
+    }
+
+    private Uni<Filed> create(UUID id, Caller caller, String role, NewInvitation request, Instant now) {
+        Invitation inv = new Invitation();
+        inv.id = id;
+        inv.resourceTenant = request.resourceTenant();
+        inv.application = request.application();
+        inv.inviteeTenant = request.inviteeTenant();
+        inv.inviteeEmail = request.inviteeEmail();
+        inv.requestedByTenant = caller.tenant();
+        inv.requestedBySubject = caller.subject();
+        inv.requestedByEmail = caller.email();
+        inv.requestedByRole = role;
+        inv.status = InvitationStatus.REQUESTED;
+        inv.createdAt = now;
+        inv.updatedAt = now;
+        inv.expiresAt = now.plus(config.expiry());
+        return invitations.persist(inv)
+                .flatMap(saved -> outbox.persist(events.requested(inv, now)))
+                .map(ignored -> new Filed(inv, true));
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** Unknown and invisible invitations look the same (404): existence is not revealed to outsiders. */
+    public Uni<Invitation> view(Caller caller, UUID id) {
+        return Panache.withSession(() -> invitations.findById(id)).map(inv -> {
+            if (inv == null || !visibleTo(caller, inv)) {
+                throw ProblemException.notFound("No invitation " + id + " visible to you");
+            }
+            return inv;
+        });
+    }
+
+    public static boolean isFiler(Caller caller, Invitation inv) {
+        return caller.tenant().equals(inv.requestedByTenant) && caller.subject().equals(inv.requestedBySubject);
+    }
+
+    public static boolean isInvitee(Caller caller, Invitation inv) {
+        return caller.tenant().equals(inv.inviteeTenant) && caller.email() != null
+                && caller.email().trim().equalsIgnoreCase(inv.inviteeEmail);
+    }
+
+    static boolean visibleTo(Caller caller, Invitation inv) {
+        return isFiler(caller, inv) || caller.isAdminOf(inv.resourceTenant) || caller.isAdminOf(inv.inviteeTenant)
+                || isInvitee(caller, inv);
+    }
+
+    // ---------------------------------------------------------------- policy decisions
+
+    /**
+     * Applies a decided.v1 event once: the inbox row commits with the change, so a redelivery finds its id and does
+     * nothing. A decision for an invitation that is no longer {@code requested} changes nothing (logged).
+     */
+    public Uni<Void> applyDecision(UUID eventId, String eventType, PolicyDecision decision) {
+        Instant now = now();
+        return Panache.withTransaction(() -> inbox.recordIfNew(eventId, eventType, now).flatMap(isNew -> {
+            if (!isNew) {
+                LOG.debugf("Decision event %s already applied; skipped", eventId);
+                return Uni.createFrom().item(false);
+            }
+            return invitations.lock(decision.invitationId()).flatMap(inv -> decide(inv, decision, now));
+        })).invoke(changed -> {
+            if (changed) {
+                relay.trigger();
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<Boolean> decide(Invitation inv, PolicyDecision decision, Instant now) {
+        if (inv == null) {
+            throw new PoisonMessageException("decision " + decision.decisionId() + " for unknown invitation "
+                    + decision.invitationId());
+        }
+        if (!inv.resourceTenant.equals(decision.resourceTenant()) || !inv.inviteeTenant.equals(decision.homeTenant())
+                || !inv.application.equals(decision.application())) {
+            throw new PoisonMessageException("decision " + decision.decisionId() + " does not match invitation "
+                    + inv.id + " (tenants or application differ)");
+        }
+        if (inv.status != InvitationStatus.REQUESTED) {
+            LOG.infof("Decision %s for invitation %s ignored: invitation is %s, not requested",
+                    decision.decisionId(), inv.id, inv.status.wire());
+            return Uni.createFrom().item(false);
+        }
+        inv.decisionId = decision.decisionId();
+        inv.decisionOutcome = decision.allowed() ? "allow" : "deny";
+        inv.decisionReasons = toJson(decision.reasons());
+        inv.decidedAt = now;
+        inv.updatedAt = now;
+        OutboxEvent event;
+        if (decision.allowed()) {
+            inv.status = InvitationStatus.PENDING_ACCEPTANCE;
+            inv.redemptionCode = codes.next();
+            event = events.approved(inv, now);
+        } else {
+            inv.status = InvitationStatus.DENIED;
+            event = events.denied(inv, decision.reasons(), now);
+        }
+        return outbox.persist(event).replaceWith(true);
+    }
+
+    // ---------------------------------------------------------------- redemption
+
+    private record Attempt(Invitation invitation, boolean accepted, boolean burnt) {
+    }
+
+    public Uni<Invitation> redeem(Caller caller, UUID id, String code) {
+        Instant now = now();
+        return Panache.withTransaction(() -> invitations.lock(id).flatMap(inv -> attempt(caller, inv, id, code, now)))
+                .map(attempt -> {
+                    if (attempt.accepted()) {
+                        relay.trigger();
+                        return attempt.invitation();
+                    }
+                    // thrown only now, after the failure count committed
+                    throw ProblemException.unprocessable("wrong-redemption-code", "Wrong redemption code",
+                            attempt.burnt() ? "Wrong code; too many failed attempts, the code is no longer valid"
+                                    : "Wrong code");
+                });
+    }
+
+    private Uni<Attempt> attempt(Caller caller, Invitation inv, UUID id, String code, Instant now) {
+        if (inv == null) {
+            throw ProblemException.notFound("No invitation " + id);
+        }
+        if (!isInvitee(caller, inv)) {
+            throw ProblemException.forbidden("Only the invitee (home tenant and email of the invitation) may redeem");
+        }
+        if (caller.issuer() == null || caller.issuer().isBlank()) {
+            // the grant is keyed by home issuer + subject; without the issuer it could not be enforced
+            throw ProblemException.forbidden("Federated token lacks the issuer claim");
+        }
+        if (inv.status != InvitationStatus.PENDING_ACCEPTANCE) {
+            throw ProblemException.conflict("not-redeemable", "Invitation not redeemable",
+                    "Invitation is " + inv.status.wire() + ", only pending_acceptance can be redeemed");
+        }
+        if (!now.isBefore(inv.expiresAt)) {
+            throw ProblemException.conflict("invitation-expired", "Invitation expired",
+                    "Invitation expired at " + inv.expiresAt);
+        }
+        if (inv.redemptionCode == null) {
+            throw ProblemException.conflict("code-invalidated", "Redemption code no longer valid",
+                    "Too many failed attempts invalidated the code");
+        }
+        if (!RedemptionCodes.matches(inv.redemptionCode, code)) {
+            inv.failedRedemptions++;
+            inv.updatedAt = now;
+            boolean burnt = inv.failedRedemptions >= config.redemption().maxFailedAttempts();
+            if (burnt) {
+                // bounded guessing: past the limit the code is dead and only a new invitation helps
+                inv.redemptionCode = null;
+                LOG.warnf("Invitation %s: redemption code invalidated after %d failed attempts", inv.id,
+                        inv.failedRedemptions);
+            }
+            return Uni.createFrom().item(new Attempt(inv, false, burnt));
+        }
+        inv.status = InvitationStatus.ACCEPTED;
+        inv.redemptionCode = null;
+        inv.guestTenant = caller.tenant();
+        inv.guestIssuer = caller.issuer();
+        inv.guestSubject = caller.subject();
+        inv.guestEmail = caller.email();
+        inv.acceptedAt = now;
+        inv.grantExpiresAt = now.plus(config.grantValidity());
+        inv.updatedAt = now;
+        return outbox.persist(events.redeemed(inv, now)).replaceWith(new Attempt(inv, true, false));
+    }
+
+    // ---------------------------------------------------------------- revocation
+
+    public Uni<Invitation> revoke(Caller caller, UUID id) {
+        Instant now = now();
+        return Panache.withTransaction(() -> invitations.lock(id).flatMap(inv -> {
+            if (inv == null) {
+                throw ProblemException.notFound("No invitation " + id);
+            }
+            if (!caller.isAdminOf(inv.resourceTenant)) {
+                throw ProblemException.forbidden("Only a collab-admin of " + inv.resourceTenant + " may revoke");
+            }
+            if (!inv.status.revocable()) {
+                throw ProblemException.conflict(
+                        inv.status == InvitationStatus.REVOKED ? "already-revoked" : "not-revocable",
+                        "Invitation not revocable", "Invitation is already " + inv.status.wire());
+            }
+            inv.status = InvitationStatus.REVOKED;
+            inv.redemptionCode = null;
+            inv.revokedAt = now;
+            inv.revokedByTenant = caller.tenant();
+            inv.revokedBySubject = caller.subject();
+            inv.revokedByEmail = caller.email();
+            inv.updatedAt = now;
+            return outbox.persist(events.revoked(inv, caller.asParty(), now)).replaceWith(inv);
+        })).invoke(relay::trigger);
+    }
+
+    // ---------------------------------------------------------------- expiry
+
+    /** Expires one batch of open invitations past their expiry; returns how many. */
+    public Uni<Integer> expireDue() {
+        Instant now = now();
+        return Panache.withTransaction(() -> invitations.lockExpiredOpen(now, config.expirySweep().batchSize())
+                .flatMap(ids -> ids.isEmpty()
+                        ? Uni.createFrom().item(0)
+                        : invitations.list("id in ?1", ids).flatMap(list -> {
+                            List<OutboxEvent> rows = new ArrayList<>();
+                            for (Invitation inv : list) {
+                                InvitationStatus previous = inv.status;
+                                inv.status = InvitationStatus.EXPIRED;
+                                inv.redemptionCode = null;
+                                inv.expiredAt = now;
+                                inv.updatedAt = now;
+                                rows.add(events.expired(inv, previous, now));
+                            }
+                            return outbox.persist(rows).replaceWith(list.size());
+                        })))
+                .invoke(count -> {
+                    if (count > 0) {
+                        LOG.infof("Expired %d invitation(s)", count);
+                        relay.trigger();
+                    }
+                });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    public List<String> reasons(Invitation inv) {
+        if (inv.decisionReasons == null) {
+            return List.of();
+        }
+        try {
+            return List.of(json.readValue(inv.decisionReasons, String[].class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored decision reasons are not a JSON array", e);
+        }
+    }
+
+    private String toJson(List<String> reasons) {
+        try {
+            return json.writeValueAsString(reasons);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String lower(String value) {
+        return value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** PostgreSQL keeps microseconds; the same precision everywhere keeps events, views and rows equal. */
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
