@@ -1,0 +1,189 @@
+package org.crosstenant.audit.messaging;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.crosstenant.audit.model.AuditDraft;
+
+/**
+ * Turns the producers' events (schemas in docs/topics.md, owned by the producers) into audit drafts.
+ * It decides which tenants a record concerns: both sides of an invitation, decision or access; only the owner of
+ * an access setting or application (a tenant's own settings are not shown to its partner's security team).
+ */
+@ApplicationScoped
+public class AuditEventTranslator {
+
+    public static final String INVITATION_PREFIX = "org.crosstenant.invitation.";
+    public static final String DECIDED = "org.crosstenant.policy.decided.v1";
+    public static final String SETTINGS_CHANGED = "org.crosstenant.policy.access-settings-changed.v1";
+    public static final String APPLICATION_REGISTERED = "org.crosstenant.policy.application-registered.v1";
+    public static final String ACCESS_ALLOWED = "org.crosstenant.gateway.access-allowed.v1";
+    public static final String ACCESS_DENIED = "org.crosstenant.gateway.access-denied.v1";
+
+    private final ObjectMapper mapper;
+    private final Map<String, Function<JsonNode, AuditDraft>> translations;
+
+    public AuditEventTranslator(ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.translations = Map.ofEntries(
+                Map.entry(INVITATION_PREFIX + "requested.v1", p -> invitation(p, "invitation.requested", "requestedBy")),
+                Map.entry(INVITATION_PREFIX + "approved.v1", p -> invitation(p, "invitation.approved", null)),
+                Map.entry(INVITATION_PREFIX + "denied.v1", p -> invitation(p, "invitation.denied", null)),
+                Map.entry(INVITATION_PREFIX + "redeemed.v1", p -> invitation(p, "invitation.redeemed", "guest")),
+                Map.entry(INVITATION_PREFIX + "revoked.v1", p -> invitation(p, "invitation.revoked", "revokedBy")),
+                Map.entry(INVITATION_PREFIX + "expired.v1", p -> invitation(p, "invitation.expired", null)),
+                Map.entry(DECIDED, this::decided),
+                Map.entry(SETTINGS_CHANGED, this::settingsChanged),
+                Map.entry(APPLICATION_REGISTERED, this::applicationRegistered),
+                Map.entry(ACCESS_ALLOWED, p -> access(p, "gateway.access-allowed", "allowed")),
+                Map.entry(ACCESS_DENIED, p -> access(p, "gateway.access-denied", "denied")));
+    }
+
+    /** The event types this service audits. */
+    public boolean knows(String type) {
+        return translations.containsKey(type);
+    }
+
+    /** @throws PoisonEventException for an unknown type or a payload that does not follow the producer's schema */
+    public AuditDraft translate(String type, String payload) {
+        Function<JsonNode, AuditDraft> translation = type == null ? null : translations.get(type);
+        if (translation == null) {
+            throw new PoisonEventException("unknown event type " + type);
+        }
+        if (payload == null || payload.isBlank()) {
+            throw new PoisonEventException("empty payload for " + type);
+        }
+        JsonNode json;
+        try {
+            json = mapper.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new PoisonEventException("payload of " + type + " is not JSON", e);
+        }
+        if (json == null || !json.isObject()) {
+            throw new PoisonEventException("payload of " + type + " is not a JSON object");
+        }
+        return translation.apply(json);
+    }
+
+    private AuditDraft invitation(JsonNode p, String action, String actorField) {
+        String resourceTenant = text(p, "resourceTenant", true);
+        String homeTenant = text(object(p, "invitee", true), "tenant", true);
+        JsonNode actor = actorField == null ? null : party(p.get(actorField));
+        return new AuditDraft(tenants(resourceTenant, homeTenant), action, null, actor, resourceTenant, homeTenant,
+                text(p, "application", true), text(p, "invitationId", true), instant(p, "occurredAt"), p);
+    }
+
+    private AuditDraft decided(JsonNode p) {
+        String resourceTenant = text(p, "resourceTenant", true);
+        String homeTenant = text(p, "homeTenant", true);
+        String outcome = text(p, "outcome", true);
+        if (!outcome.equals("allow") && !outcome.equals("deny")) {
+            throw new PoisonEventException("decision outcome must be allow or deny, was " + outcome);
+        }
+        return new AuditDraft(tenants(resourceTenant, homeTenant), "policy.decided", outcome, null, resourceTenant,
+                homeTenant, text(p, "application", false), text(p, "invitationId", true), instant(p, "occurredAt"), p);
+    }
+
+    private AuditDraft settingsChanged(JsonNode p) {
+        String tenant = text(p, "tenant", true);
+        text(p, "partner", true);
+        // only the owner: its partner's security team must not read its settings
+        return new AuditDraft(List.of(tenant), "policy.access-settings-changed", null, party(p.get("changedBy")),
+                null, null, null, null, instant(p, "occurredAt"), p);
+    }
+
+    private AuditDraft applicationRegistered(JsonNode p) {
+        String tenant = text(p, "tenant", true);
+        return new AuditDraft(List.of(tenant), "policy.application-registered", null, party(p.get("registeredBy")),
+                tenant, null, text(p, "application", true), null, instant(p, "occurredAt"), p);
+    }
+
+    private AuditDraft access(JsonNode p, String action, String outcome) {
+        String resourceTenant = text(p, "resourceTenant", true);
+        String homeTenant = text(p, "homeTenant", true);
+        ObjectNode actor = JsonNodeFactory.instance.objectNode();
+        actor.put("tenant", homeTenant);
+        actor.put("subject", text(p, "subject", false));
+        actor.put("email", text(p, "email", false));
+        return new AuditDraft(tenants(resourceTenant, homeTenant), action, outcome, actor, resourceTenant, homeTenant,
+                text(p, "application", false), null, instant(p, "occurredAt"), p);
+    }
+
+    /** A party as the producers write it, reduced to who it is (tenant, subject, email). */
+    private static JsonNode party(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new PoisonEventException("a party must be a JSON object");
+        }
+        ObjectNode party = JsonNodeFactory.instance.objectNode();
+        party.put("tenant", text(node, "tenant", true));
+        party.put("subject", text(node, "subject", false));
+        party.put("email", text(node, "email", false));
+        return party;
+    }
+
+    private static List<String> tenants(String resourceTenant, String homeTenant) {
+        List<String> tenants = new ArrayList<>(2);
+        tenants.add(resourceTenant);
+        if (!homeTenant.equals(resourceTenant)) {
+            tenants.add(homeTenant);
+        }
+        return List.copyOf(tenants);
+    }
+
+    private static JsonNode object(JsonNode p, String field, boolean required) {
+        JsonNode node = p.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw new PoisonEventException("missing " + field);
+            }
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new PoisonEventException(field + " must be a JSON object");
+        }
+        return node;
+    }
+
+    private static String text(JsonNode p, String field, boolean required) {
+        JsonNode node = p.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw new PoisonEventException("missing " + field);
+            }
+            return null;
+        }
+        if (!node.isTextual() || (required && node.asText().isBlank())) {
+            throw new PoisonEventException(field + " must be a non-empty string");
+        }
+        return node.asText();
+    }
+
+    private static Instant instant(JsonNode p, String field) {
+        String value = text(p, field, true);
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException notZulu) {
+            try {
+                return OffsetDateTime.parse(value).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new PoisonEventException(field + " is not an ISO-8601 time: " + value, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.crosstenant.audit.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * An audit record as the query API, the SSE stream and the audit.records topic show it.
+ * Absent values are written as null so that consumers always see the same field names.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({ "sequence", "recordId", "tenants", "action", "outcome", "actor", "resourceTenant", "homeTenant",
+        "application", "invitationId", "sourceEventId", "sourceType", "occurredAt", "recordedAt", "details",
+        "previousHash", "hash" })
+public record AuditRecord(
+        long sequence,
+        UUID recordId,
+        List<String> tenants,
+        String action,
+        String outcome,
+        JsonNode actor,
+        String resourceTenant,
+        String homeTenant,
+        String application,
+        String invitationId,
+        UUID sourceEventId,
+        String sourceType,
+        Instant occurredAt,
+        Instant recordedAt,
+        JsonNode details,
+        String previousHash,
+        String hash) {
+
+    public boolean concerns(String tenant) {
+        return tenants.contains(tenant);
+    }
+}

@@ -1,0 +1,159 @@
+package org.crosstenant.audit.rest;
+
+import java.util.regex.Pattern;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+import org.crosstenant.audit.config.AuditConfig;
+import org.crosstenant.audit.model.ChainVerification;
+import org.crosstenant.audit.model.PageOfRecords;
+import org.crosstenant.audit.repository.AuditRecordRepository.Filter;
+import org.crosstenant.audit.service.AuditQueries;
+import org.crosstenant.audit.service.AuditRecordMapper;
+import org.crosstenant.audit.service.AuditStream;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Security teams read their own tenant's records. The tenant always comes from the federated token; no parameter
+ * can widen what a caller sees.
+ */
+@Path("/api/v1/audit")
+@RolesAllowed("${audit.auditor-role}")
+public class AuditResource {
+
+    static final String SSE_EVENT_NAME = "audit-record";
+
+    private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+
+    private final AuditQueries queries;
+    private final AuditStream stream;
+    private final AuditRecordMapper mapper;
+    private final AuditConfig config;
+    private final JsonWebToken token;
+
+    public AuditResource(AuditQueries queries, AuditStream stream, AuditRecordMapper mapper, AuditConfig config,
+            JsonWebToken token) {
+        this.queries = queries;
+        this.stream = stream;
+        this.mapper = mapper;
+        this.config = config;
+        this.token = token;
+    }
+
+    @GET
+    @Path("records")
+    @Produces(MediaType.APPLICATION_JSON)
+    @WithSession
+    public Uni<PageOfRecords> records(@QueryParam("after") String after, @QueryParam("limit") String limit,
+            @QueryParam("action") String action, @QueryParam("invitationId") String invitationId,
+            @QueryParam("type") String type, @QueryParam("tenant") String tenant) {
+        String callerTenant = callerTenant();
+        if (tenant != null && !tenant.equals(callerTenant)) {
+            throw ProblemException.forbidden("an auditor reads only its own tenant's records");
+        }
+        long afterSequence = sequence("after", after, 0L);
+        int pageSize = limit(limit);
+        Filter filter = new Filter(word("action", action), word("invitationId", invitationId), word("type", type));
+        return queries.page(callerTenant, afterSequence, pageSize, filter);
+    }
+
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> stream(@HeaderParam("Last-Event-ID") String lastEventId,
+            @QueryParam("after") String after, @Context Sse sse) {
+        String callerTenant = callerTenant();
+        // the browser's reconnect header wins over the initial query parameter
+        Long from = lastEventId != null && !lastEventId.isBlank()
+                ? sequence("Last-Event-ID", lastEventId.trim(), null)
+                : sequence("after", after, null);
+        return stream.follow(callerTenant, from).map(item -> toSse(sse, item));
+    }
+
+    private OutboundSseEvent toSse(Sse sse, AuditStream.Item item) {
+        if (item instanceof AuditStream.RecordItem recordItem) {
+            return sse.newEventBuilder()
+                    .name(SSE_EVENT_NAME)
+                    .id(Long.toString(recordItem.record().sequence()))
+                    .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                    .data(String.class, mapper.toJson(recordItem.record()))
+                    .build();
+        }
+        if (item instanceof AuditStream.Connected connected) {
+            // tells the client the subscription is live and from where
+            return sse.newEventBuilder().comment("connected after " + connected.after()).build();
+        }
+        return sse.newEventBuilder().comment("keep-alive").build();
+    }
+
+    @GET
+    @Path("verify")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<ChainVerification> verify() {
+        callerTenant();
+        return queries.verify();
+    }
+
+    private String callerTenant() {
+        String tenant = token.getClaim("tenant");
+        if (tenant == null || !TENANT.matcher(tenant).matches()) {
+            throw ProblemException.forbidden("the token names no tenant");
+        }
+        return tenant;
+    }
+
+    private static Long sequence(String name, String value, Long absent) {
+        if (value == null || value.isEmpty()) {
+            return absent;
+        }
+        try {
+            long sequence = Long.parseLong(value);
+            if (sequence < 0) {
+                throw ProblemException.badRequest(name + " must be a sequence number >= 0");
+            }
+            return sequence;
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest(name + " must be a sequence number >= 0");
+        }
+    }
+
+    private int limit(String value) {
+        int max = config.query().maxLimit();
+        if (value == null || value.isEmpty()) {
+            return config.query().defaultLimit();
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ProblemException.badRequest("limit must be a number from 1 to " + max);
+    }
+
+    private static String word(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!WORD.matcher(value).matches()) {
+            throw ProblemException.badRequest(name + " has characters that no audit record uses");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,90 @@
+package org.crosstenant.audit.service;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import org.crosstenant.audit.model.AuditRecordEntity;
+
+/**
+ * The tamper evidence of the log: {@code hash = hex(SHA-256(UTF-8(previousHash + canonical(record))))}.
+ * <p>
+ * {@code canonical(record)} is a JSON object without whitespace whose keys are sorted by code point, at every
+ * nesting level: {@code action, actor, application, details, homeTenant, invitationId, occurredAt, outcome,
+ * recordId, recordedAt, resourceTenant, sequence, sourceEventId, sourceType, tenants}. Absent values are
+ * {@code null}; {@code sequence} is a JSON number; times are ISO-8601 UTC ({@link java.time.Instant#toString()},
+ * microsecond precision as stored); {@code tenants} keeps its stored order; {@code actor} and {@code details} are
+ * the stored JSON with their object keys sorted. {@code previousHash} and {@code hash} are not part of it.
+ * The first record's previousHash is 64 zeros.
+ * <p>
+ * Deliberately a private mapper: a change of the application's Jackson settings must not change hashes.
+ */
+public final class AuditHasher {
+
+    public static final String GENESIS = "0".repeat(64);
+
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private AuditHasher() {
+    }
+
+    public static String hash(AuditRecordEntity record) {
+        return sha256(record.previousHash + canonical(record));
+    }
+
+    public static String canonical(AuditRecordEntity r) {
+        Map<String, Object> fields = new TreeMap<>();
+        fields.put("action", r.action);
+        fields.put("actor", json(r.actor));
+        fields.put("application", r.application);
+        fields.put("details", json(r.details));
+        fields.put("homeTenant", r.homeTenant);
+        fields.put("invitationId", r.invitationId);
+        fields.put("occurredAt", r.occurredAt == null ? null : r.occurredAt.toString());
+        fields.put("outcome", r.outcome);
+        fields.put("recordId", r.recordId == null ? null : r.recordId.toString());
+        fields.put("recordedAt", r.recordedAt == null ? null : r.recordedAt.toString());
+        fields.put("resourceTenant", r.resourceTenant);
+        fields.put("sequence", r.sequence);
+        fields.put("sourceEventId", r.sourceEventId == null ? null : r.sourceEventId.toString());
+        fields.put("sourceType", r.sourceType);
+        fields.put("tenants", r.tenants == null ? null : Arrays.asList(r.tenants));
+        try {
+            return CANONICAL.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise an audit record", e);
+        }
+    }
+
+    private static Object json(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            // plain Maps/Lists so that ORDER_MAP_ENTRIES_BY_KEYS sorts every level
+            return CANONICAL.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is not JSON", e);
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
