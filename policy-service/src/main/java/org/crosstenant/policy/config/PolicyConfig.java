@@ -1,0 +1,39 @@
+package org.crosstenant.policy.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Business settings of the policy service (prefix {@code policy}); each is overridable by env var, e.g. POLICY_ADMIN_ROLE. */
+@ConfigMapping(prefix = "policy")
+public interface PolicyConfig {
+
+    /** CloudEvents {@code source} of everything this service publishes. */
+    @WithDefault("/crosstenant/policy-service")
+    String eventSource();
+
+    /** Role (federated token {@code groups}) that may administer its own tenant's settings. */
+    @WithDefault("collab-admin")
+    String adminRole();
+
+    Outbox outbox();
+
+    Consumer consumer();
+
+    interface Outbox {
+        /** How many unpublished rows one relay pass sends at most. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** Interval of the safety-net timer; the relay also runs right after every commit. */
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
+
+    interface Consumer {
+        /** Retries of a transient failure (e.g. database) before the message goes to the dead-letter topic. */
+        @WithDefault("3")
+        int retries();
+    }
+}

@@ -1,0 +1,148 @@
+package org.crosstenant.policy.messaging;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.crosstenant.policy.config.PolicyConfig;
+import org.crosstenant.policy.model.OutboxEvent;
+import org.crosstenant.policy.repository.OutboxRepository;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes outbox rows as binary CloudEvents (id = row id, key and subject = aggregate id) and marks each row
+ * published only after the broker acknowledged it. Runs right after each commit ({@link #trigger()}) and on a
+ * timer as a safety net. One pass at a time per instance (single flight); rows are taken FOR UPDATE SKIP LOCKED
+ * so another instance never publishes the same row concurrently. Rows go out one by one in order, so one
+ * aggregate's events keep their order; a failed send ends the pass and the rest waits for the next one.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(15);
+
+    private final OutboxRepository outbox;
+    private final MutinyEmitter<String> emitter;
+    private final Vertx vertx;
+    private final PolicyConfig config;
+    private final URI source;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean requested = new AtomicBoolean();
+
+    public OutboxRelay(OutboxRepository outbox, @Channel("policy-out") MutinyEmitter<String> emitter, Vertx vertx,
+                       PolicyConfig config) {
+        this.outbox = outbox;
+        this.emitter = emitter;
+        this.vertx = vertx;
+        this.config = config;
+        this.source = URI.create(config.eventSource());
+    }
+
+    /** Asks for a pass now; returns at once. A pass already running will run once more when it ends. */
+    public void trigger() {
+        requested.set(true);
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        requested.set(false);
+        SafeContexts.onFreshContext(vertx, this::drain)
+                .subscribe().with(
+                        sent -> finish(),
+                        failure -> {
+                            LOG.warnf(failure, "outbox relay pass failed; the timer retries");
+                            finish();
+                        });
+    }
+
+    @Scheduled(every = "${policy.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "1s")
+    void safetyNet() {
+        trigger();
+    }
+
+    /** How many rows are still waiting (for health and tests). */
+    public Uni<Long> pending() {
+        return SafeContexts.onFreshContext(vertx, () -> Panache.withSession(outbox::countUnpublished));
+    }
+
+    private void finish() {
+        running.set(false);
+        if (requested.get()) {
+            trigger();
+        }
+    }
+
+    /** Passes until a batch comes back short (nothing more waiting) or a send failed. */
+    private Uni<Integer> drain() {
+        return publishBatch().chain(result -> result.fullBatch() ? drain().map(more -> result.sent() + more)
+                : Uni.createFrom().item(result.sent()));
+    }
+
+    private record BatchResult(int sent, boolean fullBatch) {
+    }
+
+    private Uni<BatchResult> publishBatch() {
+        int limit = config.outbox().batchSize();
+        return Panache.withTransaction(() -> {
+            Context context = Vertx.currentContext();
+            // acks complete on a Kafka thread; the session must be used on its own context again
+            Executor backOnContext = task -> context.runOnContext(ignored -> task.run());
+            return outbox.lockUnpublished(limit).chain(rows -> sendInOrder(rows, 0, backOnContext)
+                    .map(sent -> new BatchResult(sent, sent == rows.size() && rows.size() == limit)));
+        });
+    }
+
+    private Uni<Integer> sendInOrder(List<OutboxEvent> rows, int index, Executor backOnContext) {
+        if (index >= rows.size()) {
+            return Uni.createFrom().item(index);
+        }
+        OutboxEvent row = rows.get(index);
+        return emitter.sendMessage(toMessage(row))
+                .ifNoItem().after(ACK_TIMEOUT).fail()
+                .emitOn(backOnContext)
+                .invoke(() -> row.publishedAt = Instant.now().truncatedTo(ChronoUnit.MICROS))
+                .chain(() -> sendInOrder(rows, index + 1, backOnContext))
+                .onFailure().recoverWithUni(failure -> {
+                    if (row.publishedAt == null) {
+                        LOG.warnf(failure, "outbox row %s (%s) not acknowledged; left for the next pass", row.id,
+                                row.type);
+                        return Uni.createFrom().item(index);
+                    }
+                    return Uni.createFrom().failure(failure);
+                })
+                .emitOn(backOnContext);
+    }
+
+    private Message<String> toMessage(OutboxEvent row) {
+        OutgoingCloudEventMetadata<String> cloudEvent = OutgoingCloudEventMetadata.<String>builder()
+                .withId(row.id.toString())
+                .withType(row.type)
+                .withSource(source)
+                .withSubject(row.aggregateId)
+                .withTimestamp(row.occurredAt.atZone(ZoneOffset.UTC))
+                .withDataContentType("application/json")
+                .build();
+        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(row.aggregateId)
+                .withTopic(row.topic)
+                .build();
+        return Message.of(row.payload.encode()).addMetadata(cloudEvent).addMetadata(kafka);
+    }
+}

@@ -1,0 +1,31 @@
+package org.crosstenant.policy.model;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.vertx.core.json.JsonObject;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** An event waiting to be published; written in the same transaction as the state change it describes. */
+@Entity
+@Table(name = "outbox")
+public class OutboxEvent extends PanacheEntityBase {
+    @Id
+    public UUID id;
+    @Column(name = "aggregate_type")
+    public String aggregateType;
+    @Column(name = "aggregate_id")
+    public String aggregateId;
+    public String type;
+    public String topic;
+    @Column(columnDefinition = "jsonb")
+    public JsonObject payload;
+    @Column(name = "occurred_at")
+    public Instant occurredAt;
+    @Column(name = "published_at")
+    public Instant publishedAt;
+}

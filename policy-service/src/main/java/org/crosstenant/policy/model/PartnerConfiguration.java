@@ -1,0 +1,29 @@
+package org.crosstenant.policy.model;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.vertx.core.json.JsonObject;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A tenant's configuration for one partner tenant; {@code settings} is the normalised v1 form. */
+@Entity
+@Table(name = "partner_configurations")
+public class PartnerConfiguration extends PanacheEntityBase {
+    @Id
+    public UUID id;
+    public String tenant;
+    public String partner;
+    // Hibernate Reactive maps Vert.x JsonObject to jsonb natively
+    @Column(columnDefinition = "jsonb")
+    public JsonObject settings;
+    public long version;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+    @Column(name = "updated_by")
+    public String updatedBy;
+}

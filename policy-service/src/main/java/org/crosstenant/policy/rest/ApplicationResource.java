@@ -1,0 +1,88 @@
+package org.crosstenant.policy.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.crosstenant.policy.model.Party;
+import org.crosstenant.policy.service.ApplicationService;
+import org.crosstenant.policy.service.InvalidInputException;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/** The registry of shared applications, administered by each resource tenant's admins. */
+@Path("/api/v1/tenants/{tenant}/applications/{app}")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class ApplicationResource {
+
+    private static final Set<String> FIELDS = Set.of("upstreamUrl", "displayName");
+
+    private final ApplicationService applications;
+    private final TenantAdminGuard guard;
+
+    public ApplicationResource(ApplicationService applications, TenantAdminGuard guard) {
+        this.applications = applications;
+        this.guard = guard;
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<ApplicationView> register(@PathParam("tenant") String tenant, @PathParam("app") String app,
+                                         JsonNode body) {
+        Party caller = guard.requireAdminOf(tenant);
+        TenantAdminGuard.requireId(app, "application id");
+        return applications.register(tenant, app, input(body), caller).map(ApplicationView::of);
+    }
+
+    @GET
+    public Uni<ApplicationView> get(@PathParam("tenant") String tenant, @PathParam("app") String app) {
+        guard.requireAdminOf(tenant);
+        TenantAdminGuard.requireId(app, "application id");
+        return applications.get(tenant, app).map(ApplicationView::of);
+    }
+
+    /** Strict reading: unknown fields and non-string values are refused, not ignored. */
+    private static ApplicationService.ApplicationInput input(JsonNode body) {
+        if (body == null || body.isNull() || body.isMissingNode()) {
+            throw ProblemException.badRequest("a JSON body {\"upstreamUrl\", \"displayName\"} is required");
+        }
+        if (!body.isObject()) {
+            throw new InvalidInputException("the body must be a JSON object");
+        }
+        List<String> violations = new ArrayList<>();
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                violations.add("unknown field " + name + " (known: displayName, upstreamUrl)");
+            }
+        }
+        String upstreamUrl = text(body, "upstreamUrl", violations);
+        String displayName = text(body, "displayName", violations);
+        if (!violations.isEmpty()) {
+            throw new InvalidInputException(violations);
+        }
+        return new ApplicationService.ApplicationInput(upstreamUrl, displayName);
+    }
+
+    private static String text(JsonNode body, String field, List<String> violations) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            violations.add(field + " must be a string");
+            return null;
+        }
+        return node.asText();
+    }
+}

@@ -1,0 +1,48 @@
+package org.crosstenant.policy.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.crosstenant.policy.model.Party;
+import org.crosstenant.policy.service.PartnerSettingsService;
+
+/** Cross-tenant access settings: one partner configuration per (tenant, partner). */
+@Path("/api/v1/tenants/{tenant}/access-settings/partners/{partner}")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class PartnerSettingsResource {
+
+    private final PartnerSettingsService settings;
+    private final TenantAdminGuard guard;
+
+    public PartnerSettingsResource(PartnerSettingsService settings, TenantAdminGuard guard) {
+        this.settings = settings;
+        this.guard = guard;
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<PartnerConfigurationView> put(@PathParam("tenant") String tenant, @PathParam("partner") String partner,
+                                             JsonNode body) {
+        Party caller = guard.requireAdminOf(tenant);
+        TenantAdminGuard.requireId(partner, "partner tenant id");
+        if (body == null || body.isNull() || body.isMissingNode()) {
+            throw ProblemException.badRequest("a JSON body with the partner configuration is required");
+        }
+        return settings.put(tenant, partner, body, caller).map(PartnerConfigurationView::of);
+    }
+
+    @GET
+    public Uni<PartnerConfigurationView> get(@PathParam("tenant") String tenant, @PathParam("partner") String partner) {
+        guard.requireAdminOf(tenant);
+        TenantAdminGuard.requireId(partner, "partner tenant id");
+        return settings.get(tenant, partner).map(PartnerConfigurationView::of);
+    }
+}

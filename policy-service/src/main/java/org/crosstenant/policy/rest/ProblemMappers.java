@@ -1,0 +1,115 @@
+package org.crosstenant.policy.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.crosstenant.policy.service.InvalidInputException;
+import org.crosstenant.policy.service.UnknownResourceException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+
+/** Every error leaves as application/problem+json; bad input is always a 4xx, never a 500. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final String TYPE_PREFIX = "urn:crosstenant:problem:";
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, HttpServerRequest request) {
+        return respond(e.status(), e.slug(), e.title(), e.getMessage(), request, null);
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidInputException e, HttpServerRequest request) {
+        return respond(422, "invalid-input", "Unacceptable content", e.getMessage(), request, e.violations());
+    }
+
+    @ServerExceptionMapper
+    public Response unknown(UnknownResourceException e, HttpServerRequest request) {
+        return respond(404, "not-found", "Not found", e.getMessage(), request, null);
+    }
+
+    @ServerExceptionMapper
+    public Response beanValidation(ConstraintViolationException e, HttpServerRequest request) {
+        List<String> errors = e.getConstraintViolations().stream()
+                .map(v -> v.getPropertyPath() + ": " + v.getMessage()).sorted().toList();
+        return respond(422, "invalid-input", "Unacceptable content", String.join("; ", errors), request, errors);
+    }
+
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class,
+            com.fasterxml.jackson.core.JsonParseException.class})
+    public Response unreadableJson(Exception e, HttpServerRequest request) {
+        String detail = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+        return respond(400, "malformed-json", "Malformed JSON", "the body is not valid JSON: " + detail, request,
+                null);
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(Exception e, HttpServerRequest request) {
+        Response.ResponseBuilder builder = problemResponse(401, "unauthenticated", "Unauthenticated",
+                "a valid federated identity token (Authorization: Bearer) is required", request, null);
+        return builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, HttpServerRequest request) {
+        return respond(403, "forbidden", "Forbidden", "the caller may not do this", request, null);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, HttpServerRequest request) {
+        int status = e.getResponse().getStatus();
+        Throwable cause = e.getCause();
+        if (status == 400 && cause instanceof JsonProcessingException json) {
+            return unreadableJson(json, request);
+        }
+        Response.StatusType info = Response.Status.fromStatusCode(status);
+        String title = info != null ? info.getReasonPhrase() : "HTTP " + status;
+        return respond(status, title.toLowerCase().replace(' ', '-'), title, e.getMessage(), request, null);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e, HttpServerRequest request) {
+        if (isUniqueViolation(e)) {
+            return respond(409, "conflict", "Conflict",
+                    "a concurrent request changed the same resource; retry", request, null);
+        }
+        LOG.error("unexpected failure on " + request.path(), e);
+        return respond(500, "internal-error", "Internal error", "the request could not be completed", request, null);
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                return true;
+            }
+            if (t instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static Response respond(int status, String slug, String title, String detail, HttpServerRequest request,
+                                    List<String> errors) {
+        return problemResponse(status, slug, title, detail, request, errors).build();
+    }
+
+    private static Response.ResponseBuilder problemResponse(int status, String slug, String title, String detail,
+                                                            HttpServerRequest request, List<String> errors) {
+        Problem problem = new Problem(TYPE_PREFIX + slug, title, status, detail, request.path(), errors);
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem);
+    }
+}

@@ -1,0 +1,106 @@
+package org.crosstenant.policy.service;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.crosstenant.policy.messaging.OutboxRelay;
+import org.crosstenant.policy.model.Application;
+import org.crosstenant.policy.model.Party;
+import org.crosstenant.policy.repository.ApplicationRepository;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/** The registry of applications each resource tenant shares. */
+@ApplicationScoped
+public class ApplicationService {
+
+    public static final String AGGREGATE_TYPE = "tenant";
+
+    private final ApplicationRepository applications;
+    private final OutboxWriter outbox;
+    private final OutboxRelay relay;
+
+    public ApplicationService(ApplicationRepository applications, OutboxWriter outbox, OutboxRelay relay) {
+        this.applications = applications;
+        this.outbox = outbox;
+        this.relay = relay;
+    }
+
+    /** What a caller may set on an application. */
+    public record ApplicationInput(String upstreamUrl, String displayName) {
+    }
+
+    /**
+     * Registers or updates; an update that changes nothing keeps the version and publishes nothing, so a repeated
+     * PUT is harmless. The event is published right after the commit.
+     */
+    public Uni<Application> register(String tenant, String appId, ApplicationInput input, Party by) {
+        validate(input);
+        return Panache.withTransaction(() -> applications.findForUpdate(tenant, appId).chain(existing -> {
+                    if (existing != null && Objects.equals(existing.upstreamUrl, input.upstreamUrl())
+                            && Objects.equals(existing.displayName, input.displayName())) {
+                        return Uni.createFrom().item(existing);
+                    }
+                    Application app = existing != null ? existing : newApplication(tenant, appId);
+                    app.upstreamUrl = input.upstreamUrl();
+                    app.displayName = input.displayName();
+                    app.version = app.version + 1;
+                    app.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    app.updatedBy = by.subject();
+                    return applications.persist(app)
+                            .call(saved -> outbox.append(AGGREGATE_TYPE, tenant, PolicyEvents.APPLICATION_REGISTERED,
+                                    PolicyEvents.POLICY_EVENTS_TOPIC, PolicyEvents.applicationRegistered(saved, by),
+                                    saved.updatedAt));
+                }))
+                .invoke(relay::trigger);
+    }
+
+    public Uni<Application> get(String tenant, String appId) {
+        return Panache.withSession(() -> applications.findByTenantAndApp(tenant, appId))
+                .onItem().ifNull().failWith(() -> new UnknownResourceException(
+                        "application " + appId + " is not registered by " + tenant));
+    }
+
+    private static Application newApplication(String tenant, String appId) {
+        Application app = new Application();
+        app.id = UUID.randomUUID();
+        app.tenant = tenant;
+        app.appId = appId;
+        app.version = 0;
+        return app;
+    }
+
+    static void validate(ApplicationInput input) {
+        List<String> violations = new ArrayList<>();
+        String url = input.upstreamUrl();
+        if (url == null || url.isBlank()) {
+            violations.add("upstreamUrl is required");
+        } else if (url.length() > 2048) {
+            violations.add("upstreamUrl must be at most 2048 characters");
+        } else {
+            try {
+                URI uri = new URI(url);
+                String scheme = uri.getScheme();
+                if (!uri.isAbsolute() || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+                        || uri.getHost() == null || uri.getRawUserInfo() != null) {
+                    violations.add("upstreamUrl must be an absolute http(s) URL with a host and no user info");
+                }
+            } catch (URISyntaxException e) {
+                violations.add("upstreamUrl is not a valid URL: " + e.getReason());
+            }
+        }
+        if (input.displayName() != null && (input.displayName().isBlank() || input.displayName().length() > 200)) {
+            violations.add("displayName, when given, must be 1 to 200 non-blank characters");
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidInputException(violations);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.crosstenant.policy.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.crosstenant.policy.messaging.OutboxRelay;
+import org.crosstenant.policy.model.PartnerConfiguration;
+import org.crosstenant.policy.model.PartnerSettings;
+import org.crosstenant.policy.model.Party;
+import org.crosstenant.policy.repository.PartnerConfigurationRepository;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** Partner configurations: what a tenant lets in from, and out to, one partner tenant. */
+@ApplicationScoped
+public class PartnerSettingsService {
+
+    private final PartnerConfigurationRepository configurations;
+    private final OutboxWriter outbox;
+    private final OutboxRelay relay;
+    private final ObjectMapper mapper;
+
+    public PartnerSettingsService(PartnerConfigurationRepository configurations, OutboxWriter outbox,
+                                  OutboxRelay relay, ObjectMapper mapper) {
+        this.configurations = configurations;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.mapper = mapper;
+    }
+
+    /** Stores the configuration (strictly validated); an identical PUT keeps the version and publishes nothing. */
+    public Uni<PartnerConfiguration> put(String tenant, String partner, JsonNode body, Party by) {
+        if (tenant.equals(partner)) {
+            throw new InvalidInputException("a tenant cannot be its own partner: " + partner);
+        }
+        PartnerSettings settings = PartnerSettingsParser.parse(body);
+        // round-trip through text so the comparison with the stored value sees the same JsonObject/JsonArray types
+        JsonObject wire = new JsonObject(new JsonObject(settings.toWire()).encode());
+        return Panache.withTransaction(() -> configurations.findForUpdate(tenant, partner).chain(existing -> {
+                    if (existing != null && existing.settings.equals(wire)) {
+                        return Uni.createFrom().item(existing);
+                    }
+                    PartnerConfiguration config = existing != null ? existing : newConfiguration(tenant, partner);
+                    config.settings = wire;
+                    config.version = config.version + 1;
+                    config.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    config.updatedBy = by.subject();
+                    return configurations.persist(config)
+                            .call(saved -> outbox.append(ApplicationService.AGGREGATE_TYPE, tenant,
+                                    PolicyEvents.ACCESS_SETTINGS_CHANGED, PolicyEvents.POLICY_EVENTS_TOPIC,
+                                    PolicyEvents.accessSettingsChanged(saved, by), saved.updatedAt));
+                }))
+                .invoke(relay::trigger);
+    }
+
+    public Uni<PartnerConfiguration> get(String tenant, String partner) {
+        return Panache.withSession(() -> configurations.findByTenantAndPartner(tenant, partner))
+                .onItem().ifNull().failWith(() -> new UnknownResourceException(
+                        tenant + " has no partner configuration for " + partner));
+    }
+
+    /** Reads stored settings back through the same strict parser, so evaluation sees exactly what was validated. */
+    public PartnerSettings settingsOf(PartnerConfiguration config) {
+        try {
+            return PartnerSettingsParser.parse(mapper.readTree(config.settings.encode()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored settings of " + config.tenant + "/" + config.partner
+                    + " are not JSON", e);
+        }
+    }
+
+    private static PartnerConfiguration newConfiguration(String tenant, String partner) {
+        PartnerConfiguration config = new PartnerConfiguration();
+        config.id = UUID.randomUUID();
+        config.tenant = tenant;
+        config.partner = partner;
+        config.version = 0;
+        return config;
+    }
+}
