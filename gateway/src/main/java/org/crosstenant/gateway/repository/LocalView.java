@@ -1,0 +1,87 @@
+package org.crosstenant.gateway.repository;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.crosstenant.gateway.model.AppRoute;
+import org.crosstenant.gateway.model.GuestGrant;
+
+/**
+ * The gateway's Kafka-fed view, in memory (the gateway has no database): rebuilt by replaying the topics from the
+ * beginning at every start. Every operation is idempotent, so a redelivered event changes nothing.
+ */
+@ApplicationScoped
+public class LocalView {
+
+    private final Map<String, AppRoute> routes = new ConcurrentHashMap<>();
+    private final Map<String, GuestGrant> grantsByInvitation = new ConcurrentHashMap<>();
+    /** guest tenant|subject|resource tenant|app → invitation ids: the per-request lookup. */
+    private final Map<String, Set<String>> grantIndex = new ConcurrentHashMap<>();
+    /** Revoked/expired invitations: a late duplicate redeemed.v1 must not bring a grant back. */
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
+
+    public void putRoute(AppRoute route) {
+        // a replayed or reordered older version must not override a newer registration
+        routes.merge(routeKey(route.tenant(), route.application()), route,
+                (old, neu) -> neu.version() >= old.version() ? neu : old);
+    }
+
+    public Optional<AppRoute> route(String tenant, String application) {
+        return Optional.ofNullable(routes.get(routeKey(tenant, application)));
+    }
+
+    public void putGrant(GuestGrant grant) {
+        if (ended.contains(grant.invitationId())) {
+            return;
+        }
+        grantsByInvitation.put(grant.invitationId(), grant);
+        grantIndex.computeIfAbsent(grantKey(grant.guestTenant(), grant.guestSubject(), grant.resourceTenant(),
+                grant.application()), k -> ConcurrentHashMap.newKeySet()).add(grant.invitationId());
+    }
+
+    /** Drops the grant of that invitation for good (revoked or expired). */
+    public void endGrant(String invitationId) {
+        ended.add(invitationId);
+        GuestGrant removed = grantsByInvitation.remove(invitationId);
+        if (removed != null) {
+            grantIndex.computeIfPresent(grantKey(removed.guestTenant(), removed.guestSubject(),
+                    removed.resourceTenant(), removed.application()), (k, ids) -> {
+                        ids.remove(invitationId);
+                        return ids.isEmpty() ? null : ids;
+                    });
+        }
+    }
+
+    /** An active, unexpired grant for this guest on that application, if any. */
+    public Optional<GuestGrant> activeGrant(String guestTenant, String guestSubject, String resourceTenant,
+            String application, Instant now) {
+        Set<String> ids = grantIndex.get(grantKey(guestTenant, guestSubject, resourceTenant, application));
+        if (ids == null) {
+            return Optional.empty();
+        }
+        return ids.stream().map(grantsByInvitation::get)
+                .filter(g -> g != null && g.activeAt(now))
+                .findFirst();
+    }
+
+    public int routeCount() {
+        return routes.size();
+    }
+
+    public int grantCount() {
+        return grantsByInvitation.size();
+    }
+
+    private static String routeKey(String tenant, String application) {
+        return tenant + '\u0000' + application;
+    }
+
+    private static String grantKey(String guestTenant, String guestSubject, String resourceTenant, String app) {
+        return guestTenant + '\u0000' + guestSubject + '\u0000' + resourceTenant + '\u0000' + app;
+    }
+}

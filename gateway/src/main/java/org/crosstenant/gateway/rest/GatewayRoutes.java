@@ -1,0 +1,212 @@
+package org.crosstenant.gateway.rest;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.crosstenant.gateway.messaging.AccessEventPublisher;
+import org.crosstenant.gateway.model.AccessDecision;
+import org.crosstenant.gateway.model.AppRoute;
+import org.crosstenant.gateway.model.FederatedIdentity;
+import org.crosstenant.gateway.repository.LocalView;
+import org.crosstenant.gateway.service.AccessPolicy;
+import org.crosstenant.gateway.service.FederatedTokenService;
+import org.crosstenant.gateway.service.IdentityMapper;
+import org.crosstenant.gateway.service.ServiceRoutes;
+import org.jboss.logging.Logger;
+
+import io.quarkus.security.AuthenticationException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The gateway's HTTP surface as plain Vert.x routes (no JAX-RS in the way of streaming). Authentication is enforced
+ * before these run, by {@code quarkus.http.auth.permission.*}; handlers read the verified identity from the routing
+ * context.
+ */
+@ApplicationScoped
+public class GatewayRoutes {
+
+    private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
+    /** The only caller headers a platform service receives (besides the federated Authorization). */
+    static final List<String> SERVICE_HEADERS = List.of("Content-Type", "Content-Length", "Idempotency-Key",
+            "Last-Event-ID", "Accept");
+    /** Headers that may carry a caller credential besides Authorization; never sent upstream. */
+    static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
+            "x-forwarded-access-token", "x-auth-request-access-token", "x-amzn-oidc-accesstoken");
+
+    private final IdentityMapper identities;
+    private final FederatedTokenService tokens;
+    private final ServiceRoutes serviceRoutes;
+    private final LocalView view;
+    private final AccessPolicy policy;
+    private final AccessEventPublisher accessEvents;
+    private final HttpProxy proxy;
+
+    public GatewayRoutes(IdentityMapper identities, FederatedTokenService tokens, ServiceRoutes serviceRoutes,
+            LocalView view, AccessPolicy policy, AccessEventPublisher accessEvents, HttpProxy proxy) {
+        this.identities = identities;
+        this.tokens = tokens;
+        this.serviceRoutes = serviceRoutes;
+        this.view = view;
+        this.policy = policy;
+        this.accessEvents = accessEvents;
+        this.proxy = proxy;
+    }
+
+    void register(@Observes Router router) {
+        router.get("/.well-known/jwks.json").handler(this::jwks);
+        router.route("/api/*").handler(this::api);
+        router.route("/apps/*").handler(this::apps);
+        router.route().failureHandler(this::failure);
+        // anything no other route took: a problem+json 404 rather than the default plain page
+        router.route().last().handler(ctx -> Problems.notFound(ctx, "Nothing at " + ctx.normalizedPath()));
+    }
+
+    void jwks(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "public, max-age=300")
+                .end(new JsonObject(Map.of("keys", List.of(tokens.keys().publicJwk()))).encode());
+    }
+
+    void api(RoutingContext ctx) {
+        FederatedIdentity caller = caller(ctx);
+        if (caller == null) {
+            Problems.unauthorized(ctx, "A bearer token from a federated tenant is required");
+            return;
+        }
+        String path = ctx.normalizedPath();
+        var base = serviceRoutes.baseUrlFor(path);
+        if (base.isEmpty()) {
+            Problems.notFound(ctx, "No API at " + path);
+            return;
+        }
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        for (String name : SERVICE_HEADERS) {
+            List<String> values = ctx.request().headers().getAll(name);
+            if (!values.isEmpty()) {
+                headers.add(name, values);
+            }
+        }
+        headers.set("Authorization", "Bearer " + tokens.forServices(caller));
+        proxy.forward(ctx, join(base.get(), path, ctx.request().query()), headers, location -> location);
+    }
+
+    void apps(RoutingContext ctx) {
+        FederatedIdentity caller = caller(ctx);
+        if (caller == null) {
+            Problems.unauthorized(ctx, "A bearer token from a federated tenant is required");
+            return;
+        }
+        String path = ctx.normalizedPath();
+        String[] s = path.split("/", 5); // "", apps, tenant, app, rest
+        if (s.length < 4 || s[2].isEmpty() || s[3].isEmpty()) {
+            Problems.notFound(ctx, "Use /apps/{tenant}/{application}/...");
+            return;
+        }
+        String tenant = s[2];
+        String application = s[3];
+        String rest = s.length == 5 ? "/" + s[4] : "/";
+        AppRoute route = view.route(tenant, application).orElse(null);
+        if (route == null) {
+            Problems.notFound(ctx, "No application " + application + " is registered by tenant " + tenant);
+            return;
+        }
+        AccessDecision decision = policy.decide(caller, tenant, application);
+        accessEvents.publish(caller, tenant, application, decision, ctx.request().method().name(), path);
+        if (!decision.allowed()) {
+            Problems.forbidden(ctx, "You have no access to " + tenant + "/" + application);
+            return;
+        }
+        String prefix = "/apps/" + tenant + "/" + application;
+        MultiMap headers = applicationHeaders(ctx, prefix);
+        headers.set("Authorization", "Bearer " + tokens.forApplication(caller, tenant, application, decision.guest()));
+        String upstreamBase = stripSlash(route.upstreamUrl());
+        proxy.forward(ctx, join(upstreamBase, rest, ctx.request().query()), headers,
+                location -> location.startsWith(upstreamBase) ? prefix + location.substring(upstreamBase.length())
+                        : location);
+    }
+
+    /**
+     * Everything the caller sent except hop-by-hop headers and anything that carries the caller's own token
+     * (Authorization, cookies, token-forwarding headers, or any header whose value contains the token).
+     */
+    static MultiMap applicationHeaders(RoutingContext ctx, String prefix) {
+        String token = bearerToken(ctx.request().getHeader("Authorization"));
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        ctx.request().headers().forEach(h -> {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (HttpProxy.HOP_BY_HOP.contains(name) || CREDENTIAL_HEADERS.contains(name)) {
+                return;
+            }
+            if (token != null && h.getValue().contains(token)) {
+                return;
+            }
+            headers.add(h.getKey(), h.getValue());
+        });
+        String cookies = ctx.request().getHeader("Cookie");
+        if (cookies != null) {
+            // keep the application's own cookies, drop any that carries the caller's token
+            String kept = java.util.Arrays.stream(cookies.split(";")).map(String::trim)
+                    .filter(c -> !c.isEmpty() && (token == null || !c.contains(token)))
+                    .reduce((a, b) -> a + "; " + b).orElse(null);
+            if (kept != null) {
+                headers.set("Cookie", kept);
+            }
+        }
+        headers.set("X-Forwarded-Prefix", prefix);
+        headers.set("X-Forwarded-Proto", ctx.request().scheme());
+        if (ctx.request().authority() != null) {
+            headers.set("X-Forwarded-Host", ctx.request().authority().toString());
+        }
+        return headers;
+    }
+
+    void failure(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof AuthenticationException || failure instanceof UnauthorizedException
+                || ctx.statusCode() == 401) {
+            Problems.unauthorized(ctx, "The bearer token is missing, invalid, expired or not from a federated tenant");
+        } else if (failure instanceof ForbiddenException || ctx.statusCode() == 403) {
+            Problems.forbidden(ctx, "Access denied");
+        } else if (ctx.statusCode() == 404) {
+            Problems.notFound(ctx, "Nothing at " + ctx.normalizedPath());
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            Problems.send(ctx, ctx.statusCode(), "bad-request", "Bad Request", "The request was not acceptable");
+        } else {
+            LOG.errorf(failure, "unexpected failure on %s", ctx.normalizedPath());
+            Problems.send(ctx, 500, "internal", "Internal Server Error", "The gateway failed to handle the request");
+        }
+    }
+
+    private FederatedIdentity caller(RoutingContext ctx) {
+        return ctx.user() instanceof QuarkusHttpUser user ? identities.map(user.getSecurityIdentity()) : null;
+    }
+
+    static String bearerToken(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = authorization.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    static String join(String base, String path, String query) {
+        String b = stripSlash(base);
+        String p = path.startsWith("/") ? path : "/" + path;
+        return b + p + (query == null || query.isEmpty() ? "" : "?" + query);
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,88 @@
+package org.crosstenant.gateway.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.crosstenant.gateway.model.AppRoute;
+import org.crosstenant.gateway.model.ApplicationRegistered;
+import org.crosstenant.gateway.model.GuestGrant;
+import org.crosstenant.gateway.model.InvitationEvent;
+import org.crosstenant.gateway.repository.LocalView;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Turns the events the gateway consumes into view changes; types it does not need are ignored. */
+@ApplicationScoped
+public class ViewUpdater {
+
+    public static final String APPLICATION_REGISTERED = "org.crosstenant.policy.application-registered.v1";
+    public static final String REDEEMED = "org.crosstenant.invitation.redeemed.v1";
+    public static final String REVOKED = "org.crosstenant.invitation.revoked.v1";
+    public static final String EXPIRED = "org.crosstenant.invitation.expired.v1";
+
+    private static final Logger LOG = Logger.getLogger(ViewUpdater.class);
+
+    private final LocalView view;
+    private final ObjectMapper json;
+
+    public ViewUpdater(LocalView view, ObjectMapper json) {
+        this.view = view;
+        this.json = json;
+    }
+
+    /**
+     * Applies one event. Throws {@link IllegalArgumentException} for a payload of a known type that lacks what the
+     * gateway needs (the caller dead-letters it).
+     *
+     * @return whether the type was one the gateway uses
+     */
+    public boolean apply(String type, String payload) {
+        if (type == null) {
+            return false;
+        }
+        switch (type) {
+            case APPLICATION_REGISTERED -> view.putRoute(route(payload));
+            case REDEEMED -> view.putGrant(grant(payload));
+            case REVOKED, EXPIRED -> view.endGrant(require(read(payload, InvitationEvent.class).invitationId(),
+                    "invitationId"));
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public AppRoute route(String payload) {
+        ApplicationRegistered e = read(payload, ApplicationRegistered.class);
+        return new AppRoute(require(e.tenant(), "tenant"), require(e.application(), "application"),
+                require(e.upstreamUrl(), "upstreamUrl"), e.version() == null ? 0 : e.version());
+    }
+
+    public GuestGrant grant(String payload) {
+        InvitationEvent e = read(payload, InvitationEvent.class);
+        InvitationEvent.Guest guest = e.guest();
+        if (guest == null) {
+            throw new IllegalArgumentException("redeemed event without guest");
+        }
+        return new GuestGrant(require(e.invitationId(), "invitationId"), require(e.resourceTenant(), "resourceTenant"),
+                require(e.application(), "application"), require(guest.tenant(), "guest.tenant"), guest.issuer(),
+                require(guest.subject(), "guest.subject"), guest.email(), e.grantExpiresAt());
+    }
+
+    private <T> T read(String payload, Class<T> type) {
+        try {
+            return json.readValue(payload, type);
+        } catch (JsonProcessingException e) {
+            LOG.debugf("unreadable %s payload: %s", type.getSimpleName(), e.getOriginalMessage());
+            throw new IllegalArgumentException("unreadable payload: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String require(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return value;
+    }
+}
