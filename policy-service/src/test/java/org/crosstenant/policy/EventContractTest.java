@@ -1,0 +1,125 @@
+package org.crosstenant.policy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.crosstenant.policy.messaging.InvitationEventParser;
+import org.crosstenant.policy.messaging.PoisonMessageException;
+import org.crosstenant.policy.model.Application;
+import org.crosstenant.policy.model.Decision;
+import org.crosstenant.policy.model.IncomingEvent;
+import org.crosstenant.policy.model.InvitationRequested;
+import org.crosstenant.policy.model.PartnerConfiguration;
+import org.crosstenant.policy.model.Party;
+import org.crosstenant.policy.service.PolicyEvents;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Both sides of the event contracts without a broker: invitation-service's examples parse with this service's
+ * consumer code, and this service's payload builders produce the field names of its own examples. The Kafka flow
+ * tests repeat the producer check on what is really published.
+ */
+class EventContractTest {
+
+    static final Path INVITATION_EVENTS = Path.of("../invitation-service/src/main/resources/events");
+
+    private final InvitationEventParser parser = new InvitationEventParser(new ObjectMapper());
+    private final Instant now = Instant.parse("2026-11-27T10:15:30Z");
+    private final Party alice = new Party("contoso", "alice", "alice@contoso.example");
+
+    @Test
+    void producerRequestedExampleParsesWithOurConsumerCode() throws Exception {
+        Path example = INVITATION_EVENTS.resolve(InvitationEventParser.REQUESTED + ".json");
+        assertTrue(Files.exists(example), "invitation-service must keep its requested.v1 example at " + example);
+        IncomingEvent event = parser.parse(UUID.randomUUID().toString(), InvitationEventParser.REQUESTED,
+                Files.readString(example));
+        InvitationRequested requested = event.requested();
+        assertEquals("contoso", requested.resourceTenant());
+        assertEquals("contoso-projects", requested.application());
+        assertEquals("fabrikam", requested.inviteeTenant());
+        assertEquals("bob@fabrikam.example", requested.inviteeEmail());
+        assertEquals(UUID.fromString("5b0f2c1e-7d1a-4c53-9a8e-1f2a3b4c5d6e"), requested.invitationId());
+    }
+
+    @Test
+    void otherInvitationExamplesAreRecordedWithoutBeingParsedAsRequests() throws Exception {
+        try (Stream<Path> files = Files.list(INVITATION_EVENTS)) {
+            List<Path> others = files.filter(p -> !p.getFileName().toString().startsWith(InvitationEventParser.REQUESTED))
+                    .toList();
+            assertTrue(others.size() >= 4, "invitation-service examples: " + others);
+            for (Path file : others) {
+                String type = file.getFileName().toString().replaceFirst("\\.json$", "");
+                IncomingEvent event = parser.parse(UUID.randomUUID().toString(), type, Files.readString(file));
+                assertEquals(type, event.type());
+                assertNull(event.requested(), type);
+            }
+        }
+    }
+
+    @Test
+    void poisonRequestsAreRecognised() {
+        String id = UUID.randomUUID().toString();
+        assertThrows(PoisonMessageException.class, () -> parser.parse(id, InvitationEventParser.REQUESTED, "{nope"));
+        assertThrows(PoisonMessageException.class, () -> parser.parse(id, InvitationEventParser.REQUESTED,
+                "{\"invitationId\": \"" + id + "\"}"));
+        assertThrows(PoisonMessageException.class, () -> parser.parse("not-a-uuid", InvitationEventParser.REQUESTED,
+                "{}"));
+        assertThrows(PoisonMessageException.class, () -> parser.parse(null, "x", "{}"));
+    }
+
+    @Test
+    void applicationRegisteredMatchesItsExample() {
+        Application app = new Application();
+        app.tenant = "contoso";
+        app.appId = "contoso-projects";
+        app.upstreamUrl = "http://127.0.0.1:8090";
+        app.version = 1;
+        app.updatedAt = now;
+        check(PolicyEvents.APPLICATION_REGISTERED, PolicyEvents.applicationRegistered(app, alice));
+    }
+
+    @Test
+    void accessSettingsChangedMatchesItsExample() throws Exception {
+        JsonObject example = new JsonObject(Files.readString(
+                Path.of("src/main/resources/events/" + PolicyEvents.ACCESS_SETTINGS_CHANGED + ".json")));
+        PartnerConfiguration config = new PartnerConfiguration();
+        config.tenant = "contoso";
+        config.partner = "fabrikam";
+        config.settings = example.getJsonObject("settings");
+        config.version = 3;
+        config.updatedAt = now;
+        check(PolicyEvents.ACCESS_SETTINGS_CHANGED, PolicyEvents.accessSettingsChanged(config, alice));
+    }
+
+    @Test
+    void decidedMatchesItsExample() {
+        Decision decision = new Decision();
+        decision.id = UUID.randomUUID();
+        decision.invitationId = UUID.randomUUID();
+        decision.resourceTenant = "contoso";
+        decision.homeTenant = "fabrikam";
+        decision.application = "contoso-projects";
+        decision.inviteeEmail = "bob@fabrikam.example";
+        decision.outcome = "deny";
+        decision.evaluation = new JsonObject().put("reasons", new JsonArray().add("because"))
+                .put("policyVersions", new JsonObject().put("contoso", 1).put("fabrikam", 0));
+        decision.decidedAt = now;
+        check(PolicyEvents.DECIDED, PolicyEvents.decided(decision));
+    }
+
+    private static void check(String type, JsonObject payload) {
+        assertEquals(JsonShape.ofExample(type), JsonShape.of(payload.encode()), type);
+    }
+}
