@@ -30,6 +30,17 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
+    /**
+     * Runs the broker under a small sh that stops it when this JVM goes away, however it goes (even SIGKILL of a
+     * surefire fork): the pipe to the shell's stdin closes, {@code read} returns and the broker gets SIGTERM.
+     * The broker itself runs in the background with stdin from /dev/null; the shell exits with the broker's status.
+     */
+    private static final List<String> ORPHAN_GUARD = List.of("/bin/sh", "-c",
+            // background jobs of a non-interactive sh get /dev/null as stdin, so the watcher reads a copy on fd 3
+            "exec 3<&0; \"$@\" 3<&- & child=$!; (read -r _ignored <&3; kill -TERM \"$child\" 2>/dev/null) & "
+                    + "exec 3<&-; wait \"$child\"",
+            "kafka-broker");
+
     private final Process process;
     private final Path workDir;
     private final int port;
@@ -96,7 +107,8 @@ public final class KafkaBroker implements AutoCloseable {
 
             Path kafkaLog = workDir.resolve("kafka.log");
             long logOffset = Files.exists(kafkaLog) ? Files.size(kafkaLog) : 0;
-            List<String> command = java(libs, log4j);
+            List<String> command = new ArrayList<>(ORPHAN_GUARD);
+            command.addAll(java(libs, log4j));
             command.add("kafka.Kafka");
             command.add(properties.toString());
             Process process = new ProcessBuilder(command)
@@ -111,6 +123,8 @@ public final class KafkaBroker implements AutoCloseable {
                 ProcessTree.stop(process, Duration.ofSeconds(5));
                 throw new IllegalStateException(e.getMessage() + " (see " + kafkaLog + " and " + out + ")", e);
             }
+            // the broker died by itself: release the guard now rather than when this JVM ends
+            process.onExit().thenRun(() -> closeQuietly(process.getOutputStream()));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             LOG.infof("Kafka broker ready on 127.0.0.1:%d in %d ms (pid %d, logs %s)", port, took.toMillis(),
                     process.pid(), kafkaLog);
@@ -153,6 +167,11 @@ public final class KafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         ProcessTree.stop(process, STOP_GRACE);
+    }
+
+    /** What happens when this JVM is killed: the guard sees its stdin close and stops the broker. */
+    void simulateParentExit() {
+        closeQuietly(process.getOutputStream());
     }
 
     static String serverProperties(Path dataDir, int port, int controllerPort) {
@@ -287,6 +306,14 @@ public final class KafkaBroker implements AutoCloseable {
             raf.seek(length - tail.length);
             raf.readFully(tail);
             return new String(tail, StandardCharsets.UTF_8).contains(needle);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException ignored) {
+            // nothing to release
         }
     }
 

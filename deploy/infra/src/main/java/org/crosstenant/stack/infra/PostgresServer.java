@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -71,24 +72,30 @@ public final class PostgresServer implements AutoCloseable {
         Path tempDir = null;
         try {
             Path data;
-            if (dataDir == null) {
-                tempDir = Files.createTempDirectory("crosstenant-pg");
-                data = tempDir.resolve("data");
-            } else {
-                data = dataDir.toAbsolutePath();
-            }
-            Files.createDirectories(data);
-            Path log = data.resolveSibling(data.getFileName() + ".log");
+            String log;
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setDataDirectory(data)
-                    .setCleanDataDirectory(dataDir == null)
                     .setPort(chosenPort)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     // the C locale works with UTF-8 on every machine, whatever locales it has installed
                     .setLocaleConfig("locale", "C")
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                    .setServerConfig("listen_addresses", "127.0.0.1");
+            if (dataDir == null) {
+                // under zonky's working directory: if this JVM is killed, the next run stops the orphaned postmaster
+                // and deletes its data (zonky cleans directories there whose lock is stale)
+                tempDir = zonkyWorkingDirectory().resolve("crosstenant-" + UUID.randomUUID());
+                data = tempDir;
+                log = "test output";
+                builder.setDataDirectory(data).setCleanDataDirectory(true);
+            } else {
+                data = dataDir.toAbsolutePath();
+                Files.createDirectories(data);
+                Path logFile = data.resolveSibling(data.getFileName() + ".log");
+                log = logFile.toString();
+                builder.setDataDirectory(data)
+                        .setCleanDataDirectory(false)
+                        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            }
             if (dataDir != null) {
                 // zonky turns synchronous_commit off for tests; a local stack that restarts keeps acknowledged commits
                 builder.setServerConfig("synchronous_commit", "on");
@@ -232,6 +239,11 @@ public final class PostgresServer implements AutoCloseable {
                 return rows.next();
             }
         }
+    }
+
+    private static Path zonkyWorkingDirectory() {
+        return Path.of(System.getProperty("ot.epg.working-dir",
+                Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
     }
 
     private static void deleteQuietly(Path dir) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,9 +48,16 @@ class KafkaBrokerTest {
             System.out.printf("Kafka ready in %d ms (restart on existing storage)%n", broker.startTime().toMillis());
             produce(broker.bootstrapServers(), topic, "key-2", "again");
             assertEquals(List.of("key-1=hello", "key-2=again"), consume(broker.bootstrapServers(), topic, 2));
-            assertTrue(broker.isAlive());
+            assertEquals(clusterId, Files.readString(workDir.resolve("data/meta.properties")), "storage was not re-formatted");
+
+            // when the JVM that started the broker dies without close(), the broker stops too
+            ProcessHandle javaProcess = ProcessHandle.of(broker.pid()).orElseThrow().children().findFirst().orElseThrow();
+            broker.simulateParentExit();
+            javaProcess.onExit().get(30, TimeUnit.SECONDS);
+            assertFalse(FreePorts.inUse(port));
+            assertTrue(Files.readString(workDir.resolve("kafka.log")).contains("shutting down"),
+                    "the broker stopped cleanly on SIGTERM");
         }
-        assertEquals(clusterId, Files.readString(workDir.resolve("data/meta.properties")), "storage was not re-formatted");
     }
 
     private static void produce(String bootstrap, String topic, String key, String value) throws Exception {
