@@ -1,5 +1,9 @@
 package org.crosstenant.stack.infra.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -13,8 +17,18 @@ public class FederatedIdentityTestResource implements QuarkusTestResourceLifecyc
 
     @Override
     public Map<String, String> start() {
+        Path publicPem = FederatedTokens.keys().publicPem().toAbsolutePath();
+        String pem;
+        try {
+            pem = Files.readString(publicPem);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return Map.of(
-                "mp.jwt.verify.publickey.location", "file:" + FederatedTokens.keys().publicPem().toAbsolutePath(),
+                "mp.jwt.verify.publickey.location", "file:" + publicPem,
+                // also the key itself: when an application configures no key location at build time, smallrye-jwt's
+                // dev/test mode injects an in-memory mp.jwt.verify.publickey, which would win over any location
+                "mp.jwt.verify.publickey", pem,
                 "mp.jwt.verify.issuer", FederatedTokens.ISSUER,
                 "mp.jwt.verify.audiences", FederatedTokens.AUDIENCE);
     }
