@@ -58,6 +58,7 @@ public final class KeycloakServer implements AutoCloseable {
     static final String UNPACKED_MARKER = ".crosstenant-unpacked";
     static final String BUILT_MARKER = ".crosstenant-built";
     static final String REALMS_MARKER = "data/.crosstenant-realms.sha256";
+    static final String LOCK_FILE = ".crosstenant-lock";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,11 +68,13 @@ public final class KeycloakServer implements AutoCloseable {
     private final List<String> realms;
     private final Duration startupTime;
     private final Preparation preparation;
+    private final HomeLock lock;
     private final Thread shutdownHook;
 
     private KeycloakServer(Process process, Path homeDir, int port, List<String> realms, Duration startupTime,
-                           Preparation preparation) {
+                           Preparation preparation, HomeLock lock) {
         this.process = process;
+        this.lock = lock;
         this.homeDir = homeDir;
         this.port = port;
         this.realms = List.copyOf(realms);
@@ -161,6 +164,7 @@ public final class KeycloakServer implements AutoCloseable {
     @Override
     public void close() {
         ProcessTree.stop(process, Duration.ofSeconds(30));
+        lock.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
@@ -247,6 +251,47 @@ public final class KeycloakServer implements AutoCloseable {
             // process gone or not Linux
         }
         return -1;
+    }
+
+    /**
+     * One Keycloak per home directory: a second one would find the H2 database locked only after this class had
+     * already rewritten data/import (or wiped data/h2) under the running server's feet.
+     */
+    static final class HomeLock implements AutoCloseable {
+        private final java.nio.channels.FileChannel channel;
+        private final java.nio.channels.FileLock lock;
+
+        private HomeLock(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        static HomeLock acquire(Path homeDir) throws IOException {
+            Files.createDirectories(homeDir);
+            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(homeDir.resolve(LOCK_FILE),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("Keycloak home " + homeDir + " is in use by another running Keycloak");
+            }
+            return new HomeLock(channel, lock);
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                // the lock goes with the channel anyway
+            }
+        }
     }
 
     /** What a start did to the home directory; all false when it reused everything. */
@@ -481,17 +526,33 @@ public final class KeycloakServer implements AutoCloseable {
             }
             Map<String, String> env = environment();
             Preparation preparation;
+            HomeLock lock;
+            try {
+                lock = HomeLock.acquire(homeDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock Keycloak home " + homeDir, e);
+            }
             try {
                 boolean unpacked = unpack(distArchive, homeDir);
                 boolean built = build(homeDir, env);
                 preparation = new Preparation(unpacked, built, prepareData(homeDir, realms, freshData));
             } catch (IOException e) {
+                lock.close();
                 throw new UncheckedIOException("preparing Keycloak home " + homeDir, e);
             } catch (InterruptedException e) {
+                lock.close();
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while preparing Keycloak", e);
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
             }
-            return launch(httpPort, env, preparation);
+            try {
+                return launch(httpPort, env, preparation, lock);
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
         }
 
         private Map<String, String> environment() {
@@ -504,7 +565,7 @@ public final class KeycloakServer implements AutoCloseable {
             return env;
         }
 
-        private KeycloakServer launch(int httpPort, Map<String, String> env, Preparation preparation) {
+        private KeycloakServer launch(int httpPort, Map<String, String> env, Preparation preparation, HomeLock lock) {
             List<String> command = List.of(homeDir.resolve("bin/kc.sh").toString(), "start", "--optimized",
                     "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
                     // the issuer follows the request URL: callers use 127.0.0.1 throughout
@@ -531,7 +592,7 @@ public final class KeycloakServer implements AutoCloseable {
             }
             Duration startup = Duration.ofNanos(System.nanoTime() - started);
             return new KeycloakServer(process, homeDir, httpPort, realms.stream().map(Realm::name).toList(), startup,
-                    preparation);
+                    preparation, lock);
         }
 
         /** Ready = every realm's discovery document answers 200 (the realms are imported before HTTP opens). */

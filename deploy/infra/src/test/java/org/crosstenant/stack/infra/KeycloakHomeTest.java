@@ -62,6 +62,15 @@ class KeycloakHomeTest {
     }
 
     @Test
+    void oneKeycloakPerHomeDirectory() throws Exception {
+        KeycloakServer.HomeLock first = KeycloakServer.HomeLock.acquire(home);
+        IllegalStateException busy = assertThrows(IllegalStateException.class, () -> KeycloakServer.HomeLock.acquire(home));
+        assertTrue(busy.getMessage().contains("in use"), busy.getMessage());
+        first.close();
+        KeycloakServer.HomeLock.acquire(home).close();
+    }
+
+    @Test
     void realmFilesNeedARealmName() {
         assertThrows(IllegalArgumentException.class,
                 () -> KeycloakServer.readRealm("x", "{\"enabled\":true}".getBytes(StandardCharsets.UTF_8)));

@@ -126,10 +126,14 @@ class KeycloakServerTest {
 
     @Test
     @Order(5)
-    void cliClientHasNoBrowserFlowAndNoServiceAccount() {
-        KeycloakTokens.TokenRequestException refused = assertThrows(KeycloakTokens.TokenRequestException.class,
+    void eachClientAllowsOnlyItsOwnGrant() {
+        KeycloakTokens.TokenRequestException cliAsService = assertThrows(KeycloakTokens.TokenRequestException.class,
                 () -> KeycloakTokens.clientCredentials(keycloak.issuerUrl("contoso"), "crosstenant-cli", "x"));
-        assertNotEquals(200, refused.status());
+        assertEquals("unauthorized_client", cliAsService.error(), cliAsService.getMessage());
+
+        KeycloakTokens.TokenRequestException partnerAsUser = assertThrows(KeycloakTokens.TokenRequestException.class,
+                () -> KeycloakTokens.passwordGrant(keycloak.issuerUrl("fabrikam"), "fabrikam-partner", "bob", "bob-password"));
+        assertEquals("unauthorized_client", partnerAsUser.error(), partnerAsUser.getMessage());
     }
 
     @Test
