@@ -5,11 +5,11 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Named;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 
 /**
@@ -23,13 +23,13 @@ public class ViewRebalanceListeners {
     public static final String INVITATION_CHANNEL = "invitation-events";
 
     @Produces
-    @Named("gateway-view-policy")
+    @Identifier("gateway-view-policy")
     KafkaConsumerRebalanceListener policy(ViewProgress progress) {
         return listener(POLICY_CHANNEL, progress);
     }
 
     @Produces
-    @Named("gateway-view-invitations")
+    @Identifier("gateway-view-invitations")
     KafkaConsumerRebalanceListener invitations(ViewProgress progress) {
         return listener(INVITATION_CHANNEL, progress);
     }

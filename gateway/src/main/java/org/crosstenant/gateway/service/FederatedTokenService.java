@@ -53,6 +53,12 @@ public class FederatedTokenService {
         this.encodedHeader = b64(write(Map.of("alg", "RS256", "typ", "JWT", "kid", keys.keyId())));
     }
 
+    /** Outside CDI, with a chosen clock (unit tests). */
+    public static FederatedTokenService forTests(GatewayConfig.FederatedToken config, SigningKeys keys,
+            ObjectMapper json, Clock clock) {
+        return new FederatedTokenService(config, keys, json, clock);
+    }
+
     private static SigningKeys loadKeys(GatewayConfig.SigningKey location) {
         if (location.privateLocation().isEmpty()) {
             LOG.warn("crosstenant.gateway.signing-key.private-location is not set: signing federated tokens with an"

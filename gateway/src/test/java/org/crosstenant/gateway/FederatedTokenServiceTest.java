@@ -1,0 +1,116 @@
+package org.crosstenant.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import org.crosstenant.gateway.config.GatewayConfig;
+import org.crosstenant.gateway.model.FederatedIdentity;
+import org.crosstenant.gateway.service.FederatedTokenService;
+import org.crosstenant.gateway.service.SigningKeys;
+import org.crosstenant.gateway.support.Jwts;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class FederatedTokenServiceTest {
+
+    private final SigningKeys keys = SigningKeys.ephemeral();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+    private final FederatedTokenService service = FederatedTokenServiceAccess.create(config(), keys, clock);
+    private final FederatedIdentity bob = new FederatedIdentity("fabrikam", "http://idp/realms/fabrikam", "bob-sub",
+            "bob@fabrikam.example", List.of("z-role", "a-role"));
+
+    @Test
+    void applicationTokenCarriesTheContractClaims() {
+        String token = service.forApplication(bob, "contoso", "contoso-projects", true);
+        assertTrue(Jwts.verifies(token, keys.publicKey()));
+        Map<String, Object> header = Jwts.header(token);
+        assertEquals("RS256", header.get("alg"));
+        assertEquals(keys.keyId(), header.get("kid"));
+        Map<String, Object> claims = Jwts.claims(token);
+        assertEquals("crosstenant-gateway", claims.get("iss"));
+        assertEquals("contoso/contoso-projects", claims.get("aud"));
+        assertEquals("bob-sub", claims.get("sub"));
+        assertEquals("fabrikam", claims.get("tenant"));
+        assertEquals("http://idp/realms/fabrikam", claims.get("issuer"));
+        assertEquals("bob@fabrikam.example", claims.get("email"));
+        assertEquals(List.of("a-role", "z-role"), claims.get("groups"));
+        assertEquals(true, claims.get("guest"));
+        assertEquals("contoso", claims.get("resource_tenant"));
+        assertEquals(clock.instant().plusSeconds(60).getEpochSecond(), ((Number) claims.get("exp")).longValue());
+        assertFalse(((String) claims.get("jti")).isBlank());
+    }
+
+    @Test
+    void serviceTokenHasNoApplicationClaims() {
+        Map<String, Object> claims = Jwts.claims(service.forServices(bob));
+        assertEquals("crosstenant-services", claims.get("aud"));
+        assertFalse(claims.containsKey("guest"));
+        assertFalse(claims.containsKey("resource_tenant"));
+    }
+
+    @Test
+    void tokensAreReusedPerIdentityAndAudienceForTheCacheTtlOnly() {
+        String first = service.forServices(bob);
+        assertEquals(first, service.forServices(bob));
+        assertNotEquals(first, service.forApplication(bob, "contoso", "x", true));
+        assertNotEquals(first, service.forServices(new FederatedIdentity("fabrikam", bob.issuer(), "other",
+                null, List.of())));
+        clock.advance(Duration.ofSeconds(11));
+        assertNotEquals(first, service.forServices(bob));
+    }
+
+    @Test
+    void keyIdIsTheRfc7638Thumbprint() {
+        // RFC 7638 section 3.1 example key and thumbprint
+        String n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+        var key = (java.security.interfaces.RSAPublicKey) Jwts.publicKey(Map.of("n", n, "e", "AQAB"));
+        assertEquals("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", new SigningKeys(keys.privateKey(), key).keyId());
+    }
+
+    private static GatewayConfig.FederatedToken config() {
+        return new GatewayConfig.FederatedToken() {
+            public String issuer() { return "crosstenant-gateway"; }
+            public String servicesAudience() { return "crosstenant-services"; }
+            public Duration lifetime() { return Duration.ofSeconds(60); }
+            public Duration cacheTtl() { return Duration.ofSeconds(10); }
+            public int cacheMaxEntries() { return 100; }
+        };
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package org.crosstenant.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.crosstenant.gateway.support.Jwts;
+import org.crosstenant.gateway.support.OidcRealmsTestResource;
+import org.crosstenant.gateway.support.TenantTokens;
+import org.crosstenant.gateway.support.UpstreamTestResource;
+import org.crosstenant.stack.infra.testing.KafkaTestResource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** Token federation at the gateway and the /api proxy to the services. */
+@QuarkusTest
+@QuarkusTestResource(OidcRealmsTestResource.class)
+@QuarkusTestResource(UpstreamTestResource.class)
+@QuarkusTestResource(KafkaTestResource.class)
+class FederationTest {
+
+    @TestHTTPResource("/")
+    URI gateway;
+
+    @BeforeEach
+    void clearUpstream() {
+        given().baseUri(TenantTokens.value("test.upstream.url")).delete("/__recorded").then().statusCode(200);
+    }
+
+    @Test
+    void missingTokenIsA401Problem() {
+        given().get("/api/v1/invitations/1")
+                .then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("status", equalTo(401)).body("title", equalTo("Unauthorized"))
+                .body("instance", equalTo("/api/v1/invitations/1"));
+        assertTrue(recorded().isEmpty(), "nothing may reach a service without a valid token");
+    }
+
+    @Test
+    void tokenFromAnUnknownIssuerIsRefused() {
+        Map<String, Object> claims = TenantTokens.claims("contoso", "mallory", "m@evil.example", "collab-admin");
+        claims.put("iss", "http://127.0.0.1:1/realms/evil");
+        assertRefused(TenantTokens.signedBy("contoso", claims));
+        assertRefused(Jwts.sign(Jwts.readPrivateKey(TenantTokens.value("test.realm.contoso.private-key")), "x",
+                Map.of("sub", "no-issuer", "aud", "crosstenant-gateway",
+                        "exp", Instant.now().plusSeconds(60).getEpochSecond())));
+    }
+
+    @Test
+    void expiredTokenIsRefused() {
+        Map<String, Object> claims = TenantTokens.claims("contoso", "alice", "alice@contoso.example");
+        claims.put("iat", Instant.now().minusSeconds(3600).getEpochSecond());
+        claims.put("exp", Instant.now().minusSeconds(600).getEpochSecond());
+        assertRefused(TenantTokens.signedBy("contoso", claims));
+    }
+
+    @Test
+    void crossSignedForgedUnsignedAndWrongAudienceTokensAreRefused() {
+        // claims contoso's issuer, signed with fabrikam's key
+        assertRefused(TenantTokens.signedBy("fabrikam", TenantTokens.claims("contoso", "alice", "a@contoso.example")));
+        // alg none
+        assertRefused(Jwts.unsigned(TenantTokens.claims("contoso", "alice", "a@contoso.example")));
+        // tampered payload
+        String good = TenantTokens.token("contoso", "alice", "alice@contoso.example");
+        String[] parts = good.split("\\.");
+        Map<String, Object> claims = TenantTokens.claims("contoso", "root", "root@contoso.example", "collab-admin");
+        String forged = parts[0] + "." + Jwts.unsigned(claims).split("\\.")[1] + "." + parts[2];
+        assertRefused(forged);
+        // not meant for the gateway
+        Map<String, Object> otherAudience = TenantTokens.claims("contoso", "alice", "a@contoso.example");
+        otherAudience.put("aud", "some-other-client");
+        assertRefused(TenantTokens.signedBy("contoso", otherAudience));
+    }
+
+    @Test
+    void validTokenIsReplacedByAFederatedTokenOnTheWayToTheService() {
+        String tenantToken = TenantTokens.token("contoso", "alice-sub", "alice@contoso.example", "collab-admin");
+        given().auth().oauth2(tenantToken)
+                .header("Idempotency-Key", "idem-1")
+                .header("X-Forwarded-Access-Token", tenantToken)
+                .cookie("session", "s1")
+                .contentType("application/json")
+                .body("{\"resourceTenant\":\"contoso\"}")
+                .post("/api/v1/invitations?dryRun=true")
+                .then().statusCode(202)
+                .header("Location", "/api/v1/invitations/42")
+                .body("id", equalTo("42"));
+
+        List<Map<String, Object>> requests = recorded();
+        assertEquals(1, requests.size());
+        Map<String, Object> request = requests.get(0);
+        assertEquals("POST", request.get("method"));
+        assertEquals("/api/v1/invitations", request.get("path"));
+        assertEquals("dryRun=true", request.get("query"));
+        assertEquals("{\"resourceTenant\":\"contoso\"}", request.get("body"));
+        Map<String, List<String>> headers = headers(request);
+        assertEquals(List.of("idem-1"), headers.get("idempotency-key"));
+        assertNull(headers.get("cookie"), "services get no cookies");
+        assertNull(headers.get("x-forwarded-access-token"));
+        assertFalse(headers.toString().contains(tenantToken), "the tenant token must never reach a service");
+
+        String federated = headers.get("authorization").get(0).substring("Bearer ".length());
+        assertTrue(Jwts.verifies(federated, jwksKey()), "signed by the key the gateway publishes");
+        Map<String, Object> claims = Jwts.claims(federated);
+        assertEquals("crosstenant-gateway", claims.get("iss"));
+        assertEquals("crosstenant-services", claims.get("aud"));
+        assertEquals("alice-sub", claims.get("sub"));
+        assertEquals("contoso", claims.get("tenant"));
+        assertEquals(TenantTokens.issuer("contoso"), claims.get("issuer"));
+        assertEquals("alice@contoso.example", claims.get("email"));
+        assertEquals(List.of("collab-admin"), claims.get("groups"));
+        long lifetime = ((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue();
+        assertEquals(60, lifetime);
+        assertEquals("RS256", Jwts.header(federated).get("alg"));
+    }
+
+    @Test
+    void everyConfiguredRealmIsFederatedIncludingOneAddedOnlyByEnvironment() {
+        for (String realm : OidcRealmsTestResource.REALMS) {
+            given().auth().oauth2(TenantTokens.token(realm, realm + "-user", "u@" + realm + ".example"))
+                    .get("/api/v1/audit/records?limit=1")
+                    .then().statusCode(200).body("upstreamPath", equalTo("/api/v1/audit/records"));
+            Map<String, Object> claims = Jwts.claims(headers(last()).get("authorization").get(0).substring(7));
+            assertEquals(realm, claims.get("tenant"));
+        }
+    }
+
+    @Test
+    void unknownApiIsA404Problem() {
+        given().auth().oauth2(TenantTokens.token("contoso", "alice", "alice@contoso.example"))
+                .get("/api/v1/nope")
+                .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
+        given().auth().oauth2(TenantTokens.token("contoso", "alice", "alice@contoso.example"))
+                .get("/api/v1/tenants/contoso/whatever")
+                .then().statusCode(404).contentType("application/problem+json");
+        assertTrue(recorded().isEmpty());
+    }
+
+    @Test
+    void jwksAndHealthArePublic() {
+        given().get("/.well-known/jwks.json").then().statusCode(200)
+                .body("keys[0].kty", equalTo("RSA")).body("keys[0].alg", equalTo("RS256"));
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void serverSentEventsStreamThroughLive() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(gateway.resolve("/api/v1/audit/stream"))
+                .header("Authorization", "Bearer " + TenantTokens.token("contoso", "auditor", "a@contoso.example",
+                        "collab-auditor"))
+                .header("Accept", "text/event-stream").header("Last-Event-ID", "7").build();
+        HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+                StandardCharsets.UTF_8))) {
+            // the upstream holds its second event until released: the first must already be here
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> readDataLine(reader));
+            assertEquals("data: {\"seq\":1}", first.get(10, TimeUnit.SECONDS));
+            given().baseUri(TenantTokens.value("test.upstream.url")).post("/__release").then().statusCode(204);
+            assertEquals("data: {\"seq\":2}", readDataLine(reader));
+        }
+        assertEquals(List.of("7"), headers(last()).get("last-event-id"));
+    }
+
+    private static String readDataLine(BufferedReader reader) {
+        try {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("data:")) {
+                    return line;
+                }
+            }
+            return null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertRefused(String token) {
+        given().auth().oauth2(token).get("/api/v1/invitations/1")
+                .then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+        assertTrue(recorded().isEmpty(), "a refused token must not reach a service");
+    }
+
+    static java.security.PublicKey jwksKey() {
+        Map<String, Object> jwk = given().get("/.well-known/jwks.json").then().extract().jsonPath()
+                .getMap("keys[0]");
+        return Jwts.publicKey(jwk);
+    }
+
+    static List<Map<String, Object>> recorded() {
+        return JsonPath.from(given().baseUri(TenantTokens.value("test.upstream.url")).get("/__recorded").asString())
+                .getList("$");
+    }
+
+    static Map<String, Object> last() {
+        List<Map<String, Object>> all = recorded();
+        return all.get(all.size() - 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, List<String>> headers(Map<String, Object> request) {
+        return (Map<String, List<String>>) request.get("headers");
+    }
+
+    static Duration patience() {
+        return Duration.ofSeconds(20);
+    }
+}

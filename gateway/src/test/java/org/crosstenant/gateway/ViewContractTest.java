@@ -1,0 +1,89 @@
+package org.crosstenant.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import org.crosstenant.gateway.model.AppRoute;
+import org.crosstenant.gateway.model.GuestGrant;
+import org.crosstenant.gateway.repository.LocalView;
+import org.crosstenant.gateway.service.ViewUpdater;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Consumer side of the contract: the producers' own example events (read from their modules) must parse with the
+ * gateway's consumer code, so a producer change that breaks the gateway fails this build.
+ */
+class ViewContractTest {
+
+    private static final Path POLICY = Path.of("../policy-service/src/main/resources/events");
+    private static final Path INVITATION = Path.of("../invitation-service/src/main/resources/events");
+
+    // as Quarkus configures it: unknown fields are not an error (producers may add fields)
+    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final LocalView view = new LocalView();
+    private final ViewUpdater updater = new ViewUpdater(view, json);
+
+    @Test
+    void applicationRegisteredExampleBecomesARoute() throws Exception {
+        String payload = example(POLICY, ViewUpdater.APPLICATION_REGISTERED);
+        AppRoute route = updater.route(payload);
+        assertFalse(route.tenant().isBlank());
+        assertFalse(route.application().isBlank());
+        assertTrue(route.upstreamUrl().startsWith("http"));
+        assertTrue(updater.apply(ViewUpdater.APPLICATION_REGISTERED, payload));
+        assertEquals(route, view.route(route.tenant(), route.application()).orElseThrow());
+        assertTrue(updater.apply(ViewUpdater.APPLICATION_REGISTERED, payload), "applying twice is harmless");
+        assertEquals(1, view.routeCount());
+    }
+
+    @Test
+    void redeemedThenRevokedExamplesGrantThenEndAccess() throws Exception {
+        String redeemed = example(INVITATION, ViewUpdater.REDEEMED);
+        GuestGrant grant = updater.grant(redeemed);
+        Instant before = grant.expiresAt().minusSeconds(1);
+        updater.apply(ViewUpdater.REDEEMED, redeemed);
+        updater.apply(ViewUpdater.REDEEMED, redeemed);
+        assertEquals(1, view.grantCount());
+        assertTrue(view.activeGrant(grant.guestTenant(), grant.guestSubject(), grant.resourceTenant(),
+                grant.application(), before).isPresent());
+        assertTrue(view.activeGrant(grant.guestTenant(), grant.guestSubject(), grant.resourceTenant(),
+                grant.application(), grant.expiresAt()).isEmpty(), "an expired grant admits no one");
+
+        updater.apply(ViewUpdater.REVOKED, example(INVITATION, ViewUpdater.REVOKED));
+        assertTrue(view.activeGrant(grant.guestTenant(), grant.guestSubject(), grant.resourceTenant(),
+                grant.application(), before).isEmpty());
+        updater.apply(ViewUpdater.REDEEMED, redeemed);
+        assertEquals(0, view.grantCount(), "a late duplicate redeemed event does not resurrect a revoked grant");
+    }
+
+    @Test
+    void expiredExampleEndsTheGrant() throws Exception {
+        String redeemed = example(INVITATION, ViewUpdater.REDEEMED);
+        updater.apply(ViewUpdater.REDEEMED, redeemed);
+        updater.apply(ViewUpdater.EXPIRED, example(INVITATION, ViewUpdater.EXPIRED));
+        assertEquals(0, view.grantCount());
+    }
+
+    @Test
+    void otherTypesAreIgnoredAndBrokenPayloadsRejected() throws Exception {
+        assertFalse(updater.apply("org.crosstenant.invitation.requested.v1",
+                example(INVITATION, "org.crosstenant.invitation.requested.v1")));
+        assertThrows(IllegalArgumentException.class, () -> updater.apply(ViewUpdater.REDEEMED, "{\"invitationId\":1"));
+        assertThrows(IllegalArgumentException.class,
+                () -> updater.apply(ViewUpdater.APPLICATION_REGISTERED, "{\"tenant\":\"contoso\"}"));
+    }
+
+    private static String example(Path dir, String type) throws Exception {
+        return Files.readString(dir.resolve(type + ".json"));
+    }
+}

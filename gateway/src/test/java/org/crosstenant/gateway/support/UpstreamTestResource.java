@@ -1,0 +1,130 @@
+package org.crosstenant.gateway.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A stand-in for the services and a shared application: records every request it gets (method, path, query,
+ * headers, body), readable over HTTP at {@code GET /__recorded} (tests live in another class loader). Answers 201
+ * with a Location for POST /api/v1/invitations, and an SSE stream at /api/v1/audit/stream whose second event is
+ * only sent after {@code POST /__release}: a test can thus prove the first one arrived before the stream ended.
+ */
+public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final List<Map<String, Object>> recorded = new ArrayList<>();
+    private volatile CountDownLatch release = new CountDownLatch(1);
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.createContext("/", this::handle);
+            server.start();
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            return Map.of("crosstenant.gateway.services.invitation-url", url,
+                    "crosstenant.gateway.services.policy-url", url,
+                    "crosstenant.gateway.services.audit-url", url,
+                    "test.upstream.url", url);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            release.countDown();
+            server.stop(0);
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        byte[] body = ex.getRequestBody().readAllBytes();
+        if (path.equals("/__recorded")) {
+            byte[] out;
+            synchronized (recorded) {
+                if ("DELETE".equals(ex.getRequestMethod())) {
+                    recorded.clear();
+                }
+                out = JSON.writeValueAsBytes(recorded);
+            }
+            respond(ex, 200, "application/json", out);
+            return;
+        }
+        if (path.equals("/__release")) {
+            release.countDown();
+            respond(ex, 204, null, null);
+            return;
+        }
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("method", ex.getRequestMethod());
+        request.put("path", path);
+        request.put("query", ex.getRequestURI().getRawQuery());
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v));
+        request.put("headers", headers);
+        request.put("body", new String(body, StandardCharsets.UTF_8));
+        synchronized (recorded) {
+            recorded.add(request);
+        }
+        if (path.equals("/api/v1/audit/stream")) {
+            stream(ex);
+            return;
+        }
+        if (path.equals("/api/v1/invitations") && "POST".equals(ex.getRequestMethod())) {
+            ex.getResponseHeaders().add("Location", "/api/v1/invitations/42");
+            respond(ex, 202, "application/json", "{\"id\":\"42\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        respond(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("upstreamPath", path)));
+    }
+
+    private void stream(HttpExchange ex) throws IOException {
+        CountDownLatch mine = release;
+        ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write("event: audit-record\ndata: {\"seq\":1}\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                mine.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write("event: audit-record\ndata: {\"seq\":2}\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+        release = new CountDownLatch(1);
+    }
+
+    private static void respond(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        if (type != null) {
+            ex.getResponseHeaders().add("Content-Type", type);
+        }
+        if (body == null) {
+            ex.sendResponseHeaders(status, -1);
+        } else {
+            ex.sendResponseHeaders(status, body.length);
+            ex.getResponseBody().write(body);
+        }
+        ex.close();
+    }
+}
