@@ -2,7 +2,7 @@
 CREATE TABLE audit_record (
     sequence        BIGINT       PRIMARY KEY,
     record_id       UUID         NOT NULL UNIQUE,
-    tenants         TEXT[]       NOT NULL,
+    tenants         VARCHAR[]    NOT NULL, -- varchar: what Hibernate binds for String[] in array_contains
     action          TEXT         NOT NULL,
     outcome         TEXT,
     actor           JSONB,

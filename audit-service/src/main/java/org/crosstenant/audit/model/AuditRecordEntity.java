@@ -34,7 +34,7 @@ public class AuditRecordEntity {
     public String outcome;
 
     @Column(updatable = false)
-    @ColumnTransformer(read = "actor::text", write = "?::jsonb")
+    @ColumnTransformer(read = "actor::text", write = "?::text::jsonb")
     public String actor;
 
     @Column(name = "resource_tenant", updatable = false)
@@ -62,7 +62,7 @@ public class AuditRecordEntity {
     public Instant recordedAt;
 
     @Column(nullable = false, updatable = false)
-    @ColumnTransformer(read = "details::text", write = "?::jsonb")
+    @ColumnTransformer(read = "details::text", write = "?::text::jsonb")
     public String details;
 
     @Column(name = "previous_hash", nullable = false, updatable = false)

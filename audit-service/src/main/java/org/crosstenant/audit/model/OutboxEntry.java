@@ -36,7 +36,7 @@ public class OutboxEntry {
     public String topic;
 
     @Column(nullable = false)
-    @ColumnTransformer(read = "payload::text", write = "?::jsonb")
+    @ColumnTransformer(read = "payload::text", write = "?::text::jsonb")
     public String payload;
 
     @Column(name = "occurred_at", nullable = false)

@@ -1,0 +1,93 @@
+package org.crosstenant.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.crosstenant.audit.messaging.AuditEventTranslator;
+import org.crosstenant.audit.model.AuditDraft;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The producers own the payloads: their example files (one per event type) must parse with our consumer code, so a
+ * producer change that breaks the audit service fails this build.
+ */
+class ProducerContractTest {
+
+    private static final List<Path> PRODUCERS = List.of(
+            Path.of("../invitation-service/src/main/resources/events"),
+            Path.of("../policy-service/src/main/resources/events"),
+            Path.of("../gateway/src/main/resources/events"));
+
+    private final AuditEventTranslator translator = new AuditEventTranslator(new ObjectMapper());
+
+    static Stream<Path> examples() throws IOException {
+        Stream<Path> all = Stream.empty();
+        for (Path dir : PRODUCERS) {
+            all = Stream.concat(all, Files.list(dir).filter(p -> p.toString().endsWith(".json")).sorted().toList().stream());
+        }
+        return all;
+    }
+
+    private static String typeOf(Path example) {
+        String name = example.getFileName().toString();
+        return name.substring(0, name.length() - ".json".length());
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void everyProducerExampleBecomesARecord(Path example) throws IOException {
+        String type = typeOf(example);
+        assertThat(translator.knows(type)).as("audit-service audits " + type).isTrue();
+
+        AuditDraft draft = translator.translate(type, Files.readString(example));
+
+        assertThat(draft.tenants()).isNotEmpty().doesNotContainNull();
+        assertThat(draft.action()).isNotBlank();
+        assertThat(draft.occurredAt()).isNotNull();
+        assertThat(draft.details().isObject()).isTrue();
+    }
+
+    @Test
+    void everyTypeWeAuditHasAProducerExample() throws IOException {
+        List<String> published = examples().map(ProducerContractTest::typeOf).toList();
+        for (String type : List.of(
+                "org.crosstenant.invitation.requested.v1", "org.crosstenant.invitation.approved.v1",
+                "org.crosstenant.invitation.denied.v1", "org.crosstenant.invitation.redeemed.v1",
+                "org.crosstenant.invitation.revoked.v1", "org.crosstenant.invitation.expired.v1",
+                AuditEventTranslator.DECIDED, AuditEventTranslator.SETTINGS_CHANGED,
+                AuditEventTranslator.APPLICATION_REGISTERED, AuditEventTranslator.ACCESS_ALLOWED,
+                AuditEventTranslator.ACCESS_DENIED)) {
+            assertThat(translator.knows(type)).isTrue();
+            assertThat(published).as("a producer example for " + type).contains(type);
+        }
+    }
+
+    @Test
+    void tenantsFollowWhoTheEventConcerns() throws IOException {
+        Map<String, List<String>> expected = Map.of(
+                "org.crosstenant.invitation.requested.v1", List.of("contoso", "fabrikam"),
+                AuditEventTranslator.DECIDED, List.of("contoso", "fabrikam"),
+                AuditEventTranslator.ACCESS_DENIED, List.of("contoso", "fabrikam"),
+                AuditEventTranslator.SETTINGS_CHANGED, List.of("contoso"),
+                AuditEventTranslator.APPLICATION_REGISTERED, List.of("contoso"));
+        try (Stream<Path> examples = examples()) {
+            for (Path example : examples.toList()) {
+                List<String> tenants = expected.get(typeOf(example));
+                if (tenants != null) {
+                    assertThat(translator.translate(typeOf(example), Files.readString(example)).tenants())
+                            .as(typeOf(example)).isEqualTo(tenants);
+                }
+            }
+        }
+    }
+}
