@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.crosstenant.invitation.config.InvitationConfig;
 import org.crosstenant.invitation.model.OutboxEvent;
@@ -38,7 +39,10 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
-    private final MutinyEmitter<String> emitter;
+    /** Field-injected: Quarkus wires emitters to their channel from field injection points. */
+    @Inject
+    @Channel("invitations-out")
+    MutinyEmitter<String> emitter;
     private final OutboxRepository outbox;
     private final FreshContext freshContext;
     private final InvitationConfig config;
@@ -47,9 +51,7 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
-    public OutboxRelay(@Channel("invitations-out") MutinyEmitter<String> emitter, OutboxRepository outbox,
-            FreshContext freshContext, InvitationConfig config) {
-        this.emitter = emitter;
+    public OutboxRelay(OutboxRepository outbox, FreshContext freshContext, InvitationConfig config) {
         this.outbox = outbox;
         this.freshContext = freshContext;
         this.config = config;

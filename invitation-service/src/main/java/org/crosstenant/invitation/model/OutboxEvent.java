@@ -30,9 +30,12 @@ public class OutboxEvent {
     @Column(nullable = false)
     public String topic;
 
-    /** The JSON payload as text; the column is jsonb, hence the casts. */
+    /**
+     * The JSON payload as text; the column is jsonb. The parameter is cast to text first: bound straight to jsonb,
+     * the reactive PostgreSQL client would store a Java String as a JSON string scalar (JSON in a string).
+     */
     @Column(nullable = false)
-    @ColumnTransformer(read = "payload::text", write = "?::jsonb")
+    @ColumnTransformer(read = "payload::text", write = "cast(cast(? as text) as jsonb)")
     public String payload;
 
     @Column(name = "occurred_at", nullable = false)

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -37,7 +38,8 @@ public class ProblemMapper {
         return respond(Problem.of(403, "forbidden", "Not allowed", e.getMessage(), path(uri)));
     }
 
-    @ServerExceptionMapper
+    /** Listed explicitly: Quarkus ships its own (plain JSON) mapper for MismatchedInputException. */
+    @ServerExceptionMapper({ JsonProcessingException.class, MismatchedInputException.class })
     public Response unreadable(JsonProcessingException e, UriInfo uri) {
         return respond(Problem.of(400, "bad-request", "Malformed request",
                 "Body is not valid JSON of the expected shape: " + e.getOriginalMessage(), path(uri)));

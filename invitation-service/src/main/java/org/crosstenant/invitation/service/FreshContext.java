@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -25,6 +26,8 @@ public class FreshContext {
     public <T> Uni<T> run(Supplier<Uni<T>> work) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            // a context of our own, used by nothing else: Hibernate Reactive Panache insists on the flag
+            VertxContextSafetyToggle.setContextSafe(context, true);
             context.runOnContext(ignored -> {
                 Uni<T> uni;
                 try {

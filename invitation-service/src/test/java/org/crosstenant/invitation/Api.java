@@ -1,0 +1,104 @@
+package org.crosstenant.invitation;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/** Small REST helpers over RestAssured for the flow tests. */
+final class Api {
+
+    static final String BASE = "/api/v1/invitations";
+
+    private Api() {
+    }
+
+    static String body(String resourceTenant, String application, String inviteeTenant, String email) {
+        ObjectNode node = JsonShape.JSON.createObjectNode();
+        node.put("resourceTenant", resourceTenant);
+        node.put("application", application);
+        ObjectNode invitee = node.putObject("invitee");
+        invitee.put("tenant", inviteeTenant);
+        invitee.put("email", email);
+        return node.toString();
+    }
+
+    /** A fresh, unique invitee of fabrikam into contoso-projects. */
+    static String fabrikamInvitee(String email) {
+        return body("contoso", "contoso-projects", "fabrikam", email);
+    }
+
+    static RequestSpecification as(String token) {
+        return given().auth().oauth2(token);
+    }
+
+    static Response file(String token, String body) {
+        return as(token).contentType(ContentType.JSON).body(body).post(BASE);
+    }
+
+    /** Files as fabrikam's partner system for bob and returns the id. */
+    static String fileForBob() {
+        return file(Tokens.fabrikamPartner(), fabrikamInvitee("bob@fabrikam.example")).then().statusCode(202)
+                .extract().path("id");
+    }
+
+    static Response get(String token, String id) {
+        return as(token).get(BASE + "/" + id);
+    }
+
+    static String awaitStatus(String token, String id, String status) {
+        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(50))
+                .until(() -> status.equals(get(token, id).then().statusCode(200).extract().path("status")));
+        return status;
+    }
+
+    static Response redeem(String token, String id, String code) {
+        ObjectNode node = JsonShape.JSON.createObjectNode();
+        node.put("code", code);
+        return as(token).contentType(ContentType.JSON).body(node.toString()).post(BASE + "/" + id + "/redeem");
+    }
+
+    static Response revoke(String token, String id) {
+        return as(token).post(BASE + "/" + id + "/revoke");
+    }
+
+    /** The payload policy-service would publish for this invitation. */
+    static String decision(String invitationId, String outcome, String... reasons) {
+        ObjectNode node = JsonShape.JSON.createObjectNode();
+        node.put("decisionId", UUID.randomUUID().toString());
+        node.put("invitationId", invitationId);
+        node.put("resourceTenant", "contoso");
+        node.put("homeTenant", "fabrikam");
+        node.put("application", "contoso-projects");
+        node.put("inviteeEmail", "bob@fabrikam.example");
+        node.put("outcome", outcome);
+        var array = node.putArray("reasons");
+        for (String reason : reasons) {
+            array.add(reason);
+        }
+        node.putObject("policyVersions").put("contoso", 1).put("fabrikam", 1);
+        node.put("occurredAt", java.time.Instant.now().toString());
+        return node.toString();
+    }
+
+    static String decide(String invitationId, String outcome, String... reasons) {
+        return KafkaSupport.produce(KafkaSupport.DECISIONS, invitationId, "org.crosstenant.policy.decided.v1",
+                invitationId, decision(invitationId, outcome, reasons), UUID.randomUUID().toString());
+    }
+
+    /** Files for bob, approves, and returns {id, code}. */
+    static String[] pendingForBob() {
+        String id = fileForBob();
+        decide(id, "allow", "contoso inbound admits fabrikam", "fabrikam outbound admits bob");
+        awaitStatus(Tokens.fabrikamPartner(), id, "pending_acceptance");
+        String code = get(Tokens.fabrikamPartner(), id).then().extract().path("redemptionCode");
+        return new String[] { id, code };
+    }
+}

@@ -1,0 +1,82 @@
+package org.crosstenant.invitation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.crosstenant.invitation.messaging.InvitationEvents;
+import org.crosstenant.invitation.model.Invitation;
+import org.crosstenant.invitation.model.InvitationStatus;
+import org.crosstenant.invitation.model.OutboxEvent;
+import org.crosstenant.invitation.model.Party;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Unit-level contract check: every builder produces the field names of its example file. The Kafka flow tests
+ * repeat the check on what is really published.
+ */
+class InvitationEventsShapeTest {
+
+    private final InvitationEvents events = new InvitationEvents(new ObjectMapper(), "invitations.events");
+    private final Instant now = Instant.parse("2026-11-27T10:15:30Z");
+
+    @Test
+    void everyTypeHasAnExample() {
+        for (String type : InvitationEvents.ALL_TYPES) {
+            assertTrue(Files.exists(Path.of("src/main/resources/events/" + type + ".json")), type);
+        }
+    }
+
+    @Test
+    void buildersMatchTheExamples() {
+        Invitation inv = accepted();
+        check(events.requested(inv, now));
+        check(events.approved(inv, now));
+        check(events.denied(inv, List.of("because"), now));
+        check(events.redeemed(inv, now));
+        check(events.revoked(inv, new Party("contoso", "alice", "alice@contoso.example"), now));
+        check(events.expired(inv, InvitationStatus.PENDING_ACCEPTANCE, now));
+    }
+
+    @Test
+    void approvedNeverCarriesTheCode() {
+        Invitation inv = accepted();
+        inv.redemptionCode = "secret-code-value";
+        OutboxEvent approved = events.approved(inv, now);
+        assertFalse(approved.payload.contains("secret-code-value"));
+        assertEquals(inv.id.toString(), approved.aggregateId);
+    }
+
+    private void check(OutboxEvent event) {
+        assertEquals(JsonShape.ofExample(event.type), JsonShape.of(event.payload), event.type);
+    }
+
+    private static Invitation accepted() {
+        Invitation inv = new Invitation();
+        inv.id = UUID.randomUUID();
+        inv.resourceTenant = "contoso";
+        inv.application = "contoso-projects";
+        inv.inviteeTenant = "fabrikam";
+        inv.inviteeEmail = "bob@fabrikam.example";
+        inv.requestedByTenant = "fabrikam";
+        inv.requestedBySubject = "svc";
+        inv.requestedByRole = "collab-partner";
+        inv.status = InvitationStatus.ACCEPTED;
+        inv.expiresAt = Instant.parse("2026-12-11T10:15:30Z");
+        inv.decisionId = UUID.randomUUID();
+        inv.guestTenant = "fabrikam";
+        inv.guestIssuer = "http://127.0.0.1:8180/realms/fabrikam";
+        inv.guestSubject = "bob-sub";
+        inv.guestEmail = "bob@fabrikam.example";
+        inv.grantExpiresAt = Instant.parse("2027-02-25T10:20:00Z");
+        return inv;
+    }
+}
