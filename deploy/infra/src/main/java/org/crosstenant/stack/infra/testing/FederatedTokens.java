@@ -1,8 +1,5 @@
 package org.crosstenant.stack.infra.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -71,12 +68,8 @@ public final class FederatedTokens {
             String privatePath = JvmShared.get(PRIVATE_KEY_PROPERTY);
             String publicPath = JvmShared.get(PUBLIC_KEY_PROPERTY);
             if (privatePath == null || publicPath == null) {
-                Path dir;
-                try {
-                    dir = Files.createTempDirectory("crosstenant-jwt");
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                JvmShared.sweepStaleDirs("crosstenant-jwt");
+                Path dir = JvmShared.ownedTempDir("crosstenant-jwt");
                 KeyPair pair = RsaKeys.generate();
                 Path privatePem = dir.resolve("federated-private.pem");
                 Path publicPem = dir.resolve("federated-public.pem");

@@ -1,9 +1,18 @@
 package org.crosstenant.stack.infra.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +36,66 @@ final class JvmShared {
 
     static void onJvmExit(String name, Runnable action) {
         Runtime.getRuntime().addShutdownHook(new Thread(action, name));
+    }
+
+    /** Locks held until this JVM exits; a dir whose lock anyone can take belongs to a JVM that is gone. */
+    private static final List<FileChannel> OWNED = new ArrayList<>();
+    private static final String OWNER_LOCK = "owner.lock";
+    private static final Duration STALE_AFTER = Duration.ofMinutes(2);
+
+    /** A new temp dir that {@link #sweepStaleDirs} leaves alone as long as this JVM lives. */
+    static synchronized Path ownedTempDir(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            FileChannel channel = FileChannel.open(dir.resolve(OWNER_LOCK), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            channel.lock();
+            OWNED.add(channel);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir", e);
+        }
+    }
+
+    /**
+     * Deletes temp dirs of test JVMs that were killed before their shutdown hooks ran (their child processes stop
+     * by themselves, their files stay): those whose owner lock is free and that are older than a couple of minutes.
+     */
+    static void sweepStaleDirs(String prefix) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            dirs.filter(dir -> dir.getFileName().toString().startsWith(prefix) && Files.isDirectory(dir))
+                    .filter(JvmShared::olderThanStaleLimit)
+                    .filter(JvmShared::ownerIsGone)
+                    .forEach(JvmShared::deleteRecursively);
+        } catch (IOException | RuntimeException e) {
+            // best effort: a leftover dir costs disk space, never correctness
+        }
+    }
+
+    private static boolean olderThanStaleLimit(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir).toInstant().isBefore(Instant.now().minus(STALE_AFTER));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean ownerIsGone(Path dir) {
+        Path lockFile = dir.resolve(OWNER_LOCK);
+        if (!Files.exists(lockFile)) {
+            return true; // killed between creating the dir and locking it
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return false;
+            }
+            lock.release();
+            return true;
+        } catch (IOException | OverlappingFileLockException e) {
+            return false; // held by this JVM or unreadable: leave it
+        }
     }
 
     static void deleteRecursively(Path dir) {

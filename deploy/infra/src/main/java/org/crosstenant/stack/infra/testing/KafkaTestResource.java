@@ -1,10 +1,8 @@
 package org.crosstenant.stack.infra.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.crosstenant.stack.infra.FreePorts;
 import org.crosstenant.stack.infra.KafkaBroker;
@@ -22,6 +20,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** Where the running broker is published for other class loaders and for tests that talk to Kafka directly. */
     public static final String BOOTSTRAP_PROPERTY = "crosstenant.test.kafka.bootstrap-servers";
+    private static final String WORK_DIR_PREFIX = "crosstenant-kafka";
 
     @Override
     public Map<String, String> start() {
@@ -40,23 +39,19 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
             if (running != null) {
                 return running;
             }
-            Path workDir;
-            try {
-                workDir = Files.createTempDirectory("crosstenant-kafka");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            KafkaBroker broker;
-            try {
-                broker = KafkaBroker.start(KafkaBroker.defaultLibs(), workDir, FreePorts.pick(), FreePorts.pick());
-            } catch (RuntimeException e) {
-                JvmShared.deleteRecursively(workDir);
-                throw e;
-            }
+            JvmShared.sweepStaleDirs(WORK_DIR_PREFIX);
+            Path workDir = JvmShared.ownedTempDir(WORK_DIR_PREFIX);
+            AtomicReference<KafkaBroker> started = new AtomicReference<>();
+            // registered before the start: a test JVM that exits while the broker starts still cleans up
             JvmShared.onJvmExit("crosstenant-kafka-stop", () -> {
-                broker.close();
+                KafkaBroker live = started.get();
+                if (live != null) {
+                    live.close();
+                }
                 JvmShared.deleteRecursively(workDir);
             });
+            KafkaBroker broker = KafkaBroker.start(KafkaBroker.defaultLibs(), workDir, FreePorts.pick(), FreePorts.pick());
+            started.set(broker);
             JvmShared.set(BOOTSTRAP_PROPERTY, broker.bootstrapServers());
             return broker.bootstrapServers();
         }
