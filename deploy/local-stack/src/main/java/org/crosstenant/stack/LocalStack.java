@@ -1,0 +1,235 @@
+package org.crosstenant.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.crosstenant.stack.infra.KafkaBroker;
+import org.crosstenant.stack.infra.KeycloakServer;
+import org.crosstenant.stack.infra.PostgresServer;
+import org.crosstenant.stack.infra.jwt.RsaKeys;
+
+/**
+ * Brings up the whole suite on one machine: real PostgreSQL, Kafka and Keycloak, the demo upstream and the four built
+ * services, in dependency order and in parallel where nothing depends on anything else. {@link #close()} stops every
+ * process it started, the last started first.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final List<String> TENANTS = List.of("contoso", "fabrikam");
+    private static final Duration SERVICE_READY_TIMEOUT = Duration.ofMinutes(3);
+
+    private final StackSettings settings;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+    private final List<CompletableFuture<?>> pending = new ArrayList<>();
+    private PostgresServer postgres;
+
+    private LocalStack(StackSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts everything and returns once every component answers as ready; on failure stops what it started. */
+    public static LocalStack start(StackSettings settings, Consumer<String> progress) {
+        LocalStack stack = new LocalStack(settings);
+        try {
+            stack.bringUp(progress);
+            return stack;
+        } catch (RuntimeException | Error e) {
+            stack.awaitPendingStarts();
+            stack.close();
+            throw e;
+        }
+    }
+
+    public StackSettings settings() {
+        return settings;
+    }
+
+    /** Every child process of the stack by component name (the embedded upstream runs in this JVM). */
+    public Map<String, ProcessHandle> processes() {
+        return Map.copyOf(processes);
+    }
+
+    private void bringUp(Consumer<String> progress) {
+        Path home = settings.home();
+        createDirectories(home);
+        createDirectories(settings.logs());
+        Path keys = gatewayKeys(home.resolve("keys"));
+
+        // the three pieces of infrastructure do not depend on each other: start them side by side
+        CompletableFuture<PostgresServer> postgresStart = async(() -> startPostgres(progress));
+        CompletableFuture<KafkaBroker> kafkaStart = async(() -> {
+            progress.accept("starting Kafka on " + settings.kafkaBootstrap());
+            return KafkaBroker.start(KafkaBroker.defaultLibs(), home.resolve("kafka"), settings.ports().kafka(),
+                    settings.ports().kafkaController());
+        });
+        CompletableFuture<KeycloakServer> keycloakStart = async(() -> {
+            progress.accept("starting Keycloak on " + settings.keycloakUrl() + " (realms " + TENANTS + ")");
+            return KeycloakServer.builder(KeycloakServer.defaultDistArchive(), home.resolve("keycloak"))
+                    .port(settings.ports().keycloak())
+                    .freshData(settings.fresh())
+                    .start();
+        });
+        postgres = join(postgresStart);
+        KafkaBroker kafka = join(kafkaStart);
+        ProcessHandle.of(kafka.pid()).ifPresent(handle -> processes.put("kafka", handle));
+        progress.accept("PostgreSQL and Kafka ready");
+
+        register(DemoUpstream.start(settings.ports().demoUpstream(), settings.gatewayUrl()));
+
+        Map<String, String> common = new HashMap<>();
+        common.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
+        common.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.resolve("gateway-public.pem").toString());
+        List<ServiceProcess> services = List.of(
+                startService("invitation-service", settings.ports().invitation(), databaseEnv(common, "invitation")),
+                startService("policy-service", settings.ports().policy(), databaseEnv(common, "policy")),
+                startService("audit-service", settings.ports().audit(), databaseEnv(common, "audit")));
+
+        KeycloakServer keycloak = join(keycloakStart);
+        processes.put("keycloak", keycloak.process());
+        progress.accept("Keycloak ready");
+
+        Map<String, String> gatewayEnv = new HashMap<>();
+        gatewayEnv.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
+        // the gateway derives each tenant's issuer (<base>/realms/<tenant>) from this
+        gatewayEnv.put("CROSSTENANT_GATEWAY_OIDC_BASE_URL", settings.keycloakUrl());
+        gatewayEnv.put("CROSSTENANT_GATEWAY_SIGNING_KEY_PRIVATE_LOCATION", keys.resolve("gateway-private.pem").toString());
+        gatewayEnv.put("CROSSTENANT_GATEWAY_SIGNING_KEY_PUBLIC_LOCATION", keys.resolve("gateway-public.pem").toString());
+        gatewayEnv.put("CROSSTENANT_GATEWAY_SERVICES_INVITATION_URL", "http://127.0.0.1:" + settings.ports().invitation());
+        gatewayEnv.put("CROSSTENANT_GATEWAY_SERVICES_POLICY_URL", "http://127.0.0.1:" + settings.ports().policy());
+        gatewayEnv.put("CROSSTENANT_GATEWAY_SERVICES_AUDIT_URL", "http://127.0.0.1:" + settings.ports().audit());
+        ServiceProcess gateway = startService("gateway", settings.ports().gateway(), gatewayEnv);
+
+        for (ServiceProcess service : services) {
+            service.awaitReady(SERVICE_READY_TIMEOUT);
+            progress.accept(service.name() + " ready on http://127.0.0.1:" + service.port());
+        }
+        gateway.awaitReady(SERVICE_READY_TIMEOUT);
+        progress.accept("gateway ready on " + settings.gatewayUrl());
+    }
+
+    private PostgresServer startPostgres(Consumer<String> progress) {
+        PostgresServer server;
+        if (settings.postgresUrl() != null) {
+            progress.accept("using the PostgreSQL server given by URL");
+            server = externalPostgres(settings.postgresUrl());
+        } else {
+            progress.accept("starting embedded PostgreSQL on 127.0.0.1:" + settings.ports().postgres());
+            server = PostgresServer.start(settings.home().resolve("postgres"), settings.ports().postgres());
+        }
+        for (String database : List.of("invitation", "policy", "audit")) {
+            server.ensureDatabase(database);
+        }
+        return server;
+    }
+
+    /** {@code postgresql://user:password@host:port} (the database part, if any, is ignored: each service has its own). */
+    static PostgresServer externalPostgres(String url) {
+        java.net.URI uri = java.net.URI.create(url.startsWith("jdbc:") ? url.substring(5) : url);
+        String userInfo = uri.getUserInfo();
+        if (!"postgresql".equals(uri.getScheme()) || uri.getHost() == null || userInfo == null || !userInfo.contains(":")) {
+            throw new IllegalArgumentException("expected postgresql://user:password@host:port as PostgreSQL URL");
+        }
+        String user = java.net.URLDecoder.decode(userInfo.substring(0, userInfo.indexOf(':')), java.nio.charset.StandardCharsets.UTF_8);
+        String password = java.net.URLDecoder.decode(userInfo.substring(userInfo.indexOf(':') + 1), java.nio.charset.StandardCharsets.UTF_8);
+        return PostgresServer.external(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432, user, password);
+    }
+
+    private Map<String, String> databaseEnv(Map<String, String> common, String database) {
+        Map<String, String> env = new HashMap<>(common);
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
+        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        return env;
+    }
+
+    private ServiceProcess startService(String module, int port, Map<String, String> env) {
+        ServiceProcess service = register(ServiceProcess.start(module, settings.repoRoot(), port, env, settings.logs()));
+        processes.put(module, service.handle());
+        return service;
+    }
+
+    /** The gateway's signing key pair, made once per stack home so tokens stay verifiable across restarts. */
+    private static Path gatewayKeys(Path dir) {
+        Path privateKey = dir.resolve("gateway-private.pem");
+        Path publicKey = dir.resolve("gateway-public.pem");
+        if (!Files.exists(privateKey) || !Files.exists(publicKey)) {
+            createDirectories(dir);
+            java.security.KeyPair pair = RsaKeys.generate();
+            RsaKeys.writePrivatePem(pair.getPrivate(), privateKey);
+            RsaKeys.writePublicPem(pair.getPublic(), publicKey);
+        }
+        return dir;
+    }
+
+    private <T extends AutoCloseable> T register(T component) {
+        synchronized (started) {
+            started.add(component);
+        }
+        return component;
+    }
+
+    /** Runs a start step in the background; what it starts is registered for {@link #close()} as soon as it is up. */
+    private <T extends AutoCloseable> CompletableFuture<T> async(Supplier<T> step) {
+        CompletableFuture<T> future = CompletableFuture.supplyAsync(() -> register(step.get()));
+        pending.add(future);
+        return future;
+    }
+
+    /** After a failure, lets sibling start steps finish so that what they start is stopped too (no orphans). */
+    private void awaitPendingStarts() {
+        for (CompletableFuture<?> future : pending) {
+            try {
+                future.join();
+            } catch (RuntimeException alreadyReported) {
+                // the first failure is the one the caller sees
+            }
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> toStop;
+        synchronized (started) {
+            toStop = new ArrayList<>(started);
+            started.clear();
+        }
+        java.util.Collections.reverse(toStop);
+        for (AutoCloseable component : toStop) {
+            try {
+                component.close();
+            } catch (Exception e) {
+                System.err.println("could not stop " + component + ": " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package org.crosstenant.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * {@code java -jar deploy/local-stack/target/local-stack.jar [--fresh] [--home DIR] [--postgres-url URL]}: starts
+ * the local stack, prints where everything is, and stops it all on Ctrl-C or SIGTERM.
+ */
+public final class LocalStackMain {
+
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Path repoRoot = Path.of("").toAbsolutePath();
+        Path home = repoRoot.resolve(".local-stack");
+        boolean fresh = false;
+        String postgresUrl = System.getenv("CROSSTENANT_POSTGRES_URL");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--fresh" -> fresh = true;
+                case "--home" -> home = Path.of(args[++i]).toAbsolutePath();
+                case "--postgres-url" -> postgresUrl = args[++i];
+                case "--help", "-h" -> {
+                    System.out.println("usage: local-stack [--fresh] [--home DIR] [--postgres-url postgresql://user:password@host:port]");
+                    System.out.println("  --fresh         wipe the stack's data (keeps downloads) and start from scratch");
+                    System.out.println("  --home DIR      where data, keys and logs live (default .local-stack)");
+                    System.out.println("  --postgres-url  use this PostgreSQL server instead of the embedded one");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown option " + args[i] + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        if (fresh) {
+            wipeData(home);
+        }
+        StackSettings settings = new StackSettings(repoRoot, home, StackSettings.Ports.defaults(), postgresUrl, fresh);
+        long begin = System.nanoTime();
+        LocalStack stack;
+        try {
+            stack = LocalStack.start(settings, message -> System.out.println("[local-stack] " + message));
+        } catch (RuntimeException e) {
+            System.err.println("[local-stack] failed to start: " + e.getMessage() + " (logs in " + settings.logs() + ")");
+            System.exit(1);
+            return;
+        }
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("[local-stack] stopping every process it started ...");
+            stack.close();
+            System.out.println("[local-stack] stopped");
+            stopped.countDown();
+        }, "local-stack-stop"));
+        printSummary(settings, stack, seconds);
+        stopped.await();
+    }
+
+    private static void printSummary(StackSettings settings, LocalStack stack, double seconds) {
+        StackSettings.Ports ports = settings.ports();
+        System.out.printf("""
+
+                ==== cross-tenant collaboration suite: ready in %.1f s ====
+                gateway (the only public entry)   %s
+                  API                             %s/api/v1/...
+                  shared applications             %s/apps/{tenant}/{app}/
+                  federated identity keys         %s/.well-known/jwks.json
+                Keycloak                          %s  (admin console: admin / admin-password)
+                  issuers                         %s , %s
+                contoso-projects (demo upstream)  %s  (reach it through the gateway)
+                services (loopback only)          invitation :%d  policy :%d  audit :%d
+                Kafka                             %s
+                PostgreSQL                        %s
+                data, keys and logs               %s
+
+                demo accounts (local stack only; token client: crosstenant-cli, password grant)
+                  contoso   alice / alice-password   collab-admin
+                  contoso   dave  / dave-password    collab-auditor
+                  fabrikam  frank / frank-password   collab-admin
+                  fabrikam  erin  / erin-password    collab-auditor
+                  fabrikam  bob   / bob-password     (no role)
+                  fabrikam  carol / carol-password   (no role)
+                  fabrikam  client fabrikam-partner / fabrikam-partner-secret   collab-partner (client credentials)
+
+                memory (resident set size, whole process tree):
+                """, seconds, settings.gatewayUrl(), settings.gatewayUrl(), settings.gatewayUrl(), settings.gatewayUrl(),
+                settings.keycloakUrl(), settings.issuer("contoso"), settings.issuer("fabrikam"), settings.demoUpstreamUrl(),
+                ports.invitation(), ports.policy(), ports.audit(), settings.kafkaBootstrap(),
+                settings.postgresUrl() == null ? "embedded, 127.0.0.1:" + ports.postgres() : "external",
+                settings.home());
+        for (Map.Entry<String, ProcessHandle> entry : stack.processes().entrySet()) {
+            System.out.printf("  %-20s %6d MB%n", entry.getKey(), ProcessMemory.residentMegabytes(entry.getValue()));
+        }
+        System.out.printf("  %-20s %6d MB  (this launcher, embedded PostgreSQL's parent, demo upstream)%n", "launcher",
+                ProcessMemory.residentMegabytes(ProcessHandle.current()));
+        System.out.println("\nPress Ctrl-C to stop everything.");
+    }
+
+    /** Removes PostgreSQL and Kafka data, keys and logs; Keycloak's realms are re-imported by its own fresh start. */
+    private static void wipeData(Path home) {
+        if (!Files.exists(home)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(home)) {
+            for (Path entry : entries.toList()) {
+                // Keycloak's unpacked distribution is a download worth keeping; its data is wiped at start (fresh)
+                if (!entry.getFileName().toString().equals("keycloak")) {
+                    deleteTree(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
