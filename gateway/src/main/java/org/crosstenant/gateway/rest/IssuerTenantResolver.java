@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.quarkus.oidc.TenantResolver;
+import io.quarkus.runtime.Startup;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -25,6 +26,7 @@ import io.vertx.ext.web.RoutingContext;
  * issuer again. Resolving here makes Quarkus initialise a not-ready tenant on each request until it succeeds.
  * The issuer is only a routing hint: the chosen tenant still verifies signature, issuer, audience and expiry.
  */
+@Startup // a misconfigured tenant list (two tenants, one issuer) fails the start, not the first request
 @ApplicationScoped
 public class IssuerTenantResolver implements TenantResolver {
 
