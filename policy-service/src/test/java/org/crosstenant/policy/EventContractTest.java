@@ -1,7 +1,6 @@
 package org.crosstenant.policy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.crosstenant.policy.messaging.InvitationEventParser;
 import org.crosstenant.policy.messaging.PoisonMessageException;
@@ -97,7 +96,7 @@ class EventContractTest {
         PartnerConfiguration config = new PartnerConfiguration();
         config.tenant = "contoso";
         config.partner = "fabrikam";
-        config.settings = example.getJsonObject("settings");
+        config.settings = example.getJsonObject("settings").getMap();
         config.version = 3;
         config.updatedAt = now;
         check(PolicyEvents.ACCESS_SETTINGS_CHANGED, PolicyEvents.accessSettingsChanged(config, alice));
@@ -113,8 +112,8 @@ class EventContractTest {
         decision.application = "contoso-projects";
         decision.inviteeEmail = "bob@fabrikam.example";
         decision.outcome = "deny";
-        decision.evaluation = new JsonObject().put("reasons", new JsonArray().add("because"))
-                .put("policyVersions", new JsonObject().put("contoso", 1).put("fabrikam", 0));
+        decision.evaluation = java.util.Map.of("reasons", List.of("because"),
+                "policyVersions", java.util.Map.of("contoso", 1L, "fabrikam", 0L));
         decision.decidedAt = now;
         check(PolicyEvents.DECIDED, PolicyEvents.decided(decision));
     }

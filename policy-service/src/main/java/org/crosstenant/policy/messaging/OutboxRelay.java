@@ -8,6 +8,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.crosstenant.policy.config.PolicyConfig;
 import org.crosstenant.policy.model.OutboxEvent;
@@ -143,6 +144,6 @@ public class OutboxRelay {
                 .withKey(row.aggregateId)
                 .withTopic(row.topic)
                 .build();
-        return Message.of(row.payload.encode()).addMetadata(cloudEvent).addMetadata(kafka);
+        return Message.of(new JsonObject(row.payload).encode()).addMetadata(cloudEvent).addMetadata(kafka);
     }
 }

@@ -1,13 +1,15 @@
 package org.crosstenant.policy.model;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import io.vertx.core.json.JsonObject;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** The policy decision for one invitation. */
@@ -26,9 +28,9 @@ public class Decision extends PanacheEntityBase {
     @Column(name = "invitee_email")
     public String inviteeEmail;
     public String outcome;
-    /** {"reasons": [...], "policyVersions": {...}}: kept as one object so the column maps to a JsonObject. */
-    @Column(columnDefinition = "jsonb")
-    public JsonObject evaluation;
+    /** {"reasons": [...], "policyVersions": {...}}: kept as one JSON object. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> evaluation;
     @Column(name = "decided_at")
     public Instant decidedAt;
 }

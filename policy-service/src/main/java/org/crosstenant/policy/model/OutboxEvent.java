@@ -1,13 +1,15 @@
 package org.crosstenant.policy.model;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import io.vertx.core.json.JsonObject;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** An event waiting to be published; written in the same transaction as the state change it describes. */
@@ -22,8 +24,9 @@ public class OutboxEvent extends PanacheEntityBase {
     public String aggregateId;
     public String type;
     public String topic;
-    @Column(columnDefinition = "jsonb")
-    public JsonObject payload;
+    /** Plain maps and lists only: Hibernate writes it with Jackson. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> payload;
     @Column(name = "occurred_at")
     public Instant occurredAt;
     @Column(name = "published_at")

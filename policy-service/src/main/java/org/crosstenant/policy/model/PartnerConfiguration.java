@@ -1,13 +1,15 @@
 package org.crosstenant.policy.model;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import io.vertx.core.json.JsonObject;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** A tenant's configuration for one partner tenant; {@code settings} is the normalised v1 form. */
@@ -18,9 +20,8 @@ public class PartnerConfiguration extends PanacheEntityBase {
     public UUID id;
     public String tenant;
     public String partner;
-    // Hibernate Reactive maps Vert.x JsonObject to jsonb natively
-    @Column(columnDefinition = "jsonb")
-    public JsonObject settings;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> settings;
     public long version;
     @Column(name = "updated_at")
     public Instant updatedAt;

@@ -68,10 +68,12 @@ public class ApplicationResource {
         }
         String upstreamUrl = text(body, "upstreamUrl", violations);
         String displayName = text(body, "displayName", violations);
+        ApplicationService.ApplicationInput input = new ApplicationService.ApplicationInput(upstreamUrl, displayName);
         if (!violations.isEmpty()) {
+            violations.addAll(ApplicationService.violations(input));
             throw new InvalidInputException(violations);
         }
-        return new ApplicationService.ApplicationInput(upstreamUrl, displayName);
+        return input;
     }
 
     private static String text(JsonNode body, String field, List<String> violations) {

@@ -12,7 +12,7 @@ public record PartnerConfigurationView(String tenant, String partner, long versi
                                        Instant updatedAt, String updatedBy) {
 
     static PartnerConfigurationView of(PartnerConfiguration config) {
-        Map<String, Object> settings = config.settings.getMap();
+        Map<String, Object> settings = config.settings;
         return new PartnerConfigurationView(config.tenant, config.partner, config.version,
                 plain(settings.get("inbound")), plain(settings.get("outbound")), config.updatedAt, config.updatedBy);
     }

@@ -78,6 +78,14 @@ public class ApplicationService {
     }
 
     static void validate(ApplicationInput input) {
+        List<String> violations = violations(input);
+        if (!violations.isEmpty()) {
+            throw new InvalidInputException(violations);
+        }
+    }
+
+    /** Every reason the input is not acceptable (empty when it is). */
+    public static List<String> violations(ApplicationInput input) {
         List<String> violations = new ArrayList<>();
         String url = input.upstreamUrl();
         if (url == null || url.isBlank()) {
@@ -99,8 +107,6 @@ public class ApplicationService {
         if (input.displayName() != null && (input.displayName().isBlank() || input.displayName().length() > 200)) {
             violations.add("displayName, when given, must be 1 to 200 non-blank characters");
         }
-        if (!violations.isEmpty()) {
-            throw new InvalidInputException(violations);
-        }
+        return violations;
     }
 }

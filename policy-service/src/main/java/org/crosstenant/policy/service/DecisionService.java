@@ -2,8 +2,6 @@ package org.crosstenant.policy.service;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.crosstenant.policy.messaging.OutboxRelay;
 import org.crosstenant.policy.model.Decision;
@@ -19,7 +17,9 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Decides collaboration requests; the inbox row, the decision and its outbox event commit together. */
@@ -110,11 +110,8 @@ public class DecisionService {
         decision.application = request.application();
         decision.inviteeEmail = request.inviteeEmail();
         decision.outcome = evaluation.outcome();
-        JsonObject versions = new JsonObject();
-        evaluation.policyVersions().forEach(versions::put);
-        decision.evaluation = new JsonObject()
-                .put("reasons", new JsonArray(evaluation.reasons()))
-                .put("policyVersions", versions);
+        decision.evaluation = Map.of("reasons", evaluation.reasons(),
+                "policyVersions", new TreeMap<>(evaluation.policyVersions()));
         decision.decidedAt = now();
         LOG.infof("invitation %s: %s (%s)", request.invitationId(), evaluation.outcome(),
                 String.join("; ", evaluation.reasons()));

@@ -1,5 +1,8 @@
 package org.crosstenant.policy.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,16 +10,22 @@ import org.crosstenant.policy.model.OutboxEvent;
 import org.crosstenant.policy.repository.OutboxRepository;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** Adds an event to the outbox; must run inside the transaction of the state change it describes. */
 @ApplicationScoped
 public class OutboxWriter {
 
-    private final OutboxRepository outbox;
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
 
-    public OutboxWriter(OutboxRepository outbox) {
+    private final OutboxRepository outbox;
+    private final ObjectMapper mapper;
+
+    public OutboxWriter(OutboxRepository outbox, ObjectMapper mapper) {
         this.outbox = outbox;
+        this.mapper = mapper;
     }
 
     public Uni<OutboxEvent> append(String aggregateType, String aggregateId, String type, String topic,
@@ -27,7 +36,12 @@ public class OutboxWriter {
         event.aggregateId = aggregateId;
         event.type = type;
         event.topic = topic;
-        event.payload = payload;
+        // plain maps and lists, which Hibernate's Jackson mapper writes as they are
+        try {
+            event.payload = mapper.readValue(payload.encode(), MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event payload is not JSON", e);
+        }
         event.occurredAt = occurredAt;
         return outbox.persist(event);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.crosstenant.policy.messaging.OutboxRelay;
 import org.crosstenant.policy.model.PartnerConfiguration;
@@ -14,6 +13,7 @@ import org.crosstenant.policy.repository.PartnerConfigurationRepository;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 
 /** Partner configurations: what a tenant lets in from, and out to, one partner tenant. */
@@ -39,10 +39,9 @@ public class PartnerSettingsService {
             throw new InvalidInputException("a tenant cannot be its own partner: " + partner);
         }
         PartnerSettings settings = PartnerSettingsParser.parse(body);
-        // round-trip through text so the comparison with the stored value sees the same JsonObject/JsonArray types
-        JsonObject wire = new JsonObject(new JsonObject(settings.toWire()).encode());
+        Map<String, Object> wire = settings.toWire();
         return Panache.withTransaction(() -> configurations.findForUpdate(tenant, partner).chain(existing -> {
-                    if (existing != null && existing.settings.equals(wire)) {
+                    if (existing != null && wire.equals(existing.settings)) {
                         return Uni.createFrom().item(existing);
                     }
                     PartnerConfiguration config = existing != null ? existing : newConfiguration(tenant, partner);
@@ -67,8 +66,8 @@ public class PartnerSettingsService {
     /** Reads stored settings back through the same strict parser, so evaluation sees exactly what was validated. */
     public PartnerSettings settingsOf(PartnerConfiguration config) {
         try {
-            return PartnerSettingsParser.parse(mapper.readTree(config.settings.encode()));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return PartnerSettingsParser.parse(mapper.valueToTree(config.settings));
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("stored settings of " + config.tenant + "/" + config.partner
                     + " are not JSON", e);
         }

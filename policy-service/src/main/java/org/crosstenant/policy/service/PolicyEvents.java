@@ -38,7 +38,7 @@ public final class PolicyEvents {
                 .put("tenant", config.tenant)
                 .put("partner", config.partner)
                 .put("version", config.version)
-                .put("settings", config.settings.copy())
+                .put("settings", new JsonObject(config.settings))
                 .put("changedBy", party(by))
                 .put("occurredAt", config.updatedAt.toString());
     }
@@ -52,8 +52,8 @@ public final class PolicyEvents {
                 .put("application", decision.application)
                 .put("inviteeEmail", decision.inviteeEmail)
                 .put("outcome", decision.outcome)
-                .put("reasons", decision.evaluation.getJsonArray("reasons", new JsonArray()).copy())
-                .put("policyVersions", decision.evaluation.getJsonObject("policyVersions", new JsonObject()).copy())
+                .put("reasons", new JsonObject(decision.evaluation).getJsonArray("reasons", new JsonArray()))
+                .put("policyVersions", new JsonObject(decision.evaluation).getJsonObject("policyVersions", new JsonObject()))
                 .put("occurredAt", decision.decidedAt.toString());
     }
 

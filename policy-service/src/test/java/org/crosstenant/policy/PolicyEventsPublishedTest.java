@@ -1,0 +1,76 @@
+package org.crosstenant.policy;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crosstenant.policy.service.PolicyEvents;
+import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
+import org.crosstenant.stack.infra.testing.KafkaTestResource;
+import org.crosstenant.stack.infra.testing.PostgresTestResource;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** What the REST changes publish on policy.events, read back with a plain KafkaConsumer. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "policy"))
+@QuarkusTestResource(FederatedIdentityTestResource.class)
+class PolicyEventsPublishedTest {
+
+    @Test
+    void applicationRegisteredIsPublishedAsABinaryCloudEventKeyedByTenant() {
+        String tenant = TestStack.tenant("contoso");
+        given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
+                .body(Map.of("upstreamUrl", "http://127.0.0.1:8090", "displayName", "Projects"))
+                .when().put("/api/v1/tenants/{tenant}/applications/{app}", tenant, "contoso-projects")
+                .then().statusCode(200);
+
+        ConsumerRecord<String, String> record = KafkaSupport.awaitRecord(PolicyEvents.POLICY_EVENTS_TOPIC,
+                r -> tenant.equals(r.key()));
+        assertCloudEvent(record, PolicyEvents.APPLICATION_REGISTERED, tenant);
+        JsonObject payload = new JsonObject(record.value());
+        assertEquals("contoso-projects", payload.getString("application"));
+        assertEquals(1L, payload.getLong("version"));
+        assertEquals(tenant, payload.getJsonObject("registeredBy").getString("tenant"));
+        assertEquals(JsonShape.ofExample(PolicyEvents.APPLICATION_REGISTERED), JsonShape.of(record.value()));
+    }
+
+    @Test
+    void accessSettingsChangedIsPublishedAsABinaryCloudEventKeyedByTenant() {
+        String tenant = TestStack.tenant("contoso");
+        given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
+                .body(PartnerSettingsResourceTest.DOCS_EXAMPLE)
+                .when().put(PartnerSettingsResourceTest.PATH, tenant, "fabrikam")
+                .then().statusCode(200);
+
+        ConsumerRecord<String, String> record = KafkaSupport.awaitRecord(PolicyEvents.POLICY_EVENTS_TOPIC,
+                r -> tenant.equals(r.key()));
+        assertCloudEvent(record, PolicyEvents.ACCESS_SETTINGS_CHANGED, tenant);
+        JsonObject payload = new JsonObject(record.value());
+        assertEquals("fabrikam", payload.getString("partner"));
+        assertEquals("allowed", payload.getJsonObject("settings").getJsonObject("inbound")
+                .getJsonObject("collaboration").getJsonObject("users").getString("access"));
+        assertEquals(JsonShape.ofExample(PolicyEvents.ACCESS_SETTINGS_CHANGED), JsonShape.of(record.value()));
+    }
+
+    static void assertCloudEvent(ConsumerRecord<String, String> record, String type, String subject) {
+        assertEquals("1.0", KafkaSupport.header(record, "ce_specversion"));
+        assertEquals(type, KafkaSupport.header(record, "ce_type"));
+        assertEquals("/crosstenant/policy-service", KafkaSupport.header(record, "ce_source"));
+        assertEquals(subject, KafkaSupport.header(record, "ce_subject"));
+        assertNotNull(UUID.fromString(KafkaSupport.header(record, "ce_id")));
+        assertNotNull(KafkaSupport.header(record, "ce_time"));
+        assertEquals("application/json", KafkaSupport.header(record, "content-type"));
+        // the value is the JSON object itself, never a JSON string holding JSON
+        assertEquals('{', record.value().charAt(0));
+    }
+}
