@@ -65,15 +65,21 @@ public class OutboxRelay {
         requested.set(false);
         SafeContexts.onFreshContext(vertx, this::drain)
                 .subscribe().with(
-                        sent -> finish(),
+                        sent -> {
+                            if (sent > 0) {
+                                LOG.debugf("outbox relay published %d event(s)", sent);
+                            }
+                            finish();
+                        },
                         failure -> {
                             LOG.warnf(failure, "outbox relay pass failed; the timer retries");
                             finish();
                         });
     }
 
+    // not before the application runs: the Kafka channel is wired only at the end of startup
     @Scheduled(every = "${policy.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            delayed = "1s")
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void safetyNet() {
         trigger();
     }
