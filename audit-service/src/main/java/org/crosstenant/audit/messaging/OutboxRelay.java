@@ -75,7 +75,9 @@ public class OutboxRelay {
         }
     }
 
-    @Scheduled(every = "${audit.outbox.relay-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // not while starting or stopping: the emitter is not connected yet / any more
+    @Scheduled(every = "${audit.outbox.relay-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void safetyNet() {
         trigger();
     }
