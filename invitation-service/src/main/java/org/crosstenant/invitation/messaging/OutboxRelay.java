@@ -9,7 +9,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.crosstenant.invitation.config.InvitationConfig;
 import org.crosstenant.invitation.model.OutboxEvent;
@@ -39,10 +38,7 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
-    /** Field-injected: Quarkus wires emitters to their channel from field injection points. */
-    @Inject
-    @Channel("invitations-out")
-    MutinyEmitter<String> emitter;
+    private final MutinyEmitter<String> emitter;
     private final OutboxRepository outbox;
     private final FreshContext freshContext;
     private final InvitationConfig config;
@@ -51,7 +47,9 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
-    public OutboxRelay(OutboxRepository outbox, FreshContext freshContext, InvitationConfig config) {
+    public OutboxRelay(@Channel("invitations-out") MutinyEmitter<String> emitter, OutboxRepository outbox,
+            FreshContext freshContext, InvitationConfig config) {
+        this.emitter = emitter;
         this.outbox = outbox;
         this.freshContext = freshContext;
         this.config = config;
@@ -77,8 +75,9 @@ public class OutboxRelay {
         });
     }
 
-    @Scheduled(every = "{invitation.outbox.poll-interval}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Not before startup completed: the emitter's channel is wired only then (and not during shutdown). */
+    @Scheduled(every = "{invitation.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         trigger();
     }

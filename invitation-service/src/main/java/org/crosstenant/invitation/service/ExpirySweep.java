@@ -17,8 +17,8 @@ public class ExpirySweep {
         this.freshContext = freshContext;
     }
 
-    @Scheduled(every = "{invitation.expiry-sweep.interval}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "{invitation.expiry-sweep.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
         return freshContext.run(invitations::expireDue).replaceWithVoid();
     }
