@@ -34,13 +34,17 @@ class PolicyDecisionContractTest {
     void producerExampleParses() throws Exception {
         assertTrue(Files.exists(PRODUCER_EXAMPLE), "policy-service must publish its decided.v1 example at "
                 + PRODUCER_EXAMPLE);
-        PolicyDecision decision = parser.parse(Files.readString(PRODUCER_EXAMPLE));
-        assertNotNull(decision.decisionId());
-        assertNotNull(decision.invitationId());
-        assertNotNull(decision.resourceTenant());
-        assertNotNull(decision.homeTenant());
-        assertNotNull(decision.application());
-        assertNotNull(decision.reasons());
+        String example = Files.readString(PRODUCER_EXAMPLE);
+        PolicyDecision decision = parser.parse(example);
+        var raw = json.readTree(example);
+        assertEquals(raw.path("decisionId").asText(), decision.decisionId().toString());
+        assertEquals(raw.path("invitationId").asText(), decision.invitationId().toString());
+        assertEquals(raw.path("resourceTenant").asText(), decision.resourceTenant());
+        assertEquals(raw.path("homeTenant").asText(), decision.homeTenant());
+        assertEquals(raw.path("application").asText(), decision.application());
+        assertEquals("allow".equals(raw.path("outcome").asText()), decision.allowed());
+        assertEquals(raw.path("reasons").size(), decision.reasons().size());
+        assertNotNull(decision.inviteeEmail());
     }
 
     /** The field list in docs/topics.md (the written contract) carries everything the parser needs. */
