@@ -35,20 +35,29 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
     private PostgresServer postgres;
+    private boolean closed;
 
-    private LocalStack(StackSettings settings) {
+    public LocalStack(StackSettings settings) {
         this.settings = settings;
     }
 
     /** Starts everything and returns once every component answers as ready; on failure stops what it started. */
     public static LocalStack start(StackSettings settings, Consumer<String> progress) {
         LocalStack stack = new LocalStack(settings);
+        stack.bringUp(progress);
+        return stack;
+    }
+
+    /**
+     * Starts every component, returning once all answer as ready. On failure it stops what it started and rethrows;
+     * {@link #close()} may be called from another thread (a signal) at any time, also while this runs.
+     */
+    public void bringUp(Consumer<String> progress) {
         try {
-            stack.bringUp(progress);
-            return stack;
+            startAll(progress);
         } catch (RuntimeException | Error e) {
-            stack.awaitPendingStarts();
-            stack.close();
+            awaitPendingStarts();
+            close();
             throw e;
         }
     }
@@ -62,7 +71,7 @@ public final class LocalStack implements AutoCloseable {
         return Map.copyOf(processes);
     }
 
-    private void bringUp(Consumer<String> progress) {
+    private void startAll(Consumer<String> progress) {
         Path home = settings.home();
         createDirectories(home);
         createDirectories(settings.logs());
@@ -177,9 +186,22 @@ public final class LocalStack implements AutoCloseable {
 
     private <T extends AutoCloseable> T register(T component) {
         synchronized (started) {
-            started.add(component);
+            if (!closed) {
+                started.add(component);
+                return component;
+            }
         }
-        return component;
+        // the stack was stopped while this component was starting: stop it right away, then give up
+        closeQuietly(component);
+        throw new IllegalStateException("the local stack was stopped while starting");
+    }
+
+    private static void closeQuietly(AutoCloseable component) {
+        try {
+            component.close();
+        } catch (Exception e) {
+            System.err.println("could not stop " + component + ": " + e);
+        }
     }
 
     /** Runs a start step in the background; what it starts is registered for {@link #close()} as soon as it is up. */
@@ -220,16 +242,11 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         List<AutoCloseable> toStop;
         synchronized (started) {
+            closed = true;
             toStop = new ArrayList<>(started);
             started.clear();
         }
         java.util.Collections.reverse(toStop);
-        for (AutoCloseable component : toStop) {
-            try {
-                component.close();
-            } catch (Exception e) {
-                System.err.println("could not stop " + component + ": " + e);
-            }
-        }
+        toStop.forEach(LocalStack::closeQuietly);
     }
 }

@@ -46,22 +46,23 @@ public final class LocalStackMain {
         }
         StackSettings settings = new StackSettings(repoRoot, home, StackSettings.Ports.defaults(), postgresUrl, fresh);
         long begin = System.nanoTime();
-        LocalStack stack;
-        try {
-            stack = LocalStack.start(settings, message -> System.out.println("[local-stack] " + message));
-        } catch (RuntimeException e) {
-            System.err.println("[local-stack] failed to start: " + e.getMessage() + " (logs in " + settings.logs() + ")");
-            System.exit(1);
-            return;
-        }
-        double seconds = (System.nanoTime() - begin) / 1e9;
+        LocalStack stack = new LocalStack(settings);
         CountDownLatch stopped = new CountDownLatch(1);
+        // registered before anything starts, so Ctrl-C or SIGTERM during start-up stops what is already running too
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("[local-stack] stopping every process it started ...");
             stack.close();
             System.out.println("[local-stack] stopped");
             stopped.countDown();
         }, "local-stack-stop"));
+        try {
+            stack.bringUp(message -> System.out.println("[local-stack] " + message));
+        } catch (RuntimeException e) {
+            System.err.println("[local-stack] failed to start: " + e.getMessage() + " (logs in " + settings.logs() + ")");
+            System.exit(1);
+            return;
+        }
+        double seconds = (System.nanoTime() - begin) / 1e9;
         printSummary(settings, stack, seconds);
         stopped.await();
     }

@@ -39,7 +39,8 @@ final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(module + " is not built: " + jar + " is missing (run mvn package first)");
         }
-        List<String> command = new ArrayList<>();
+        // stopped with the launcher even if the launcher is killed without a chance to clean up
+        List<String> command = new ArrayList<>(ProcessTree.orphanGuard(module));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // small heaps and the serial collector: four services must share 2 cores and a laptop's memory
         command.addAll(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

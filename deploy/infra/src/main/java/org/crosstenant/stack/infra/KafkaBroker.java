@@ -30,17 +30,6 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
-    /**
-     * Runs the broker under a small sh that stops it when this JVM goes away, however it goes (even SIGKILL of a
-     * surefire fork): the pipe to the shell's stdin closes, {@code read} returns and the broker gets SIGTERM.
-     * The broker itself runs in the background with stdin from /dev/null; the shell exits with the broker's status.
-     */
-    private static final List<String> ORPHAN_GUARD = List.of("/bin/sh", "-c",
-            // background jobs of a non-interactive sh get /dev/null as stdin, so the watcher reads a copy on fd 3
-            "exec 3<&0; \"$@\" 3<&- & child=$!; (read -r _ignored <&3; kill -TERM \"$child\" 2>/dev/null) & "
-                    + "exec 3<&-; wait \"$child\"",
-            "kafka-broker");
-
     private final Process process;
     private final Path workDir;
     private final int port;
@@ -107,7 +96,7 @@ public final class KafkaBroker implements AutoCloseable {
 
             Path kafkaLog = workDir.resolve("kafka.log");
             long logOffset = Files.exists(kafkaLog) ? Files.size(kafkaLog) : 0;
-            List<String> command = new ArrayList<>(ORPHAN_GUARD);
+            List<String> command = new ArrayList<>(ProcessTree.orphanGuard("kafka-broker"));
             command.addAll(java(libs, log4j));
             command.add("kafka.Kafka");
             command.add(properties.toString());
