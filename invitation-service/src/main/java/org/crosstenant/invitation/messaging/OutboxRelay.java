@@ -31,7 +31,8 @@ import io.vertx.core.Vertx;
 /**
  * Publishes outbox rows to Kafka as binary-mode CloudEvents. Services call {@link #trigger()} right after a commit;
  * the timer is only a safety net for rows left behind (broker down, crash between commit and publish).
- * A row is marked published only after the broker acknowledged it, inside the transaction that holds its row lock.
+ * A row is marked published only after the broker acknowledged it, inside the transaction that holds its row lock
+ * and the relay's advisory lock (one publishing relay at a time, so per-invitation order survives several instances).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -84,8 +85,11 @@ public class OutboxRelay {
 
     /** Publishes one batch, in order; stops at the first failure and keeps what was acknowledged. */
     Uni<Integer> drainBatch() {
-        return Panache.withTransaction(() -> outbox.lockUnpublished(config.outbox().batchSize())
-                .flatMap(rows -> publishInOrder(rows, 0, 0, backToThisContext())));
+        return Panache.withTransaction(() -> outbox.tryRelayLock().flatMap(locked -> locked
+                ? outbox.lockUnpublished(config.outbox().batchSize())
+                        .flatMap(rows -> publishInOrder(rows, 0, 0, backToThisContext()))
+                // another instance is publishing; its next round or our timer takes what is left
+                : Uni.createFrom().item(0)));
     }
 
     private Uni<Integer> publishInOrder(List<OutboxEvent> rows, int index, int published, Executor context) {

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -13,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crosstenant.invitation.KafkaSupport;
 import org.crosstenant.invitation.model.OutboxEvent;
 import org.crosstenant.invitation.repository.OutboxRepository;
+import org.crosstenant.invitation.service.FreshContext;
 import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
 import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.crosstenant.stack.infra.testing.PostgresTestResource;
@@ -23,6 +29,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 
 /** A row committed without a trigger (a crash between commit and publish) is published by the timer's round. */
 @QuarkusTest
@@ -36,6 +43,9 @@ class OutboxSafetyNetTest {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    FreshContext freshContext;
 
     @Test
     void leftBehindRowsArePublishedByTheTimerRoundAndMarked() throws Throwable {
@@ -58,6 +68,43 @@ class OutboxSafetyNetTest {
         // marked only after the ack, so it may trail the record by a moment
         org.awaitility.Awaitility.await().until(() -> publishedAt(row.id) != null);
         assertNotNull(publishedAt(row.id));
+    }
+
+    /** Concurrent rounds (as from several instances) split the rows between them: each is published exactly once. */
+    @Test
+    void concurrentRelayRoundsNeverPublishARowTwice() throws Throwable {
+        String aggregate = UUID.randomUUID().toString();
+        List<OutboxEvent> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            OutboxEvent row = new OutboxEvent();
+            row.id = UUID.randomUUID();
+            row.aggregateType = InvitationEvents.AGGREGATE_TYPE;
+            row.aggregateId = aggregate;
+            row.type = InvitationEvents.EXPIRED;
+            row.topic = KafkaSupport.INVITATIONS;
+            row.payload = "{\"n\": " + i + "}";
+            row.occurredAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            rows.add(row);
+        }
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> outbox.persist(rows)));
+
+        List<Uni<Integer>> rounds = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            rounds.add(freshContext.run(relay::drainBatch));
+            relay.trigger();
+        }
+        Uni.join().all(rounds).andFailFast().await().atMost(Duration.ofSeconds(60));
+
+        KafkaSupport.awaitEvents(aggregate, InvitationEvents.EXPIRED, rows.size());
+        Map<String, Long> perId = KafkaSupport.snapshot(KafkaSupport.INVITATIONS).stream()
+                .filter(r -> aggregate.equals(r.key()))
+                .collect(Collectors.groupingBy(r -> KafkaSupport.header(r, "ce_id"), Collectors.counting()));
+        assertEquals(rows.size(), perId.size());
+        perId.forEach((id, count) -> assertEquals(1L, count, "row " + id));
+        // and in commit order: one key, one partition
+        List<String> order = KafkaSupport.snapshot(KafkaSupport.INVITATIONS).stream()
+                .filter(r -> aggregate.equals(r.key())).map(ConsumerRecord::value).toList();
+        assertEquals(rows.stream().map(r -> r.payload).toList(), order);
     }
 
     private Instant publishedAt(UUID id) {
