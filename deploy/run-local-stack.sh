@@ -21,4 +21,4 @@ if [ -n "$stale" ]; then
   echo "[local-stack] building (changed: $stale) ..."
   mvn -B -q package -DskipTests
 fi
-exec java -jar "$launcher" "$@"
+exec java -cp "$launcher:deploy/local-stack/target/lib/*" org.crosstenant.stack.LocalStackMain "$@"

@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * {@code java -jar deploy/local-stack/target/local-stack.jar [--fresh] [--home DIR] [--postgres-url URL]}: starts
+ * {@code deploy/run-local-stack.sh [--fresh] [--home DIR] [--postgres-url URL]}: starts
  * the local stack, prints where everything is, and stops it all on Ctrl-C or SIGTERM.
  */
 public final class LocalStackMain {

@@ -1,0 +1,357 @@
+package org.crosstenant.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.crosstenant.stack.LocalStack;
+import org.crosstenant.stack.StackSettings;
+import org.crosstenant.stack.infra.KeycloakTokens;
+import org.crosstenant.stack.infra.jwt.RsaKeys;
+import org.crosstenant.stack.infra.jwt.Rs256Jwt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The walk of issue #2, against the real stack the local-stack command starts (real Kafka, PostgreSQL, Keycloak, the
+ * four built services and the demo upstream), through the gateway only, with real tokens from both realms. The steps
+ * build on each other, so they run in order on one stack.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CrossTenantWalkIT {
+
+    private static final String APP = "contoso-projects";
+    private static final String BOB = "bob@fabrikam.example";
+    private static final String CAROL = "carol@fabrikam.example";
+    private static final Duration FLOW = Duration.ofSeconds(30);
+
+    private LocalStack stack;
+    private Gateway gateway;
+    private AuditStream erinsStream;
+    private String alice, dave, frank, erin, bob, carol, partner;
+    private String bobsInvitation, carolsInvitation;
+
+    @BeforeAll
+    void startTheStack() throws Exception {
+        Path repoRoot = Path.of(System.getProperty("crosstenant.repo.root", "../..")).toAbsolutePath().normalize();
+        Path home = Files.createTempDirectory("crosstenant-e2e");
+        StackSettings settings = new StackSettings(repoRoot, home, StackSettings.Ports.free(), null, true);
+        long begin = System.nanoTime();
+        stack = LocalStack.start(settings, message -> System.out.println("[e2e stack] " + message));
+        System.out.printf("[e2e stack] ready in %.1f s%n", (System.nanoTime() - begin) / 1e9);
+        gateway = new Gateway(settings.gatewayUrl());
+
+        alice = password("contoso", "alice");
+        dave = password("contoso", "dave");
+        frank = password("fabrikam", "frank");
+        erin = password("fabrikam", "erin");
+        bob = password("fabrikam", "bob");
+        carol = password("fabrikam", "carol");
+        partner = KeycloakTokens.clientCredentials(settings.issuer("fabrikam"), "fabrikam-partner", "fabrikam-partner-secret");
+    }
+
+    @AfterAll
+    void stopTheStack() {
+        if (erinsStream != null) {
+            erinsStream.close();
+        }
+        if (stack != null) {
+            List<ProcessHandle> processes = new ArrayList<>();
+            stack.processes().values().forEach(handle -> {
+                processes.add(handle);
+                handle.descendants().forEach(processes::add);
+            });
+            stack.close();
+            processes.forEach(process -> assertFalse(process.isAlive(), "left running: " + process.info()));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void securityTeamsWatchLive() {
+        erinsStream = new AuditStream(gateway, erin);
+        await().atMost(Duration.ofSeconds(10)).until(() -> erinsStream.status() != 0);
+        assertEquals(200, erinsStream.status());
+    }
+
+    @Test
+    @Order(2)
+    void contosoRegistersItsApplicationAndTrustsFabrikam() {
+        Gateway.Answer registered = gateway.put("/api/v1/tenants/contoso/applications/" + APP, alice,
+                Map.of("upstreamUrl", stack.settings().demoUpstreamUrl(), "displayName", "Contoso projects"));
+        assertEquals(200, registered.status(), registered.toString());
+
+        Gateway.Answer inbound = gateway.put("/api/v1/tenants/contoso/access-settings/partners/fabrikam", alice,
+                Map.of("inbound", collaboration(List.of("all"), List.of(APP))));
+        assertEquals(200, inbound.status(), inbound.toString());
+        assertEquals(200, gateway.get("/api/v1/tenants/contoso/access-settings/partners/fabrikam", alice).status());
+    }
+
+    @Test
+    @Order(3)
+    void aFabrikamAdminCannotTouchContosoSettings() {
+        Gateway.Answer read = gateway.get("/api/v1/tenants/contoso/access-settings/partners/fabrikam", frank);
+        assertEquals(403, read.status(), read.toString());
+        assertProblem(read);
+        Gateway.Answer write = gateway.put("/api/v1/tenants/contoso/access-settings/partners/fabrikam", frank,
+                Map.of("inbound", collaboration(List.of("all"), List.of("all"))));
+        assertEquals(403, write.status(), write.toString());
+    }
+
+    @Test
+    @Order(4)
+    void fabrikamLetsOnlyBobGoOut() {
+        Gateway.Answer outbound = gateway.put("/api/v1/tenants/fabrikam/access-settings/partners/contoso", frank,
+                Map.of("outbound", collaboration(List.of(BOB), List.of("all"))));
+        assertEquals(200, outbound.status(), outbound.toString());
+    }
+
+    @Test
+    @Order(5)
+    void thePartnerSystemAsksForBobIdempotently() {
+        Map<String, Object> request = invitation(BOB);
+        String key = UUID.randomUUID().toString();
+        Gateway.Answer first = gateway.post("/api/v1/invitations", partner, request, Map.of("Idempotency-Key", key));
+        assertEquals(202, first.status(), first.toString());
+        String location = first.header("Location");
+        assertNotNull(location, "202 without Location");
+
+        Gateway.Answer again = gateway.post("/api/v1/invitations", partner, request, Map.of("Idempotency-Key", key));
+        assertEquals(202, again.status(), again.toString());
+        assertEquals(location, again.header("Location"), "the same key and body must give the same invitation");
+
+        Gateway.Answer otherBody = gateway.post("/api/v1/invitations", partner, invitation(CAROL), Map.of("Idempotency-Key", key));
+        assertEquals(422, otherBody.status(), otherBody.toString());
+        assertProblem(otherBody);
+
+        bobsInvitation = location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    @Test
+    @Order(6)
+    void bothSidesSettingsAllowBobAndHeRedeemsOnce() {
+        JsonNode approved = awaitStatus(bobsInvitation, partner, "pending_acceptance");
+        String code = approved.path("redemptionCode").asText(null);
+        assertNotNull(code, "the filing party sees the redemption code: " + approved);
+        JsonNode asAlice = gateway.get("/api/v1/invitations/" + bobsInvitation, alice).json();
+        assertEquals("pending_acceptance", asAlice.path("status").asText(), "contoso's admin sees the invitation: " + asAlice);
+        assertTrue(asAlice.path("redemptionCode").isMissingNode() || asAlice.path("redemptionCode").isNull(),
+                "only the filing party sees the code: " + asAlice);
+
+        String path = "/api/v1/invitations/" + bobsInvitation + "/redeem";
+        assertEquals(403, gateway.post(path, carol, Map.of("code", code)).status(), "carol is not the invitee");
+        Gateway.Answer wrongCode = gateway.post(path, bob, Map.of("code", "not-the-code"));
+        assertTrue(wrongCode.status() == 422 || wrongCode.status() == 403, wrongCode.toString());
+        Gateway.Answer redeemed = gateway.post(path, bob, Map.of("code", code));
+        assertEquals(200, redeemed.status(), redeemed.toString());
+        Gateway.Answer secondUse = gateway.post(path, bob, Map.of("code", code));
+        assertEquals(409, secondUse.status(), secondUse.toString());
+    }
+
+    @Test
+    @Order(7)
+    void bobReachesContosoProjectsWithAFederatedIdentity() {
+        String appPath = "/apps/contoso/" + APP + "/boards?sprint=7";
+        await().atMost(FLOW).pollInterval(Duration.ofMillis(200))
+                .until(() -> gateway.get(appPath, bob).status() == 200);
+        JsonNode seen = gateway.get(appPath, bob).json();
+        assertTrue(seen.path("tokenVerified").asBoolean(), seen.toString());
+        JsonNode identity = seen.path("identity");
+        assertEquals("fabrikam", identity.path("homeTenant").asText());
+        assertEquals(claim(bob, "sub"), identity.path("subject").asText());
+        assertEquals(BOB, identity.path("email").asText());
+        assertTrue(identity.path("guest").asBoolean(), "bob is a guest in contoso");
+        assertEquals("contoso", identity.path("resourceTenant").asText());
+        assertEquals("/boards?sprint=7", seen.path("path").asText());
+        seen.path("headersReceived").fields().forEachRemaining(header ->
+                assertFalse(header.getValue().asText().contains(bob), "the upstream received bob's own token in " + header.getKey()));
+    }
+
+    @Test
+    @Order(8)
+    void strangersAreRefused() throws Exception {
+        String appPath = "/apps/contoso/" + APP + "/";
+        Gateway.Answer carolTries = gateway.get(appPath, carol);
+        assertEquals(403, carolTries.status(), "carol was never invited: " + carolTries);
+        assertProblem(carolTries);
+
+        var evilKeys = RsaKeys.generate();
+        long now = Instant.now().getEpochSecond();
+        String unknownIssuer = Rs256Jwt.sign(Map.of(
+                "iss", "http://127.0.0.1:1/realms/northwind", "sub", "mallory", "aud", "crosstenant-gateway",
+                "email", "mallory@northwind.example", "iat", now, "exp", now + 300), evilKeys.getPrivate(), "evil");
+        Gateway.Answer unknown = gateway.get(appPath, unknownIssuer);
+        assertEquals(401, unknown.status(), unknown.toString());
+
+        // bob's real header and claims with a signature Keycloak never made
+        String[] parts = bob.split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[256]);
+        assertEquals(401, gateway.get(appPath, forged).status());
+        assertEquals(401, gateway.get(appPath, null).status());
+    }
+
+    @Test
+    @Order(9)
+    void contosoRevokesAndBobIsShutOutWithinSeconds() {
+        Gateway.Answer revoked = gateway.post("/api/v1/invitations/" + bobsInvitation + "/revoke", alice, Map.of());
+        assertEquals(200, revoked.status(), revoked.toString());
+        long begin = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> gateway.get("/apps/contoso/" + APP + "/", bob).status() == 403);
+        System.out.printf("[e2e] revocation reached the gateway in %d ms%n", (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    @Test
+    @Order(10)
+    void fabrikamOutboundSettingsDenyCarolWithAReason() {
+        Gateway.Answer filed = gateway.post("/api/v1/invitations", partner, invitation(CAROL),
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        assertEquals(202, filed.status(), filed.toString());
+        String location = filed.header("Location");
+        carolsInvitation = location.substring(location.lastIndexOf('/') + 1);
+        JsonNode denied = awaitStatus(carolsInvitation, partner, "denied");
+        String reasons = denied.toString();
+        assertTrue(reasons.contains("fabrikam") && reasons.contains("outbound"), "the reason names the rule: " + reasons);
+    }
+
+    @Test
+    @Order(11)
+    void eachSecurityTeamSeesEveryStepOfItsTenantInOrderAndNothingElse() {
+        List<String> bobsSteps = List.of("invitation.requested", "policy.decided", "invitation.approved",
+                "invitation.redeemed", "invitation.revoked");
+        await().atMost(FLOW).pollInterval(Duration.ofMillis(500)).until(() ->
+                actionsOf(auditRecords(dave), bobsInvitation).containsAll(bobsSteps)
+                        && actionsOf(auditRecords(erin), bobsInvitation).containsAll(bobsSteps)
+                        && actionsOf(auditRecords(dave), carolsInvitation).contains("invitation.denied")
+                        && actionsOf(auditRecords(erin), carolsInvitation).contains("invitation.denied"));
+
+        for (String auditor : List.of(dave, erin)) {
+            String tenant = claim(auditor, "iss").endsWith("/contoso") ? "contoso" : "fabrikam";
+            List<JsonNode> records = auditRecords(auditor);
+            long previous = -1;
+            for (JsonNode record : records) {
+                assertTrue(StreamSupport.stream(record.path("tenants").spliterator(), false)
+                        .anyMatch(t -> t.asText().equals(tenant)), tenant + " auditor saw a record of others: " + record);
+                assertTrue(record.path("sequence").asLong() > previous, "records out of order");
+                previous = record.path("sequence").asLong();
+            }
+            assertEquals(bobsSteps, actionsOf(records, bobsInvitation).stream().filter(bobsSteps::contains).distinct().toList(),
+                    tenant + " sees bob's steps in order");
+            List<String> actions = records.stream().map(r -> r.path("action").asText()).toList();
+            assertTrue(actions.contains("gateway.access-allowed"), tenant + " sees bob's access: " + actions);
+            assertTrue(actions.contains("gateway.access-denied"), tenant + " sees carol's refused access: " + actions);
+            long settingsChanges = records.stream().filter(r -> r.path("action").asText().equals("policy.access-settings-changed")).count();
+            assertEquals(1, settingsChanges, tenant + " sees its own settings change only");
+        }
+        List<String> daveSees = auditRecords(dave).stream().map(r -> r.path("action").asText()).toList();
+        assertTrue(daveSees.contains("policy.application-registered"), "contoso sees its application registered");
+        List<String> erinSees = auditRecords(erin).stream().map(r -> r.path("action").asText()).toList();
+        assertFalse(erinSees.contains("policy.application-registered"), "contoso's registry is contoso's business");
+
+        assertEquals(403, gateway.get("/api/v1/audit/records", bob).status(), "only auditors read the audit log");
+    }
+
+    @Test
+    @Order(12)
+    void theLiveStreamAndTheSiemTopicCarryTheSameSteps() {
+        await().atMost(FLOW).until(() -> erinsStream.records().stream()
+                .anyMatch(r -> r.path("action").asText().equals("invitation.revoked")
+                        && bobsInvitation.equals(r.path("invitationId").asText())));
+        erinsStream.records().forEach(record -> assertTrue(record.path("tenants").toString().contains("fabrikam"), record.toString()));
+
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.settings().kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-siem-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> siem = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            siem.subscribe(List.of("audit.records"));
+            List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+            await().atMost(FLOW).until(() -> {
+                siem.poll(Duration.ofMillis(500)).forEach(seen::add);
+                return seen.stream().anyMatch(r -> "contoso".equals(r.key()) && r.value().contains("invitation.revoked"))
+                        && seen.stream().anyMatch(r -> "fabrikam".equals(r.key()) && r.value().contains("invitation.revoked"));
+            });
+            seen.forEach(r -> assertTrue(r.value().contains("\"" + r.key() + "\""), "a record under key " + r.key() + " concerns it"));
+        }
+    }
+
+    private JsonNode awaitStatus(String invitationId, String token, String status) {
+        await().atMost(FLOW).pollInterval(Duration.ofMillis(200)).until(() ->
+                status.equals(gateway.get("/api/v1/invitations/" + invitationId, token).json().path("status").asText()));
+        return gateway.get("/api/v1/invitations/" + invitationId, token).json();
+    }
+
+    private List<JsonNode> auditRecords(String token) {
+        List<JsonNode> all = new ArrayList<>();
+        String after = "0";
+        while (true) {
+            Gateway.Answer page = gateway.get("/api/v1/audit/records?limit=100&after=" + after, token);
+            assertEquals(200, page.status(), page.toString());
+            JsonNode records = page.json().path("records");
+            records.forEach(all::add);
+            if (records.size() < 100) {
+                return all;
+            }
+            after = records.get(records.size() - 1).path("sequence").asText();
+        }
+    }
+
+    private static List<String> actionsOf(List<JsonNode> records, String invitationId) {
+        return records.stream().filter(r -> invitationId.equals(r.path("invitationId").asText()))
+                .map(r -> r.path("action").asText()).toList();
+    }
+
+    private static Map<String, Object> collaboration(List<String> users, List<String> applications) {
+        return Map.of("collaboration", Map.of(
+                "users", Map.of("access", "allowed", "targets", users),
+                "applications", Map.of("access", "allowed", "targets", applications)));
+    }
+
+    private static Map<String, Object> invitation(String email) {
+        return Map.of("resourceTenant", "contoso", "application", APP,
+                "invitee", Map.of("tenant", "fabrikam", "email", email));
+    }
+
+    private static void assertProblem(Gateway.Answer answer) {
+        assertTrue(String.valueOf(answer.contentType()).startsWith("application/problem+json"), "not problem+json: " + answer.contentType());
+        assertEquals(answer.status(), answer.json().path("status").asInt(), answer.toString());
+    }
+
+    private String password(String tenant, String user) {
+        return KeycloakTokens.passwordGrant(stack.settings().issuer(tenant), "crosstenant-cli", user, user + "-password");
+    }
+
+    private static String claim(String token, String name) {
+        try {
+            String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
+            return Gateway.JSON.readTree(payload).path(name).asText();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
