@@ -167,6 +167,11 @@ public final class DemoUpstream implements AutoCloseable {
     }
 
     @Override
+    public String toString() {
+        return APPLICATION + " demo upstream";
+    }
+
+    @Override
     public void close() {
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();

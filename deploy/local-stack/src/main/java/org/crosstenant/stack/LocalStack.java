@@ -197,8 +197,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static void closeQuietly(AutoCloseable component) {
+        long begin = System.nanoTime();
         try {
             component.close();
+            System.out.printf("[local-stack] stopped %s in %d ms%n", component, (System.nanoTime() - begin) / 1_000_000);
         } catch (Exception e) {
             System.err.println("could not stop " + component + ": " + e);
         }
@@ -246,7 +248,11 @@ public final class LocalStack implements AutoCloseable {
             toStop = new ArrayList<>(started);
             started.clear();
         }
+        // the services first, side by side (they flush to Kafka and PostgreSQL while stopping), then the rest
+        List<CompletableFuture<Void>> services = toStop.stream().filter(ServiceProcess.class::isInstance)
+                .map(service -> CompletableFuture.runAsync(() -> closeQuietly(service))).toList();
+        services.forEach(CompletableFuture::join);
         java.util.Collections.reverse(toStop);
-        toStop.forEach(LocalStack::closeQuietly);
+        toStop.stream().filter(component -> !(component instanceof ServiceProcess)).forEach(LocalStack::closeQuietly);
     }
 }

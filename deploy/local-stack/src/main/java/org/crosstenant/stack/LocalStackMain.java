@@ -93,7 +93,7 @@ public final class LocalStackMain {
                   fabrikam  carol / carol-password   (no role)
                   fabrikam  client fabrikam-partner / fabrikam-partner-secret   collab-partner (client credentials)
 
-                memory (resident set size, whole process tree):
+                memory (proportional set size of each process tree):
                 """, seconds, settings.gatewayUrl(), settings.gatewayUrl(), settings.gatewayUrl(), settings.gatewayUrl(),
                 settings.keycloakUrl(), settings.issuer("contoso"), settings.issuer("fabrikam"), settings.demoUpstreamUrl(),
                 ports.invitation(), ports.policy(), ports.audit(), settings.kafkaBootstrap(),
@@ -102,8 +102,12 @@ public final class LocalStackMain {
         for (Map.Entry<String, ProcessHandle> entry : stack.processes().entrySet()) {
             System.out.printf("  %-20s %6d MB%n", entry.getKey(), ProcessMemory.residentMegabytes(entry.getValue()));
         }
-        System.out.printf("  %-20s %6d MB  (this launcher, embedded PostgreSQL's parent, demo upstream)%n", "launcher",
-                ProcessMemory.residentMegabytes(ProcessHandle.current()));
+        if (settings.postgresUrl() == null) {
+            System.out.printf("  %-20s %6d MB%n", "postgresql",
+                    ProcessMemory.residentMegabytesOfDetached("-D " + settings.home().resolve("postgres")));
+        }
+        System.out.printf("  %-20s %6d MB  (also serves the contoso-projects demo upstream)%n", "launcher",
+                ProcessMemory.ownResidentMegabytes());
         System.out.println("\nPress Ctrl-C to stop everything.");
     }
 

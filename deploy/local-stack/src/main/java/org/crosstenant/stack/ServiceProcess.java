@@ -103,6 +103,11 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     @Override
+    public String toString() {
+        return name;
+    }
+
+    @Override
     public void close() {
         ProcessTree.stop(process, Duration.ofSeconds(20));
     }

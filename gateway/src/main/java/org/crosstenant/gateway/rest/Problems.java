@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 public final class Problems {
 
     public static final String CONTENT_TYPE = "application/problem+json";
-    private static final String TYPE_BASE = "https://crosstenant.org/problems/";
+    private static final String TYPE_BASE = "urn:crosstenant:problem:";
 
     private Problems() {
     }

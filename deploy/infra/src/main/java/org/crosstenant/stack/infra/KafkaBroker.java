@@ -154,6 +154,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** SIGTERM: the broker shuts down cleanly (no log recovery on the next start); SIGKILL after 30 s. */
     @Override
+    public String toString() {
+        return "Kafka broker";
+    }
+
+    @Override
     public void close() {
         ProcessTree.stop(process, STOP_GRACE);
     }

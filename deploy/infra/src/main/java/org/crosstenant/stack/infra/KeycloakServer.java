@@ -162,6 +162,11 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** Stops kc.sh and the Keycloak JVM (SIGTERM, SIGKILL after 30 s). */
     @Override
+    public String toString() {
+        return "Keycloak";
+    }
+
+    @Override
     public void close() {
         ProcessTree.stop(process, Duration.ofSeconds(30));
         lock.close();

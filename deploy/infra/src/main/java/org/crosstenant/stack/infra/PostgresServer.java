@@ -184,6 +184,11 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Stops an embedded server (pg_ctl stop -m fast) and deletes a throw-away data directory; no-op when external. */
     @Override
+    public String toString() {
+        return isEmbedded() ? "PostgreSQL" : "PostgreSQL connection";
+    }
+
+    @Override
     public void close() {
         if (embedded == null) {
             return;

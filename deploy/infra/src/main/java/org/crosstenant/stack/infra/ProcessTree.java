@@ -17,12 +17,14 @@ public final class ProcessTree {
      * A command prefix that runs the real command under a small sh which stops it when this JVM goes away, however
      * it goes (even SIGKILL): the pipe to the shell's stdin (ProcessBuilder's default) closes, {@code read} returns
      * and the command gets SIGTERM. The command runs in the background with stdin from /dev/null; the shell exits
-     * with its status. Append the real command's words to the returned list.
+     * with its status. Both ignore SIGINT: Ctrl-C in a terminal reaches the whole process group, and a wrapper
+     * that died of it would orphan its command; the parent stops them in order with SIGTERM instead. Append the real
+     * command's words to the returned list.
      */
     public static List<String> orphanGuard(String name) {
         return List.of("/bin/sh", "-c",
                 // background jobs of a non-interactive sh get /dev/null as stdin, so the watcher reads a copy on fd 3
-                "exec 3<&0; \"$@\" 3<&- & child=$!; (read -r _ignored <&3; kill -TERM \"$child\" 2>/dev/null) & "
+                "trap '' INT; exec 3<&0; \"$@\" 3<&- & child=$!; (read -r _ignored <&3; kill -TERM \"$child\" 2>/dev/null) & "
                         + "exec 3<&-; wait \"$child\"",
                 name);
     }
