@@ -43,11 +43,18 @@ class FederatedTokenServiceTest {
         assertEquals("fabrikam", claims.get("tenant"));
         assertEquals("http://idp/realms/fabrikam", claims.get("issuer"));
         assertEquals("bob@fabrikam.example", claims.get("email"));
-        assertEquals(List.of("a-role", "z-role"), claims.get("groups"));
+        assertEquals(List.of(), claims.get("groups"), "a guest's home roles must not reach the application");
         assertEquals(true, claims.get("guest"));
         assertEquals("contoso", claims.get("resource_tenant"));
         assertEquals(clock.instant().plusSeconds(60).getEpochSecond(), ((Number) claims.get("exp")).longValue());
         assertFalse(((String) claims.get("jti")).isBlank());
+    }
+
+    @Test
+    void membersAndServiceCallsKeepTheirGroups() {
+        assertEquals(List.of("a-role", "z-role"),
+                Jwts.claims(service.forApplication(bob, "fabrikam", "fabrikam-projects", false)).get("groups"));
+        assertEquals(List.of("a-role", "z-role"), Jwts.claims(service.forServices(bob)).get("groups"));
     }
 
     @Test

@@ -151,6 +151,22 @@ class FederationTest {
     }
 
     @Test
+    void anUnverifiedEmailIsNotVouchedFor() {
+        Map<String, Object> tenantClaims = TenantTokens.claims("fabrikam", "mallory", "alice@contoso.example");
+        tenantClaims.put("email_verified", false);
+        given().auth().oauth2(TenantTokens.signedBy("fabrikam", tenantClaims))
+                .get("/api/v1/audit/records?limit=1").then().statusCode(200);
+        Map<String, Object> claims = Jwts.claims(headers(last()).get("authorization").get(0).substring(7));
+        assertEquals("mallory", claims.get("sub"));
+        assertNull(claims.get("email"));
+
+        tenantClaims.remove("email_verified");
+        given().auth().oauth2(TenantTokens.signedBy("fabrikam", tenantClaims))
+                .get("/api/v1/audit/records?limit=1").then().statusCode(200);
+        assertNull(Jwts.claims(headers(last()).get("authorization").get(0).substring(7)).get("email"));
+    }
+
+    @Test
     void unknownApiIsA404Problem() {
         given().auth().oauth2(TenantTokens.token("contoso", "alice", "alice@contoso.example"))
                 .get("/api/v1/nope")

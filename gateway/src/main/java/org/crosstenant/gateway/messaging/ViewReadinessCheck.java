@@ -14,7 +14,8 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ViewReadinessCheck implements HealthCheck {
 
-    private static final Set<String> CHANNELS = Set.of(ViewRebalanceListeners.POLICY_CHANNEL,
+    /** The channels whose replay must have caught up before the view may answer (also gates /apps). */
+    public static final Set<String> CHANNELS = Set.of(ViewRebalanceListeners.POLICY_CHANNEL,
             ViewRebalanceListeners.INVITATION_CHANNEL);
 
     private final ViewProgress progress;

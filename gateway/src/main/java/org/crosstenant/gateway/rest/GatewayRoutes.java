@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.crosstenant.gateway.messaging.AccessEventPublisher;
+import org.crosstenant.gateway.messaging.ViewProgress;
+import org.crosstenant.gateway.messaging.ViewReadinessCheck;
 import org.crosstenant.gateway.model.AccessDecision;
 import org.crosstenant.gateway.model.AppRoute;
 import org.crosstenant.gateway.model.FederatedIdentity;
@@ -51,9 +53,11 @@ public class GatewayRoutes {
     private final AccessPolicy policy;
     private final AccessEventPublisher accessEvents;
     private final HttpProxy proxy;
+    private final ViewProgress viewProgress;
 
     public GatewayRoutes(IdentityMapper identities, FederatedTokenService tokens, ServiceRoutes serviceRoutes,
-            LocalView view, AccessPolicy policy, AccessEventPublisher accessEvents, HttpProxy proxy) {
+            LocalView view, AccessPolicy policy, AccessEventPublisher accessEvents, HttpProxy proxy,
+            ViewProgress viewProgress) {
         this.identities = identities;
         this.tokens = tokens;
         this.serviceRoutes = serviceRoutes;
@@ -61,6 +65,7 @@ public class GatewayRoutes {
         this.policy = policy;
         this.accessEvents = accessEvents;
         this.proxy = proxy;
+        this.viewProgress = viewProgress;
     }
 
     void register(@Observes Router router) {
@@ -116,17 +121,26 @@ public class GatewayRoutes {
         String tenant = s[2];
         String application = s[3];
         String rest = s.length == 5 ? "/" + s[4] : "/";
+        if (!viewProgress.caughtUp(ViewReadinessCheck.CHANNELS)) {
+            // before the replay caught up a registration or a revocation may still be missing: decide nothing
+            ctx.response().putHeader("Retry-After", "1");
+            Problems.send(ctx, 503, "view-not-ready", "Service Unavailable",
+                    "The gateway is still loading applications and grants; retry shortly");
+            return;
+        }
+        // decide before looking the application up: an outsider gets the same 403 whether or not it exists
+        AccessDecision decision = policy.decide(caller, tenant, application);
         AppRoute route = view.route(tenant, application).orElse(null);
+        if (!decision.allowed()) {
+            accessEvents.publish(caller, tenant, application, decision, ctx.request().method().name(), path);
+            Problems.forbidden(ctx, "You have no access to " + tenant + "/" + application);
+            return;
+        }
         if (route == null) {
             Problems.notFound(ctx, "No application " + application + " is registered by tenant " + tenant);
             return;
         }
-        AccessDecision decision = policy.decide(caller, tenant, application);
         accessEvents.publish(caller, tenant, application, decision, ctx.request().method().name(), path);
-        if (!decision.allowed()) {
-            Problems.forbidden(ctx, "You have no access to " + tenant + "/" + application);
-            return;
-        }
         String prefix = "/apps/" + tenant + "/" + application;
         MultiMap headers = applicationHeaders(ctx, prefix);
         headers.set("Authorization", "Bearer " + tokens.forApplication(caller, tenant, application, decision.guest()));

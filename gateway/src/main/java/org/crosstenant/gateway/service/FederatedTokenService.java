@@ -108,7 +108,8 @@ public class FederatedTokenService {
         claims.put("tenant", id.tenant());
         claims.put("issuer", id.issuer());
         claims.put("email", id.email());
-        claims.put("groups", id.roles());
+        // a guest's roles are from its home tenant: an application must never read them as its own
+        claims.put("groups", key.guest() ? List.of() : id.roles());
         if (key.resourceTenant() != null) {
             claims.put("guest", key.guest());
             claims.put("resource_tenant", key.resourceTenant());

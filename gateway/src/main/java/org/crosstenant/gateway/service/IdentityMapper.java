@@ -24,8 +24,16 @@ public class IdentityMapper {
         if (tenant == null || "Default".equals(tenant)) {
             return null; // never vouch for a token no named tenant verified
         }
-        Object email = jwt.getClaim("email");
+        // an unverified address is only a claim by the user; invitation redemption authorises on it
+        Object email = verified(jwt.getClaim("email_verified")) ? jwt.getClaim("email") : null;
         return new FederatedIdentity(tenant, jwt.getIssuer(), jwt.getSubject(),
                 email == null ? null : email.toString(), List.copyOf(identity.getRoles()));
+    }
+
+    private static boolean verified(Object claim) {
+        if (claim instanceof jakarta.json.JsonValue value) {
+            return value == jakarta.json.JsonValue.TRUE;
+        }
+        return Boolean.TRUE.equals(claim) || "true".equals(claim);
     }
 }

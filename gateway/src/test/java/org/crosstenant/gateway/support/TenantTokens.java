@@ -19,6 +19,7 @@ public final class TenantTokens {
         claims.put("sub", subject);
         claims.put("aud", "crosstenant-gateway");
         claims.put("email", email);
+        claims.put("email_verified", true); // as Keycloak issues it for the demo users
         claims.put("iat", Instant.now().getEpochSecond());
         claims.put("exp", Instant.now().plusSeconds(300).getEpochSecond());
         claims.put("realm_access", Map.of("roles", List.of(roles)));
