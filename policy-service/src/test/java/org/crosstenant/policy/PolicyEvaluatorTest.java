@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The decision rules of docs/api.md, without Quarkus. */
@@ -82,7 +83,28 @@ class PolicyEvaluatorTest {
         Evaluation carol = PolicyEvaluator.evaluate(CAROL, true, settings(OPEN, 1), settings(outbound, 2));
         assertEquals("deny", carol.outcome());
         assertEquals(java.util.List.of("fabrikam outbound collaboration to contoso does not admit "
-                + "carol@fabrikam.example (users: allowed [bob@fabrikam.example])"), carol.reasons());
+                + "carol@fabrikam.example (users: allowed list)"), carol.reasons());
+    }
+
+    @Test
+    void reasonsNeverRevealAPartnerConfigurationsTargets() {
+        // reasons reach the other tenant, the invitee and auditors: they name the rule kind, never its list
+        String outbound = """
+                {"outbound": {"collaboration": {"users": {"access": "allowed", "targets": ["bob@fabrikam.example", "dave@fabrikam.example"]},
+                                                "applications": {"access": "allowed", "targets": ["contoso-projects", "contoso-hr"]}}}}
+                """;
+        Evaluation bob = PolicyEvaluator.evaluate(BOB, true, settings(OPEN, 1), settings(outbound, 2));
+        Evaluation carol = PolicyEvaluator.evaluate(CAROL, true, settings(OPEN, 1), settings(outbound, 2));
+        assertEquals("allow", bob.outcome(), bob.reasons().toString());
+        assertEquals("deny", carol.outcome(), carol.reasons().toString());
+        for (Evaluation evaluation : java.util.List.of(bob, carol)) {
+            for (String reason : evaluation.reasons()) {
+                assertFalse(reason.contains("contoso-hr"), reason);
+                assertFalse(reason.contains("dave@"), reason);
+            }
+        }
+        assertTrue(bob.reasons().contains("fabrikam outbound collaboration to contoso admits application "
+                + BOB.application() + " (applications: allowed list)"), bob.reasons().toString());
     }
 
     @Test
@@ -95,7 +117,7 @@ class PolicyEvaluatorTest {
         Evaluation carol = PolicyEvaluator.evaluate(CAROL, true, settings(inbound, 1), settings(OPEN, 1));
         assertEquals("deny", carol.outcome());
         assertEquals(java.util.List.of("contoso inbound collaboration from fabrikam does not admit "
-                + "carol@fabrikam.example (users: blocked [carol@fabrikam.example])"), carol.reasons());
+                + "carol@fabrikam.example (users: blocked list)"), carol.reasons());
         Request secret = new Request("contoso", "fabrikam", "contoso-secret", "bob@fabrikam.example");
         Evaluation app = PolicyEvaluator.evaluate(secret, true, settings(inbound, 1), settings(OPEN, 1));
         assertEquals("deny", app.outcome());

@@ -19,8 +19,6 @@ public interface PolicyConfig {
 
     Outbox outbox();
 
-    Consumer consumer();
-
     interface Outbox {
         /** How many unpublished rows one relay pass sends at most. */
         @WithDefault("100")
@@ -29,11 +27,5 @@ public interface PolicyConfig {
         /** Interval of the safety-net timer; the relay also runs right after every commit. */
         @WithDefault("1s")
         Duration pollInterval();
-    }
-
-    interface Consumer {
-        /** Retries of a transient failure (e.g. database) before the message goes to the dead-letter topic. */
-        @WithDefault("3")
-        int retries();
     }
 }

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.crosstenant.policy.config.PolicyConfig;
 import org.crosstenant.policy.model.IncomingEvent;
 import org.crosstenant.policy.service.DecisionService;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -18,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Consumes invitations.events. A message is acked once its inbox row (and decision) committed; a poison message,
- * or one that still fails after the configured retries, is nacked, which the channel's dead-letter-queue failure
- * strategy sends to invitations.events.dlq.policy-service before going on with the next message.
+ * Consumes invitations.events. A message is acked once its inbox row (and decision) committed. Only a poison
+ * message (unparseable or invalid event) is nacked, which the channel's dead-letter-queue failure strategy sends to
+ * invitations.events.dlq.policy-service. Any other failure (e.g. the database is down) is retried with back-off
+ * without a limit, so the partition waits for the database instead of dead-lettering a valid invitation; the inbox
+ * keeps those retries idempotent.
  */
 @ApplicationScoped
 public class InvitationEventsConsumer {
@@ -30,13 +31,11 @@ public class InvitationEventsConsumer {
     private final DecisionService decisions;
     private final InvitationEventParser parser;
     private final Vertx vertx;
-    private final PolicyConfig config;
 
-    public InvitationEventsConsumer(DecisionService decisions, ObjectMapper mapper, Vertx vertx, PolicyConfig config) {
+    public InvitationEventsConsumer(DecisionService decisions, ObjectMapper mapper, Vertx vertx) {
         this.decisions = decisions;
         this.parser = new InvitationEventParser(mapper);
         this.vertx = vertx;
-        this.config = config;
     }
 
     @Incoming("invitations-in")
@@ -52,10 +51,10 @@ public class InvitationEventsConsumer {
         }
         return SafeContexts.onFreshContext(vertx, () -> decisions.handle(event))
                 .onFailure(failure -> !(failure instanceof PoisonMessageException)).retry()
-                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(config.consumer().retries())
+                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(10)).indefinitely()
                 .chain(() -> Uni.createFrom().completionStage(message.ack()))
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.errorf(failure, "event %s (%s) could not be applied, dead-lettered", event.id(), event.type());
+                .onFailure(PoisonMessageException.class).recoverWithUni(failure -> {
+                    LOG.errorf(failure, "event %s (%s) is poison, dead-lettered", event.id(), event.type());
                     return Uni.createFrom().completionStage(message.nack(failure));
                 });
     }

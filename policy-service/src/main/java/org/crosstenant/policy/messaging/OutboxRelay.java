@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Publishes outbox rows as binary CloudEvents (id = row id, key and subject = aggregate id) and marks each row
  * published only after the broker acknowledged it. Runs right after each commit ({@link #trigger()}) and on a
- * timer as a safety net. One pass at a time per instance (single flight); rows are taken FOR UPDATE SKIP LOCKED
- * so another instance never publishes the same row concurrently. Rows go out one by one in order, so one
- * aggregate's events keep their order; a failed send ends the pass and the rest waits for the next one.
+ * timer as a safety net. One pass at a time per instance (single flight) and, through a transaction-scoped
+ * PostgreSQL advisory lock, one pass at a time cluster-wide: an instance that does not get the lock skips its pass.
+ * Rows go out one by one in insertion order, so one aggregate's events keep their order even with several
+ * instances; a failed send ends the pass and the rest waits for the next one.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -111,8 +112,11 @@ public class OutboxRelay {
             Context context = Vertx.currentContext();
             // acks complete on a Kafka thread; the session must be used on its own context again
             Executor backOnContext = task -> context.runOnContext(ignored -> task.run());
-            return outbox.lockUnpublished(limit).chain(rows -> sendInOrder(rows, 0, backOnContext)
-                    .map(sent -> new BatchResult(sent, sent == rows.size() && rows.size() == limit)));
+            return outbox.tryRelayLock().chain(locked -> !locked
+                    // another instance is publishing; its next pass or our timer takes what is left
+                    ? Uni.createFrom().item(new BatchResult(0, false))
+                    : outbox.lockUnpublished(limit).chain(rows -> sendInOrder(rows, 0, backOnContext)
+                            .map(sent -> new BatchResult(sent, sent == rows.size() && rows.size() == limit))));
         });
     }
 

@@ -18,9 +18,12 @@ public record TargetRule(Access access, boolean all, List<String> targets) {
         return access == Access.ALLOWED ? listed : !listed;
     }
 
-    /** e.g. "allowed all", "blocked [carol@fabrikam.example]": reasons quote the rule that decided. */
+    /**
+     * e.g. "allowed all", "blocked list": the rule's kind only. Never the targets: reasons reach the other tenant,
+     * the invitee and auditors, and must not reveal a tenant's partner configuration.
+     */
     public String describe() {
-        return access.wire() + " " + (all ? "all" : "[" + String.join(", ", targets) + "]");
+        return access.wire() + " " + (all ? "all" : "list");
     }
 
     public List<String> wireTargets() {

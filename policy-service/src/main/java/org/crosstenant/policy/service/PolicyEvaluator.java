@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * The collaboration decision, free of I/O so every rule is unit-testable: the application must be registered by
  * the resource tenant, and both the resource tenant's inbound and the home tenant's outbound partner configuration
- * must admit the invitee and the application. Anything missing is blocked. Reasons name tenant, direction and rule.
+ * must admit the invitee and the application. Anything missing is blocked. Reasons name tenant, direction and rule
+ * kind, never a rule's targets (reasons are shown to the other tenant too).
  */
 public final class PolicyEvaluator {
 
