@@ -8,20 +8,29 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crosstenant.invitation.messaging.PolicyDecisionConsumer;
 import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
 import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.crosstenant.stack.infra.testing.PostgresTestResource;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
@@ -134,5 +143,56 @@ class DecisionTest {
         String id = Api.fileForBob();
         Api.decide(id, "deny", "after poison");
         Api.awaitStatus(Tokens.contosoAdmin(), id, "denied");
+    }
+
+    /**
+     * A database failure is not poison: the decision waits (retried with back-off) until the database is back, then
+     * applies once, and nothing reaches the dead-letter topic. The outage is real: the inbox table is renamed away.
+     */
+    @Test
+    void aDatabaseFailureIsRetriedUntilItHealsNeverDeadLettered() throws Throwable {
+        String id = Api.fileForBob();
+        AtomicInteger retries = new AtomicInteger();
+        Handler counter = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (String.valueOf(record.getMessage()).contains("retrying")) {
+                    retries.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger(PolicyDecisionConsumer.class.getName());
+        log.addHandler(counter);
+        String eventId = UUID.randomUUID().toString();
+        ddl("alter table inbox rename to inbox_parked_by_test");
+        try {
+            KafkaSupport.produce(KafkaSupport.DECISIONS, id, DECIDED, id, Api.decision(id, "allow", "after outage"),
+                    eventId);
+            await().atMost(Duration.ofSeconds(30)).until(() -> retries.get() >= 2);
+            Api.get(Tokens.fabrikamPartner(), id).then().statusCode(200).body("status", equalTo("requested"));
+        } finally {
+            ddl("alter table inbox_parked_by_test rename to inbox");
+            log.removeHandler(counter);
+        }
+        Api.awaitStatus(Tokens.fabrikamPartner(), id, "pending_acceptance");
+        KafkaSupport.awaitEvents(id, APPROVED, 1);
+        assertFalse(KafkaSupport.snapshot(KafkaSupport.DECISIONS_DLQ).stream()
+                .anyMatch(r -> eventId.equals(KafkaSupport.header(r, "ce_id"))), "a valid decision is never dead");
+        long approvals = KafkaSupport.snapshot(KafkaSupport.INVITATIONS).stream()
+                .filter(r -> id.equals(r.key()) && APPROVED.equals(KafkaSupport.header(r, "ce_type"))).count();
+        assertEquals(1, approvals, "retries apply the decision once");
+    }
+
+    private static void ddl(String sql) throws Throwable {
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
+                () -> Panache.getSession().flatMap(s -> s.createNativeQuery(sql).executeUpdate())));
     }
 }

@@ -98,6 +98,12 @@ class FilingTest {
         problem(Api.file(partner, Api.fabrikamInvitee("not-an-email")), 422);
         problem(Api.file(partner, Api.body("Contoso!", "contoso-projects", "fabrikam", "bob@fabrikam.example")), 422);
         problem(Api.file(partner, Api.body("fabrikam", "contoso-projects", "fabrikam", "bob@fabrikam.example")), 422);
+        // ids follow policy-service's rule [a-z0-9][a-z0-9-]{1,62}: what it would dead-letter is refused here
+        problem(Api.file(partner, Api.body("contoso", "x", "fabrikam", "bob@fabrikam.example")), 422);
+        problem(Api.file(partner, Api.body("contoso", "-app", "fabrikam", "bob@fabrikam.example")), 422);
+        problem(Api.file(partner, Api.body("-contoso", "contoso-projects", "fabrikam", "bob@fabrikam.example")), 422);
+        problem(Api.file(partner, Api.body("contoso", "contoso-projects", "f", "f@fabrikam.example")), 422);
+        problem(Api.file(partner, Api.body("contoso", "a".repeat(64), "fabrikam", "bob@fabrikam.example")), 422);
         problem(Api.file(partner, "{\"resourceTenant\": \"contoso\", \"application\": \"x\"}"), 400);
         problem(Api.file(partner, "{\"resourceTenant\": "), 400);
         problem(Api.file(partner, "{\"resourceTenant\": \"contoso\", \"application\": \"x\", \"invitee\": 5}"), 400);

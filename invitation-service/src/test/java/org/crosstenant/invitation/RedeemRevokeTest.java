@@ -51,6 +51,10 @@ class RedeemRevokeTest {
         FilingTest.problem(Api.redeem(Tokens.frank(), id, code), 403);
         FilingTest.problem(Api.redeem(Tokens.bobAtContoso(), id, code), 403);
         FilingTest.problem(Api.redeem(Tokens.contosoAdmin(), id, code), 403);
+        // a third tenant cannot see the invitation: it looks unknown, as on GET (even with bob's email)
+        FilingTest.problem(Api.redeem(northwindAdmin(), id, code), 404);
+        FilingTest.problem(Api.redeem(FederatedTokens.token("northwind", "bob-twin", "bob@fabrikam.example"), id,
+                code), 404);
         FilingTest.problem(Api.redeem(Tokens.bob(), id, code + "x"), 422);
         FilingTest.problem(Api.redeem(Tokens.bob(), UUID.randomUUID().toString(), code), 404);
 
@@ -82,6 +86,9 @@ class RedeemRevokeTest {
         // only the resource tenant's admin revokes
         FilingTest.problem(Api.revoke(Tokens.fabrikamAdmin(), id), 403);
         FilingTest.problem(Api.revoke(Tokens.fabrikamPartner(), id), 403);
+        FilingTest.problem(Api.revoke(Tokens.bob(), id), 403);
+        FilingTest.problem(Api.revoke(northwindAdmin(), id), 404);
+        FilingTest.problem(Api.get(northwindAdmin(), id), 404);
         Api.revoke(Tokens.contosoAdmin(), id).then().statusCode(200)
                 .body("status", equalTo("revoked"))
                 .body("revokedBy.subject", equalTo("alice-sub"));
@@ -137,5 +144,9 @@ class RedeemRevokeTest {
         assertEquals(JsonShape.ofExample(EXPIRED), JsonShape.of(expired.value()));
         assertEquals("pending_acceptance",
                 JsonShape.JSON.readTree(expired.value()).path("previousStatus").asText());
+    }
+
+    private static String northwindAdmin() {
+        return FederatedTokens.token("northwind", "nora-sub", "nora@northwind.example", "collab-admin");
     }
 }

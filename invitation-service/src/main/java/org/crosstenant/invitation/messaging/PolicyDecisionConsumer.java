@@ -1,5 +1,6 @@
 package org.crosstenant.invitation.messaging;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,13 +15,18 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 
 /**
- * Consumes {@code policy.decisions}. Acknowledges after the handler's transaction committed; anything that cannot be
- * parsed or applied is nacked, which the channel's failure strategy sends to the dead-letter topic.
+ * Consumes {@code policy.decisions}. Acknowledges after the handler's transaction committed. Only poison (a message
+ * that can never be applied) is nacked, which the channel's failure strategy sends to the dead-letter topic; any other
+ * failure (database down, pool exhausted) retries the same message with back-off, without limit, so the partition
+ * waits for the database instead of dead-lettering a valid decision. A retry is idempotent: the inbox row commits with
+ * the change, so an attempt whose commit did go through is skipped the next time.
  */
 @ApplicationScoped
 public class PolicyDecisionConsumer {
 
     private static final Logger LOG = Logger.getLogger(PolicyDecisionConsumer.class);
+    static final Duration RETRY_MIN_BACKOFF = Duration.ofMillis(200);
+    static final Duration RETRY_MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final PolicyDecisionParser parser;
     private final InvitationService invitations;
@@ -33,11 +39,25 @@ public class PolicyDecisionConsumer {
     @Incoming("policy-decisions")
     public Uni<Void> onDecision(Message<String> message) {
         return Uni.createFrom().deferred(() -> handle(message))
+                .onFailure(failure -> !isPoison(failure)).invoke(failure -> LOG.warnf(
+                        "Decision message not applied, retrying it: %s", failure.toString()))
+                .onFailure(failure -> !isPoison(failure)).retry()
+                .withBackOff(RETRY_MIN_BACKOFF, RETRY_MAX_BACKOFF).indefinitely()
                 .onItem().transformToUni(ignored -> Uni.createFrom().completionStage(message.ack()))
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("Decision message rejected to the dead-letter topic: %s", failure.getMessage());
                     return Uni.createFrom().completionStage(message.nack(failure));
                 });
+    }
+
+    /** Poison may arrive wrapped (e.g. by the transaction machinery); anything else is worth retrying. */
+    static boolean isPoison(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PoisonMessageException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Uni<Void> handle(Message<String> message) {

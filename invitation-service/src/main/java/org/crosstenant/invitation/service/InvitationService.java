@@ -44,8 +44,10 @@ public class InvitationService {
 
     private static final Logger LOG = Logger.getLogger(InvitationService.class);
 
-    static final Pattern TENANT_ID = Pattern.compile("[a-z0-9-]{1,63}");
-    static final Pattern APPLICATION_ID = Pattern.compile("[a-z0-9-]{1,63}");
+    // the same rule as policy-service: anything looser would be accepted here (202) and dead-lettered there
+    static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
+    static final Pattern APPLICATION_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
+    private static final String ID_RULE = " must match [a-z0-9][a-z0-9-]{1,62} (2 to 63 characters, not starting with -)";
     // deliberately simple: one @, no spaces, a dot in the domain; the home tenant's IdP is the real authority
     static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
     static final int MAX_IDEMPOTENCY_KEY = 200;
@@ -88,13 +90,13 @@ public class InvitationService {
         String app = application.trim();
         String email = lower(inviteeEmail);
         if (!TENANT_ID.matcher(rt).matches()) {
-            problems.add("resourceTenant must match [a-z0-9-]+ (at most 63 characters)");
+            problems.add("resourceTenant" + ID_RULE);
         }
         if (!TENANT_ID.matcher(it).matches()) {
-            problems.add("invitee.tenant must match [a-z0-9-]+ (at most 63 characters)");
+            problems.add("invitee.tenant" + ID_RULE);
         }
         if (!APPLICATION_ID.matcher(app).matches()) {
-            problems.add("application must match [a-z0-9-]+ (at most 63 characters)");
+            problems.add("application" + ID_RULE);
         }
         if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
             problems.add("invitee.email is not an email address");
@@ -209,6 +211,18 @@ public class InvitationService {
                 || isInvitee(caller, inv);
     }
 
+    /**
+     * For an action the caller may not perform: 403 to whoever may see the invitation or belongs to one of its two
+     * tenants (they are party to it), 404 to anyone of a third tenant, exactly as GET would answer them, so an
+     * outsider cannot tell a foreign invitation from an unknown id.
+     */
+    static ProblemException refusal(Caller caller, Invitation inv, String forbiddenDetail) {
+        boolean party = visibleTo(caller, inv) || caller.tenant().equals(inv.resourceTenant)
+                || caller.tenant().equals(inv.inviteeTenant);
+        return party ? ProblemException.forbidden(forbiddenDetail)
+                : ProblemException.notFound("No invitation " + inv.id + " visible to you");
+    }
+
     // ---------------------------------------------------------------- policy decisions
 
     /**
@@ -284,10 +298,10 @@ public class InvitationService {
 
     private Uni<Attempt> attempt(Caller caller, Invitation inv, UUID id, String code, Instant now) {
         if (inv == null) {
-            throw ProblemException.notFound("No invitation " + id);
+            throw ProblemException.notFound("No invitation " + id + " visible to you");
         }
         if (!isInvitee(caller, inv)) {
-            throw ProblemException.forbidden("Only the invitee (home tenant and email of the invitation) may redeem");
+            throw refusal(caller, inv, "Only the invitee (home tenant and email of the invitation) may redeem");
         }
         if (caller.issuer() == null || caller.issuer().isBlank()) {
             // the grant is keyed by home issuer + subject; without the issuer it could not be enforced
@@ -335,10 +349,10 @@ public class InvitationService {
         Instant now = now();
         return Panache.withTransaction(() -> invitations.lock(id).flatMap(inv -> {
             if (inv == null) {
-                throw ProblemException.notFound("No invitation " + id);
+                throw ProblemException.notFound("No invitation " + id + " visible to you");
             }
             if (!caller.isAdminOf(inv.resourceTenant)) {
-                throw ProblemException.forbidden("Only a collab-admin of " + inv.resourceTenant + " may revoke");
+                throw refusal(caller, inv, "Only a collab-admin of " + inv.resourceTenant + " may revoke");
             }
             if (!inv.status.revocable()) {
                 throw ProblemException.conflict(
