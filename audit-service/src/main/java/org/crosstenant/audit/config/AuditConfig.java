@@ -56,12 +56,15 @@ public interface AuditConfig {
     }
 
     interface Consumer {
-        /** Retries of a failed append (database trouble) before the event goes to the dead-letter topic. */
-        @WithDefault("5")
-        int maxRetries();
-
-        /** First back-off of those retries; doubles up to ten times this. */
+        /**
+         * First back-off when an append fails for any reason but poison (database trouble); it doubles up to
+         * {@link #maxBackoff()}. Such an event is retried without limit, never dead-lettered.
+         */
         @WithDefault("200ms")
         Duration initialBackoff();
+
+        /** Longest back-off between those retries: how long a recovered database may wait for us at most. */
+        @WithDefault("10s")
+        Duration maxBackoff();
     }
 }

@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Audits every event of the four topics. Poison (unknown type, bad envelope or payload) is nacked at once and goes
- * to {@code <topic>.dlq.audit-service}; a failing append (database trouble) is retried with back-off first.
+ * to {@code <topic>.dlq.audit-service}; any other failure of the append (database trouble) is retried with back-off
+ * without limit, so a valid event is never dropped from the tamper-evident log.
  */
 @ApplicationScoped
 public class AuditEventConsumer {
@@ -75,13 +76,16 @@ public class AuditEventConsumer {
             LOG.warnf("dead-lettering a message of %s: %s", channelTopic, e.getMessage());
             return Uni.createFrom().completionStage(() -> message.nack(e));
         }
-        Duration backoff = config.consumer().initialBackoff();
-        return contexts.onFreshContext(() -> auditLog.append(event, draft))
-                .onFailure().retry().withBackOff(backoff, backoff.multipliedBy(10))
-                .atMost(config.consumer().maxRetries())
+        Duration initial = config.consumer().initialBackoff();
+        Duration max = config.consumer().maxBackoff();
+        // Anything but poison (database down, pool exhausted, serialization conflict) is retried for as long as it
+        // takes: dead-lettering a valid event would silently leave it out of the audit log. The partition waits for
+        // the database; the inbox makes the eventual append idempotent.
+        return untilAppended(contexts.onFreshContext(() -> auditLog.append(event, draft)), initial, max,
+                event.id() + " (" + event.type() + ")")
                 .onItemOrFailure().transformToUni((appended, failure) -> {
                     if (failure != null) {
-                        LOG.errorf(failure, "could not audit event %s (%s); dead-lettering it", event.id(), event.type());
+                        LOG.warnf("dead-lettering event %s (%s): %s", event.id(), event.type(), failure.getMessage());
                         return Uni.createFrom().completionStage(() -> message.nack(failure));
                     }
                     if (appended.isPresent()) {
@@ -89,6 +93,20 @@ public class AuditEventConsumer {
                     }
                     return Uni.createFrom().completionStage(message::ack);
                 });
+    }
+
+    /** Resubscribes to {@code append} after every failure but poison, with back-off from initial to max, forever. */
+    static <T> Uni<T> untilAppended(Uni<T> append, Duration initial, Duration max, String what) {
+        return append
+                .onFailure(AuditEventConsumer::retryable)
+                .invoke(failure -> LOG.warnf("could not audit event %s yet, retrying: %s", what, failure.toString()))
+                .onFailure(AuditEventConsumer::retryable).retry()
+                .withBackOff(initial, max.compareTo(initial) < 0 ? initial : max).indefinitely();
+    }
+
+    /** Only poison may reach the dead-letter topic; every other failure is transient as far as we can tell. */
+    static boolean retryable(Throwable failure) {
+        return !(failure instanceof PoisonEventException);
     }
 
     /** The CloudEvent id and type, from the connector's CloudEvent metadata or, failing that, the raw headers. */
