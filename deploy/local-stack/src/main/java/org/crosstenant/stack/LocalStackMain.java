@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+
+import org.crosstenant.stack.infra.Directories;
 
 /**
  * {@code deploy/run-local-stack.sh [--fresh] [--home DIR] [--postgres-url URL]}: starts
@@ -120,22 +121,11 @@ public final class LocalStackMain {
             for (Path entry : entries.toList()) {
                 // Keycloak's unpacked distribution is a download worth keeping; its data is wiped at start (fresh)
                 if (!entry.getFileName().toString().equals("keycloak")) {
-                    deleteTree(entry);
+                    Directories.delete(entry);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -329,7 +329,7 @@ public final class KeycloakServer implements AutoCloseable {
         }
         Files.createDirectories(homeDir);
         // another version's jars must not mix with the new ones; data/ (the H2 database) is kept
-        deleteRecursively(homeDir.resolve("lib"));
+        Directories.delete(homeDir.resolve("lib"));
         Files.deleteIfExists(homeDir.resolve(BUILT_MARKER));
         run(List.of("tar", "xzf", distArchive.toString(), "--strip-components=1", "-C", homeDir.toString()),
                 homeDir, Map.of(), homeDir.resolve("keycloak-unpack.log"), Duration.ofMinutes(5), "unpacking " + distArchive);
@@ -364,10 +364,10 @@ public final class KeycloakServer implements AutoCloseable {
         boolean changed = !Files.isRegularFile(marker) || !Files.readString(marker).equals(digest);
         boolean wiped = false;
         if ((fresh || changed) && Files.exists(h2)) {
-            deleteRecursively(h2);
+            Directories.delete(h2);
             wiped = true;
         }
-        deleteRecursively(importDir);
+        Directories.delete(importDir);
         Files.createDirectories(importDir);
         for (Realm realm : realms) {
             Files.write(importDir.resolve(realm.name() + "-realm.json"), realm.json());
@@ -419,17 +419,6 @@ public final class KeycloakServer implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

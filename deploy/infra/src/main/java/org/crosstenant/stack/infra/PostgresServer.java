@@ -10,11 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
@@ -113,7 +111,9 @@ public final class PostgresServer implements AutoCloseable {
                     server.startTime.toMillis(), data, log);
             return server;
         } catch (IOException e) {
-            deleteQuietly(tempDir);
+            if (!Directories.deleteQuietly(tempDir)) {
+                LOG.debugf("could not delete %s", tempDir);
+            }
             throw new UncheckedIOException("cannot start PostgreSQL on port " + chosenPort, e);
         }
     }
@@ -198,7 +198,9 @@ public final class PostgresServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warnf(e, "PostgreSQL on port %d did not stop cleanly", port);
         } finally {
-            deleteQuietly(tempDir);
+            if (!Directories.deleteQuietly(tempDir)) {
+                LOG.debugf("could not delete %s", tempDir);
+            }
         }
     }
 
@@ -249,16 +251,5 @@ public final class PostgresServer implements AutoCloseable {
     private static Path zonkyWorkingDirectory() {
         return Path.of(System.getProperty("ot.epg.working-dir",
                 Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString()));
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            LOG.debugf(e, "could not delete %s", dir);
-        }
     }
 }

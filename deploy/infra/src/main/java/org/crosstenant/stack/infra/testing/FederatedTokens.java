@@ -1,5 +1,7 @@
 package org.crosstenant.stack.infra.testing;
 
+import org.crosstenant.stack.infra.Directories;
+
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -75,7 +77,7 @@ public final class FederatedTokens {
                 Path publicPem = dir.resolve("federated-public.pem");
                 RsaKeys.writePrivatePem(pair.getPrivate(), privatePem);
                 RsaKeys.writePublicPem(pair.getPublic(), publicPem);
-                JvmShared.onJvmExit("crosstenant-jwt-keys-delete", () -> JvmShared.deleteRecursively(dir));
+                JvmShared.onJvmExit("crosstenant-jwt-keys-delete", () -> Directories.deleteQuietly(dir));
                 JvmShared.set(PRIVATE_KEY_PROPERTY, privatePem.toString());
                 JvmShared.set(PUBLIC_KEY_PROPERTY, publicPem.toString());
                 privatePath = privatePem.toString();

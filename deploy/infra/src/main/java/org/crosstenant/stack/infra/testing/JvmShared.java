@@ -1,5 +1,7 @@
 package org.crosstenant.stack.infra.testing;
 
+import org.crosstenant.stack.infra.Directories;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -11,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -67,7 +68,7 @@ final class JvmShared {
             dirs.filter(dir -> dir.getFileName().toString().startsWith(prefix) && Files.isDirectory(dir))
                     .filter(JvmShared::olderThanStaleLimit)
                     .filter(JvmShared::ownerIsGone)
-                    .forEach(JvmShared::deleteRecursively);
+                    .forEach(Directories::deleteQuietly);
         } catch (IOException | RuntimeException e) {
             // best effort: a leftover dir costs disk space, never correctness
         }
@@ -95,17 +96,6 @@ final class JvmShared {
             return true;
         } catch (IOException | OverlappingFileLockException e) {
             return false; // held by this JVM or unreadable: leave it
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a temp dir left behind is harmless
         }
     }
 }

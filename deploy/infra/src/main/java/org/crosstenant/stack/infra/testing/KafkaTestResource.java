@@ -1,5 +1,7 @@
 package org.crosstenant.stack.infra.testing;
 
+import org.crosstenant.stack.infra.Directories;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,7 +50,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
                 if (live != null) {
                     live.close();
                 }
-                JvmShared.deleteRecursively(workDir);
+                Directories.deleteQuietly(workDir);
             });
             KafkaBroker broker = KafkaBroker.start(KafkaBroker.defaultLibs(), workDir, FreePorts.pick(), FreePorts.pick());
             started.set(broker);
