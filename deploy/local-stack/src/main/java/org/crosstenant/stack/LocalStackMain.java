@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.crosstenant.stack.infra.Directories;
 
 /**
- * {@code deploy/run-local-stack.sh [--fresh] [--home DIR] [--postgres-url URL]}: starts
+ * {@code deploy/run-local-stack.sh [--fresh] [--home DIR] [--postgres-url URL] [--port-base N]}: starts
  * the local stack, prints where everything is, and stops it all on Ctrl-C or SIGTERM.
  */
 public final class LocalStackMain {
@@ -24,16 +24,19 @@ public final class LocalStackMain {
         Path home = repoRoot.resolve(".local-stack");
         boolean fresh = false;
         String postgresUrl = System.getenv("CROSSTENANT_POSTGRES_URL");
+        StackSettings.Ports ports = StackSettings.Ports.defaults();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--fresh" -> fresh = true;
                 case "--home" -> home = Path.of(args[++i]).toAbsolutePath();
                 case "--postgres-url" -> postgresUrl = args[++i];
+                case "--port-base" -> ports = StackSettings.Ports.from(Integer.parseInt(args[++i]));
                 case "--help", "-h" -> {
-                    System.out.println("usage: local-stack [--fresh] [--home DIR] [--postgres-url postgresql://user:password@host:port]");
+                    System.out.println("usage: local-stack [--fresh] [--home DIR] [--postgres-url postgresql://user:password@host:port] [--port-base N]");
                     System.out.println("  --fresh         wipe the stack's data (keeps downloads) and start from scratch");
                     System.out.println("  --home DIR      where data, keys and logs live (default .local-stack)");
                     System.out.println("  --postgres-url  use this PostgreSQL server instead of the embedded one");
+                    System.out.println("  --port-base N   use ports N..N+8 instead of the documented ones (a second stack beside the first)");
                     return;
                 }
                 default -> {
@@ -45,7 +48,7 @@ public final class LocalStackMain {
         if (fresh) {
             wipeData(home);
         }
-        StackSettings settings = new StackSettings(repoRoot, home, StackSettings.Ports.defaults(), postgresUrl, fresh);
+        StackSettings settings = new StackSettings(repoRoot, home, ports, postgresUrl, fresh);
         long begin = System.nanoTime();
         LocalStack stack = new LocalStack(settings);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -22,6 +22,19 @@ public record StackSettings(Path repoRoot, Path home, Ports ports, String postgr
             return new Ports(8080, 8081, 8082, 8083, 8090, 8180, 9092, 9093, 15432);
         }
 
+        /**
+         * Consecutive ports from {@code base}: gateway, invitation, policy, audit, demo upstream, Keycloak, Kafka,
+         * Kafka controller, PostgreSQL ({@code base} .. {@code base + 8}); for a second stack beside the default one.
+         *
+         * @throws IllegalArgumentException when the range leaves 1024..65535
+         */
+        public static Ports from(int base) {
+            if (base < 1024 || base + 8 > 65535) {
+                throw new IllegalArgumentException("--port-base must leave base..base+8 within 1024..65535");
+            }
+            return new Ports(base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7, base + 8);
+        }
+
         public static Ports free() {
             return new Ports(free1(), free1(), free1(), free1(), free1(), free1(), free1(), free1(), free1());
         }
