@@ -32,7 +32,8 @@ public final class LocalStack implements AutoCloseable {
 
     private final StackSettings settings;
     private final List<AutoCloseable> started = new ArrayList<>();
-    private final Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+    private final Map<String, ProcessHandle> processes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile Consumer<String> progress = message -> { };
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
     private PostgresServer postgres;
     private boolean closed;
@@ -53,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
      * {@link #close()} may be called from another thread (a signal) at any time, also while this runs.
      */
     public void bringUp(Consumer<String> progress) {
+        this.progress = progress;
         try {
             startAll(progress);
         } catch (RuntimeException | Error e) {
@@ -68,7 +70,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** Every child process of the stack by component name (the embedded upstream runs in this JVM). */
     public Map<String, ProcessHandle> processes() {
-        return Map.copyOf(processes);
+        synchronized (processes) {
+            return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(processes));
+        }
     }
 
     private void startAll(Consumer<String> progress) {
@@ -127,6 +131,34 @@ public final class LocalStack implements AutoCloseable {
         }
         gateway.awaitReady(SERVICE_READY_TIMEOUT);
         progress.accept("gateway ready on " + settings.gatewayUrl());
+        writeStackProperties();
+    }
+
+    /**
+     * {@code <home>/run/stack.properties}: where everything listens, for the bench ({@code bench/run.sh
+     * --use-running}); the PostgreSQL credentials are those of the local stack's own server.
+     */
+    private void writeStackProperties() {
+        java.util.Properties properties = new java.util.Properties();
+        StackSettings.Ports ports = settings.ports();
+        properties.setProperty("gateway.url", settings.gatewayUrl());
+        properties.setProperty("keycloak.url", settings.keycloakUrl());
+        properties.setProperty("kafka.bootstrap", settings.kafkaBootstrap());
+        properties.setProperty("invitation.url", "http://127.0.0.1:" + ports.invitation());
+        properties.setProperty("policy.url", "http://127.0.0.1:" + ports.policy());
+        properties.setProperty("audit.url", "http://127.0.0.1:" + ports.audit());
+        properties.setProperty("postgres.jdbc-url", postgres.jdbcUrl("bench"));
+        properties.setProperty("postgres.username", postgres.username());
+        properties.setProperty("postgres.password", postgres.password() == null ? "" : postgres.password());
+        properties.setProperty("jvm", settings.jvm().name().toLowerCase(java.util.Locale.ROOT));
+        properties.setProperty("restart-delay-ms",
+                settings.restartDelay() == null ? "-1" : Long.toString(settings.restartDelay().toMillis()));
+        createDirectories(settings.run());
+        try (java.io.Writer out = Files.newBufferedWriter(settings.run().resolve("stack.properties"))) {
+            properties.store(out, "written by the local stack at start; read by bench/run.sh");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private PostgresServer startPostgres(Consumer<String> progress) {
@@ -138,7 +170,8 @@ public final class LocalStack implements AutoCloseable {
             progress.accept("starting embedded PostgreSQL on 127.0.0.1:" + settings.ports().postgres());
             server = PostgresServer.start(settings.home().resolve("postgres"), settings.ports().postgres());
         }
-        for (String database : List.of("invitation", "policy", "audit")) {
+        // bench: the database where the bench measures a PostgreSQL commit (the floor), apart from the services' data
+        for (String database : List.of("invitation", "policy", "audit", "bench")) {
             server.ensureDatabase(database);
         }
         return server;
@@ -166,9 +199,55 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ServiceProcess startService(String module, int port, Map<String, String> env) {
-        ServiceProcess service = register(ServiceProcess.start(module, settings.repoRoot(), port, env, settings.logs()));
+        return launch(module, port, env, false);
+    }
+
+    private ServiceProcess launch(String module, int port, Map<String, String> env, boolean restart) {
+        ServiceProcess service = register(ServiceProcess.start(module, settings.repoRoot(), port, env, settings.logs(),
+                settings.jvm().options(), restart));
         processes.put(module, service.handle());
+        CompletableFuture.runAsync(() -> writePidFile(module, service));
+        if (settings.restartDelay() != null) {
+            service.onExit().thenRun(() -> restartAfterExit(module, port, env, service));
+        }
         return service;
+    }
+
+    /** Supervision ({@link StackSettings#restartDelay()}): a service that exited on its own is started again. */
+    private void restartAfterExit(String module, int port, Map<String, String> env, ServiceProcess exited) {
+        synchronized (started) {
+            if (closed || !started.remove(exited)) {
+                return; // stopped by close(): nothing to restart
+            }
+        }
+        progress.accept(module + " exited; starting it again in " + settings.restartDelay().toMillis() + " ms");
+        org.crosstenant.stack.infra.ProcessTree.pause(settings.restartDelay());
+        try {
+            ServiceProcess again = launch(module, port, env, true);
+            progress.accept(module + " started again (pid " + again.jvm().pid() + ")");
+        } catch (RuntimeException e) {
+            progress.accept(module + " could not be started again: " + e.getMessage());
+        }
+    }
+
+    /** {@code <home>/run/<module>.pid}: the service's JVM (not its orphan guard), once it is forked. */
+    private void writePidFile(String module, ServiceProcess service) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        ProcessHandle jvm = service.jvm();
+        while (jvm.pid() == service.pid() && service.handle().isAlive() && System.nanoTime() < deadline) {
+            org.crosstenant.stack.infra.ProcessTree.pause(Duration.ofMillis(5));
+            jvm = service.jvm();
+        }
+        try {
+            createDirectories(settings.run());
+            Path file = settings.run().resolve(module + ".pid");
+            Path temporary = settings.run().resolve(module + ".pid.tmp");
+            Files.writeString(temporary, Long.toString(jvm.pid()));
+            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            progress.accept("could not write the pid file of " + module + ": " + e.getMessage());
+        }
     }
 
     /** The gateway's signing key pair, made once per stack home so tokens stay verifiable across restarts. */

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 import org.crosstenant.stack.infra.Directories;
 
 /**
- * {@code deploy/run-local-stack.sh [--fresh] [--home DIR] [--postgres-url URL] [--port-base N]}: starts
+ * {@code deploy/run-local-stack.sh [--fresh] [--home DIR] [--postgres-url URL] [--port-base N] [--jvm small|production]
+ * [--restart-crashed SECONDS]}: starts
  * the local stack, prints where everything is, and stops it all on Ctrl-C or SIGTERM.
  */
 public final class LocalStackMain {
@@ -25,18 +26,28 @@ public final class LocalStackMain {
         boolean fresh = false;
         String postgresUrl = System.getenv("CROSSTENANT_POSTGRES_URL");
         StackSettings.Ports ports = StackSettings.Ports.defaults();
+        String jvmEnv = System.getenv("CROSSTENANT_STACK_JVM");
+        StackSettings.JvmProfile jvm = StackSettings.JvmProfile.parse(jvmEnv == null || jvmEnv.isBlank() ? "small" : jvmEnv);
+        java.time.Duration restartDelay = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--fresh" -> fresh = true;
                 case "--home" -> home = Path.of(args[++i]).toAbsolutePath();
                 case "--postgres-url" -> postgresUrl = args[++i];
                 case "--port-base" -> ports = StackSettings.Ports.from(Integer.parseInt(args[++i]));
+                case "--jvm" -> jvm = StackSettings.JvmProfile.parse(args[++i]);
+                case "--restart-crashed" -> restartDelay = java.time.Duration.ofMillis(
+                        Math.round(Double.parseDouble(args[++i]) * 1000));
                 case "--help", "-h" -> {
-                    System.out.println("usage: local-stack [--fresh] [--home DIR] [--postgres-url postgresql://user:password@host:port] [--port-base N]");
+                    System.out.println("usage: local-stack [--fresh] [--home DIR] [--postgres-url postgresql://user:password@host:port] [--port-base N]"
+                            + " [--jvm small|production] [--restart-crashed SECONDS]");
                     System.out.println("  --fresh         wipe the stack's data (keeps downloads) and start from scratch");
                     System.out.println("  --home DIR      where data, keys and logs live (default .local-stack)");
                     System.out.println("  --postgres-url  use this PostgreSQL server instead of the embedded one");
                     System.out.println("  --port-base N   use ports N..N+8 instead of the documented ones (a second stack beside the first)");
+                    System.out.println("  --jvm PROFILE   the services' JVM options: small (default; quick start, small footprint) or");
+                    System.out.println("                  production (-Xms512m -Xmx512m -XX:+UseParallelGC, both JIT tiers; what the bench measures)");
+                    System.out.println("  --restart-crashed S  start a service that exits on its own (crash, kill -9) again after S seconds");
                     return;
                 }
                 default -> {
@@ -48,7 +59,7 @@ public final class LocalStackMain {
         if (fresh) {
             wipeData(home);
         }
-        StackSettings settings = new StackSettings(repoRoot, home, ports, postgresUrl, fresh);
+        StackSettings settings = new StackSettings(repoRoot, home, ports, postgresUrl, fresh, jvm, restartDelay);
         long begin = System.nanoTime();
         LocalStack stack = new LocalStack(settings);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -84,6 +95,7 @@ public final class LocalStackMain {
                   issuers                         %s , %s
                 contoso-projects (demo upstream)  %s  (reach it through the gateway)
                 services (loopback only)          invitation :%d  policy :%d  audit :%d
+                services' JVM options             %s%s
                 Kafka                             %s
                 PostgreSQL                        %s
                 data, keys and logs               %s
@@ -100,7 +112,11 @@ public final class LocalStackMain {
                 memory (proportional set size of each process tree):
                 """, seconds, settings.gatewayUrl(), settings.gatewayUrl(), settings.gatewayUrl(), settings.gatewayUrl(),
                 settings.keycloakUrl(), settings.issuer("contoso"), settings.issuer("fabrikam"), settings.demoUpstreamUrl(),
-                ports.invitation(), ports.policy(), ports.audit(), settings.kafkaBootstrap(),
+                ports.invitation(), ports.policy(), ports.audit(),
+                settings.jvm().name().toLowerCase(java.util.Locale.ROOT) + " " + settings.jvm().options(),
+                settings.restartDelay() == null ? ""
+                        : "; a crashed service is started again after " + settings.restartDelay().toMillis() + " ms",
+                settings.kafkaBootstrap(),
                 settings.postgresUrl() == null ? "embedded, 127.0.0.1:" + ports.postgres() : "external",
                 settings.home());
         for (Map.Entry<String, ProcessHandle> entry : stack.processes().entrySet()) {

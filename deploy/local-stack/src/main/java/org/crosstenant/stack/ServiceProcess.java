@@ -34,7 +34,8 @@ final class ServiceProcess implements AutoCloseable {
         return repoRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    static ServiceProcess start(String module, Path repoRoot, int port, Map<String, String> env, Path logDir) {
+    static ServiceProcess start(String module, Path repoRoot, int port, Map<String, String> env, Path logDir,
+            List<String> jvmOptions, boolean appendLog) {
         Path jar = artifact(repoRoot, module);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(module + " is not built: " + jar + " is missing (run mvn package first)");
@@ -42,14 +43,15 @@ final class ServiceProcess implements AutoCloseable {
         // stopped with the launcher even if the launcher is killed without a chance to clean up
         List<String> command = new ArrayList<>(ProcessTree.orphanGuard(module));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // small heaps and the serial collector: four services must share 2 cores and a laptop's memory
-        command.addAll(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", jar.toString()));
+        // StackSettings.JvmProfile: small heaps by default (four services share 2 cores), production for the bench
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", jar.toString()));
         try {
             Files.createDirectories(logDir);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(logDir.resolve(module + ".log").toFile());
+                    .redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(logDir.resolve(module + ".log").toFile())
+                            : ProcessBuilder.Redirect.to(logDir.resolve(module + ".log").toFile()));
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -73,6 +75,16 @@ final class ServiceProcess implements AutoCloseable {
 
     ProcessHandle handle() {
         return process.toHandle();
+    }
+
+    /** The service's JVM (the child of the orphan guard's shell), or the shell itself while the JVM is not forked yet. */
+    ProcessHandle jvm() {
+        return process.toHandle().children().findFirst().orElse(process.toHandle());
+    }
+
+    /** Completes when the process (its orphan guard) exits, for whatever reason. */
+    java.util.concurrent.CompletableFuture<Process> onExit() {
+        return process.onExit();
     }
 
     /** Waits until the service's readiness check (database, Kafka, ...) answers 200. */

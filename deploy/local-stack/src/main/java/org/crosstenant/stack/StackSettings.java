@@ -11,8 +11,47 @@ import java.nio.file.Path;
  * @param postgresUrl  an external PostgreSQL server ({@code postgresql://user:password@host:port}) or null for the
  *                     embedded one
  * @param fresh        start Keycloak from a freshly imported realm set (the launcher wipes the other data itself)
+ * @param jvm          the JVM options the four services run with ({@link JvmProfile#SMALL} by default)
+ * @param restartDelay when not null, a service that exits on its own (a crash, {@code kill -9}) is started again with
+ *                     the same command after this delay, as a container orchestrator would; null: it stays down
  */
-public record StackSettings(Path repoRoot, Path home, Ports ports, String postgresUrl, boolean fresh) {
+public record StackSettings(Path repoRoot, Path home, Ports ports, String postgresUrl, boolean fresh, JvmProfile jvm,
+                            java.time.Duration restartDelay) {
+
+    /** The defaults of the end-to-end test and of a plain start: small-footprint JVMs, no restarts. */
+    public StackSettings(Path repoRoot, Path home, Ports ports, String postgresUrl, boolean fresh) {
+        this(repoRoot, home, ports, postgresUrl, fresh, JvmProfile.SMALL, null);
+    }
+
+    /**
+     * JVM options of the services. {@code SMALL}: quick start and small footprint so that four services share two
+     * cores and a laptop's memory (C1 only, serial collector, 256 MB heap at most). {@code PRODUCTION}: what a
+     * production deployment runs and what the bench measures (both JIT tiers, parallel collector, fixed 512 MB heap).
+     */
+    public enum JvmProfile {
+        SMALL(java.util.List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
+        PRODUCTION(java.util.List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError"));
+
+        private final java.util.List<String> options;
+
+        JvmProfile(java.util.List<String> options) {
+            this.options = options;
+        }
+
+        /** The JVM options (heap, collector, JIT tiers) passed before {@code -jar}. */
+        public java.util.List<String> options() {
+            return options;
+        }
+
+        /** {@code small} or {@code production} (case-insensitive). @throws IllegalArgumentException otherwise */
+        public static JvmProfile parse(String name) {
+            return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "small" -> SMALL;
+                case "production" -> PRODUCTION;
+                default -> throw new IllegalArgumentException("--jvm takes small or production, not " + name);
+            };
+        }
+    }
 
     /** Loopback ports of every component. */
     public record Ports(int gateway, int invitation, int policy, int audit, int demoUpstream, int keycloak,
@@ -66,5 +105,10 @@ public record StackSettings(Path repoRoot, Path home, Ports ports, String postgr
 
     public Path logs() {
         return home.resolve("logs");
+    }
+
+    /** Where the launcher writes {@code stack.properties} and one {@code <component>.pid} per service (for the bench). */
+    public Path run() {
+        return home.resolve("run");
     }
 }
