@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the local stack: builds whatever is missing or older than its sources, then runs the launcher, which
 # starts PostgreSQL, Kafka, Keycloak, the demo upstream and the four services and stops them all on Ctrl-C.
-# Options go to the launcher: --fresh (start from scratch), --home DIR, --postgres-url URL, --help.
+# Options go to the launcher: --fresh (start from scratch), --home DIR, --postgres-url URL, --port-base N,
+# --jvm small|production, --restart-crashed SECONDS, --help.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,0 +1,494 @@
+package org.crosstenant.bench;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The bench: sets up its own data through the public API, then measures each figure against a baseline taken in the
+ * same run, over several rounds, and writes the medians and ratios as markdown (printed and saved). What each figure
+ * means and how it is measured: docs/performance.md. Run through {@code bench/run.sh}.
+ */
+public final class Bench {
+
+    /** The bench's shared application (Contoso's), served by the static nginx page. */
+    static final String APP = "bench-static";
+    static final String GUEST = "bob";
+    static final String GUEST_EMAIL = "bob@fabrikam.example";
+
+    private final Options options;
+    private final StackInfo stack;
+    private final Api api;
+    private final Kafka kafka;
+    private final StringBuilder report = new StringBuilder();
+
+    private Bench(Options options, StackInfo stack) {
+        this.options = options;
+        this.stack = stack;
+        this.api = new Api(stack.gateway(), stack.keycloak());
+        this.kafka = new Kafka(stack.kafka());
+    }
+
+    /**
+     * Runs the bench against the running local stack described by {@code <stack home>/run/stack.properties}.
+     *
+     * @param args see {@link Options#USAGE}
+     */
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Bench bench = new Bench(options, StackInfo.read(options.stackHome()));
+        bench.run();
+        System.exit(0);
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static void log(String message) {
+        System.out.println("[bench " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "] " + message);
+    }
+
+    private void run() throws IOException {
+        Instant began = Instant.now();
+        header(began);
+        Wrk wrk = new Wrk(binary("wrk"), 2, 50);
+        try (Nginx nginx = Nginx.start(binary("nginx"))) {
+            log("nginx: static upstream " + nginx.upstreamUrl() + ", proxy (1 worker) " + nginx.proxyUrl());
+            setUp(nginx.upstreamUrl());
+            String appUrl = stack.gateway() + "/apps/contoso/" + APP + "/page";
+            String nginxUrl = nginx.proxyUrl() + "/page";
+            warmUp(wrk, appUrl, nginxUrl);
+
+            List<WrkResult> gatewayRounds = new ArrayList<>();
+            List<WrkResult> nginxRounds = new ArrayList<>();
+            List<LatencySummary> kafkaFloors = new ArrayList<>();
+            List<LatencySummary> postgresFloors = new ArrayList<>();
+            Map<Double, List<SagaLoad.Result>> saga = new LinkedHashMap<>();
+            List<AuditBench.Ingest> auditGateway = new ArrayList<>();
+            List<AuditBench.Ingest> auditSynthetic = new ArrayList<>();
+            List<Double> rawConsume = new ArrayList<>();
+            Double saturatedAt = null;
+            int syntheticCount = 0;
+            AuditBench audit = new AuditBench(api, kafka);
+            try (SagaLoad load = options.runs("saga") || options.runs("restart")
+                    ? new SagaLoad(api, kafka, APP, GUEST_EMAIL) : null) {
+                for (int round = 1; round <= options.rounds(); round++) {
+                    log("==== round " + round + " of " + options.rounds());
+                    if (options.runs("gateway")) {
+                        nginxRounds.add(logged("nginx proxy", wrk.run(nginxUrl, null, options.wrkSeconds())));
+                        gatewayRounds.add(logged("gateway /apps (guest)", wrk.run(appUrl, api.token("fabrikam", GUEST),
+                                options.wrkSeconds())));
+                    }
+                    if (options.runs("saga")) {
+                        kafkaFloors.add(loggedFloor("Kafka round trip", Floors.kafkaRoundTrip(kafka, options.floorSamples())));
+                        postgresFloors.add(loggedFloor("PostgreSQL commit", Floors.postgresCommit(stack.get("postgres.jdbc-url"),
+                                stack.get("postgres.username"), stack.get("postgres.password"), options.floorSamples())));
+                        for (double rate : options.rates()) {
+                            if (saturatedAt != null && rate > saturatedAt) {
+                                log("saga at " + Stats.whole(rate) + "/s skipped: saturated at " + Stats.whole(saturatedAt) + "/s");
+                                continue;
+                            }
+                            log("saga at " + Stats.whole(rate) + "/s for " + options.sagaSeconds() + " s (open model)");
+                            SagaLoad.Result result = load.run(new OpenSchedule(rate, options.sagaSeconds()),
+                                    Duration.ofSeconds(Math.max(10, options.sagaSeconds() / 2)), Bench::log);
+                            log(describe(result));
+                            saga.computeIfAbsent(rate, key -> new ArrayList<>()).add(result);
+                            if (saturated(result)) {
+                                saturatedAt = rate;
+                                log("saga saturated at " + Stats.whole(rate) + "/s: higher rates are not run in this or later rounds");
+                                // let the backlog drain a little before the next measurement
+                                pause(Math.min(30_000, options.sagaSeconds() * 1000L));
+                            }
+                        }
+                    }
+                    if (options.runs("audit")) {
+                        Duration drain = Duration.ofSeconds(options.quick() ? 10 : 20);
+                        log("audit under gateway load (wrk " + options.wrkSeconds() + " s)");
+                        auditGateway.add(loggedIngest("audit, gateway traffic", audit.underGatewayLoad(wrk, appUrl,
+                                api.token("fabrikam", GUEST), options.wrkSeconds(), drain)));
+                        if (syntheticCount == 0) {
+                            AuditBench.Ingest probe = audit.synthetic(options.quick() ? 200 : 1000, drain);
+                            double rate = Double.isNaN(probe.perSecond()) ? 100 : probe.perSecond();
+                            syntheticCount = (int) Math.max(options.quick() ? 200 : 1000,
+                                    Math.min(options.quick() ? 5000 : 100_000, rate * (options.quick() ? 3 : 10)));
+                            log("audit probe: " + Stats.whole(probe.perSecond()) + " records/s → synthetic bursts of "
+                                    + syntheticCount + " records");
+                        }
+                        auditSynthetic.add(loggedIngest("audit, synthetic burst", audit.synthetic(syntheticCount, drain)));
+                        double raw = audit.rawConsumeRate(Duration.ofSeconds(10));
+                        log("raw consume of " + AuditBench.TOPIC + ": " + Stats.whole(raw) + " records/s");
+                        rawConsume.add(raw);
+                    }
+                }
+                RestartBench.Result restart = null;
+                if (options.runs("restart")) {
+                    log("==== restart resume: saga at " + Stats.whole(options.restartRate()) + "/s for "
+                            + options.restartSeconds() + " s, kill -9 policy-service then invitation-service");
+                    restart = RestartBench.run(stack, api, load, options.restartRate(), options.restartSeconds(), Bench::log);
+                }
+                writeGateway(wrk, gatewayRounds, nginxRounds);
+                writeSaga(saga, kafkaFloors, postgresFloors, saturatedAt);
+                writeAudit(auditGateway, auditSynthetic, rawConsume, syntheticCount);
+                writeRestart(restart);
+            }
+        }
+        writeMemoryAndMetrics();
+        report.append("\nTotal bench time: ").append(Duration.between(began, Instant.now()).toSeconds()).append(" s.\n");
+        Path out = options.out();
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, report.toString());
+        System.out.println("\n" + report);
+        log("results written to " + out);
+    }
+
+    private void header(Instant began) {
+        report.append("# Bench results, ").append(began.truncatedTo(ChronoUnit.SECONDS)).append(options.quick() ? " (quick smoke run: not comparable)" : "").append("\n\n");
+        report.append("- command: `bench/run.sh ").append(options.command()).append("`\n");
+        report.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(memTotal()).append(", load average at start ").append(loadAverage()).append("\n");
+        report.append("- services' JVM profile: `").append(stack.jvm()).append("` (see docs/performance.md)\n");
+        report.append("- rounds: ").append(options.rounds()).append(" (figures are medians over the rounds)\n");
+        if (!options.installed().isBlank()) {
+            report.append("- installed for this run with apt-get: ").append(options.installed()).append("\n");
+        }
+        if (!options.note().isBlank()) {
+            report.append("- note: ").append(options.note()).append("\n");
+        }
+        log("bench against " + stack.gateway() + " (JVM profile " + stack.jvm() + ")");
+    }
+
+    /** The README's walk for the bench's own application: register, both sides' settings, invite bob, redeem. */
+    private void setUp(String upstreamUrl) {
+        log("setting up through the public API: application " + APP + " → " + upstreamUrl);
+        String alice = api.token("contoso", "alice");
+        String frank = api.token("fabrikam", "frank");
+        api.call("register " + APP, api.request("/api/v1/tenants/contoso/applications/" + APP, alice, "PUT",
+                "{\"upstreamUrl\":\"" + upstreamUrl + "\",\"displayName\":\"Bench static page\"}").build(), 200, 201);
+        api.call("Contoso's inbound settings", api.request("/api/v1/tenants/contoso/access-settings/partners/fabrikam",
+                alice, "PUT", "{\"inbound\":{\"collaboration\":{\"users\":{\"access\":\"allowed\",\"targets\":[\"all\"]},"
+                        + "\"applications\":{\"access\":\"allowed\",\"targets\":[\"contoso-projects\",\"" + APP + "\"]}}}}")
+                .build(), 200, 201);
+        api.call("Fabrikam's outbound settings", api.request("/api/v1/tenants/fabrikam/access-settings/partners/contoso",
+                frank, "PUT", "{\"outbound\":{\"collaboration\":{\"users\":{\"access\":\"allowed\",\"targets\":[\""
+                        + GUEST_EMAIL + "\"]},\"applications\":{\"access\":\"allowed\",\"targets\":[\"all\"]}}}}")
+                .build(), 200, 201);
+        String partner = api.token("fabrikam", Api.PARTNER);
+        HttpResponse<String> filed = api.call("invitation for bob", api.request("/api/v1/invitations", partner, "POST",
+                Api.invitationRequest(APP, GUEST_EMAIL)).header("Idempotency-Key", "bench-setup-" + java.util.UUID.randomUUID())
+                .build(), 202);
+        String id = Api.idFromLocation(filed);
+        JsonNode invitation = awaitJson("invitation " + id + " decided", Duration.ofSeconds(60), () ->
+                api.send(api.request("/api/v1/invitations/" + id, partner, "GET", null).build()),
+                body -> !body.path("status").asText().equals("requested"));
+        if (!invitation.path("status").asText().equals("pending_acceptance")) {
+            throw new IllegalStateException("the bench's invitation was not approved: " + invitation);
+        }
+        api.call("bob redeems", api.request("/api/v1/invitations/" + id + "/redeem", api.token("fabrikam", GUEST), "POST",
+                "{\"code\":\"" + invitation.path("redemptionCode").asText() + "\"}").build(), 200);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String appUrl = "/apps/contoso/" + APP + "/page";
+        while (true) {
+            HttpResponse<String> page = api.send(api.request(appUrl, api.token("fabrikam", GUEST), "GET", null).build());
+            if (page.statusCode() == 200 && page.body().contains(Nginx.PAGE_MARKER)) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("bob never reached the static page through the gateway: "
+                        + page.statusCode() + " " + page.body());
+            }
+            pause(100);
+        }
+        log("set up: bob (guest) reaches " + APP + " through the gateway");
+    }
+
+    private JsonNode awaitJson(String what, Duration limit, java.util.function.Supplier<HttpResponse<String>> call,
+                               java.util.function.Predicate<JsonNode> done) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = call.get();
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200) {
+                JsonNode body = Api.read(response.body());
+                if (done.test(body)) {
+                    return body;
+                }
+            }
+            pause(100);
+        }
+        throw new IllegalStateException(what + ": not within " + limit + " (last answer " + last + ")");
+    }
+
+    private void warmUp(Wrk wrk, String appUrl, String nginxUrl) {
+        if (options.warmUpSeconds() == 0) {
+            return;
+        }
+        log("warm-up (not measured): " + options.warmUpSeconds() + " s of wrk on each path");
+        wrk.run(nginxUrl, null, options.warmUpSeconds());
+        wrk.run(appUrl, api.token("fabrikam", GUEST), options.warmUpSeconds());
+    }
+
+    private static boolean saturated(SagaLoad.Result result) {
+        return result.incompleteVisible() > result.sent() / 100 || result.visible().p50() > 5000;
+    }
+
+    // ---- the report ----
+
+    private void writeGateway(Wrk wrk, List<WrkResult> gateway, List<WrkResult> nginx) {
+        if (gateway.isEmpty()) {
+            return;
+        }
+        report.append("\n## a. Gateway vs nginx\n\n");
+        report.append("Guest `bob` through `/apps/contoso/").append(APP).append("/page` vs nginx (1 worker) proxying the same ")
+                .append("static nginx page; each `").append(wrk.describe(options.wrkSeconds())).append("`, alternating.\n\n");
+        report.append("| round | nginx req/s | nginx p50 ms | nginx p99 ms | gateway req/s | gateway p50 ms | gateway p99 ms | gateway errors |\n");
+        report.append("|---|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < gateway.size(); i++) {
+            WrkResult n = nginx.get(i);
+            WrkResult g = gateway.get(i);
+            report.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %d |%n", i + 1,
+                    Stats.whole(n.requestsPerSecond()), LatencySummary.ms(n.p50Millis()), LatencySummary.ms(n.p99Millis()),
+                    Stats.whole(g.requestsPerSecond()), LatencySummary.ms(g.p50Millis()), LatencySummary.ms(g.p99Millis()),
+                    g.errors()));
+        }
+        double nRate = median(nginx, WrkResult::requestsPerSecond);
+        double gRate = median(gateway, WrkResult::requestsPerSecond);
+        double nP99 = median(nginx, WrkResult::p99Millis);
+        double gP99 = median(gateway, WrkResult::p99Millis);
+        report.append(String.format(Locale.ROOT, "| **median** | **%s** | **%s** | **%s** | **%s** | **%s** | **%s** | |%n",
+                Stats.whole(nRate), LatencySummary.ms(median(nginx, WrkResult::p50Millis)), LatencySummary.ms(nP99),
+                Stats.whole(gRate), LatencySummary.ms(median(gateway, WrkResult::p50Millis)), LatencySummary.ms(gP99)));
+        report.append(String.format(Locale.ROOT, "%n**Ratio: gateway throughput = %s nginx; gateway p99 − nginx p99 = %s ms** "
+                        + "(target ≥ 1.0× and ≤ +1 ms).%n", Stats.times(Stats.ratio(gRate, nRate)), LatencySummary.ms(gP99 - nP99)));
+    }
+
+    private void writeSaga(Map<Double, List<SagaLoad.Result>> saga, List<LatencySummary> kafkaFloors,
+                           List<LatencySummary> postgresFloors, Double saturatedAt) {
+        if (kafkaFloors.isEmpty()) {
+            return;
+        }
+        report.append("\n## b. Invitation saga at fixed arrival rates (open model)\n\n");
+        double kafka50 = medianOf(kafkaFloors, LatencySummary::p50);
+        double kafka99 = medianOf(kafkaFloors, LatencySummary::p99);
+        double pg50 = medianOf(postgresFloors, LatencySummary::p50);
+        double pg99 = medianOf(postgresFloors, LatencySummary::p99);
+        // the saga's critical path: three Kafka hops (requested, decided, approved) and four commits
+        double floor = 3 * kafka50 + 4 * pg50;
+        report.append(String.format(Locale.ROOT, "Floor, measured in this run (median of rounds): Kafka round trip "
+                + "(200 B, acks=all, produce → consume) p50 %s ms / p99 %s ms; PostgreSQL insert + commit p50 %s ms / p99 %s ms. "
+                + "The saga's path is 3 Kafka hops + 4 commits ⇒ **floor ≈ %s ms** (p50s).%n%n",
+                LatencySummary.ms(kafka50), LatencySummary.ms(kafka99), LatencySummary.ms(pg50), LatencySummary.ms(pg99),
+                LatencySummary.ms(floor)));
+        report.append("Latencies in ms from each request's intended send time; medians over rounds.\n\n");
+        report.append("| rate /s | sent | errors | 202 p50 | 202 p99 | visible p50 | visible p99 | visible p99.9 | approved p50 | approved p99 | approved p99.9 | visible p50 ÷ floor | incomplete (visible/approved) | denied | duplicates |\n");
+        report.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<Double, List<SagaLoad.Result>> entry : saga.entrySet()) {
+            List<SagaLoad.Result> runs = entry.getValue();
+            double visible50 = medianOf(runs, r -> r.visible().p50());
+            report.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d / %d | %d | %d |%n",
+                    Stats.whole(entry.getKey()), runs.stream().mapToLong(SagaLoad.Result::sent).sum(),
+                    runs.stream().mapToLong(SagaLoad.Result::errors).sum(),
+                    LatencySummary.ms(medianOf(runs, r -> r.accepted().p50())), LatencySummary.ms(medianOf(runs, r -> r.accepted().p99())),
+                    LatencySummary.ms(visible50), LatencySummary.ms(medianOf(runs, r -> r.visible().p99())),
+                    LatencySummary.ms(medianOf(runs, r -> r.visible().p999())),
+                    LatencySummary.ms(medianOf(runs, r -> r.approved().p50())), LatencySummary.ms(medianOf(runs, r -> r.approved().p99())),
+                    LatencySummary.ms(medianOf(runs, r -> r.approved().p999())),
+                    Stats.times(Stats.ratio(visible50, floor)),
+                    runs.stream().mapToLong(SagaLoad.Result::incompleteVisible).sum(),
+                    runs.stream().mapToLong(SagaLoad.Result::incompleteApproved).sum(),
+                    runs.stream().mapToLong(SagaLoad.Result::denied).sum(),
+                    runs.stream().mapToLong(SagaLoad.Result::duplicates).sum()));
+        }
+        for (double rate : options.rates()) {
+            if (!saga.containsKey(rate)) {
+                report.append("| ").append(Stats.whole(rate)).append(" | not run: saturated at ")
+                        .append(saturatedAt == null ? "?" : Stats.whole(saturatedAt)).append("/s | | | | | | | | | | | | | |\n");
+            }
+        }
+        saga.values().stream().flatMap(List::stream).filter(r -> !r.lastError().isBlank()).findFirst()
+                .ifPresent(r -> report.append("\nOne error answer: `").append(r.lastError().replace('`', '\'')).append("`\n"));
+        double lagMax = saga.values().stream().flatMap(List::stream).mapToDouble(SagaLoad.Result::senderLagMaxMs).max().orElse(0);
+        report.append(String.format(Locale.ROOT, "%nThe sender's worst delay behind its schedule: %s ms (charged to the "
+                + "latencies, which start at the intended time).%n", LatencySummary.ms(lagMax)));
+    }
+
+    private void writeAudit(List<AuditBench.Ingest> gateway, List<AuditBench.Ingest> synthetic, List<Double> raw, int syntheticCount) {
+        if (gateway.isEmpty()) {
+            return;
+        }
+        report.append("\n## c. Audit ingestion\n\n");
+        report.append("Lag = arrival on the auditor's SSE stream − the `gateway.access` record's timestamp; medians over rounds.\n\n");
+        report.append("| load | published | appended (seen on SSE) | behind at the end | records/s appended | lag p50 ms | lag p99 ms | lag p99.9 ms |\n");
+        report.append("|---|---|---|---|---|---|---|---|\n");
+        ingestRow("gateway at full speed (wrk " + options.wrkSeconds() + " s)", gateway);
+        ingestRow("synthetic burst of " + syntheticCount + " events", synthetic);
+        double rawRate = Stats.median(raw);
+        double appendRate = medianOf(synthetic, AuditBench.Ingest::perSecond);
+        report.append(String.format(Locale.ROOT, "%nBaseline: a raw Kafka consumer reads `%s` at **%s records/s**; "
+                + "audit-service appends at **%s of that** (synthetic burst). Target ≥ 20 000 records/s, SSE lag p99 ≤ 100 ms.%n",
+                AuditBench.TOPIC, Stats.whole(rawRate), Stats.times(Stats.ratio(appendRate, rawRate))));
+    }
+
+    private void ingestRow(String load, List<AuditBench.Ingest> runs) {
+        report.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", load,
+                Stats.whole(medianOf(runs, r -> (double) r.published())), Stats.whole(medianOf(runs, r -> (double) r.appended())),
+                Stats.whole(medianOf(runs, r -> (double) r.behind())), Stats.whole(medianOf(runs, AuditBench.Ingest::perSecond)),
+                LatencySummary.ms(medianOf(runs, r -> r.lag().p50())), LatencySummary.ms(medianOf(runs, r -> r.lag().p99())),
+                LatencySummary.ms(medianOf(runs, r -> r.lag().p999()))));
+    }
+
+    private void writeRestart(RestartBench.Result restart) {
+        if (restart == null) {
+            return;
+        }
+        report.append("\n## d. Restart resume (kill -9 during saga load)\n\n");
+        if (restart.skipped() != null) {
+            report.append("Not run: ").append(restart.skipped()).append(".\n");
+            return;
+        }
+        report.append(String.format(Locale.ROOT, "Saga at %s/s for %d s; one round (an episode disturbs everything after it). "
+                + "The launcher restarts a killed service after its `--restart-crashed` delay (%d ms).%n%n",
+                Stats.whole(options.restartRate()), options.restartSeconds(), stack.restartDelayMillis().orElse(-1L)));
+        report.append("| service killed | kill → new process ms | start → ready ms | start → first approval ms | ready → first approval ms | kill → first approval ms |\n");
+        report.append("|---|---|---|---|---|---|\n");
+        for (RestartBench.Episode e : restart.episodes()) {
+            report.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", e.service(), n(e.downMs()),
+                    n(e.readyAfterStartMs()), n(e.resumedAfterStartMs()), n(e.resumedAfterReadyMs()), n(e.killToResumeMs())));
+        }
+        SagaLoad.Result load = restart.load();
+        report.append(String.format(Locale.ROOT, "%nDuring the episode: request → approved on the topic p50 %s ms, p99 %s ms, "
+                        + "max %s ms; %d sent, %d refused or failed while a service was down, %d never approved (lost) "
+                        + "within 60 s, %d duplicated. Target: consuming again within 2 s of the restart (ready → first approval).%n",
+                LatencySummary.ms(load.approved().p50()), LatencySummary.ms(load.approved().p99()),
+                LatencySummary.ms(load.approved().max()), load.sent(), load.errors(), load.incompleteApproved(), load.duplicates()));
+    }
+
+    private static String n(long value) {
+        return value < 0 ? "—" : Long.toString(value);
+    }
+
+    private void writeMemoryAndMetrics() {
+        report.append("\n## e. Memory after the run\n\n| service | RSS MB | PSS MB |\n|---|---|---|\n");
+        for (String service : StackInfo.SERVICES) {
+            var process = stack.process(service);
+            if (process.isEmpty()) {
+                report.append("| ").append(service).append(" | — | — |\n");
+                continue;
+            }
+            long[] memory = ServiceProbe.memoryMegabytes(process.get());
+            report.append("| ").append(service).append(" | ").append(memory[0]).append(" | ").append(memory[1]).append(" |\n");
+        }
+        report.append("\n## f. Metrics (`/q/metrics`: `crosstenant_*` and Kafka consumer lag)\n\n");
+        for (String service : StackInfo.SERVICES) {
+            String text = ServiceProbe.metrics(api, stack.serviceUrl(service));
+            report.append("- **").append(service).append("**: ");
+            if (text == null) {
+                report.append("no `/q/metrics` in this build\n");
+                continue;
+            }
+            List<String> lines = ServiceProbe.interestingMetrics(text, 40);
+            if (lines.isEmpty()) {
+                report.append("`/q/metrics` answers, but has no `crosstenant_*` or Kafka lag metric yet\n");
+                continue;
+            }
+            report.append("\n```\n");
+            lines.forEach(line -> report.append(line).append('\n'));
+            report.append("```\n");
+        }
+    }
+
+    // ---- helpers ----
+
+    private static WrkResult logged(String what, WrkResult result) {
+        log(String.format(Locale.ROOT, "%s: %s req/s, p50 %s ms, p99 %s ms, %d errors", what,
+                Stats.whole(result.requestsPerSecond()), LatencySummary.ms(result.p50Millis()),
+                LatencySummary.ms(result.p99Millis()), result.errors()));
+        return result;
+    }
+
+    private static LatencySummary loggedFloor(String what, LatencySummary summary) {
+        log(what + ": p50 " + LatencySummary.ms(summary.p50()) + " ms, p99 " + LatencySummary.ms(summary.p99()) + " ms");
+        return summary;
+    }
+
+    private static AuditBench.Ingest loggedIngest(String what, AuditBench.Ingest ingest) {
+        log(String.format(Locale.ROOT, "%s: %d published, %d appended, %d behind, %s records/s, lag p50 %s ms, p99 %s ms",
+                what, ingest.published(), ingest.appended(), ingest.behind(), Stats.whole(ingest.perSecond()),
+                LatencySummary.ms(ingest.lag().p50()), LatencySummary.ms(ingest.lag().p99())));
+        return ingest;
+    }
+
+    private static String describe(SagaLoad.Result r) {
+        return String.format(Locale.ROOT, "  %d sent, %d errors; 202 p50 %s; visible p50 %s p99 %s p99.9 %s; approved p50 %s p99 %s p99.9 %s (ms); "
+                        + "incomplete %d/%d, denied %d, duplicates %d", r.sent(), r.errors(), LatencySummary.ms(r.accepted().p50()),
+                LatencySummary.ms(r.visible().p50()), LatencySummary.ms(r.visible().p99()), LatencySummary.ms(r.visible().p999()),
+                LatencySummary.ms(r.approved().p50()), LatencySummary.ms(r.approved().p99()), LatencySummary.ms(r.approved().p999()),
+                r.incompleteVisible(), r.incompleteApproved(), r.denied(), r.duplicates());
+    }
+
+    private static <T> double median(List<T> values, Function<T, Double> figure) {
+        return Stats.median(values.stream().map(figure).toList());
+    }
+
+    private static <T> double medianOf(List<T> values, Function<T, Double> figure) {
+        return median(values, figure);
+    }
+
+    private static String binary(String name) {
+        for (String dir : List.of("/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin")) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return name;
+    }
+
+    private static String memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024 / 1024 + " GB";
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux
+        }
+        return "? GB";
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

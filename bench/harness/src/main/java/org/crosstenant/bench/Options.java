@@ -1,0 +1,96 @@
+package org.crosstenant.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The harness's command line (bench/run.sh passes its own options through).
+ *
+ * @param stackHome    the local stack's home ({@code .local-stack}), where the launcher wrote {@code run/}
+ * @param rounds       rounds of every figure (medians are taken over them; at least 1, 3 by default)
+ * @param sagaSeconds  seconds of sending per saga arrival rate (30 by default)
+ * @param wrkSeconds   seconds of each wrk run (15, as the issue's {@code wrk -t2 -c50 -d15s})
+ * @param warmUpSeconds seconds of unmeasured load before the first round (JIT warm-up)
+ * @param rates        saga arrival rates, requests per second
+ * @param restartRate  arrival rate during the restart episode
+ * @param restartSeconds seconds of the restart episode's load
+ * @param floorSamples round trips per floor measurement
+ * @param skip         parts not to run: gateway, saga, audit, restart
+ * @param out          the results file (markdown)
+ * @param note         free text for the report (machine load, who else ran what)
+ * @param installed    packages bench/run.sh installed with apt-get for this run (reported), may be empty
+ * @param quick        a short smoke run (figures not comparable)
+ * @param command      the command line as given, for the report
+ */
+record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int warmUpSeconds, List<Double> rates,
+               double restartRate, int restartSeconds, int floorSamples, Set<String> skip, Path out, String note,
+               String installed, boolean quick, String command) {
+
+    static final String USAGE = """
+            usage: bench/run.sh [--use-running] [--port-base N] [--quick] [--rounds N] [--duration S] [--wrk-duration S]
+                                [--rates 50,200,500] [--skip gateway,saga,audit,restart] [--out FILE] [--note TEXT]
+              --quick          a smoke run: 1 round, 5 s per saga rate (20 and 50/s), 3 s wrk runs
+              --rounds N       rounds per figure; medians over them (default 3)
+              --duration S     seconds of sending per saga arrival rate (default 30)
+              --wrk-duration S seconds per wrk run (default 15)
+            """;
+
+    static Options parse(String[] args) {
+        Path home = Path.of(".local-stack");
+        boolean quick = Arrays.asList(args).contains("--quick");
+        int rounds = quick ? 1 : 3;
+        int saga = quick ? 5 : 30;
+        int wrk = quick ? 3 : 15;
+        int warmUp = quick ? 3 : 10;
+        List<Double> rates = quick ? List.of(20.0, 50.0) : List.of(50.0, 200.0, 500.0);
+        double restartRate = 20;
+        int restartSeconds = quick ? 24 : 36;
+        int floorSamples = quick ? 300 : 2000;
+        Set<String> skip = Set.of();
+        Path out = null;
+        String note = "";
+        String installed = "";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> { }
+                case "--stack-home" -> home = Path.of(args[++i]);
+                case "--rounds" -> rounds = Math.max(1, Integer.parseInt(args[++i]));
+                case "--duration" -> saga = Math.max(1, Integer.parseInt(args[++i]));
+                case "--wrk-duration" -> wrk = Math.max(1, Integer.parseInt(args[++i]));
+                case "--warm-up" -> warmUp = Math.max(0, Integer.parseInt(args[++i]));
+                case "--rates" -> rates = parseRates(args[++i]);
+                case "--restart-seconds" -> restartSeconds = Math.max(6, Integer.parseInt(args[++i]));
+                case "--skip" -> skip = Set.of(args[++i].split(","));
+                case "--out" -> out = Path.of(args[++i]);
+                case "--note" -> note = args[++i];
+                case "--installed" -> installed = args[++i];
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+            }
+        }
+        if (out == null) {
+            out = Path.of("bench", "results", java.time.LocalDate.now(java.time.ZoneOffset.UTC) + (quick ? "-quick" : "") + ".md");
+        }
+        return new Options(home, rounds, saga, wrk, warmUp, rates, restartRate, restartSeconds, floorSamples, skip, out,
+                note, installed, quick, String.join(" ", args));
+    }
+
+    /** {@code "50,200,500"} → [50.0, 200.0, 500.0]. @throws IllegalArgumentException for a non-positive rate */
+    static List<Double> parseRates(String text) {
+        List<Double> rates = new ArrayList<>();
+        for (String part : text.split(",")) {
+            double rate = Double.parseDouble(part.trim());
+            if (!(rate > 0)) {
+                throw new IllegalArgumentException("rates must be positive: " + text);
+            }
+            rates.add(rate);
+        }
+        return List.copyOf(rates);
+    }
+
+    boolean runs(String part) {
+        return !skip.contains(part);
+    }
+}

@@ -1,0 +1,127 @@
+package org.crosstenant.bench;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Restart resume: while the saga runs at a low fixed rate, {@code kill -9} a service's JVM (policy-service, then
+ * invitation-service); the launcher ({@code --restart-crashed}) starts it again with the same command. For each
+ * kill: when the new process started, when its readiness check answered 200, and when the first approved record
+ * arrived on {@code invitations.events} after the new process started (it consumes and decides again).
+ */
+final class RestartBench {
+
+    /**
+     * One kill.
+     *
+     * @param service              the service killed
+     * @param downMs               kill → new process started (the launcher's restart delay plus its reaction)
+     * @param readyAfterStartMs    new process started → ready (JVM and Quarkus start), -1 if never within the limit
+     * @param resumedAfterStartMs  new process started → first approval on the topic, -1 if none
+     * @param resumedAfterReadyMs  ready → first approval on the topic (the consumer's rejoin), -1 if none
+     * @param killToResumeMs       kill → first approval after the restart (the whole stall), -1 if none
+     */
+    record Episode(String service, long downMs, long readyAfterStartMs, long resumedAfterStartMs,
+                   long resumedAfterReadyMs, long killToResumeMs) {
+    }
+
+    /** The load run's figures and one episode per kill. */
+    record Result(SagaLoad.Result load, List<Episode> episodes, String skipped) {
+    }
+
+    private RestartBench() {
+    }
+
+    static Result run(StackInfo stack, Api api, SagaLoad saga, double rate, int seconds, java.util.function.Consumer<String> log) {
+        if (stack.restartDelayMillis().isEmpty()) {
+            return new Result(null, List.of(), "the stack runs without --restart-crashed: nothing would start a killed "
+                    + "service again (bench/run.sh starts the stack with it; with --use-running start it so yourself)");
+        }
+        List<String> victims = List.of("policy-service", "invitation-service");
+        List<Episode> episodes = new ArrayList<>();
+        CompletableFuture<SagaLoad.Result> load = CompletableFuture.supplyAsync(
+                () -> saga.run(new OpenSchedule(rate, seconds), Duration.ofSeconds(60), log));
+        long interval = seconds * 1000L / (victims.size() + 1);
+        for (String victim : victims) {
+            Bench.pause(interval);
+            episodes.add(killAndWatch(stack, api, saga, victim, log));
+        }
+        return new Result(load.join(), episodes, null);
+    }
+
+    private static Episode killAndWatch(StackInfo stack, Api api, SagaLoad saga, String service, java.util.function.Consumer<String> log) {
+        Optional<ProcessHandle> process = stack.process(service);
+        if (process.isEmpty()) {
+            log.accept("no running " + service + " found: its kill is skipped");
+            return new Episode(service, -1, -1, -1, -1, -1);
+        }
+        long pid = process.get().pid();
+        long killedNanos = System.nanoTime();
+        long killedMillis = System.currentTimeMillis();
+        log.accept("kill -9 " + service + " (pid " + pid + ")");
+        process.get().destroyForcibly();
+        // the launcher starts it again: wait for a new pid
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Optional<ProcessHandle> again = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            again = stack.process(service).filter(handle -> handle.pid() != pid);
+            if (again.isPresent()) {
+                break;
+            }
+            Bench.pause(10);
+        }
+        if (again.isEmpty()) {
+            log.accept(service + " was not started again within 60 s");
+            return new Episode(service, -1, -1, -1, -1, -1);
+        }
+        long startedMillis = again.get().info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
+        long startedNanos = killedNanos + (startedMillis - killedMillis) * 1_000_000L;
+        long readyNanos = awaitReady(api, stack.serviceUrl(service), Duration.ofSeconds(60));
+        long resumedNanos = -1;
+        long resumeDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (resumedNanos < 0 && System.nanoTime() < resumeDeadline) {
+            resumedNanos = saga.approvalArrivals().stream().mapToLong(Long::longValue)
+                    .filter(at -> at > startedNanos).min().orElse(-1);
+            if (resumedNanos < 0) {
+                Bench.pause(20);
+            }
+        }
+        long resumed = resumedNanos;
+        Episode episode = new Episode(service, (startedNanos - killedNanos) / 1_000_000,
+                readyNanos < 0 ? -1 : (readyNanos - startedNanos) / 1_000_000,
+                resumed < 0 ? -1 : (resumed - startedNanos) / 1_000_000,
+                resumed < 0 || readyNanos < 0 ? -1 : (resumed - readyNanos) / 1_000_000,
+                resumed < 0 ? -1 : (resumed - killedNanos) / 1_000_000);
+        log.accept(service + ": " + episode);
+        return episode;
+    }
+
+    /** Polls {@code /q/health/ready} every 20 ms; the time of the first 200, or -1. */
+    private static long awaitReady(Api api, String serviceUrl, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(serviceUrl + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> response = api.http().send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return System.nanoTime();
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+            Bench.pause(20);
+        }
+        return -1;
+    }
+}

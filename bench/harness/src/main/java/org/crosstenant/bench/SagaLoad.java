@@ -1,0 +1,349 @@
+package org.crosstenant.bench;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * The invitation saga under an open-model load: Fabrikam's partner files {@code POST /api/v1/invitations} on a fixed
+ * schedule ({@link OpenSchedule}) whatever the answers, and each request is timed from its <b>intended</b> send time
+ * (coordinated omission corrected) to
+ * <ul>
+ *   <li><b>accepted</b>: the 202 answer;</li>
+ *   <li><b>decision visible</b>: the first {@code GET /api/v1/invitations/{id}} answer with a status other than
+ *       {@code requested} (time of that answer). Polling: as soon as the policy decision for the id appears on
+ *       {@code policy.decisions} (watched by a raw consumer) the harness polls every 2 ms until the API shows it,
+ *       plus one safety poll every 250 ms per open request in case no decision record is seen. Resolution: 2 ms
+ *       plus one GET round trip; the figure is an upper bound;</li>
+ *   <li><b>approved on the topic</b>: arrival of the {@code org.crosstenant.invitation.approved.v1} record for the id
+ *       at a raw consumer of {@code invitations.events} (no group, all partitions).</li>
+ * </ul>
+ * Requests still open when the drain time ends are recorded with the time waited so far (a lower bound) and counted
+ * as incomplete. Approvals seen more than once for one id are counted as duplicates.
+ */
+final class SagaLoad implements AutoCloseable {
+
+    private static final long FAST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long SAFETY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final int MAX_IN_FLIGHT_POSTS = 1000;
+
+    private final Api api;
+    private final String app;
+    private final String invitee;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread watcher;
+    private final ScheduledExecutorService pollers = Executors.newScheduledThreadPool(2, daemon("bench-saga-poll"));
+    private final Map<String, Flight> flights = new ConcurrentHashMap<>();
+    private final Map<String, Long> approvedEarly = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> decidedEarly = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> approvals = new ConcurrentHashMap<>();
+    private final Queue<Long> approvalArrivals = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    /** One request of the load. */
+    private final class Flight {
+        final long intended;
+        volatile boolean decisionSeen;
+        volatile long visibleAt = -1;
+        volatile long approvedAt = -1;
+        volatile boolean denied;
+        final AtomicBoolean polling = new AtomicBoolean();
+        volatile long lastPoll;
+        final Run run;
+
+        Flight(long intended, Run run) {
+            this.intended = intended;
+            this.run = run;
+        }
+
+        boolean done() {
+            return visibleAt >= 0 && (approvedAt >= 0 || denied);
+        }
+    }
+
+    /** Figures of one run. */
+    private static final class Run {
+        final Histogram accepted = LatencySummary.newMicrosHistogram();
+        final Histogram visible = LatencySummary.newMicrosHistogram();
+        final Histogram approved = LatencySummary.newMicrosHistogram();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicLong denied = new AtomicLong();
+        final AtomicLong senderLagMaxNanos = new AtomicLong();
+        final Map<String, Flight> mine = new ConcurrentHashMap<>();
+        volatile String lastError = "";
+    }
+
+    /**
+     * Figures of one load run (latencies in ms from the intended send time).
+     *
+     * @param rate            requests per second scheduled
+     * @param sent            requests sent
+     * @param errors          requests answered with anything but 202, or failed
+     * @param accepted        intended send → 202
+     * @param visible         intended send → decided status visible through the API
+     * @param approved        intended send → approved record on the topic
+     * @param incompleteVisible requests whose decision was not visible when the drain time ended
+     * @param incompleteApproved accepted requests with neither approval on the topic nor a denial when it ended
+     * @param denied          requests decided as denied (not in the approved figure)
+     * @param duplicates      invitation ids with more than one approved record
+     * @param senderLagMaxMs  how far the sender fell behind its schedule at worst (the harness's own limit)
+     * @param lastError       one error answer, for the report
+     */
+    record Result(double rate, long sent, long errors, LatencySummary accepted, LatencySummary visible,
+                  LatencySummary approved, long incompleteVisible, long incompleteApproved, long denied,
+                  long duplicates, double senderLagMaxMs, String lastError) {
+    }
+
+    SagaLoad(Api api, Kafka kafka, String app, String invitee) {
+        this.api = api;
+        this.app = app;
+        this.invitee = invitee;
+        this.consumer = kafka.consumer();
+        Kafka.assignAtEnd(consumer, List.of("invitations.events", "policy.decisions"));
+        this.watcher = new Thread(this::watch, "bench-saga-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        pollers.scheduleAtFixedRate(this::safetyPolls, 250, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** Arrival times ({@link System#nanoTime()}) of every approved record seen since this load was created. */
+    List<Long> approvalArrivals() {
+        return List.copyOf(approvalArrivals);
+    }
+
+    /**
+     * Sends the schedule, then waits up to {@code drain} for the open requests to finish.
+     *
+     * @param progress where to report the run's start and end
+     */
+    Result run(OpenSchedule schedule, Duration drain, java.util.function.Consumer<String> progress) {
+        Run run = new Run();
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT_POSTS);
+        String partnerToken = api.token("fabrikam", Api.PARTNER);
+        String body = Api.invitationRequest(app, invitee);
+        long count = schedule.count();
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        for (long i = 0; i < count; i++) {
+            long intended = start + schedule.offsetNanos(i);
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            if ((i & 255) == 0) {
+                partnerToken = api.token("fabrikam", Api.PARTNER);
+            }
+            inFlight.acquireUninterruptibly();
+            run.senderLagMaxNanos.accumulateAndGet(System.nanoTime() - intended, Math::max);
+            run.sent.incrementAndGet();
+            HttpRequest request = api.request("/api/v1/invitations", partnerToken, "POST", body)
+                    .header("Idempotency-Key", "bench-" + UUID.randomUUID()).build();
+            api.sendAsync(request).whenComplete((response, failure) -> {
+                inFlight.release();
+                accepted(run, intended, response, failure);
+            });
+        }
+        long sendingEnded = System.nanoTime();
+        long deadline = sendingEnded + drain.toNanos();
+        while (System.nanoTime() < deadline && (run.sent.get() > run.mine.size() + run.errors.get()
+                || run.mine.values().stream().anyMatch(flight -> !flight.done()))) {
+            Bench.pause(20);
+        }
+        long gaveUp = System.nanoTime();
+        long incompleteVisible = 0;
+        long incompleteApproved = 0;
+        for (Flight flight : run.mine.values()) {
+            if (flight.visibleAt < 0) {
+                incompleteVisible++;
+                record(run.visible, gaveUp - flight.intended);
+            }
+            if (flight.approvedAt < 0 && !flight.denied) {
+                incompleteApproved++;
+                record(run.approved, gaveUp - flight.intended);
+            }
+        }
+        long duplicates = run.mine.keySet().stream()
+                .filter(id -> approvals.getOrDefault(id, new AtomicInteger()).get() > 1).count();
+        // requests still unanswered are not tracked any further
+        run.mine.keySet().forEach(flights::remove);
+        return new Result(schedule.rate(), run.sent.get(), run.errors.get(),
+                LatencySummary.ofMicros(run.accepted), LatencySummary.ofMicros(run.visible),
+                LatencySummary.ofMicros(run.approved), incompleteVisible, incompleteApproved, run.denied.get(),
+                duplicates, run.senderLagMaxNanos.get() / 1e6, run.lastError);
+    }
+
+    private void accepted(Run run, long intended, HttpResponse<String> response, Throwable failure) {
+        long now = System.nanoTime();
+        if (failure != null || response.statusCode() != 202) {
+            run.errors.incrementAndGet();
+            run.lastError = failure != null ? failure.toString()
+                    : response.statusCode() + " " + abbreviate(response.body());
+            return;
+        }
+        record(run.accepted, now - intended);
+        String id;
+        try {
+            id = Api.idFromLocation(response);
+        } catch (IllegalStateException e) {
+            run.errors.incrementAndGet();
+            run.lastError = e.getMessage();
+            return;
+        }
+        Flight flight = new Flight(intended, run);
+        flights.put(id, flight);
+        run.mine.put(id, flight);
+        Long approvedAt = approvedEarly.remove(id);
+        if (approvedAt != null) {
+            approved(flight, approvedAt);
+        }
+        if (decidedEarly.remove(id) != null) {
+            flight.decisionSeen = true;
+            poll(id, flight);
+        }
+    }
+
+    private void watch() {
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    long now = System.nanoTime();
+                    String id = record.key();
+                    if (id == null) {
+                        continue;
+                    }
+                    if (record.topic().equals("policy.decisions")) {
+                        Flight flight = flights.get(id);
+                        if (flight == null) {
+                            decidedEarly.put(id, Boolean.TRUE);
+                        } else if (!flight.decisionSeen) {
+                            flight.decisionSeen = true;
+                            poll(id, flight);
+                        }
+                        continue;
+                    }
+                    String type = Kafka.header(record.headers(), "ce_type");
+                    if (type == null) {
+                        continue;
+                    }
+                    if (type.endsWith(".approved.v1")) {
+                        approvalArrivals.add(now);
+                        approvals.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
+                        Flight flight = flights.get(id);
+                        if (flight == null) {
+                            approvedEarly.put(id, now);
+                        } else {
+                            approved(flight, now);
+                        }
+                    } else if (type.endsWith(".denied.v1")) {
+                        Flight flight = flights.get(id);
+                        if (flight != null && !flight.denied) {
+                            flight.denied = true;
+                            flight.run.denied.incrementAndGet();
+                        }
+                    }
+                }
+            }
+        } catch (WakeupException stopping) {
+            // close()
+        }
+    }
+
+    private void approved(Flight flight, long at) {
+        if (flight.approvedAt < 0) {
+            flight.approvedAt = at;
+            record(flight.run.approved, at - flight.intended);
+        }
+    }
+
+    private void safetyPolls() {
+        long now = System.nanoTime();
+        flights.forEach((id, flight) -> {
+            if (flight.visibleAt < 0 && !flight.polling.get() && now - flight.lastPoll >= SAFETY_POLL_NANOS) {
+                poll(id, flight);
+            }
+        });
+    }
+
+    /** One GET for the invitation; repeats every 2 ms while its decision is known to exist but not yet visible. */
+    private void poll(String id, Flight flight) {
+        if (flight.visibleAt >= 0 || !flight.polling.compareAndSet(false, true)) {
+            return;
+        }
+        flight.lastPoll = System.nanoTime();
+        HttpRequest request;
+        try {
+            request = api.request("/api/v1/invitations/" + id, api.token("fabrikam", Api.PARTNER), "GET", null).build();
+        } catch (RuntimeException e) {
+            flight.polling.set(false);
+            return;
+        }
+        api.sendAsync(request).whenComplete((response, failure) -> {
+            long now = System.nanoTime();
+            if (failure == null && response.statusCode() == 200 && decided(response.body())) {
+                if (flight.visibleAt < 0) {
+                    flight.visibleAt = now;
+                    record(flight.run.visible, now - flight.intended);
+                }
+                flight.polling.set(false);
+                return;
+            }
+            flight.polling.set(false);
+            if (flight.decisionSeen && flights.containsKey(id)) {
+                pollers.schedule(() -> poll(id, flight), FAST_POLL_NANOS, TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    static boolean decided(String body) {
+        String status = Api.read(body).path("status").asText("");
+        return !status.isEmpty() && !status.equals("requested");
+    }
+
+    private static void record(Histogram histogram, long nanos) {
+        histogram.recordValue(Math.max(1, Math.min(nanos / 1000, histogram.getHighestTrackableValue())));
+    }
+
+    private static String abbreviate(String text) {
+        return text == null ? "" : text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            watcher.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        consumer.close(Duration.ofSeconds(2));
+        pollers.shutdownNow();
+    }
+}
