@@ -34,9 +34,10 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, ProcessHandle> processes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile Consumer<String> progress = message -> { };
+    private final Map<String, ServiceProcess> current = new HashMap<>();
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
     private PostgresServer postgres;
-    private boolean closed;
+    private volatile boolean closed;
 
     public LocalStack(StackSettings settings) {
         this.settings = settings;
@@ -126,10 +127,10 @@ public final class LocalStack implements AutoCloseable {
         ServiceProcess gateway = startService("gateway", settings.ports().gateway(), gatewayEnv);
 
         for (ServiceProcess service : services) {
-            service.awaitReady(SERVICE_READY_TIMEOUT);
+            awaitReady(service);
             progress.accept(service.name() + " ready on http://127.0.0.1:" + service.port());
         }
-        gateway.awaitReady(SERVICE_READY_TIMEOUT);
+        awaitReady(gateway);
         progress.accept("gateway ready on " + settings.gatewayUrl());
         writeStackProperties();
     }
@@ -198,6 +199,31 @@ public final class LocalStack implements AutoCloseable {
         return env;
     }
 
+    /**
+     * Waits until the service answers as ready. Under supervision ({@link StackSettings#restartDelay()}) a service
+     * that exits while starting (e.g. its database connection timed out on a busy machine) is started again, so
+     * the wait follows its latest process until the overall timeout.
+     */
+    private void awaitReady(ServiceProcess first) {
+        long deadline = System.nanoTime() + SERVICE_READY_TIMEOUT.toNanos();
+        ServiceProcess service = first;
+        while (true) {
+            try {
+                service.awaitReady(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1)));
+                return;
+            } catch (IllegalStateException e) {
+                if (settings.restartDelay() == null || System.nanoTime() > deadline || closed) {
+                    throw e;
+                }
+                progress.accept(service.name() + " is not ready (" + e.getMessage() + "); waiting for its restart");
+                org.crosstenant.stack.infra.ProcessTree.pause(settings.restartDelay().plusSeconds(1));
+                synchronized (current) {
+                    service = current.getOrDefault(service.name(), service);
+                }
+            }
+        }
+    }
+
     private ServiceProcess startService(String module, int port, Map<String, String> env) {
         return launch(module, port, env, false);
     }
@@ -206,6 +232,9 @@ public final class LocalStack implements AutoCloseable {
         ServiceProcess service = register(ServiceProcess.start(module, settings.repoRoot(), port, env, settings.logs(),
                 settings.jvm().options(), restart));
         processes.put(module, service.handle());
+        synchronized (current) {
+            current.put(module, service);
+        }
         CompletableFuture.runAsync(() -> writePidFile(module, service));
         if (settings.restartDelay() != null) {
             service.onExit().thenRun(() -> restartAfterExit(module, port, env, service));
