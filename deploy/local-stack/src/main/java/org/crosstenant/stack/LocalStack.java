@@ -28,7 +28,9 @@ import org.crosstenant.stack.infra.jwt.RsaKeys;
 public final class LocalStack implements AutoCloseable {
 
     public static final List<String> TENANTS = List.of("contoso", "fabrikam");
-    private static final Duration SERVICE_READY_TIMEOUT = Duration.ofMinutes(3);
+    // generous: on a loaded machine (a build beside the stack) a first start takes minutes; a healthy start needs seconds
+    private static final Duration SERVICE_READY_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration KEYCLOAK_START_TIMEOUT = Duration.ofMinutes(15);
 
     private final StackSettings settings;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -94,6 +96,7 @@ public final class LocalStack implements AutoCloseable {
             return KeycloakServer.builder(KeycloakServer.defaultDistArchive(), home.resolve("keycloak"))
                     .port(settings.ports().keycloak())
                     .freshData(settings.fresh())
+                    .startTimeout(KEYCLOAK_START_TIMEOUT)
                     .start();
         });
         postgres = join(postgresStart);
