@@ -100,22 +100,34 @@ public final class Bench {
                 for (int round = 1; round <= options.rounds(); round++) {
                     log("==== round " + round + " of " + options.rounds());
                     if (options.runs("gateway")) {
-                        nginxRounds.add(logged("nginx proxy", wrk.run(nginxUrl, null, options.wrkSeconds())));
-                        gatewayRounds.add(logged("gateway /apps (guest)", wrk.run(appUrl, api.token("fabrikam", GUEST),
-                                options.wrkSeconds())));
+                        guarded("gateway vs nginx, round " + round, () -> {
+                            WrkResult n = logged("nginx proxy", wrk.run(nginxUrl, null, options.wrkSeconds()));
+                            WrkResult g = logged("gateway /apps (guest)", wrk.run(appUrl, api.token("fabrikam", GUEST),
+                                    options.wrkSeconds()));
+                            nginxRounds.add(n);
+                            gatewayRounds.add(g);
+                        });
                     }
                     if (options.runs("saga")) {
+                        guarded("floors, round " + round, () -> {
                         kafkaFloors.add(loggedFloor("Kafka round trip", Floors.kafkaRoundTrip(kafka, options.floorSamples())));
                         postgresFloors.add(loggedFloor("PostgreSQL commit", Floors.postgresCommit(stack.get("postgres.jdbc-url"),
                                 stack.get("postgres.username"), stack.get("postgres.password"), options.floorSamples())));
+                        });
                         for (double rate : options.rates()) {
                             if (saturatedAt != null && rate > saturatedAt) {
                                 log("saga at " + Stats.whole(rate) + "/s skipped: saturated at " + Stats.whole(saturatedAt) + "/s");
                                 continue;
                             }
                             log("saga at " + Stats.whole(rate) + "/s for " + options.sagaSeconds() + " s (open model)");
-                            SagaLoad.Result result = load.run(new OpenSchedule(rate, options.sagaSeconds()),
-                                    Duration.ofSeconds(Math.max(10, options.sagaSeconds() / 2)), Bench::log);
+                            SagaLoad.Result result;
+                            try {
+                                result = load.run(new OpenSchedule(rate, options.sagaSeconds()),
+                                        Duration.ofSeconds(Math.max(10, options.sagaSeconds() / 2)), Bench::log);
+                            } catch (RuntimeException e) {
+                                failed("saga at " + Stats.whole(rate) + "/s, round " + round, e);
+                                continue;
+                            }
                             log(describe(result));
                             saga.computeIfAbsent(rate, key -> new ArrayList<>()).add(result);
                             if (saturated(result)) {
@@ -127,29 +139,20 @@ public final class Bench {
                         }
                     }
                     if (options.runs("audit")) {
-                        Duration drain = Duration.ofSeconds(options.quick() ? 10 : 20);
-                        log("audit under gateway load (wrk " + options.wrkSeconds() + " s)");
-                        auditGateway.add(loggedIngest("audit, gateway traffic", audit.underGatewayLoad(wrk, appUrl,
-                                api.token("fabrikam", GUEST), options.wrkSeconds(), drain)));
-                        if (syntheticCount == 0) {
-                            AuditBench.Ingest probe = audit.synthetic(options.quick() ? 200 : 1000, drain);
-                            double rate = Double.isNaN(probe.perSecond()) ? 100 : probe.perSecond();
-                            syntheticCount = (int) Math.max(options.quick() ? 200 : 1000,
-                                    Math.min(options.quick() ? 5000 : 100_000, rate * (options.quick() ? 3 : 10)));
-                            log("audit probe: " + Stats.whole(probe.perSecond()) + " records/s → synthetic bursts of "
-                                    + syntheticCount + " records");
-                        }
-                        auditSynthetic.add(loggedIngest("audit, synthetic burst", audit.synthetic(syntheticCount, drain)));
-                        double raw = audit.rawConsumeRate(Duration.ofSeconds(10));
-                        log("raw consume of " + AuditBench.TOPIC + ": " + Stats.whole(raw) + " records/s");
-                        rawConsume.add(raw);
+                        int thisRound = round;
+                        syntheticCount = guardedAudit(audit, wrk, appUrl, syntheticCount, auditGateway, auditSynthetic,
+                                rawConsume, thisRound);
                     }
                 }
                 RestartBench.Result restart = null;
                 if (options.runs("restart")) {
                     log("==== restart resume: saga at " + Stats.whole(options.restartRate()) + "/s for "
                             + options.restartSeconds() + " s, kill -9 policy-service then invitation-service");
-                    restart = RestartBench.run(stack, api, load, options.restartRate(), options.restartSeconds(), Bench::log);
+                    try {
+                        restart = RestartBench.run(stack, api, load, options.restartRate(), options.restartSeconds(), Bench::log);
+                    } catch (RuntimeException e) {
+                        failed("restart episode", e);
+                    }
                 }
                 writeGateway(wrk, gatewayRounds, nginxRounds);
                 writeSaga(saga, kafkaFloors, postgresFloors, saturatedAt);
@@ -158,6 +161,7 @@ public final class Bench {
             }
         }
         writeMemoryAndMetrics();
+        writeFailures();
         report.append("\nTotal bench time: ").append(Duration.between(began, Instant.now()).toSeconds()).append(" s.\n");
         Path out = options.out();
         if (out.getParent() != null) {
@@ -166,6 +170,59 @@ public final class Bench {
         Files.writeString(out, report.toString());
         System.out.println("\n" + report);
         log("results written to " + out);
+    }
+
+    private final List<String> failures = new ArrayList<>();
+
+    /** Runs one part of the bench; a failure is logged and reported, and the bench goes on with the next part. */
+    private void guarded(String part, Runnable body) {
+        try {
+            body.run();
+        } catch (RuntimeException e) {
+            failed(part, e);
+        }
+    }
+
+    private void failed(String part, RuntimeException e) {
+        String message = part + ": " + e;
+        log("FAILED " + message);
+        e.printStackTrace(System.out);
+        failures.add(message);
+    }
+
+    private void writeFailures() {
+        if (failures.isEmpty()) {
+            return;
+        }
+        report.append("\n## Parts that failed\n\n");
+        failures.forEach(failure -> report.append("- `").append(failure.replace('`', '\'')).append("`\n"));
+    }
+
+    private int guardedAudit(AuditBench audit, Wrk wrk, String appUrl, int knownSyntheticCount,
+                             List<AuditBench.Ingest> auditGateway, List<AuditBench.Ingest> auditSynthetic,
+                             List<Double> rawConsume, int round) {
+        int syntheticCount = knownSyntheticCount;
+        try {
+            Duration drain = Duration.ofSeconds(options.quick() ? 10 : 20);
+            log("audit under gateway load (wrk " + options.wrkSeconds() + " s)");
+            auditGateway.add(loggedIngest("audit, gateway traffic", audit.underGatewayLoad(wrk, appUrl,
+                    api.token("fabrikam", GUEST), options.wrkSeconds(), drain)));
+            if (syntheticCount == 0) {
+                AuditBench.Ingest probe = audit.synthetic(options.quick() ? 200 : 1000, drain);
+                double rate = Double.isNaN(probe.perSecond()) ? 100 : probe.perSecond();
+                syntheticCount = (int) Math.max(options.quick() ? 200 : 1000,
+                        Math.min(options.quick() ? 5000 : 100_000, rate * (options.quick() ? 3 : 10)));
+                log("audit probe: " + Stats.whole(probe.perSecond()) + " records/s → synthetic bursts of "
+                        + syntheticCount + " records");
+            }
+            auditSynthetic.add(loggedIngest("audit, synthetic burst", audit.synthetic(syntheticCount, drain)));
+            double raw = audit.rawConsumeRate(Duration.ofSeconds(10));
+            log("raw consume of " + AuditBench.TOPIC + ": " + Stats.whole(raw) + " records/s");
+            rawConsume.add(raw);
+        } catch (RuntimeException e) {
+            failed("audit, round " + round, e);
+        }
+        return syntheticCount;
     }
 
     private void header(Instant began) {
