@@ -85,5 +85,5 @@ else
   [ -f "$harness" ] || mvn -B -q package -DskipTests -pl bench/harness -am
 fi
 
-java -Xmx1g -cp "$harness:bench/harness/target/lib/*" org.crosstenant.bench.Bench \
-  --stack-home "$stack_home" --installed "$installed" "${harness_args[@]}"
+[ -n "$installed" ] && harness_args=(--installed "$installed" "${harness_args[@]}")
+java -Xmx1g -cp "$harness:bench/harness/target/lib/*" org.crosstenant.bench.Bench --stack-home "$stack_home" "${harness_args[@]}"

@@ -40,8 +40,11 @@ final class AuditBench {
      * @param perSecond   appended / (last arrival − first publication), records per second
      * @param lag         arrival on the stream − record timestamp, ms
      * @param behind      published records not on the stream when the drain time ended
+     * @param streamPerSecond every record the stream delivered in the phase (also older backlog and other sources)
+     *                    ÷ the phase's seconds: the append rate while audit-service works through a backlog
      */
-    record Ingest(long published, long appended, double perSecond, LatencySummary lag, long behind) {
+    record Ingest(long published, long appended, double perSecond, LatencySummary lag, long behind,
+                  double streamPerSecond) {
     }
 
     private final Api api;
@@ -59,10 +62,13 @@ final class AuditBench {
         final Histogram lag = LatencySummary.newMicrosHistogram();
         final AtomicLong firstPublished = new AtomicLong(Long.MAX_VALUE);
         final AtomicLong lastSeen = new AtomicLong();
+        final AtomicLong streamed = new AtomicLong();
+        final long began = System.currentTimeMillis();
         final AuditStream stream;
 
         Tracker(Api api) {
             stream = new AuditStream(api, api.token("contoso", "dave"), (record, arrival) -> {
+                streamed.incrementAndGet();
                 String source = record.path("sourceEventId").asText(null);
                 if (source == null) {
                     return;
@@ -108,8 +114,9 @@ final class AuditBench {
             }
             long appended = counted.size();
             double seconds = (lastSeen.get() - firstPublished.get()) / 1000.0;
+            double phaseSeconds = Math.max(0.001, (now - began) / 1000.0);
             return new Ingest(publishedAt.size(), appended, appended == 0 || seconds <= 0 ? Double.NaN : appended / seconds,
-                    LatencySummary.ofMicros(lag), behind);
+                    LatencySummary.ofMicros(lag), behind, streamed.get() / phaseSeconds);
         }
 
         @Override

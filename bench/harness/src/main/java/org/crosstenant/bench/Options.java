@@ -74,7 +74,20 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
             out = Path.of("bench", "results", java.time.LocalDate.now(java.time.ZoneOffset.UTC) + (quick ? "-quick" : "") + ".md");
         }
         return new Options(home, rounds, saga, wrk, warmUp, rates, restartRate, restartSeconds, floorSamples, skip, out,
-                note, installed, quick, String.join(" ", args));
+                note, installed, quick, displayed(args));
+    }
+
+    /** The user's options as given to bench/run.sh (what run.sh adds itself left out), quoted where needed. */
+    private static String displayed(String[] args) {
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--stack-home") || args[i].equals("--installed")) {
+                i++;
+                continue;
+            }
+            shown.add(args[i].contains(" ") ? "\"" + args[i] + "\"" : args[i]);
+        }
+        return String.join(" ", shown);
     }
 
     /** {@code "50,200,500"} → [50.0, 200.0, 500.0]. @throws IllegalArgumentException for a non-positive rate */

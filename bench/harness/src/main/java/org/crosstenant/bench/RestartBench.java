@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Restart resume: while the saga runs at a low fixed rate, {@code kill -9} a service's JVM (policy-service, then
  * invitation-service); the launcher ({@code --restart-crashed}) starts it again with the same command. For each
- * kill: when the new process started, when its readiness check answered 200, and when the first approved record
- * arrived on {@code invitations.events} after the new process started (it consumes and decides again).
+ * kill: when the new process started, when its readiness check answered 200, and when the first approved record of a
+ * request sent after the kill arrived on {@code invitations.events} (only the new process can have taken part in
+ * it: it consumes and decides again; approvals of older requests may come from a backlog).
  */
 final class RestartBench {
 
@@ -24,7 +25,8 @@ final class RestartBench {
      * @param service              the service killed
      * @param downMs               kill → new process started (the launcher's restart delay plus its reaction)
      * @param readyAfterStartMs    new process started → ready (JVM and Quarkus start), -1 if never within the limit
-     * @param resumedAfterStartMs  new process started → first approval on the topic, -1 if none
+     * @param resumedAfterStartMs  new process started → first approval on the topic of a request sent after the kill,
+     *                             -1 if none
      * @param resumedAfterReadyMs  ready → first approval on the topic (the consumer's rejoin), -1 if none
      * @param killToResumeMs       kill → first approval after the restart (the whole stall), -1 if none
      */
@@ -87,8 +89,7 @@ final class RestartBench {
         long resumedNanos = -1;
         long resumeDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (resumedNanos < 0 && System.nanoTime() < resumeDeadline) {
-            resumedNanos = saga.approvalArrivals().stream().mapToLong(Long::longValue)
-                    .filter(at -> at > startedNanos).min().orElse(-1);
+            resumedNanos = saga.firstApprovalOfRequestSentAfter(killedNanos);
             if (resumedNanos < 0) {
                 Bench.pause(20);
             }
@@ -107,7 +108,7 @@ final class RestartBench {
     private static long awaitReady(Api api, String serviceUrl, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         HttpRequest request = HttpRequest.newBuilder(URI.create(serviceUrl + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(5)).build();
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> response = api.http().send(request, HttpResponse.BodyHandlers.ofString());

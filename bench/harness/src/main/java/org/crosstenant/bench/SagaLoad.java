@@ -56,7 +56,7 @@ final class SagaLoad implements AutoCloseable {
     private final Map<String, Long> approvedEarly = new ConcurrentHashMap<>();
     private final Map<String, Boolean> decidedEarly = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> approvals = new ConcurrentHashMap<>();
-    private final Queue<Long> approvalArrivals = new ConcurrentLinkedQueue<>();
+    private final Queue<long[]> approvalArrivals = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
 
     /** One request of the load. */
@@ -126,9 +126,13 @@ final class SagaLoad implements AutoCloseable {
         pollers.scheduleAtFixedRate(this::safetyPolls, 250, 50, TimeUnit.MILLISECONDS);
     }
 
-    /** Arrival times ({@link System#nanoTime()}) of every approved record seen since this load was created. */
-    List<Long> approvalArrivals() {
-        return List.copyOf(approvalArrivals);
+    /**
+     * The first arrival ({@link System#nanoTime()}) of an approved record for a request of this load whose intended
+     * send time is after {@code sentAfter} — an approval only a service running since then can have produced (an
+     * approval of an older request may come from a backlog decided before). -1 when there is none yet.
+     */
+    long firstApprovalOfRequestSentAfter(long sentAfter) {
+        return approvalArrivals.stream().filter(pair -> pair[0] > sentAfter).mapToLong(pair -> pair[1]).min().orElse(-1);
     }
 
     /**
@@ -245,7 +249,6 @@ final class SagaLoad implements AutoCloseable {
                         continue;
                     }
                     if (type.endsWith(".approved.v1")) {
-                        approvalArrivals.add(now);
                         approvals.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
                         Flight flight = flights.get(id);
                         if (flight == null) {
@@ -270,6 +273,7 @@ final class SagaLoad implements AutoCloseable {
     private void approved(Flight flight, long at) {
         if (flight.approvedAt < 0) {
             flight.approvedAt = at;
+            approvalArrivals.add(new long[] {flight.intended, at});
             record(flight.run.approved, at - flight.intended);
         }
     }

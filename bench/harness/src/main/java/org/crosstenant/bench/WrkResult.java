@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * What one {@code wrk --latency} run measured.
  *
  * @param requestsPerSecond wrk's {@code Requests/sec} (all answers, whatever their status)
- * @param p50Millis         median latency in milliseconds (wrk's latency distribution)
+ * @param p50Millis         median latency in milliseconds (wrk's latency distribution); NaN when nothing completed
  * @param p99Millis         99th percentile latency in milliseconds
  * @param requests          requests completed in the run
  * @param errors            non-2xx/3xx answers plus socket errors (connect, read, write, timeout)
@@ -51,6 +51,11 @@ public record WrkResult(double requestsPerSecond, double p50Millis, double p99Mi
         }
         Matcher total = TOTAL.matcher(output);
         long requests = total.find() ? Long.parseLong(total.group(1)) : 0;
+        if (requests == 0) {
+            // nothing completed: wrk prints 0.00us, which is no latency at all
+            p50 = Double.NaN;
+            p99 = Double.NaN;
+        }
         long errors = 0;
         Matcher non2xx = NON_2XX.matcher(output);
         if (non2xx.find()) {

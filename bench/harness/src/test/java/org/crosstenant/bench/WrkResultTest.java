@@ -52,6 +52,16 @@ class WrkResultTest {
     }
 
     @Test
+    void noCompletedRequestMeansNoLatency() {
+        String output = OUTPUT.replace("9623 requests in", "0 requests in").replace("76.04ms", "0.00us")
+                .replace("253.10ms", "0.00us").replace("640.71", "0.00");
+        WrkResult result = WrkResult.parse(output);
+        assertEquals(0.0, result.requestsPerSecond(), 1e-9);
+        assertEquals(true, Double.isNaN(result.p50Millis()));
+        assertEquals(true, Double.isNaN(result.p99Millis()));
+    }
+
+    @Test
     void refusesOutputWithoutLatencyDistribution() {
         String withoutDistribution = OUTPUT.replaceAll("(?m)^\\s+\\d+%.*\\n", "");
         assertThrows(IllegalArgumentException.class, () -> WrkResult.parse(withoutDistribution));
