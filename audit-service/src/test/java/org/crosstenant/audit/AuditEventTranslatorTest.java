@@ -41,4 +41,72 @@ class AuditEventTranslatorTest {
         assertThat(draft.outcome()).isEqualTo("allowed");
         assertThat(draft.occurredAt()).hasToString("2025-12-31T23:00:00Z");
     }
+
+    @Test
+    void aggregatedAccessFieldsAreCarriedIntoTheDetails() {
+        AuditDraft allowed = translator.translate(AuditEventTranslator.ACCESS_ALLOWED, """
+                {"resourceTenant": "contoso", "homeTenant": "fabrikam", "application": "contoso-projects",
+                 "subject": "bob", "email": null, "guest": true, "method": "GET", "path": "/apps/contoso/x",
+                 "reason": "grant", "occurredAt": "2026-01-01T00:01:00Z", "requestCount": 412,
+                 "firstAt": "2026-01-01T00:00:00Z", "lastAt": "2026-01-01T00:00:59.5Z", "session": "s-1"}""");
+        assertThat(allowed.details().get("requestCount").intValue()).isEqualTo(412);
+        assertThat(allowed.details().get("firstAt").asText()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(allowed.details().get("lastAt").asText()).isEqualTo("2026-01-01T00:00:59.5Z");
+        assertThat(allowed.details().get("session").asText()).isEqualTo("s-1");
+
+        AuditDraft denied = translator.translate(AuditEventTranslator.ACCESS_DENIED, """
+                {"resourceTenant": "contoso", "homeTenant": "fabrikam", "application": "contoso-projects",
+                 "subject": "bob", "reason": "no grant", "occurredAt": "2026-01-01T00:01:00Z", "suppressedCount": 37}""");
+        assertThat(denied.details().get("suppressedCount").intValue()).isEqualTo(37);
+    }
+
+    @Test
+    void todaysAccessEventsGetTheDefaults() {
+        AuditDraft allowed = translator.translate(AuditEventTranslator.ACCESS_ALLOWED, """
+                {"resourceTenant": "contoso", "homeTenant": "fabrikam", "application": "contoso-projects",
+                 "subject": "bob", "reason": "grant", "occurredAt": "2026-01-01T00:01:00Z"}""");
+        assertThat(allowed.details().get("requestCount").intValue()).isEqualTo(1);
+        assertThat(allowed.details().get("firstAt").asText()).isEqualTo("2026-01-01T00:01:00Z");
+        assertThat(allowed.details().get("lastAt").asText()).isEqualTo("2026-01-01T00:01:00Z");
+        assertThat(allowed.details().has("session")).isFalse();
+
+        AuditDraft denied = translator.translate(AuditEventTranslator.ACCESS_DENIED, """
+                {"resourceTenant": "contoso", "homeTenant": "fabrikam", "subject": "bob", "reason": "no grant",
+                 "occurredAt": "2026-01-01T00:01:00Z"}""");
+        assertThat(denied.details().get("suppressedCount").intValue()).isZero();
+    }
+
+    @Test
+    void malformedAggregationFieldsArePoison() {
+        String allowed = """
+                {"resourceTenant": "contoso", "homeTenant": "fabrikam", "subject": "bob",
+                 "occurredAt": "2026-01-01T00:01:00Z", %s}""";
+        for (String bad : new String[] { "\"requestCount\": 0", "\"requestCount\": -2", "\"requestCount\": \"7\"",
+                "\"requestCount\": 1.5", "\"requestCount\": 99999999999", "\"firstAt\": \"yesterday\"",
+                "\"lastAt\": 5", "\"session\": 42" }) {
+            assertThatThrownBy(() -> translator.translate(AuditEventTranslator.ACCESS_ALLOWED, allowed.formatted(bad)))
+                    .as(bad).isInstanceOf(PoisonEventException.class);
+        }
+        String denied = """
+                {"resourceTenant": "contoso", "homeTenant": "fabrikam", "subject": "bob",
+                 "occurredAt": "2026-01-01T00:01:00Z", "suppressedCount": %s}""";
+        for (String bad : new String[] { "-1", "\"none\"", "2.5", "true" }) {
+            assertThatThrownBy(() -> translator.translate(AuditEventTranslator.ACCESS_DENIED, denied.formatted(bad)))
+                    .as(bad).isInstanceOf(PoisonEventException.class).hasMessageContaining("suppressedCount");
+        }
+    }
+
+    @Test
+    void whatPostgresqlCannotStoreIsPoisonNotAnEndlessRetry() {
+        assertThatThrownBy(() -> translator.translate(AuditEventTranslator.ACCESS_ALLOWED, """
+                {"resourceTenant": "con\\u0000toso", "homeTenant": "fabrikam", "occurredAt": "2026-01-01T00:00:00Z"}"""))
+                .isInstanceOf(PoisonEventException.class).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> translator.translate(AuditEventTranslator.ACCESS_ALLOWED, """
+                {"resourceTenant": "contoso", "homeTenant": "fabrikam", "subject": "\\ud800",
+                 "occurredAt": "2026-01-01T00:00:00Z"}"""))
+                .isInstanceOf(PoisonEventException.class).hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> translator.translate(AuditEventTranslator.ACCESS_ALLOWED, """
+                {"resourceTenant": "contoso", "homeTenant": "fabrikam", "occurredAt": "+20000-01-01T00:00:00Z"}"""))
+                .isInstanceOf(PoisonEventException.class).hasMessageContaining("occurredAt");
+    }
 }

@@ -48,6 +48,32 @@ final class Events {
         }
     }
 
+    /**
+     * Sends a record exactly as given (any headers, null key or value allowed) and waits for the broker's ack;
+     * for poison that no well-behaved producer writes.
+     */
+    static void sendRaw(String topic, String key, String value, Map<String, String> headers) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach((name, headerValue) -> header(record, name, headerValue));
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not produce to " + topic, e);
+        }
+    }
+
+    /** The headers of a valid binary-mode CloudEvent of {@code type}, as a mutable map to spoil. */
+    static Map<String, String> binaryHeaders(String type) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("ce_id", UUID.randomUUID().toString());
+        headers.put("ce_specversion", "1.0");
+        headers.put("ce_type", type);
+        headers.put("ce_source", "/crosstenant/test");
+        headers.put("ce_time", Instant.now().toString());
+        headers.put("content-type", "application/json");
+        return headers;
+    }
+
     static UUID send(String topic, String key, String type, String payload) {
         UUID id = UUID.randomUUID();
         send(topic, key, id, type, payload);
@@ -135,6 +161,18 @@ final class Events {
                 {"tenant": "%s", "application": "%s", "upstreamUrl": "http://127.0.0.1:8090", "version": 1,
                  "registeredBy": {"tenant": "%s", "subject": "admin", "email": "admin@%s.example"},
                  "occurredAt": "%s"}""".formatted(tenant, application, tenant, tenant, Instant.now());
+    }
+
+    /** An aggregated access-allowed event as the gateway writes it (requestCount, firstAt, lastAt, session). */
+    static String accessAggregated(String resourceTenant, String homeTenant, String application, int requestCount,
+            String session) {
+        Instant now = Instant.now();
+        return """
+                {"resourceTenant": "%s", "homeTenant": "%s", "application": "%s", "subject": "bob-sub",
+                 "email": "bob@%s.example", "guest": true, "method": "GET", "path": "/apps/%s/%s/x",
+                 "reason": "grant", "occurredAt": "%s", "requestCount": %d, "firstAt": "%s", "lastAt": "%s",
+                 "session": "%s"}""".formatted(resourceTenant, homeTenant, application, homeTenant, resourceTenant,
+                application, now, requestCount, now.minusSeconds(30), now, session);
     }
 
     static String access(String resourceTenant, String homeTenant, String application, String reason) {

@@ -42,7 +42,7 @@ class TamperEvidenceTest {
         String inv = UUID.randomUUID().toString();
         Events.send("policy.decisions", inv, "org.crosstenant.policy.decided.v1",
                 Events.decided(inv, "contoso", "fabrikam", "contoso-projects", "deny"));
-        await().atMost(Duration.ofSeconds(30))
+        await().atMost(Duration.ofSeconds(120))
                 .until(() -> Auditors.records("contoso", Map.of("invitationId", inv)).size() == 1);
         long sequence = ((Number) Auditors.records("contoso", Map.of("invitationId", inv)).get(0).get("sequence"))
                 .longValue();
@@ -76,7 +76,7 @@ class TamperEvidenceTest {
         String inv = UUID.randomUUID().toString();
         Events.send("invitations.events", inv, "org.crosstenant.invitation.requested.v1",
                 Events.requested(inv, "contoso", "fabrikam", "contoso-projects"));
-        await().atMost(Duration.ofSeconds(30))
+        await().atMost(Duration.ofSeconds(120))
                 .until(() -> Auditors.records("fabrikam", Map.of("invitationId", inv)).size() == 1);
         long sequence = ((Number) Auditors.records("fabrikam", Map.of("invitationId", inv)).get(0).get("sequence"))
                 .longValue();

@@ -46,8 +46,11 @@ public interface AuditConfig {
         @WithDefault("/crosstenant/audit-service")
         String source();
 
-        /** Outbox rows the relay publishes per transaction. */
-        @WithDefault("200")
+        /**
+         * Records the relay publishes per transaction (each gives one message per tenant it concerns, at most two;
+         * the emitter buffers 16384 messages, so keep it at or below 8000).
+         */
+        @WithDefault("1000")
         int batchSize();
 
         /** Safety-net period of the relay (it also runs right after each commit). */
@@ -57,8 +60,8 @@ public interface AuditConfig {
 
     interface Consumer {
         /**
-         * First back-off when an append fails for any reason but poison (database trouble); it doubles up to
-         * {@link #maxBackoff()}. Such an event is retried without limit, never dead-lettered.
+         * First back-off when the append of a batch fails (database trouble: poison never reaches the append); it
+         * doubles up to {@link #maxBackoff()}. The batch is retried without limit, never dead-lettered.
          */
         @WithDefault("200ms")
         Duration initialBackoff();
@@ -66,5 +69,13 @@ public interface AuditConfig {
         /** Longest back-off between those retries: how long a recovered database may wait for us at most. */
         @WithDefault("10s")
         Duration maxBackoff();
+
+        /**
+         * This instance's name in the consumer group; each channel's {@code group.instance.id} is
+         * {@code <instance-id>-<channel>} (static membership: a restarted instance resumes at once instead of after
+         * the session timeout). Default {@code audit-service-<host name>} ({@link InstanceIdConfigSource}); must be
+         * unique per running instance in the group.
+         */
+        String instanceId();
     }
 }

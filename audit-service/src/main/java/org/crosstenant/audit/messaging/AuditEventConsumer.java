@@ -1,30 +1,31 @@
 package org.crosstenant.audit.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
-import org.apache.kafka.common.header.Header;
 import org.crosstenant.audit.config.AuditConfig;
-import org.crosstenant.audit.model.AuditDraft;
+import org.crosstenant.audit.model.AuditInput;
 import org.crosstenant.audit.model.IncomingEvent;
 import org.crosstenant.audit.service.AuditLog;
-import org.crosstenant.audit.service.ReactiveContexts;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Audits every event of the four topics. Poison (unknown type, bad envelope or payload) is nacked at once and goes
- * to {@code <topic>.dlq.audit-service}; any other failure of the append (database trouble) is retried with back-off
- * without limit, so a valid event is never dropped from the tamper-evident log.
+ * Audits every event of the four topics, consumed in batches (one poll = one batch per channel).
+ * <p>
+ * Per batch: each record is checked on its own ({@link CloudEventEnvelope}, then {@link AuditEventTranslator});
+ * poison goes to the channel's dead-letter topic with a {@code dead-letter-reason} header; everything else is
+ * appended in one transaction ({@link AuditLog#append}). A failed append (database trouble) is retried as a whole
+ * with back-off, without limit — valid events are never dead-lettered, and the inbox makes the eventual append
+ * idempotent. The batch is acknowledged (offsets committed) only after both the append committed and the dead
+ * letters were acknowledged by the broker, so nothing is lost on a crash and nothing is appended twice.
  */
 @ApplicationScoped
 public class AuditEventConsumer {
@@ -34,114 +35,82 @@ public class AuditEventConsumer {
     private final AuditEventTranslator translator;
     private final AuditLog auditLog;
     private final OutboxRelay relay;
-    private final ReactiveContexts contexts;
+    private final DeadLetters deadLetters;
     private final AuditConfig config;
 
     public AuditEventConsumer(AuditEventTranslator translator, AuditLog auditLog, OutboxRelay relay,
-            ReactiveContexts contexts, AuditConfig config) {
+            DeadLetters deadLetters, AuditConfig config) {
         this.translator = translator;
         this.auditLog = auditLog;
         this.relay = relay;
-        this.contexts = contexts;
+        this.deadLetters = deadLetters;
         this.config = config;
     }
 
     @Incoming("invitations-events")
-    public Uni<Void> invitationEvent(Message<String> message) {
-        return handle("invitations.events", message);
+    public Uni<Void> invitationEvents(KafkaRecordBatch<String, String> batch) {
+        return handle("invitations-events", batch);
     }
 
     @Incoming("policy-decisions")
-    public Uni<Void> policyDecision(Message<String> message) {
-        return handle("policy.decisions", message);
+    public Uni<Void> policyDecisions(KafkaRecordBatch<String, String> batch) {
+        return handle("policy-decisions", batch);
     }
 
     @Incoming("policy-events")
-    public Uni<Void> policyEvent(Message<String> message) {
-        return handle("policy.events", message);
+    public Uni<Void> policyEvents(KafkaRecordBatch<String, String> batch) {
+        return handle("policy-events", batch);
     }
 
     @Incoming("gateway-access")
-    public Uni<Void> gatewayAccess(Message<String> message) {
-        return handle("gateway.access", message);
+    public Uni<Void> gatewayAccess(KafkaRecordBatch<String, String> batch) {
+        return handle("gateway-access", batch);
     }
 
-    Uni<Void> handle(String channelTopic, Message<String> message) {
-        IncomingEvent event;
-        AuditDraft draft;
-        try {
-            event = envelope(channelTopic, message);
-            draft = translator.translate(event.type(), event.payload());
-        } catch (PoisonEventException e) {
-            LOG.warnf("dead-lettering a message of %s: %s", channelTopic, e.getMessage());
-            return Uni.createFrom().completionStage(() -> message.nack(e));
+    /**
+     * @param channel the incoming channel (names its dead-letter topic)
+     * @param batch one poll's records of that channel
+     * @return completes when the batch is appended, its poison dead-lettered and the batch acknowledged
+     */
+    Uni<Void> handle(String channel, KafkaRecordBatch<String, String> batch) {
+        List<AuditInput> inputs = new ArrayList<>(batch.getRecords().size());
+        List<DeadLetters.Poison> poison = new ArrayList<>();
+        for (KafkaRecord<String, String> record : batch.getRecords()) {
+            try {
+                IncomingEvent event = CloudEventEnvelope.read(record.getTopic(), record.getKey(), record.getPayload(),
+                        record.getHeaders());
+                inputs.add(new AuditInput(event, translator.translate(event.type(), event.payload())));
+            } catch (RuntimeException e) {
+                // PoisonEventException, or anything else one record's content made us throw: never the whole batch
+                String reason = e instanceof PoisonEventException ? e.getMessage() : e.toString();
+                LOG.warnf("dead-lettering %s-%d@%d: %s", record.getTopic(), record.getPartition(), DeadLetters.offsetOf(record),
+                        reason);
+                poison.add(new DeadLetters.Poison(record, reason));
+            }
         }
         Duration initial = config.consumer().initialBackoff();
         Duration max = config.consumer().maxBackoff();
-        // Anything but poison (database down, pool exhausted, serialization conflict) is retried for as long as it
-        // takes: dead-lettering a valid event would silently leave it out of the audit log. The partition waits for
-        // the database; the inbox makes the eventual append idempotent.
-        return untilAppended(contexts.onFreshContext(() -> auditLog.append(event, draft)), initial, max,
-                event.id() + " (" + event.type() + ")")
-                .onItemOrFailure().transformToUni((appended, failure) -> {
-                    if (failure != null) {
-                        LOG.warnf("dead-lettering event %s (%s): %s", event.id(), event.type(), failure.getMessage());
-                        return Uni.createFrom().completionStage(() -> message.nack(failure));
-                    }
-                    if (appended.isPresent()) {
-                        relay.trigger();
-                    }
-                    return Uni.createFrom().completionStage(message::ack);
-                });
-    }
-
-    /** Resubscribes to {@code append} after every failure but poison, with back-off from initial to max, forever. */
-    static <T> Uni<T> untilAppended(Uni<T> append, Duration initial, Duration max, String what) {
+        String what = batch.getRecords().size() + " records of " + channel;
+        Uni<Void> append = inputs.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : untilDone(Uni.createFrom().deferred(() -> auditLog.append(inputs)), initial, max, "append " + what)
+                        .invoke(appended -> {
+                            if (!appended.isEmpty()) {
+                                relay.trigger();
+                            }
+                        })
+                        .replaceWithVoid();
         return append
-                .onFailure(AuditEventConsumer::retryable)
-                .invoke(failure -> LOG.warnf("could not audit event %s yet, retrying: %s", what, failure.toString()))
-                .onFailure(AuditEventConsumer::retryable).retry()
+                .chain(() -> untilDone(Uni.createFrom().deferred(() -> deadLetters.send(channel, poison)), initial, max,
+                        "dead-letter " + poison.size() + " of " + what))
+                .chain(() -> Uni.createFrom().completionStage(batch::ack));
+    }
+
+    /** Resubscribes to {@code work} after every failure, with back-off from initial to max, forever. */
+    static <T> Uni<T> untilDone(Uni<T> work, Duration initial, Duration max, String what) {
+        return work
+                .onFailure().invoke(failure -> LOG.warnf("could not %s yet, retrying: %s", what, failure.toString()))
+                .onFailure().retry()
                 .withBackOff(initial, max.compareTo(initial) < 0 ? initial : max).indefinitely();
-    }
-
-    /** Only poison may reach the dead-letter topic; every other failure is transient as far as we can tell. */
-    static boolean retryable(Throwable failure) {
-        return !(failure instanceof PoisonEventException);
-    }
-
-    /** The CloudEvent id and type, from the connector's CloudEvent metadata or, failing that, the raw headers. */
-    static IncomingEvent envelope(String channelTopic, Message<String> message) {
-        String id = null;
-        String type = null;
-        Optional<IncomingCloudEventMetadata> cloudEvent = message.getMetadata(IncomingCloudEventMetadata.class);
-        if (cloudEvent.isPresent()) {
-            id = cloudEvent.get().getId();
-            type = cloudEvent.get().getType();
-        }
-        Optional<IncomingKafkaRecordMetadata> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class);
-        String topic = kafka.map(IncomingKafkaRecordMetadata::getTopic).orElse(channelTopic);
-        if (kafka.isPresent()) {
-            if (id == null) {
-                id = header(kafka.get(), "ce_id");
-            }
-            if (type == null) {
-                type = header(kafka.get(), "ce_type");
-            }
-        }
-        if (id == null || type == null) {
-            throw new PoisonEventException("not a CloudEvent: ce_id or ce_type missing");
-        }
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new PoisonEventException("ce_id is not a UUID: " + id, e);
-        }
-        return new IncomingEvent(topic, uuid, type, message.getPayload());
-    }
-
-    private static String header(IncomingKafkaRecordMetadata<?, ?> metadata, String name) {
-        Header header = metadata.getHeaders().lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

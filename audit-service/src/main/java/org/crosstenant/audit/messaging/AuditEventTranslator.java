@@ -48,8 +48,8 @@ public class AuditEventTranslator {
                 Map.entry(DECIDED, this::decided),
                 Map.entry(SETTINGS_CHANGED, this::settingsChanged),
                 Map.entry(APPLICATION_REGISTERED, this::applicationRegistered),
-                Map.entry(ACCESS_ALLOWED, p -> access(p, "gateway.access-allowed", "allowed")),
-                Map.entry(ACCESS_DENIED, p -> access(p, "gateway.access-denied", "denied")));
+                Map.entry(ACCESS_ALLOWED, this::accessAllowed),
+                Map.entry(ACCESS_DENIED, this::accessDenied));
     }
 
     /** The event types this service audits. */
@@ -66,6 +66,10 @@ public class AuditEventTranslator {
         if (payload == null || payload.isBlank()) {
             throw new PoisonEventException("empty payload for " + type);
         }
+        if (payload.contains("\\u0000")) {
+            // PostgreSQL text and jsonb cannot hold NUL: the append would fail on every retry
+            throw new PoisonEventException("payload of " + type + " contains a NUL character");
+        }
         JsonNode json;
         try {
             json = mapper.readTree(payload);
@@ -75,7 +79,17 @@ public class AuditEventTranslator {
         if (json == null || !json.isObject()) {
             throw new PoisonEventException("payload of " + type + " is not a JSON object");
         }
-        return translation.apply(json);
+        if (payload.toLowerCase(java.util.Locale.ROOT).contains("\\ud") && hasLoneSurrogate(json.toString())) {
+            // it cannot be stored as UTF-8 as it is, so the stored record would not match its hash
+            throw new PoisonEventException("payload of " + type + " contains an unpaired UTF-16 surrogate");
+        }
+        try {
+            return translation.apply(json);
+        } catch (PoisonEventException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PoisonEventException("payload of " + type + " cannot be audited: " + e, e);
+        }
     }
 
     private AuditDraft invitation(JsonNode p, String action, String actorField) {
@@ -111,6 +125,44 @@ public class AuditEventTranslator {
                 tenant, null, text(p, "application", true), null, instant(p, "occurredAt"), p);
     }
 
+    /**
+     * Allowed access is aggregated by the gateway (one event per caller, application and session per window). The
+     * record's details always carry {@code requestCount} (int ≥ 1, default 1), {@code firstAt} and {@code lastAt}
+     * (ISO-8601, default occurredAt) and {@code session} when given (a string).
+     */
+    private AuditDraft accessAllowed(JsonNode p) {
+        ObjectNode details = p.deepCopy();
+        details.put("requestCount", count(p, "requestCount", 1, 1));
+        String occurredAt = text(p, "occurredAt", true);
+        details.put("firstAt", p.has("firstAt") && !p.get("firstAt").isNull() ? timeText(p, "firstAt") : occurredAt);
+        details.put("lastAt", p.has("lastAt") && !p.get("lastAt").isNull() ? timeText(p, "lastAt") : occurredAt);
+        text(p, "session", false);
+        return access(details, "gateway.access-allowed", "allowed");
+    }
+
+    /** Denied access is rate-limited per caller: {@code suppressedCount} (int ≥ 0, default 0) says how many were not sent. */
+    private AuditDraft accessDenied(JsonNode p) {
+        ObjectNode details = p.deepCopy();
+        details.put("suppressedCount", count(p, "suppressedCount", 0, 0));
+        return access(details, "gateway.access-denied", "denied");
+    }
+
+    private static int count(JsonNode p, String field, int min, int absent) {
+        JsonNode node = p.get(field);
+        if (node == null || node.isNull()) {
+            return absent;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min) {
+            throw new PoisonEventException(field + " must be an integer >= " + min + ", was " + node);
+        }
+        return node.intValue();
+    }
+
+    private static String timeText(JsonNode p, String field) {
+        instant(p, field);
+        return p.get(field).asText();
+    }
+
     private AuditDraft access(JsonNode p, String action, String outcome) {
         String resourceTenant = text(p, "resourceTenant", true);
         String homeTenant = text(p, "homeTenant", true);
@@ -120,6 +172,18 @@ public class AuditEventTranslator {
         actor.put("email", text(p, "email", false));
         return new AuditDraft(tenants(resourceTenant, homeTenant), action, outcome, actor, resourceTenant, homeTenant,
                 text(p, "application", false), null, instant(p, "occurredAt"), p);
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A party as the producers write it, reduced to who it is (tenant, subject, email). */
@@ -174,16 +238,25 @@ public class AuditEventTranslator {
         return node.asText();
     }
 
+    /** Times PostgreSQL's timestamptz can store and Instant.toString() writes in the canonical form: years 1-9999. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     private static Instant instant(JsonNode p, String field) {
         String value = text(p, field, true);
+        Instant instant;
         try {
-            return Instant.parse(value);
+            instant = Instant.parse(value);
         } catch (DateTimeParseException notZulu) {
             try {
-                return OffsetDateTime.parse(value).toInstant();
+                instant = OffsetDateTime.parse(value).toInstant();
             } catch (DateTimeParseException e) {
                 throw new PoisonEventException(field + " is not an ISO-8601 time: " + value, e);
             }
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new PoisonEventException(field + " is out of range: " + value);
+        }
+        return instant;
     }
 }

@@ -3,29 +3,33 @@ package org.crosstenant.audit.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 import org.crosstenant.audit.model.AuditDraft;
+import org.crosstenant.audit.model.AuditInput;
 import org.crosstenant.audit.model.AuditRecord;
 import org.crosstenant.audit.model.AuditRecordEntity;
 import org.crosstenant.audit.model.ChainHead;
-import org.crosstenant.audit.model.InboxEntry;
-import org.crosstenant.audit.model.IncomingEvent;
-import org.crosstenant.audit.model.OutboxEntry;
-import org.crosstenant.audit.repository.AuditRecordRepository;
-import org.crosstenant.audit.repository.ChainHeadRepository;
-import org.crosstenant.audit.repository.InboxRepository;
-import org.crosstenant.audit.repository.OutboxRepository;
+import org.crosstenant.audit.repository.AppendRepository;
 import org.jboss.logging.Logger;
 
-/** Appends records: chain head lock, inbox, record and outbox rows in one transaction. */
+/**
+ * Appends records in batches: one transaction per batch takes the chain-head lock, checks the whole batch against
+ * the inbox in one query, computes the hash chain in order in memory, inserts the records (one pipelined batch) and
+ * the inbox rows (one multi-row insert) and moves the head once. Publishing to audit.records reads the committed
+ * records afterwards (see {@code OutboxRelay}); SSE subscribers are woken right after the commit.
+ */
 @ApplicationScoped
 public class AuditLog {
 
@@ -34,46 +38,91 @@ public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
 
-    private final ChainHeadRepository heads;
-    private final InboxRepository inbox;
-    private final AuditRecordRepository records;
-    private final OutboxRepository outbox;
-    private final AuditRecordMapper mapper;
+    private final Pool pool;
+    private final AppendRepository repository;
     private final RecordBroadcaster broadcaster;
+    private final AuditMetrics metrics;
     private final Clock clock;
 
-    public AuditLog(ChainHeadRepository heads, InboxRepository inbox, AuditRecordRepository records,
-            OutboxRepository outbox, AuditRecordMapper mapper, RecordBroadcaster broadcaster) {
-        this.heads = heads;
-        this.inbox = inbox;
-        this.records = records;
-        this.outbox = outbox;
-        this.mapper = mapper;
+    public AuditLog(Pool pool, AppendRepository repository, RecordBroadcaster broadcaster, AuditMetrics metrics) {
+        this.pool = pool;
+        this.repository = repository;
         this.broadcaster = broadcaster;
+        this.metrics = metrics;
         this.clock = Clock.systemUTC();
     }
 
     /**
-     * Appends the record for {@code event}; empty when the event was already processed (redelivery).
-     * Must run on a safe Vert.x context (see {@link ReactiveContexts}).
+     * Appends one record per input whose event id was not processed before, in the inputs' order.
+     *
+     * @param inputs translated events of one consumed batch (any topic); a repeated event id (redelivery, also
+     *        within the batch) gives no second record
+     * @return the appended records in sequence order (empty when every event was a redelivery); fails with the
+     *         database's error when the transaction could not commit, in which case nothing of the batch was appended
+     *         and the caller may retry it as a whole
      */
-    public Uni<Optional<AuditRecord>> append(IncomingEvent event, AuditDraft draft) {
-        return Panache.withTransaction(() -> heads.lock()
-                // the head lock comes first: it also serialises the inbox check, so two deliveries of one event
-                // cannot both pass it
-                .flatMap(head -> inbox.findById(event.id())
-                        .flatMap(seen -> seen != null
-                                ? Uni.createFrom().item(Optional.<AuditRecord>empty())
-                                : appendLocked(head, event, draft).map(Optional::of))))
-                .invoke(appended -> appended.ifPresentOrElse(broadcaster::committed,
-                        () -> LOG.debugf("event %s already audited, skipped", event.id())));
+    public Uni<List<AuditRecord>> append(List<AuditInput> inputs) {
+        Map<UUID, AuditInput> unique = new LinkedHashMap<>();
+        for (AuditInput input : inputs) {
+            unique.putIfAbsent(input.event().id(), input);
+        }
+        if (unique.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<UUID> ids = List.copyOf(unique.keySet());
+        return pool.withTransaction(connection -> repository.lockHead(connection)
+                        // the head lock comes first: it also serialises the inbox check, so two deliveries of one
+                        // event (two batches, two instances) cannot both pass it
+                        .flatMap(head -> repository.alreadyProcessed(connection, ids)
+                                .flatMap(seen -> appendLocked(connection, head, unique, seen))))
+                .invoke(appended -> {
+                    if (appended.size() < unique.size()) {
+                        LOG.debugf("%d of %d events already audited, skipped", unique.size() - appended.size(),
+                                unique.size());
+                    }
+                    if (!appended.isEmpty()) {
+                        metrics.appended(appended, clock.instant());
+                        appended.forEach(broadcaster::committed);
+                    }
+                });
     }
 
-    private Uni<AuditRecord> appendLocked(ChainHead head, IncomingEvent event, AuditDraft draft) {
+    private Uni<List<AuditRecord>> appendLocked(SqlConnection connection, ChainHead head,
+            Map<UUID, AuditInput> inputs, Set<UUID> seen) {
         // microseconds: what timestamptz keeps, so the hash recomputed from the row matches
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        List<AuditRecordEntity> entities = new ArrayList<>(inputs.size());
+        List<AuditRecord> records = new ArrayList<>(inputs.size());
+        List<UUID> ids = new ArrayList<>(inputs.size());
+        List<String> types = new ArrayList<>(inputs.size());
+        long sequence = head.lastSequence;
+        String previousHash = head.lastHash;
+        for (AuditInput input : inputs.values()) {
+            if (seen.contains(input.event().id())) {
+                continue;
+            }
+            AuditRecordEntity entity = entity(input, ++sequence, previousHash, now);
+            previousHash = entity.hash;
+            entities.add(entity);
+            records.add(record(entity, input.draft()));
+            ids.add(input.event().id());
+            types.add(input.event().type());
+        }
+        if (entities.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        long lastSequence = sequence;
+        String lastHash = previousHash;
+        return repository.insertRecords(connection, entities)
+                .chain(() -> repository.insertInbox(connection, ids, types, now))
+                .chain(() -> repository.moveHead(connection, lastSequence, lastHash))
+                .replaceWith(records);
+    }
+
+    private static AuditRecordEntity entity(AuditInput input, long sequence, String previousHash, Instant now) {
+        AuditDraft draft = input.draft();
         AuditRecordEntity entity = new AuditRecordEntity();
-        entity.sequence = head.lastSequence + 1;
+        entity.sequence = sequence;
         entity.recordId = UUID.randomUUID();
         entity.tenants = draft.tenants().toArray(String[]::new);
         entity.action = draft.action();
@@ -83,35 +132,20 @@ public class AuditLog {
         entity.homeTenant = draft.homeTenant();
         entity.application = draft.application();
         entity.invitationId = draft.invitationId();
-        entity.sourceEventId = event.id();
-        entity.sourceType = event.type();
+        entity.sourceEventId = input.event().id();
+        entity.sourceType = input.event().type();
         entity.occurredAt = draft.occurredAt().truncatedTo(ChronoUnit.MICROS);
         entity.recordedAt = now;
         entity.details = draft.details().toString();
-        entity.previousHash = head.lastHash;
+        entity.previousHash = previousHash;
         entity.hash = AuditHasher.hash(entity);
-
-        head.lastSequence = entity.sequence;
-        head.lastHash = entity.hash;
-
-        AuditRecord record = mapper.toRecord(entity);
-        String payload = mapper.toJson(record);
-        List<OutboxEntry> messages = draft.tenants().stream().map(tenant -> outboxEntry(tenant, payload, now)).toList();
-        return records.persist(entity)
-                .call(() -> inbox.persist(InboxEntry.of(event.id(), event.type(), now)))
-                .call(() -> outbox.persist(messages))
-                .replaceWith(record);
+        return entity;
     }
 
-    private static OutboxEntry outboxEntry(String tenant, String payload, Instant now) {
-        OutboxEntry entry = new OutboxEntry();
-        entry.id = UUID.randomUUID();
-        entry.aggregateType = "tenant";
-        entry.aggregateId = tenant;
-        entry.type = RECORD_APPENDED_TYPE;
-        entry.topic = RECORDS_TOPIC;
-        entry.payload = payload;
-        entry.occurredAt = now;
-        return entry;
+    /** The public shape, from what the draft already holds parsed (no second JSON parse per record). */
+    private static AuditRecord record(AuditRecordEntity e, AuditDraft draft) {
+        return new AuditRecord(e.sequence, e.recordId, draft.tenants(), e.action, e.outcome, draft.actor(),
+                e.resourceTenant, e.homeTenant, e.application, e.invitationId, e.sourceEventId, e.sourceType,
+                e.occurredAt, e.recordedAt, draft.details(), e.previousHash, e.hash);
     }
 }

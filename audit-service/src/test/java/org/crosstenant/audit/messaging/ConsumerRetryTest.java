@@ -1,7 +1,6 @@
 package org.crosstenant.audit.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +9,10 @@ import io.smallrye.mutiny.Uni;
 
 import org.junit.jupiter.api.Test;
 
-/** The retry policy of the consumer: database trouble is waited out however long it lasts; only poison gives up. */
+/**
+ * The retry policy of the consumer: database trouble is waited out however long it lasts. (Poison never reaches the
+ * append: it is sorted out record by record before, see PoisonInBatchTest.)
+ */
 class ConsumerRetryTest {
 
     private static final Duration TINY = Duration.ofMillis(1);
@@ -22,7 +24,7 @@ class ConsumerRetryTest {
                 ? Uni.createFrom().failure(new IllegalStateException("connection refused"))
                 : Uni.createFrom().item("appended"));
 
-        String result = AuditEventConsumer.untilAppended(append, TINY, Duration.ofMillis(5), "under test")
+        String result = AuditEventConsumer.untilDone(append, TINY, Duration.ofMillis(5), "under test")
                 .await().atMost(Duration.ofSeconds(30));
 
         assertThat(result).isEqualTo("appended");
@@ -30,15 +32,14 @@ class ConsumerRetryTest {
     }
 
     @Test
-    void poisonIsNotRetried() {
+    void aFailureThatLooksLikePoisonIsRetriedTooBecauseOnlyTheDatabaseCanFailHere() {
         AtomicInteger attempts = new AtomicInteger();
-        Uni<String> append = Uni.createFrom().deferred(() -> {
-            attempts.incrementAndGet();
-            return Uni.createFrom().failure(new PoisonEventException("unknown event type"));
-        });
+        Uni<String> append = Uni.createFrom().deferred(() -> attempts.incrementAndGet() <= 3
+                ? Uni.createFrom().failure(new PoisonEventException("no poison reaches the append"))
+                : Uni.createFrom().item("appended"));
 
-        assertThatThrownBy(() -> AuditEventConsumer.untilAppended(append, TINY, TINY, "under test")
-                .await().atMost(Duration.ofSeconds(10))).isInstanceOf(PoisonEventException.class);
-        assertThat(attempts).hasValue(1);
+        assertThat(AuditEventConsumer.untilDone(append, TINY, TINY, "under test").await().atMost(Duration.ofSeconds(10)))
+                .isEqualTo("appended");
+        assertThat(attempts).hasValue(4);
     }
 }

@@ -1,0 +1,112 @@
+package org.crosstenant.audit.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.crosstenant.audit.model.IncomingEvent;
+
+/**
+ * Reads a consumed Kafka record as a CloudEvent in Kafka <em>binary</em> content mode (CloudEvents 1.0, Kafka protocol
+ * binding §3.2) — the mode every producer of this suite uses — and refuses anything else. The connector's own
+ * CloudEvents parsing is switched off ({@code cloud-events=false}) because it fails fatally on structured-mode
+ * garbage; this class is the whole check.
+ * <p>
+ * In: the record's topic, key, value and headers. Out: the {@link IncomingEvent} (id, type, payload). Every
+ * violation is a {@link PoisonEventException} whose message is the dead-letter reason:
+ * <ul>
+ * <li>a structured-mode record ({@code content-type: application/cloudevents...}), whatever its value;</li>
+ * <li>a null key (our topics are keyed by aggregate) or a null value;</li>
+ * <li>{@code ce_specversion} missing or not {@code 1.0};</li>
+ * <li>{@code ce_id} missing or not a UUID (the producers' ids are UUIDs; the inbox is keyed by them);</li>
+ * <li>{@code ce_source} or {@code ce_type} missing or blank; {@code ce_time} present but not an RFC 3339 time;</li>
+ * <li>{@code content-type} present but not JSON;</li>
+ * <li>any other {@code ce_*} header than the CloudEvents 1.0 attributes ({@code id, source, specversion, type,
+ * subject, time, dataschema}) and the W3C trace-context extension ({@code traceparent, tracestate}).</li>
+ * </ul>
+ * Whether the type is one we audit, and whether the payload is valid, is the translator's decision.
+ */
+public final class CloudEventEnvelope {
+
+    /** Context attributes accepted as {@code ce_<name>} headers; {@code datacontenttype} travels as content-type. */
+    static final Set<String> KNOWN_ATTRIBUTES = Set.of("id", "source", "specversion", "type", "subject", "time",
+            "dataschema", "traceparent", "tracestate");
+
+    private CloudEventEnvelope() {
+    }
+
+    /**
+     * @param topic the record's topic (kept in the event for logs)
+     * @param key the record's key, null if it has none
+     * @param value the record's value, null for a tombstone
+     * @param headers the record's headers
+     * @return the event's envelope and payload
+     * @throws PoisonEventException when the record is not a valid binary-mode CloudEvent 1.0
+     */
+    public static IncomingEvent read(String topic, String key, String value, Headers headers) {
+        String contentType = header(headers, "content-type");
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
+            throw new PoisonEventException("structured-mode CloudEvent (content-type " + contentType
+                    + "): only binary mode is accepted");
+        }
+        for (Header header : headers) {
+            String name = header.key();
+            if (name != null && name.startsWith("ce_") && !KNOWN_ATTRIBUTES.contains(name.substring(3))) {
+                throw new PoisonEventException("unknown CloudEvents attribute header " + name);
+            }
+        }
+        String specVersion = header(headers, "ce_specversion");
+        if (specVersion == null) {
+            throw new PoisonEventException("ce_specversion header is missing");
+        }
+        if (!"1.0".equals(specVersion)) {
+            throw new PoisonEventException("unsupported ce_specversion " + specVersion + " (only 1.0)");
+        }
+        String id = required(headers, "ce_id");
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonEventException("ce_id is not a UUID: " + id, e);
+        }
+        required(headers, "ce_source");
+        String type = required(headers, "ce_type");
+        String time = header(headers, "ce_time");
+        if (time != null) {
+            try {
+                OffsetDateTime.parse(time);
+            } catch (DateTimeParseException e) {
+                throw new PoisonEventException("ce_time is not an RFC 3339 time: " + time, e);
+            }
+        }
+        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new PoisonEventException("content-type " + contentType + " is not application/json");
+        }
+        if (key == null) {
+            throw new PoisonEventException("record has no key (" + type + " " + id + ")");
+        }
+        if (value == null) {
+            throw new PoisonEventException("record has no value (" + type + " " + id + ")");
+        }
+        return new IncomingEvent(topic, uuid, type, value);
+    }
+
+    private static String required(Headers headers, String name) {
+        String value = header(headers, name);
+        if (value == null || value.isBlank()) {
+            throw new PoisonEventException(name + " header is missing or blank");
+        }
+        return value;
+    }
+
+    /** The last value of a header as UTF-8 text; null when absent or without value. */
+    static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,82 @@
+package org.crosstenant.audit.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
+
+import org.crosstenant.audit.model.AuditRecord;
+
+/**
+ * The figures an operator watches on {@code /q/metrics} (Prometheus names):
+ * <ul>
+ * <li>{@code crosstenant_audit_appended_records_total}: records appended (counter);</li>
+ * <li>{@code crosstenant_audit_append_batch_size}: records per committed append transaction (summary with p50/p99);</li>
+ * <li>{@code crosstenant_audit_append_lag_seconds}: event time ({@code occurredAt}) → append committed, per record
+ * (timer with p50/p90/p99/p99.9 and histogram buckets);</li>
+ * <li>{@code crosstenant_audit_outbox_backlog}: records committed but not yet published to audit.records;</li>
+ * <li>{@code crosstenant_audit_outbox_oldest_age_seconds}: age of the oldest of those (0 when none).</li>
+ * </ul>
+ * Registered at start-up so that every name exists before the first append.
+ */
+@Singleton
+@Startup
+public class AuditMetrics {
+
+    private final Counter appended;
+    private final DistributionSummary batchSize;
+    private final Timer lag;
+    private final AtomicLong backlog = new AtomicLong();
+    /** Microseconds, so that the gauge can read an atomic. */
+    private final AtomicLong oldestAgeMicros = new AtomicLong();
+
+    public AuditMetrics(MeterRegistry registry) {
+        appended = Counter.builder("crosstenant.audit.appended.records")
+                .description("Audit records appended to the hash chain").register(registry);
+        batchSize = DistributionSummary.builder("crosstenant.audit.append.batch.size")
+                .description("Records per committed append transaction").publishPercentiles(0.5, 0.99)
+                .register(registry);
+        lag = Timer.builder("crosstenant.audit.append.lag")
+                .description("Event time (occurredAt) to append committed, per record")
+                .publishPercentiles(0.5, 0.9, 0.99, 0.999).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+        Gauge.builder("crosstenant.audit.outbox.backlog", backlog, AtomicLong::get)
+                .description("Audit records committed but not yet published to audit.records").register(registry);
+        Gauge.builder("crosstenant.audit.outbox.oldest.age", oldestAgeMicros, micros -> micros.get() / 1e6)
+                .baseUnit("seconds")
+                .description("Age of the oldest audit record not yet published to audit.records").register(registry);
+    }
+
+    /**
+     * @param records what one transaction appended (not empty)
+     * @param committedAt when it committed
+     */
+    public void appended(List<AuditRecord> records, Instant committedAt) {
+        appended.increment(records.size());
+        batchSize.record(records.size());
+        for (AuditRecord record : records) {
+            Duration behind = Duration.between(record.occurredAt(), committedAt);
+            // a producer clock ahead of ours must not make a negative lag
+            lag.record(behind.isNegative() ? Duration.ZERO : behind);
+        }
+    }
+
+    /**
+     * @param unpublished records not yet published to audit.records
+     * @param oldestAge age of the oldest of them; {@link Duration#ZERO} when there is none
+     */
+    public void outbox(long unpublished, Duration oldestAge) {
+        backlog.set(unpublished);
+        oldestAgeMicros.set(oldestAge.isNegative() ? 0 : oldestAge.toNanos() / 1000);
+    }
+}

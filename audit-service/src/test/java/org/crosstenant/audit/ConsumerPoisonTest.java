@@ -1,0 +1,131 @@
+package org.crosstenant.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every consumer channel survives any malformed record: against the real test broker, a run of poison records of
+ * every kind is followed by a valid event; the valid event must be appended, and every poison record must be on the
+ * channel's dead-letter topic with a reason saying what was wrong.
+ */
+@QuarkusTest
+class ConsumerPoisonTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final String CASE = "x-test-case";
+
+    /** A poison record: key, value and headers to send, and what its dead-letter reason must mention. */
+    record Poison(String key, String value, Map<String, String> headers, String reasonMentions) {
+    }
+
+    /** The type of a valid event of a topic, and a valid payload for it with the given id inside. */
+    record Valid(String type, Function<String, String> payload) {
+    }
+
+    private static Valid validFor(String topic) {
+        return switch (topic) {
+            case "invitations.events" -> new Valid("org.crosstenant.invitation.requested.v1",
+                    inv -> Events.requested(inv, "contoso", "fabrikam", "contoso-projects"));
+            case "policy.decisions" -> new Valid("org.crosstenant.policy.decided.v1",
+                    inv -> Events.decided(inv, "contoso", "fabrikam", "contoso-projects", "deny"));
+            case "policy.events" -> new Valid("org.crosstenant.policy.application-registered.v1",
+                    inv -> Events.applicationRegistered("contoso", "app-" + inv.substring(0, 8)));
+            case "gateway.access" -> new Valid("org.crosstenant.gateway.access-allowed.v1",
+                    inv -> Events.access("contoso", "fabrikam", "app-" + inv.substring(0, 8), "grant"));
+            default -> throw new IllegalArgumentException(topic);
+        };
+    }
+
+    private static Map<String, Poison> poisonFor(String topic, String marker) {
+        Valid valid = validFor(topic);
+        String good = valid.payload().apply(UUID.randomUUID().toString());
+        Map<String, Poison> cases = new LinkedHashMap<>();
+        cases.put("structured-garbage", new Poison(marker, "{\"type\":",
+                Map.of("content-type", "application/cloudevents+json"), "structured"));
+        Map<String, String> missingId = Events.binaryHeaders(valid.type());
+        missingId.remove("ce_id");
+        cases.put("missing-id", new Poison(marker, good, missingId, "ce_id"));
+        Map<String, String> badId = Events.binaryHeaders(valid.type());
+        badId.put("ce_id", "not-a-uuid");
+        cases.put("id-not-uuid", new Poison(marker, good, badId, "ce_id"));
+        Map<String, String> missingSpec = Events.binaryHeaders(valid.type());
+        missingSpec.remove("ce_specversion");
+        cases.put("missing-specversion", new Poison(marker, good, missingSpec, "ce_specversion"));
+        Map<String, String> oldSpec = Events.binaryHeaders(valid.type());
+        oldSpec.put("ce_specversion", "0.3");
+        cases.put("specversion-0.3", new Poison(marker, good, oldSpec, "0.3"));
+        Map<String, String> missingSource = Events.binaryHeaders(valid.type());
+        missingSource.remove("ce_source");
+        cases.put("missing-source", new Poison(marker, good, missingSource, "ce_source"));
+        Map<String, String> unknownAttribute = Events.binaryHeaders(valid.type());
+        unknownAttribute.put("ce_teleport", "yes");
+        cases.put("unknown-attribute", new Poison(marker, good, unknownAttribute, "ce_teleport"));
+        cases.put("unknown-type", new Poison(marker, good,
+                Events.binaryHeaders("org.crosstenant.invitation.teleported.v1"), "unknown event type"));
+        cases.put("bad-json", new Poison(marker, "{not json", Events.binaryHeaders(valid.type()), "not JSON"));
+        cases.put("json-array", new Poison(marker, "[1, 2]", Events.binaryHeaders(valid.type()), "not a JSON object"));
+        cases.put("nul-character", new Poison(marker, good.replace("contoso", "con\\u0000toso"),
+                Events.binaryHeaders(valid.type()), "NUL"));
+        cases.put("null-value", new Poison(marker, null, Events.binaryHeaders(valid.type()), "no value"));
+        cases.put("null-key", new Poison(null, good, Events.binaryHeaders(valid.type()), "no key"));
+        if (topic.equals("gateway.access")) {
+            cases.put("negative-count", new Poison(marker, good.replaceFirst("\\}\\s*$", ", \"requestCount\": -1}"),
+                    Events.binaryHeaders(valid.type()), "requestCount"));
+            cases.put("text-count", new Poison(marker, good.replaceFirst("\\}\\s*$", ", \"requestCount\": \"many\"}"),
+                    Events.binaryHeaders(valid.type()), "requestCount"));
+            cases.put("negative-suppressed", new Poison(marker, Events.access("contoso", "fabrikam", "x", "no grant")
+                    .replaceFirst("\\}\\s*$", ", \"suppressedCount\": -3}"),
+                    Events.binaryHeaders("org.crosstenant.gateway.access-denied.v1"), "suppressedCount"));
+        }
+        return cases;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "invitations.events", "policy.decisions", "policy.events", "gateway.access" })
+    void poisonIsDeadLetteredWithAReasonAndTheNextEventIsAppended(String topic) {
+        String marker = "poison-" + UUID.randomUUID();
+        Map<String, Poison> cases = poisonFor(topic, marker);
+        cases.forEach((name, poison) -> {
+            Map<String, String> headers = new LinkedHashMap<>(poison.headers());
+            headers.put(CASE, marker + "/" + name);
+            Events.sendRaw(topic, poison.key(), poison.value(), headers);
+        });
+        String inv = UUID.randomUUID().toString();
+        Valid valid = validFor(topic);
+        UUID validId = Events.send(topic, inv, valid.type(), valid.payload().apply(inv));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Auditors.records("contoso", Map.of("type",
+                valid.type()))).extracting(r -> r.get("sourceEventId")).contains(validId.toString()));
+
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<ConsumerRecord<String, String>> dead = Events.readAll(topic + ".dlq.audit-service", r -> {
+            String testCase = Events.header(r, CASE);
+            if (testCase != null && testCase.startsWith(marker + "/")) {
+                seen.add(testCase);
+            }
+            return seen.size() == cases.size();
+        }, WAIT);
+        cases.forEach((name, poison) -> assertThat(dead).as(topic + " " + name)
+                .filteredOn(r -> (marker + "/" + name).equals(Events.header(r, CASE)))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(Events.header(r, "dead-letter-reason")).as(name).contains(poison.reasonMentions());
+                    assertThat(Events.header(r, "dead-letter-topic")).isEqualTo(topic);
+                    assertThat(r.key()).isEqualTo(poison.key());
+                    assertThat(r.value()).isEqualTo(poison.value());
+                }));
+    }
+}
