@@ -45,7 +45,8 @@ import io.quarkus.test.junit.QuarkusTest;
 class AppAccessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    // generous: on a loaded 2-core machine the first replay after a start has been seen to take over 30 s
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @Test
     void membersAndGuestsWithAGrantGetInOthersDoNotAndRevocationEndsAccessWithinSeconds() throws Exception {
