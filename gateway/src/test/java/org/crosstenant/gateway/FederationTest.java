@@ -103,12 +103,16 @@ class FederationTest {
         given().auth().oauth2(tenantToken)
                 .header("Idempotency-Key", "idem-1")
                 .header("X-Forwarded-Access-Token", tenantToken)
+                .header("X-Forwarded-Host", "evil.example").header("X-Forwarded-Proto", "gopher")
+                .header("Forwarded", "for=1.2.3.4;host=evil.example").header("X-Real-IP", "1.2.3.4")
                 .cookie("session", "s1")
                 .contentType("application/json")
                 .body("{\"resourceTenant\":\"contoso\"}")
                 .post("/api/v1/invitations?dryRun=true")
                 .then().statusCode(202)
-                .header("Location", "/api/v1/invitations/42")
+                // the service answered with its internal address: the caller sees the gateway's
+                .header("Location", gateway.resolve("/api/v1/invitations/42").toString())
+                .header("Content-Location", gateway.resolve("/api/v1/invitations/42?view=full").toString())
                 .body("id", equalTo("42"));
 
         List<Map<String, Object>> requests = recorded();
@@ -123,6 +127,11 @@ class FederationTest {
         assertNull(headers.get("cookie"), "services get no cookies");
         assertNull(headers.get("x-forwarded-access-token"));
         assertFalse(headers.toString().contains(tenantToken), "the tenant token must never reach a service");
+        // the gateway says where the request came in; the caller's own claims about it are dropped
+        assertEquals(List.of(gateway.getScheme()), headers.get("x-forwarded-proto"));
+        assertEquals(List.of(gateway.getRawAuthority()), headers.get("x-forwarded-host"));
+        assertNull(headers.get("forwarded"));
+        assertNull(headers.get("x-real-ip"));
 
         String federated = headers.get("authorization").get(0).substring("Bearer ".length());
         assertTrue(Jwts.verifies(federated, jwksKey()), "signed by the key the gateway publishes");

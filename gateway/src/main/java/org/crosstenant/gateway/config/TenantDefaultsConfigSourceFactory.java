@@ -25,6 +25,7 @@ public class TenantDefaultsConfigSourceFactory implements ConfigSourceFactory {
     static final String TENANTS = "crosstenant.gateway.tenants";
     static final String BASE_URL = "crosstenant.gateway.oidc-base-url";
     static final String AUDIENCE = "crosstenant.gateway.oidc-audience";
+    static final String JWK_REFRESH = "crosstenant.gateway.oidc-jwk-refresh-interval";
     /** Below application.properties (250) and env vars (300): explicit settings always win. */
     static final int ORDINAL = 60;
 
@@ -50,6 +51,8 @@ public class TenantDefaultsConfigSourceFactory implements ConfigSourceFactory {
             props.put(p + "application-type", "service");
             props.put(p + "token.audience", audience);
             props.put(p + "roles.role-claim-path", "realm_access/roles");
+            // an unknown kid re-fetches the tenant's JWKS at most once per this interval (see application.properties)
+            props.put(p + "token.forced-jwk-refresh-interval", "${" + JWK_REFRESH + ":1S}");
         }
         return props;
     }

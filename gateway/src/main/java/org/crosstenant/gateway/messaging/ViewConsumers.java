@@ -9,13 +9,17 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Feeds the local view from policy.events and invitations.events. No inbox table: the view is in memory and
  * rebuilt from offset 0 at every start, and every change is idempotent, so a duplicate is harmless by construction.
- * Unusable payloads go to the dead-letter topic ({@code <topic>.dlq.gateway}).
+ * <p>
+ * Every record either changes the view, is ignored (a type the gateway does not use, e.g. requested.v1 or a type
+ * added later by a producer), or is nacked, which the channel's dead-letter-queue failure strategy sends to
+ * {@code <topic>.dlq.gateway} with the reason in the {@code dead-letter-reason} header; the consumer then moves on.
+ * Nacked: missing or malformed CloudEvents headers ({@link CloudEventHeaders}), no key, and for a used type a null,
+ * non-JSON or incomplete payload. The gateway has no database, so no failure here is transient: nothing is retried.
  */
 @ApplicationScoped
 public class ViewConsumers {
@@ -30,39 +34,40 @@ public class ViewConsumers {
         this.progress = progress;
     }
 
+    /** policy.events (binary-mode CloudEvents, JSON string values): acked when applied or ignored, else nacked. */
     @Incoming(ViewRebalanceListeners.POLICY_CHANNEL)
     public CompletionStage<Void> onPolicyEvent(Message<String> message) {
-        return handle(message);
+        return handle(ViewRebalanceListeners.POLICY_CHANNEL, message);
     }
 
+    /** invitations.events (binary-mode CloudEvents, JSON string values): acked when applied or ignored, else nacked. */
     @Incoming(ViewRebalanceListeners.INVITATION_CHANNEL)
     public CompletionStage<Void> onInvitationEvent(Message<String> message) {
-        return handle(message);
+        return handle(ViewRebalanceListeners.INVITATION_CHANNEL, message);
     }
 
-    private CompletionStage<Void> handle(Message<String> message) {
-        String type = type(message);
+    private CompletionStage<Void> handle(String channel, Message<String> message) {
         var kafka = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        String type = null;
         try {
+            CloudEventHeaders ce = CloudEventHeaders.read(kafka == null ? null : kafka.getHeaders(),
+                    kafka == null ? null : kafka.getKey());
+            type = ce.type();
             if (updater.apply(type, message.getPayload())) {
-                LOG.debugf("applied %s", type);
+                LOG.debugf("applied %s %s", type, ce.id());
+            } else {
+                LOG.debugf("ignored %s %s (not a type the gateway uses)", type, ce.id());
             }
             return message.ack();
         } catch (RuntimeException e) {
-            LOG.warnf("dead-lettering %s event: %s", type, e.getMessage());
-            return message.nack(e);
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.warnf("dead-lettering record %s of %s (type %s): %s", kafka == null ? "?" : kafka.getTopic() + "-"
+                    + kafka.getPartition() + "@" + kafka.getOffset(), channel, type, reason);
+            return message.nack(e instanceof IllegalArgumentException ? e : new IllegalArgumentException(reason, e));
         } finally {
             if (kafka != null) {
-                progress.applied(kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
+                progress.applied(channel, kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
             }
         }
-    }
-
-    private static String type(Message<String> message) {
-        return message.getMetadata(IncomingCloudEventMetadata.class).map(IncomingCloudEventMetadata::getType)
-                .orElseGet(() -> message.getMetadata(IncomingKafkaRecordMetadata.class)
-                        .map(m -> m.getHeaders().lastHeader("ce_type"))
-                        .map(h -> new String(h.value(), java.nio.charset.StandardCharsets.UTF_8))
-                        .orElse(null));
     }
 }

@@ -9,7 +9,11 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the replay of both topics reached the end offsets seen at start: the view is then complete. */
+/**
+ * {@code gateway-local-view}: UP once the replay of both topics reached the end offsets seen at start (the view is
+ * then complete) AND both view consumers are still running. A stopped consumer would leave the view frozen (grants
+ * and revocations no longer applied), so it turns readiness DOWN, with the channel and reason in the data.
+ */
 @Readiness
 @ApplicationScoped
 public class ViewReadinessCheck implements HealthCheck {
@@ -20,18 +24,22 @@ public class ViewReadinessCheck implements HealthCheck {
 
     private final ViewProgress progress;
     private final LocalView view;
+    private final ViewChannelWatch watch;
 
-    public ViewReadinessCheck(ViewProgress progress, LocalView view) {
+    public ViewReadinessCheck(ViewProgress progress, LocalView view, ViewChannelWatch watch) {
         this.progress = progress;
         this.view = view;
+        this.watch = watch;
     }
 
     @Override
     public HealthCheckResponse call() {
+        boolean running = watch.check().isEmpty();
         var builder = HealthCheckResponse.named("gateway-local-view")
-                .status(progress.caughtUp(CHANNELS))
+                .status(running && progress.caughtUp(CHANNELS))
                 .withData("applications", view.routeCount())
-                .withData("activeGrants", view.grantCount());
+                .withData("activeGrants", view.grantCount())
+                .withData("consumersRunning", running);
         progress.details().forEach((k, v) -> builder.withData(k, String.valueOf(v)));
         return builder.build();
     }

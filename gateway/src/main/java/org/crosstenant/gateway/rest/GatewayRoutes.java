@@ -45,6 +45,13 @@ public class GatewayRoutes {
     /** Headers that may carry a caller credential besides Authorization; never sent upstream. */
     static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
             "x-forwarded-access-token", "x-auth-request-access-token", "x-amzn-oidc-accesstoken");
+    /**
+     * Caller headers that claim what a proxy in front of the upstream saw, or that rewrite the target path on some
+     * servers (IIS/Symfony X-Original-URL, X-Rewrite-URL); only the gateway may say these, so the caller's own are
+     * never sent upstream (every {@code x-forwarded-*} header as well).
+     */
+    static final Set<String> PROXY_CLAIM_HEADERS = Set.of("forwarded", "x-real-ip", "x-client-ip", "true-client-ip",
+            "x-original-url", "x-rewrite-url", "x-original-forwarded-for");
 
     private final IdentityMapper identities;
     private final FederatedTokenService tokens;
@@ -54,10 +61,11 @@ public class GatewayRoutes {
     private final AccessEventPublisher accessEvents;
     private final HttpProxy proxy;
     private final ViewProgress viewProgress;
+    private final PublicLocations locations;
 
     public GatewayRoutes(IdentityMapper identities, FederatedTokenService tokens, ServiceRoutes serviceRoutes,
             LocalView view, AccessPolicy policy, AccessEventPublisher accessEvents, HttpProxy proxy,
-            ViewProgress viewProgress) {
+            ViewProgress viewProgress, PublicLocations locations) {
         this.identities = identities;
         this.tokens = tokens;
         this.serviceRoutes = serviceRoutes;
@@ -66,6 +74,7 @@ public class GatewayRoutes {
         this.accessEvents = accessEvents;
         this.proxy = proxy;
         this.viewProgress = viewProgress;
+        this.locations = locations;
     }
 
     void register(@Observes Router router) {
@@ -89,7 +98,11 @@ public class GatewayRoutes {
             Problems.unauthorized(ctx, "A bearer token from a federated tenant is required");
             return;
         }
-        String path = ctx.normalizedPath();
+        // the raw path is checked, routed and forwarded: the service sees exactly what was decided on
+        String path = ctx.request().path();
+        if (smuggled(ctx, path)) {
+            return;
+        }
         var base = serviceRoutes.baseUrlFor(path);
         if (base.isEmpty()) {
             Problems.notFound(ctx, "No API at " + path);
@@ -102,8 +115,28 @@ public class GatewayRoutes {
                 headers.add(name, values);
             }
         }
+        String publicBase = locations.publicBase(ctx);
+        forwardedHeaders(headers, publicBase);
         headers.set("Authorization", "Bearer " + tokens.forServices(caller));
-        proxy.forward(ctx, join(base.get(), path, ctx.request().query()), headers, location -> location);
+        proxy.forward(ctx, join(base.get(), path, ctx.request().query()), headers,
+                location -> locations.forService(location, publicBase));
+    }
+
+    /**
+     * Answers 400 problem+json if the raw path could be read differently by a decoding upstream (see
+     * {@link ProxiedPaths}).
+     *
+     * @return whether the request was refused
+     */
+    private static boolean smuggled(RoutingContext ctx, String rawPath) {
+        var refusal = ProxiedPaths.refusal(rawPath);
+        if (refusal.isPresent()) {
+            LOG.debugf("refused path %s: %s", rawPath, refusal.get());
+            Problems.send(ctx, 400, "path-not-canonical", "Bad Request", "The request path is refused: "
+                    + refusal.get() + ". Send each segment percent-encoded once, without dot segments.");
+            return true;
+        }
+        return false;
     }
 
     void apps(RoutingContext ctx) {
@@ -112,9 +145,13 @@ public class GatewayRoutes {
             Problems.unauthorized(ctx, "A bearer token from a federated tenant is required");
             return;
         }
-        String path = ctx.normalizedPath();
+        // the raw path is checked, decided on, audited and forwarded: the application serves exactly that path
+        String path = ctx.request().path();
+        if (smuggled(ctx, path)) {
+            return;
+        }
         String[] s = path.split("/", 5); // "", apps, tenant, app, rest
-        if (s.length < 4 || s[2].isEmpty() || s[3].isEmpty()) {
+        if (s.length < 4 || !"apps".equals(s[1]) || s[2].isEmpty() || s[3].isEmpty()) {
             Problems.notFound(ctx, "Use /apps/{tenant}/{application}/...");
             return;
         }
@@ -126,6 +163,13 @@ public class GatewayRoutes {
             ctx.response().putHeader("Retry-After", "1");
             Problems.send(ctx, 503, "view-not-ready", "Service Unavailable",
                     "The gateway is still loading applications and grants; retry shortly");
+            return;
+        }
+        if (!viewProgress.stoppedChannels().isEmpty()) {
+            // a stopped consumer froze the view: a revocation may be missing, so decide nothing
+            ctx.response().putHeader("Retry-After", "5");
+            Problems.send(ctx, 503, "view-stale", "Service Unavailable",
+                    "The gateway's view of applications and grants is not being updated; retry later");
             return;
         }
         // decide before looking the application up: an outsider gets the same 403 whether or not it exists
@@ -142,24 +186,25 @@ public class GatewayRoutes {
         }
         accessEvents.publish(caller, tenant, application, decision, ctx.request().method().name(), path);
         String prefix = "/apps/" + tenant + "/" + application;
-        MultiMap headers = applicationHeaders(ctx, prefix);
+        String publicBase = locations.publicBase(ctx);
+        MultiMap headers = applicationHeaders(ctx, prefix, publicBase);
         headers.set("Authorization", "Bearer " + tokens.forApplication(caller, tenant, application, decision.guest()));
         String upstreamBase = stripSlash(route.upstreamUrl());
         proxy.forward(ctx, join(upstreamBase, rest, ctx.request().query()), headers,
-                location -> location.startsWith(upstreamBase) ? prefix + location.substring(upstreamBase.length())
-                        : location);
+                location -> locations.forApplication(location, upstreamBase, publicBase + prefix));
     }
 
     /**
      * Everything the caller sent except hop-by-hop headers and anything that carries the caller's own token
      * (Authorization, cookies, token-forwarding headers, or any header whose value contains the token).
      */
-    static MultiMap applicationHeaders(RoutingContext ctx, String prefix) {
+    static MultiMap applicationHeaders(RoutingContext ctx, String prefix, String publicBase) {
         String token = bearerToken(ctx.request().getHeader("Authorization"));
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         ctx.request().headers().forEach(h -> {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (HttpProxy.HOP_BY_HOP.contains(name) || CREDENTIAL_HEADERS.contains(name)) {
+            if (HttpProxy.HOP_BY_HOP.contains(name) || CREDENTIAL_HEADERS.contains(name)
+                    || PROXY_CLAIM_HEADERS.contains(name) || name.startsWith("x-forwarded-")) {
                 return;
             }
             if (token != null && h.getValue().contains(token)) {
@@ -177,12 +222,18 @@ public class GatewayRoutes {
                 headers.set("Cookie", kept);
             }
         }
+        forwardedHeaders(headers, publicBase);
         headers.set("X-Forwarded-Prefix", prefix);
-        headers.set("X-Forwarded-Proto", ctx.request().scheme());
-        if (ctx.request().authority() != null) {
-            headers.set("X-Forwarded-Host", ctx.request().authority().toString());
-        }
         return headers;
+    }
+
+    /** X-Forwarded-Proto/Host as the gateway derives them from its public base URL (never the caller's own). */
+    static void forwardedHeaders(MultiMap headers, String publicBase) {
+        java.net.URI uri = java.net.URI.create(publicBase);
+        headers.set("X-Forwarded-Proto", uri.getScheme());
+        if (uri.getRawAuthority() != null) {
+            headers.set("X-Forwarded-Host", uri.getRawAuthority());
+        }
     }
 
     void failure(RoutingContext ctx) {

@@ -103,7 +103,8 @@ public class HttpProxy {
             if (HOP_BY_HOP.contains(name)) {
                 return;
             }
-            String value = "location".equals(name) ? rewriteLocation.apply(h.getValue()) : h.getValue();
+            String value = "location".equals(name) || "content-location".equals(name)
+                    ? rewriteLocation.apply(h.getValue()) : h.getValue();
             response.headers().add(h.getKey(), value);
         });
         if (!upstream.headers().contains("Content-Length")) {

@@ -32,8 +32,9 @@ public class ViewUpdater {
     }
 
     /**
-     * Applies one event. Throws {@link IllegalArgumentException} for a payload of a known type that lacks what the
-     * gateway needs (the caller dead-letters it).
+     * Applies one event. Throws {@link IllegalArgumentException} for a payload of a used type that is missing, not
+     * JSON, not an object or lacks what the gateway needs (the caller dead-letters it). A type the gateway does not
+     * use, known or not, is ignored: topics carry other consumers' types and producers may add types.
      *
      * @return whether the type was one the gateway uses
      */
@@ -56,7 +57,22 @@ public class ViewUpdater {
     public AppRoute route(String payload) {
         ApplicationRegistered e = read(payload, ApplicationRegistered.class);
         return new AppRoute(require(e.tenant(), "tenant"), require(e.application(), "application"),
-                require(e.upstreamUrl(), "upstreamUrl"), e.version() == null ? 0 : e.version());
+                upstreamUrl(require(e.upstreamUrl(), "upstreamUrl")), e.version() == null ? 0 : e.version());
+    }
+
+    /** An application's upstream must be an absolute http(s) URL without query or fragment (paths are appended). */
+    private static String upstreamUrl(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("upstreamUrl is not an absolute http(s) URL without query: " + url);
+            }
+            return url;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("upstreamUrl is not a URL: " + e.getMessage(), e);
+        }
     }
 
     public GuestGrant grant(String payload) {
@@ -71,8 +87,15 @@ public class ViewUpdater {
     }
 
     private <T> T read(String payload, Class<T> type) {
+        if (payload == null || payload.isBlank()) {
+            throw new IllegalArgumentException("no payload (null or empty value)");
+        }
         try {
-            return json.readValue(payload, type);
+            T value = json.readValue(payload, type);
+            if (value == null) {
+                throw new IllegalArgumentException("payload is JSON null");
+            }
+            return value;
         } catch (JsonProcessingException e) {
             LOG.debugf("unreadable %s payload: %s", type.getSimpleName(), e.getOriginalMessage());
             throw new IllegalArgumentException("unreadable payload: " + e.getOriginalMessage(), e);

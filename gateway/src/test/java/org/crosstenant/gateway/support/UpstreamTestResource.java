@@ -20,8 +20,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A stand-in for the services and a shared application: records every request it gets (method, path, query,
- * headers, body), readable over HTTP at {@code GET /__recorded} (tests live in another class loader). Answers 201
- * with a Location for POST /api/v1/invitations, and an SSE stream at /api/v1/audit/stream whose second event is
+ * headers, body), readable over HTTP at {@code GET /__recorded} (tests live in another class loader). Answers 202
+ * with an absolute Location on its own address for POST /api/v1/invitations, and an SSE stream at /api/v1/audit/stream whose second event is
  * only sent after {@code POST /__release}: a test can thus prove the first one arrived before the stream ended.
  */
 public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager {
@@ -78,6 +78,7 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("method", ex.getRequestMethod());
         request.put("path", path);
+        request.put("rawPath", ex.getRequestURI().getRawPath());
         request.put("query", ex.getRequestURI().getRawQuery());
         Map<String, List<String>> headers = new LinkedHashMap<>();
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v));
@@ -91,7 +92,10 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
             return;
         }
         if (path.equals("/api/v1/invitations") && "POST".equals(ex.getRequestMethod())) {
-            ex.getResponseHeaders().add("Location", "/api/v1/invitations/42");
+            // as JAX-RS answers: absolute, on the service's own (internal) address
+            String self = "http://127.0.0.1:" + server.getAddress().getPort();
+            ex.getResponseHeaders().add("Location", self + "/api/v1/invitations/42");
+            ex.getResponseHeaders().add("Content-Location", self + "/api/v1/invitations/42?view=full");
             respond(ex, 202, "application/json", "{\"id\":\"42\"}".getBytes(StandardCharsets.UTF_8));
             return;
         }

@@ -1,0 +1,63 @@
+package org.crosstenant.gateway.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Reads and validates the CloudEvents 1.0 Kafka protocol binding, binary content mode (the platform's contract,
+ * docs/topics.md), from a record's headers: {@code ce_specversion} must be {@code 1.0}; {@code ce_id},
+ * {@code ce_source} and {@code ce_type} must be present and non-blank; the record must have a key (the aggregate id,
+ * which keeps one aggregate's events in order). A structured-mode record ({@code content-type:
+ * application/cloudevents...}) is not part of the contract and is refused. The channels run with
+ * {@code cloud-events=false}, so SmallRye never parses these itself: a malformed record becomes an
+ * {@link IllegalArgumentException} here (→ dead-letter topic with the message as reason), never a stopped consumer.
+ */
+public record CloudEventHeaders(String id, String type, String source) {
+
+    /**
+     * @param headers the record's headers (may be null)
+     * @param key the record's key (may be null)
+     * @return the validated id, type and source
+     * @throws IllegalArgumentException naming the first violated rule
+     */
+    public static CloudEventHeaders read(Headers headers, Object key) {
+        String contentType = header(headers, "content-type");
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
+            throw new IllegalArgumentException("structured-mode CloudEvent (content-type " + contentType
+                    + "): only binary mode is accepted on this topic");
+        }
+        String specVersion = header(headers, "ce_specversion");
+        if (specVersion == null) {
+            throw new IllegalArgumentException("not a CloudEvent: ce_specversion header is missing");
+        }
+        if (!"1.0".equals(specVersion)) {
+            throw new IllegalArgumentException("unsupported ce_specversion '" + specVersion + "' (only 1.0)");
+        }
+        String id = required(headers, "ce_id");
+        String source = required(headers, "ce_source");
+        String type = required(headers, "ce_type");
+        if (key == null) {
+            throw new IllegalArgumentException("record without a key (events are keyed by their aggregate id)");
+        }
+        return new CloudEventHeaders(id, type, source);
+    }
+
+    private static String required(Headers headers, String name) {
+        String value = header(headers, name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("CloudEvent attribute " + name + " is missing or blank");
+        }
+        return value;
+    }
+
+    static String header(Headers headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
