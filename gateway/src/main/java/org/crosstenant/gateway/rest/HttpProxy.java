@@ -41,7 +41,7 @@ public class HttpProxy {
 
     public HttpProxy(Vertx vertx, GatewayConfig config) {
         this.config = config.proxy();
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        this.client = vertx.httpClientBuilder().with(new HttpClientOptions()
                 .setConnectTimeout((int) this.config.connectTimeout().toMillis())
                 // pooled HTTP/1.1 keep-alive connections per upstream host, one request at a time on each
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -50,7 +50,11 @@ public class HttpProxy {
                 .setKeepAliveTimeout((int) Math.max(1, this.config.idleTimeout().toSeconds()))
                 .setPipelining(false)
                 .setTcpNoDelay(true)
-                .setDecompressionSupported(false));
+                .setDecompressionSupported(false))
+                // an upstream resetting a pooled connection is ordinary: the stream's own handlers deal with it
+                .withConnectHandler(connection -> connection.exceptionHandler(
+                        e -> LOG.debugf("upstream connection %s: %s", connection.remoteAddress(), e.toString())))
+                .build();
     }
 
     @PreDestroy
