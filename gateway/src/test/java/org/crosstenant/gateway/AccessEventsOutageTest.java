@@ -47,7 +47,7 @@ class AccessEventsOutageTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("crosstenant.gateway.access-audit.window", "2S",
-                    "crosstenant.gateway.access-audit.denied-per-second", "2",
+                    "crosstenant.gateway.access-audit.denied-per-second", "1",
                     "crosstenant.gateway.access-audit.flush-interval", "200MS");
         }
 
@@ -96,9 +96,11 @@ class AccessEventsOutageTest {
             if (stopped && System.nanoTime() > outageEnds) {
                 break;
             }
-            String token = round % 3 == 2 ? outsider : members.get(round % 2);
-            int status = given().auth().oauth2(token).get(path).then().extract().statusCode();
-            answered.merge(status, 1, Integer::sum);
+            // one member request, then a burst of three denials: more than the limit of one per second
+            for (String token : List.of(members.get(round % 2), outsider, outsider, outsider)) {
+                int status = given().auth().oauth2(token).get(path).then().extract().statusCode();
+                answered.merge(status, 1, Integer::sum);
+            }
             round++;
         }
         startBroker.run();
@@ -109,8 +111,9 @@ class AccessEventsOutageTest {
             answered.merge(status, 1, Integer::sum);
         }
         long decided = answered.getOrDefault(200, 0) + answered.getOrDefault(403, 0);
-        assertTrue(answered.getOrDefault(403, 0) > 40, "denials flowed: " + answered);
-        assertTrue(answered.getOrDefault(200, 0) > 40, "allowed requests flowed: " + answered);
+        // how many depends on the machine; the accounting below must hold whatever the number
+        assertTrue(answered.getOrDefault(403, 0) > 10, "denials flowed: " + answered);
+        assertTrue(answered.getOrDefault(200, 0) > 10, "allowed requests flowed: " + answered);
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             Map<String, ConsumerRecord<String, String>> byId = new HashMap<>();
