@@ -77,6 +77,37 @@ class FederatedTokenServiceTest {
     }
 
     @Test
+    void aFederatedTokenNeverOutlivesTheHomeTokenNorIsReusedPastIt() {
+        Instant homeExp = clock.instant().plusSeconds(5);
+        FederatedIdentity expiring = new FederatedIdentity("fabrikam", bob.issuer(), "bob-sub", bob.email(),
+                bob.roles(), "s-1", homeExp);
+        String token = service.forApplication(expiring, "contoso", "contoso-projects", true);
+        assertEquals(homeExp.getEpochSecond(), ((Number) Jwts.claims(token).get("exp")).longValue());
+        assertEquals(token, service.forApplication(expiring, "contoso", "contoso-projects", true));
+        clock.advance(Duration.ofSeconds(5));
+        assertNotEquals(token, service.forApplication(expiring, "contoso", "contoso-projects", true),
+                "not served once the home token's exp is reached, although the cache ttl (10 s) is not over");
+    }
+
+    @Test
+    void aCachedTokenIsNeverServedForAnotherTenantApplicationGuestFlagOrSession() {
+        FederatedIdentity s1 = new FederatedIdentity("fabrikam", bob.issuer(), "bob-sub", bob.email(), bob.roles(),
+                "s-1", clock.instant().plusSeconds(300));
+        String token = service.forApplication(s1, "contoso", "projects", true);
+        java.util.Set<String> others = new java.util.HashSet<>(List.of(
+                service.forApplication(s1, "northwind", "projects", true),
+                service.forApplication(s1, "contoso", "projects-2", true),
+                service.forApplication(s1, "contoso", "projects", false),
+                service.forApplication(new FederatedIdentity("fabrikam", bob.issuer(), "bob-sub", bob.email(),
+                        bob.roles(), "s-2", s1.expiresAt()), "contoso", "projects", true)));
+        assertEquals(4, others.size());
+        assertFalse(others.contains(token));
+        Map<String, Object> member = Jwts.claims(service.forApplication(s1, "contoso", "projects", false));
+        assertEquals(false, member.get("guest"));
+        assertEquals(token, service.forApplication(s1, "contoso", "projects", true), "the same key is a hit");
+    }
+
+    @Test
     void keyIdIsTheRfc7638Thumbprint() {
         // RFC 7638 section 3.1 example key and thumbprint
         String n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";

@@ -1,6 +1,7 @@
 package org.crosstenant.gateway.rest;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -18,6 +19,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 
@@ -39,11 +41,20 @@ public class HttpProxy {
 
     public HttpProxy(Vertx vertx, GatewayConfig config) {
         this.config = config.proxy();
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        this.client = vertx.httpClientBuilder().with(new HttpClientOptions()
                 .setConnectTimeout((int) this.config.connectTimeout().toMillis())
+                // pooled HTTP/1.1 keep-alive connections per upstream host, one request at a time on each
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setMaxPoolSize(this.config.maxPoolSize())
                 .setKeepAlive(true)
-                .setDecompressionSupported(false));
+                .setKeepAliveTimeout((int) Math.max(1, this.config.idleTimeout().toSeconds()))
+                .setPipelining(false)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false))
+                // an upstream resetting a pooled connection is ordinary: the stream's own handlers deal with it
+                .withConnectHandler(connection -> connection.exceptionHandler(
+                        e -> LOG.debugf("upstream connection %s: %s", connection.remoteAddress(), e.toString())))
+                .build();
     }
 
     @PreDestroy
@@ -52,6 +63,12 @@ public class HttpProxy {
     }
 
     /**
+     * Streams the caller's request to {@code targetUri} and the upstream's answer back. Failures before the answer
+     * started are a 502 problem; after it started, the caller's connection is reset (a truncated body must not look
+     * complete). A caller that goes away resets the upstream call. Nothing is logged above DEBUG for either: both
+     * are ordinary on the internet.
+     *
+     * @param ctx the caller's request (its body is streamed, never buffered)
      * @param targetUri absolute URI of the upstream resource, query included
      * @param headers the request headers to send (already filtered, Authorization set)
      * @param rewriteLocation maps an upstream Location header to what the caller should see
@@ -67,19 +84,36 @@ public class HttpProxy {
                 .setIdleTimeout(stream ? 0 : config.idleTimeout().toMillis());
         boolean hasBody = in.headers().contains("Content-Length") && !"0".equals(in.getHeader("Content-Length"))
                 || in.headers().contains("Transfer-Encoding");
-        client.request(options)
-                .compose(out -> {
-                    ctx.response().closeHandler(v -> out.reset()); // caller went away: stop the upstream call
-                    return hasBody ? sendBody(out, in) : out.send();
-                })
-                .onSuccess(upstream -> relay(ctx, upstream, rewriteLocation))
-                .onFailure(failure -> {
-                    LOG.debugf("upstream %s failed: %s", targetUri, failure.toString());
-                    if (!in.isEnded()) {
-                        in.resume();
-                    }
-                    Problems.badGateway(ctx, "The upstream service did not answer");
-                });
+        client.request(options).onComplete(connected -> {
+            if (connected.failed()) {
+                upstreamFailed(ctx, targetUri, connected.cause());
+                return;
+            }
+            HttpClientRequest out = connected.result();
+            HttpServerResponse response = ctx.response();
+            if (response.closed()) {
+                out.reset(); // the caller left while we connected
+                return;
+            }
+            out.exceptionHandler(e -> LOG.debugf("upstream request %s: %s", targetUri, e.toString()));
+            response.closeHandler(v -> out.reset()); // caller went away: stop the upstream call
+            (hasBody ? sendBody(out, in) : out.send()).onComplete(answered -> {
+                if (answered.failed()) {
+                    upstreamFailed(ctx, targetUri, answered.cause());
+                } else {
+                    relay(ctx, answered.result(), rewriteLocation);
+                }
+            });
+        });
+    }
+
+    private static void upstreamFailed(RoutingContext ctx, String targetUri, Throwable failure) {
+        LOG.debugf("upstream %s failed: %s", targetUri, failure.toString());
+        HttpServerRequest in = ctx.request();
+        if (!in.isEnded()) {
+            in.resume();
+        }
+        Problems.badGateway(ctx, "The upstream service did not answer"); // no-op if the caller is gone
     }
 
     private static io.vertx.core.Future<HttpClientResponse> sendBody(HttpClientRequest out, HttpServerRequest in) {
@@ -89,28 +123,74 @@ public class HttpProxy {
         return out.send(in);
     }
 
+    /**
+     * Copies status, headers and body with back-pressure (the upstream is paused while the caller's write queue is
+     * full). Not a Vert.x pipe: a pipe writes to a response the caller has already closed and fails with "Response
+     * has already been written"; here every write checks first, and each side's end is handled explicitly.
+     */
     private static void relay(RoutingContext ctx, HttpClientResponse upstream,
             Function<String, String> rewriteLocation) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
-            upstream.request().reset();
+            quietReset(upstream);
             return;
         }
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
-        upstream.headers().forEach(h -> {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name)) {
-                return;
+        MultiMap out = response.headers();
+        for (Map.Entry<String, String> h : upstream.headers()) {
+            String name = h.getKey();
+            if (isHopByHop(name)) {
+                continue;
             }
-            String value = "location".equals(name) || "content-location".equals(name)
-                    ? rewriteLocation.apply(h.getValue()) : h.getValue();
-            response.headers().add(h.getKey(), value);
-        });
+            boolean location = "location".equalsIgnoreCase(name) || "content-location".equalsIgnoreCase(name);
+            out.add(name, location ? rewriteLocation.apply(h.getValue()) : h.getValue());
+        }
         if (!upstream.headers().contains("Content-Length")) {
             response.setChunked(true);
         }
-        upstream.pipeTo(response).onFailure(f -> LOG.debugf("relay interrupted: %s", f.toString()));
+        response.closeHandler(v -> {
+            if (!response.ended()) {
+                quietReset(upstream); // caller went away mid-body
+            }
+        });
+        upstream.exceptionHandler(failure -> {
+            // upstream reset or timed out mid-body: cut the caller's connection, a short body must not look whole
+            LOG.debugf("upstream response interrupted: %s", failure.toString());
+            if (!response.ended() && !response.closed()) {
+                response.reset();
+            }
+        });
+        upstream.handler(chunk -> {
+            if (response.closed() || response.ended()) {
+                return;
+            }
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                upstream.pause();
+                response.drainHandler(v -> upstream.resume());
+            }
+        });
+        upstream.endHandler(v -> {
+            if (!response.closed() && !response.ended()) {
+                response.end();
+            }
+        });
+    }
+
+    private static void quietReset(HttpClientResponse upstream) {
+        upstream.exceptionHandler(e -> LOG.debugf("upstream reset: %s", e.toString()));
+        upstream.request().reset();
+    }
+
+    /** Hop-by-hop check without lower-casing a copy of every header name. */
+    static boolean isHopByHop(String name) {
+        for (String h : HOP_BY_HOP) {
+            if (h.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean acceptsEventStream(HttpServerRequest in) {

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,12 +19,23 @@ import org.crosstenant.gateway.model.FederatedIdentity;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Mints the federated identity token (RS256, signed by the gateway) that replaces the caller's own token on every
- * proxied call. Signing costs far more than a map lookup, so a token is reused for the same identity + audience for
- * {@code cache-ttl} (well below its 60 s lifetime, so a cached token always has most of its life left).
+ * proxied call. Signing costs far more than a map lookup, so a token is reused for exactly the same key - the whole
+ * federated identity (tenant, issuer, subject, email, roles, session and the home token's expiry), the audience, the
+ * resource tenant and the guest flag - for {@code cache-ttl} (well below its lifetime, so a cached token has most of
+ * its life left). A token never outlives the home token it was minted for: its {@code exp} is the earlier of
+ * {@code iat + lifetime} and the home token's {@code exp}, and it is not reused past that. The cache is bounded by
+ * {@code cache-max-entries} (Caffeine). Metrics:
+ * {@code crosstenant_gateway_token_cache_requests_total{cache="federated",result="hit|miss"}}.
  */
 @ApplicationScoped
 public class FederatedTokenService {
@@ -38,25 +48,33 @@ public class FederatedTokenService {
     private final ObjectMapper json;
     private final Clock clock;
     private final String encodedHeader;
-    private final Map<CacheKey, Minted> cache = new ConcurrentHashMap<>();
+    private final Cache<CacheKey, Minted> cache;
+    private final Counter hits;
+    private final Counter misses;
 
     @Inject
-    public FederatedTokenService(GatewayConfig config, ObjectMapper json) {
-        this(config.federatedToken(), loadKeys(config.signingKey()), json, Clock.systemUTC());
+    public FederatedTokenService(GatewayConfig config, ObjectMapper json, MeterRegistry registry) {
+        this(config.federatedToken(), loadKeys(config.signingKey()), json, Clock.systemUTC(), registry);
     }
 
-    FederatedTokenService(GatewayConfig.FederatedToken config, SigningKeys keys, ObjectMapper json, Clock clock) {
+    FederatedTokenService(GatewayConfig.FederatedToken config, SigningKeys keys, ObjectMapper json, Clock clock,
+            MeterRegistry registry) {
         this.config = config;
         this.keys = keys;
         this.json = json;
         this.clock = clock;
         this.encodedHeader = b64(write(Map.of("alg", "RS256", "typ", "JWT", "kid", keys.keyId())));
+        // entries leave memory after cache-ttl at the latest; reuse itself is decided with the service's clock
+        this.cache = Caffeine.newBuilder().maximumSize(config.cacheMaxEntries())
+                .expireAfterWrite(config.cacheTtl()).build();
+        this.hits = TokenCacheMetrics.counter(registry, "federated", "hit");
+        this.misses = TokenCacheMetrics.counter(registry, "federated", "miss");
     }
 
     /** Outside CDI, with a chosen clock (unit tests). */
     public static FederatedTokenService forTests(GatewayConfig.FederatedToken config, SigningKeys keys,
             ObjectMapper json, Clock clock) {
-        return new FederatedTokenService(config, keys, json, clock);
+        return new FederatedTokenService(config, keys, json, clock, new SimpleMeterRegistry());
     }
 
     private static SigningKeys loadKeys(GatewayConfig.SigningKey location) {
@@ -84,22 +102,24 @@ public class FederatedTokenService {
 
     private String token(CacheKey key) {
         Instant now = clock.instant();
-        Minted cached = cache.get(key);
+        Minted cached = cache.getIfPresent(key);
         if (cached != null && now.isBefore(cached.reuseUntil())) {
+            hits.increment();
             return cached.token();
         }
-        if (cache.size() >= config.cacheMaxEntries()) {
-            cache.values().removeIf(m -> !now.isBefore(m.reuseUntil()));
-            if (cache.size() >= config.cacheMaxEntries()) {
-                cache.clear(); // bounded memory beats a perfect hit rate
-            }
+        misses.increment();
+        Instant exp = now.plus(config.lifetime());
+        Instant homeExp = key.identity().expiresAt();
+        if (homeExp != null && homeExp.isBefore(exp)) {
+            exp = homeExp; // never outlive the caller's own token
         }
-        String token = sign(key, now);
-        cache.put(key, new Minted(token, now.plus(config.cacheTtl())));
+        String token = sign(key, now, exp);
+        Instant reuseUntil = now.plus(config.cacheTtl());
+        cache.put(key, new Minted(token, reuseUntil.isBefore(exp) ? reuseUntil : exp));
         return token;
     }
 
-    private String sign(CacheKey key, Instant now) {
+    private String sign(CacheKey key, Instant now, Instant exp) {
         FederatedIdentity id = key.identity();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", config.issuer());
@@ -115,7 +135,7 @@ public class FederatedTokenService {
             claims.put("resource_tenant", key.resourceTenant());
         }
         claims.put("iat", now.getEpochSecond());
-        claims.put("exp", now.plus(config.lifetime()).getEpochSecond());
+        claims.put("exp", exp.getEpochSecond());
         claims.put("jti", UUID.randomUUID().toString());
         String signingInput = encodedHeader + "." + b64(write(claims));
         try {

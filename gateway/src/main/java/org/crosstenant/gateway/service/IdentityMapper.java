@@ -1,5 +1,10 @@
 package org.crosstenant.gateway.service;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,7 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.crosstenant.gateway.model.FederatedIdentity;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 
 /** Maps an identity verified by one tenant's OIDC configuration to the one federated identity shape. */
 @ApplicationScoped
@@ -15,9 +22,41 @@ public class IdentityMapper {
 
     /** Attribute Quarkus OIDC sets on the identity: the id of the tenant configuration that verified the token. */
     static final String OIDC_TENANT_ATTRIBUTE = "tenant-id";
+    /** Attribute holding the identity's federated form, computed once per verified token. */
+    public static final String FEDERATED_IDENTITY = "crosstenant.federated-identity";
 
+    private final VerifiedTokenCache verified;
+
+    public IdentityMapper(VerifiedTokenCache verified) {
+        this.verified = verified;
+    }
+
+    /**
+     * Maps, and remembers the mapping: an identity OIDC has just verified is stored in the {@link VerifiedTokenCache}
+     * under its raw token together with its federated form, so the next request with the same token needs neither
+     * verification nor mapping.
+     *
+     * @param identity the verified identity (principal: the tenant's {@link JsonWebToken})
+     * @return the federated identity, or null for an anonymous identity or one no named tenant verified
+     */
     public FederatedIdentity map(SecurityIdentity identity) {
-        if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+        if (identity == null || identity.isAnonymous()) {
+            return null;
+        }
+        if (identity.getAttribute(FEDERATED_IDENTITY) instanceof FederatedIdentity known) {
+            return known; // from the cache
+        }
+        FederatedIdentity federated = mapVerified(identity);
+        AccessTokenCredential credential = identity.getCredential(AccessTokenCredential.class);
+        if (federated != null && credential != null) {
+            verified.put(credential.getToken(), QuarkusSecurityIdentity.builder(identity)
+                    .addAttribute(FEDERATED_IDENTITY, federated).build());
+        }
+        return federated;
+    }
+
+    private FederatedIdentity mapVerified(SecurityIdentity identity) {
+        if (!(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return null;
         }
         String tenant = identity.getAttribute(OIDC_TENANT_ATTRIBUTE);
@@ -26,8 +65,31 @@ public class IdentityMapper {
         }
         // an unverified address is only a claim by the user; invitation redemption authorises on it
         Object email = verified(jwt.getClaim("email_verified")) ? jwt.getClaim("email") : null;
+        long exp = jwt.getExpirationTime();
         return new FederatedIdentity(tenant, jwt.getIssuer(), jwt.getSubject(),
-                email == null ? null : email.toString(), List.copyOf(identity.getRoles()));
+                email == null ? null : email.toString(), List.copyOf(identity.getRoles()), session(jwt),
+                exp > 0 ? Instant.ofEpochSecond(exp) : null);
+    }
+
+    /**
+     * The federated session a token belongs to: its {@code sid} claim (OIDC session id, shared by every token of one
+     * sign-in) if present, else {@code "t-"} + a SHA-256 (base64url, 16 bytes) of issuer, subject and the token's
+     * {@code jti}, or its {@code iat} when it has no jti (then each token is its own session).
+     */
+    static String session(JsonWebToken jwt) {
+        Object sid = jwt.getClaim("sid");
+        String value = sid instanceof jakarta.json.JsonString s ? s.getString() : sid == null ? null : sid.toString();
+        if (value != null && !value.isBlank()) {
+            return value;
+        }
+        String id = jwt.getTokenID() != null ? "jti:" + jwt.getTokenID() : "iat:" + jwt.getIssuedAtTime();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((jwt.getIssuer() + "\n" + jwt.getSubject() + "\n" + id).getBytes(StandardCharsets.UTF_8));
+            return "t-" + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean verified(Object claim) {

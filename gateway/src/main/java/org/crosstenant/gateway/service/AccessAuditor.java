@@ -1,0 +1,264 @@
+package org.crosstenant.gateway.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import org.crosstenant.gateway.model.AccessDecision;
+import org.crosstenant.gateway.model.AccessEvent;
+import org.crosstenant.gateway.model.FederatedIdentity;
+
+/**
+ * Turns /apps access decisions into {@code gateway.access} events the way sign-in logs do, not one per HTTP request:
+ * <ul>
+ * <li><b>allowed</b>: one window per (caller tenant + subject, resource tenant, application, federated session). The
+ * first request of a window is handed over at once (a sign-in is seen immediately, {@code requestCount} 1); the
+ * requests after it are counted and handed over as one summary when the window ends ({@code requestCount} = how many,
+ * {@code path} = the first of them). A later request opens a new window.</li>
+ * <li><b>denied</b>: every denial is an event, but at most {@code deniedPerSecond} per caller and application per
+ * second; the others are counted and that count ({@code suppressedCount}) travels on the next emitted denial of the
+ * same caller and application, or on a flush of the last suppressed denial once the second is over.</li>
+ * </ul>
+ * Every request is thus accounted for exactly once: sum of {@code requestCount} over allowed events + sum of
+ * (1 + {@code suppressedCount}) over denied events = requests decided. State is bounded by {@code maxTrackedKeys};
+ * a new key beyond it is handed over at once, untracked, rather than dropped. When the sink refuses an event (its
+ * buffer is full) the counts stay here and are offered again on the next {@link #flush()}: back-pressure, not loss.
+ * Only an untracked event the sink refuses is lost, and counted by {@code dropped}.
+ * <p>
+ * Thread-safe: request threads and the flusher work on a {@link ConcurrentHashMap} per key.
+ */
+public class AccessAuditor {
+
+    private static final Duration DENIAL_PERIOD = Duration.ofSeconds(1);
+
+    private final Duration window;
+    private final int deniedPerSecond;
+    private final int maxTrackedKeys;
+    private final Predicate<AccessEvent> sink;
+    private final Clock clock;
+    private final Counters counters;
+    private final Map<AllowedKey, Window> windows = new ConcurrentHashMap<>();
+    private final Map<DeniedKey, Limiter> limiters = new ConcurrentHashMap<>();
+
+    /** What the auditor counts; the CDI side binds these to Micrometer. */
+    public interface Counters {
+        /** One denial left out of the events (it travels as suppressedCount). */
+        void suppressed();
+
+        /** Events (and thus requests) lost: only an untracked event the sink refused. */
+        void dropped(long requests);
+
+        /** No counting (unit tests). */
+        Counters NONE = new Counters() {
+            @Override
+            public void suppressed() {
+            }
+
+            @Override
+            public void dropped(long requests) {
+            }
+        };
+    }
+
+    /**
+     * @param window aggregation window of allowed access (positive)
+     * @param deniedPerSecond denial events per caller and application per second (at least 1)
+     * @param maxTrackedKeys bound of windows + limiters tracked
+     * @param sink takes an event for publication; false = refused for now (buffer full), offer it again later
+     * @param clock time source
+     * @param counters suppressed / dropped counters
+     */
+    public AccessAuditor(Duration window, int deniedPerSecond, int maxTrackedKeys, Predicate<AccessEvent> sink,
+            Clock clock, Counters counters) {
+        if (window.isNegative() || window.isZero() || deniedPerSecond < 1 || maxTrackedKeys < 1) {
+            throw new IllegalArgumentException("window must be positive, deniedPerSecond and maxTrackedKeys >= 1");
+        }
+        this.window = window;
+        this.deniedPerSecond = deniedPerSecond;
+        this.maxTrackedKeys = maxTrackedKeys;
+        this.sink = sink;
+        this.clock = clock;
+        this.counters = counters;
+    }
+
+    /**
+     * Records one decided /apps request.
+     *
+     * @param caller the verified caller (its {@code session} groups allowed requests)
+     * @param resourceTenant the application's tenant
+     * @param application the application id
+     * @param decision the outcome (allowed or not, guest, reason)
+     * @param method HTTP method
+     * @param path the path as served (allowed) or refused (denied)
+     */
+    public void record(FederatedIdentity caller, String resourceTenant, String application, AccessDecision decision,
+            String method, String path) {
+        Instant now = clock.instant();
+        if (decision.allowed()) {
+            allowed(caller, resourceTenant, application, decision, method, path, now);
+        } else {
+            denied(caller, resourceTenant, application, decision, method, path, now);
+        }
+    }
+
+    private void allowed(FederatedIdentity caller, String resourceTenant, String application, AccessDecision decision,
+            String method, String path, Instant now) {
+        AllowedKey key = new AllowedKey(caller.tenant(), caller.subject(), resourceTenant, application,
+                caller.session());
+        if (!windows.containsKey(key) && trackedKeys() >= maxTrackedKeys) {
+            emitUntracked(new AccessEvent(true, caller, resourceTenant, application, decision.guest(), method, path,
+                    decision.reason(), caller.session(), 1, now, now, 0));
+            return;
+        }
+        windows.compute(key, (k, w) -> {
+            if (w == null) {
+                w = new Window(caller, decision, now.plus(window));
+                if (sink.test(new AccessEvent(true, caller, resourceTenant, application, decision.guest(), method,
+                        path, decision.reason(), caller.session(), 1, now, now, 0))) {
+                    return w;
+                }
+            }
+            w.add(method, path, now);
+            return w;
+        });
+    }
+
+    private void denied(FederatedIdentity caller, String resourceTenant, String application, AccessDecision decision,
+            String method, String path, Instant now) {
+        DeniedKey key = new DeniedKey(caller.tenant(), caller.subject(), resourceTenant, application);
+        if (!limiters.containsKey(key) && trackedKeys() >= maxTrackedKeys) {
+            emitUntracked(new AccessEvent(false, caller, resourceTenant, application, decision.guest(), method, path,
+                    decision.reason(), null, 0, now, now, 0));
+            return;
+        }
+        limiters.compute(key, (k, l) -> {
+            if (l == null) {
+                l = new Limiter(now);
+            } else if (!now.isBefore(l.periodStart.plus(DENIAL_PERIOD))) {
+                l.periodStart = now;
+                l.emitted = 0;
+            }
+            if (l.emitted < deniedPerSecond && sink.test(new AccessEvent(false, caller, resourceTenant, application,
+                    decision.guest(), method, path, decision.reason(), null, 0, now, now, l.suppressed))) {
+                l.emitted++;
+                l.suppressed = 0;
+                l.last = null;
+            } else {
+                l.suppressed++;
+                l.last = new AccessEvent(false, caller, resourceTenant, application, decision.guest(), method, path,
+                        decision.reason(), null, 0, now, now, 0);
+                counters.suppressed();
+            }
+            return l;
+        });
+    }
+
+    /**
+     * Hands over what is due: summaries of ended windows, and the suppressed count of every caller whose second is
+     * over (carried by its last suppressed denial). Ended state is forgotten. Call it periodically.
+     */
+    public void flush() {
+        flush(clock.instant(), false);
+    }
+
+    /** Hands over everything still held (shutdown), whether or not its window has ended. */
+    public void flushAll() {
+        flush(clock.instant(), true);
+    }
+
+    /** Keys tracked now (windows + denial limiters). */
+    public int trackedKeys() {
+        return windows.size() + limiters.size();
+    }
+
+    private void flush(Instant now, boolean all) {
+        for (AllowedKey key : windows.keySet()) {
+            windows.computeIfPresent(key, (k, w) -> {
+                if (!all && now.isBefore(w.end)) {
+                    return w;
+                }
+                if (w.count == 0) {
+                    return null;
+                }
+                AccessEvent summary = new AccessEvent(true, w.caller, k.resourceTenant(), k.application(),
+                        w.decision.guest(), w.method, w.path, w.decision.reason(), k.session(), w.count, w.firstAt,
+                        w.lastAt, 0);
+                return sink.test(summary) ? null : w; // refused: offered again on the next flush
+            });
+        }
+        for (DeniedKey key : limiters.keySet()) {
+            limiters.computeIfPresent(key, (k, l) -> {
+                if (!all && now.isBefore(l.periodStart.plus(DENIAL_PERIOD))) {
+                    return l;
+                }
+                if (l.suppressed == 0) {
+                    return null;
+                }
+                AccessEvent last = l.last;
+                AccessEvent carrier = new AccessEvent(false, last.caller(), last.resourceTenant(),
+                        last.application(), last.guest(), last.method(), last.path(), last.reason(), null, 0,
+                        last.firstAt(), last.lastAt(), l.suppressed - 1);
+                if (sink.test(carrier)) {
+                    return null;
+                }
+                return l;
+            });
+        }
+    }
+
+    private void emitUntracked(AccessEvent event) {
+        if (!sink.test(event)) {
+            counters.dropped(event.requests());
+        }
+    }
+
+    private record AllowedKey(String homeTenant, String subject, String resourceTenant, String application,
+            String session) {
+    }
+
+    private record DeniedKey(String homeTenant, String subject, String resourceTenant, String application) {
+    }
+
+    /** Allowed requests of one key after the one handed over at once; guarded by the map's per-key lock. */
+    private static final class Window {
+        final FederatedIdentity caller;
+        final AccessDecision decision;
+        final Instant end;
+        int count;
+        String method;
+        String path;
+        Instant firstAt;
+        Instant lastAt;
+
+        Window(FederatedIdentity caller, AccessDecision decision, Instant end) {
+            this.caller = caller;
+            this.decision = decision;
+            this.end = end;
+        }
+
+        void add(String method, String path, Instant at) {
+            if (count == 0) {
+                this.method = method;
+                this.path = path;
+                this.firstAt = at;
+            }
+            count++;
+            lastAt = at;
+        }
+    }
+
+    /** Denials of one caller and application in the current second; guarded by the map's per-key lock. */
+    private static final class Limiter {
+        Instant periodStart;
+        int emitted;
+        int suppressed;
+        AccessEvent last;
+
+        Limiter(Instant periodStart) {
+            this.periodStart = periodStart;
+        }
+    }
+}
