@@ -140,6 +140,8 @@ class CrossTenantWalkIT {
         assertEquals(202, first.status(), first.toString());
         String location = first.header("Location");
         assertNotNull(location, "202 without Location");
+        // the partner only knows the gateway: a Location on a service's internal address would be unusable
+        assertTrue(location.startsWith(gateway.baseUrl() + "/api/v1/invitations/"), location);
 
         Gateway.Answer again = gateway.post("/api/v1/invitations", partner, request, Map.of("Idempotency-Key", key));
         assertEquals(202, again.status(), again.toString());

@@ -23,6 +23,11 @@ final class Gateway {
         this.baseUrl = baseUrl;
     }
 
+    /** The gateway's public base URL, e.g. {@code http://127.0.0.1:8080}. */
+    String baseUrl() {
+        return baseUrl;
+    }
+
     /** One answer: status, headers and body (parsed as JSON when it is JSON). */
     record Answer(int status, HttpResponse<String> raw) {
         JsonNode json() {
