@@ -79,8 +79,12 @@ class PathSmugglingTest {
         assertEquals(List.of(), FederationTest.recorded(), "nothing malformed reached the upstream");
         assertEquals(List.of(), FederationTest.recorded(), "nothing smuggled reached the upstream");
 
-        // legitimate encodings pass, forwarded byte for byte below the registered upstream path
-        RawHttp.Response ok = RawHttp.get(gateway, prefix + "/boards/a%20b", bob);
+        // legitimate encodings pass, forwarded byte for byte below the registered upstream path; a new federated
+        // session (own sid) so that this request opens an access-audit window and its event carries this path
+        Map<String, Object> sessionClaims = TenantTokens.claims("fabrikam", bobSubject, "bob@fabrikam.example");
+        sessionClaims.put("sid", "legit-" + UUID.randomUUID());
+        String bobInANewSession = TenantTokens.signedBy("fabrikam", sessionClaims);
+        RawHttp.Response ok = RawHttp.get(gateway, prefix + "/boards/a%20b", bobInANewSession);
         assertEquals(200, ok.status(), ok.body());
         Map<String, Object> served = FederationTest.last();
         assertEquals("/projects/boards/a%20b", served.get("rawPath"));
