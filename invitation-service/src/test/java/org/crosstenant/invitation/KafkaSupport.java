@@ -61,6 +61,24 @@ public final class KafkaSupport {
         }
     }
 
+    /**
+     * Produces one record exactly as given (headers in order, null key or value allowed): for malformed input that no
+     * well-behaved producer would write.
+     */
+    public static void produceRaw(String topic, String key, String value, List<Map.Entry<String, String>> headers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach(h -> header(record, h.getKey(), h.getValue()));
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void header(ProducerRecord<String, String> record, String name, String value) {
         record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }

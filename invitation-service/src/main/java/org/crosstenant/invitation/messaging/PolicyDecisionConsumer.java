@@ -1,8 +1,6 @@
 package org.crosstenant.invitation.messaging;
 
 import java.time.Duration;
-import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,10 +10,12 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * Consumes {@code policy.decisions}. Acknowledges after the handler's transaction committed. Only poison (a message
+ * Consumes {@code policy.decisions}: binary-mode CloudEvents 1.0 of type {@code org.crosstenant.policy.decided.v1}
+ * (the channel reads the {@code ce_*} headers itself, {@code cloud-events=false}, so that malformed headers or a
+ * structured-mode record become dead letters instead of failing the channel). Acknowledges after the handler's transaction committed. Only poison (a message
  * that can never be applied) is nacked, which the channel's failure strategy sends to the dead-letter topic; any other
  * failure (database down, pool exhausted) retries the same message with back-off, without limit, so the partition
  * waits for the database instead of dead-lettering a valid decision. A retry is idempotent: the inbox row commits with
@@ -36,6 +36,13 @@ public class PolicyDecisionConsumer {
         this.invitations = invitations;
     }
 
+    /**
+     * Applies one decision record.
+     *
+     * @param message the Kafka record (String key and value, {@code ce_*} headers)
+     * @return completes once the message is acked (applied or a duplicate) or nacked to the dead-letter topic with
+     *         the reason in its {@code dead-letter-reason} header
+     */
     @Incoming("policy-decisions")
     public Uni<Void> onDecision(Message<String> message) {
         return Uni.createFrom().deferred(() -> handle(message))
@@ -61,23 +68,18 @@ public class PolicyDecisionConsumer {
     }
 
     private Uni<Void> handle(Message<String> message) {
-        Optional<IncomingCloudEventMetadata> metadata = message.getMetadata(IncomingCloudEventMetadata.class);
-        if (metadata.isEmpty()) {
-            throw new PoisonMessageException("not a CloudEvent (no ce_* headers): cannot deduplicate it");
+        IncomingKafkaRecordMetadata<?, ?> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElseThrow(() -> new PoisonMessageException("not a Kafka record"));
+        CloudEventHeaders ce = CloudEventHeaders.read(record.getHeaders());
+        if (!PolicyDecisionParser.TYPE.equals(ce.type())) {
+            // this topic carries decided.v1 only (docs/topics.md): anything else would be silently lost if skipped
+            throw new PoisonMessageException("unknown ce_type " + ce.type() + " on " + record.getTopic()
+                    + "; expected " + PolicyDecisionParser.TYPE);
         }
-        IncomingCloudEventMetadata<?> ce = metadata.get();
-        if (!PolicyDecisionParser.TYPE.equals(ce.getType())) {
-            // other (e.g. newer) types may share the topic; they are not ours to fail on
-            LOG.debugf("Ignoring event %s of type %s", ce.getId(), ce.getType());
-            return Uni.createFrom().voidItem();
-        }
-        UUID eventId;
-        try {
-            eventId = UUID.fromString(ce.getId());
-        } catch (IllegalArgumentException e) {
-            throw new PoisonMessageException("ce_id is not a UUID: " + ce.getId());
+        if (record.getKey() == null) {
+            throw new PoisonMessageException("record without a key; the key must be the invitation id");
         }
         PolicyDecision decision = parser.parse(message.getPayload());
-        return invitations.applyDecision(eventId, ce.getType(), decision);
+        return invitations.applyDecision(ce.id(), ce.type(), decision);
     }
 }

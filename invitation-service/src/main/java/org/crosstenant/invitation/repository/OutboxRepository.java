@@ -42,11 +42,31 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
                 .getResultList());
     }
 
-    public Uni<Integer> markPublished(UUID id, Instant at) {
+    /**
+     * Marks the given rows published in one statement.
+     *
+     * @param ids rows the broker acknowledged (not empty)
+     * @param at  publication time (microseconds, UTC)
+     * @return the number of rows updated
+     */
+    public Uni<Integer> markPublished(List<UUID> ids, Instant at) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("update outbox set published_at = :at where id = :id")
+                .createNativeQuery("update outbox set published_at = :at where id in (:ids)")
                 .setParameter("at", at)
-                .setParameter("id", id)
+                .setParameter("ids", ids)
                 .executeUpdate());
+    }
+
+    /** What {@link #backlog()} reports: unpublished rows and the age of the oldest in seconds (0 when none). */
+    public record Backlog(long rows, double oldestAgeSeconds) {
+    }
+
+    /** Counts the unpublished rows and the age of the oldest (one query on the partial index). */
+    public Uni<Backlog> backlog() {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("select count(*), coalesce(extract(epoch from (now() - min(occurred_at))), 0)"
+                        + " from outbox where published_at is null", Object[].class)
+                .getSingleResult())
+                .map(row -> new Backlog(((Number) row[0]).longValue(), Math.max(0, ((Number) row[1]).doubleValue())));
     }
 }
