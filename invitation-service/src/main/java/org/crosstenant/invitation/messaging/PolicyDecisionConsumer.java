@@ -79,6 +79,8 @@ public class PolicyDecisionConsumer {
             }
         }
         return invitations.applyDecisions(events).flatMap(outcome -> {
+            LOG.debugf("Decision batch of %d record(s): %d invitation(s) changed, %d poison", records.size(),
+                    outcome.changed(), dead.size() + outcome.rejected().size());
             for (Map.Entry<Integer, PoisonMessageException> rejected : outcome.rejected().entrySet()) {
                 dead.add(new DeadLetter(sources.get(rejected.getKey()), rejected.getValue()));
             }
