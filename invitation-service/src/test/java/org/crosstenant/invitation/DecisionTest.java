@@ -53,7 +53,9 @@ class DecisionTest {
                 .body("decision.id", notNullValue())
                 .body("decision.decidedAt", notNullValue())
                 .body("redemptionCode", matchesPattern("[A-Za-z0-9_-]+"))
-                .body("redeemUrl", equalTo(Api.BASE + "/" + id + "/redeem"))
+                // absolute, built from the request (ForwardedLocationTest: the gateway's public URL behind it)
+                .body("redeemUrl", equalTo(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                        + Api.BASE + "/" + id + "/redeem"))
                 .extract().path("redemptionCode");
         assertTrue(Base64.getUrlDecoder().decode(code).length >= 16, "at least 128 bits");
 

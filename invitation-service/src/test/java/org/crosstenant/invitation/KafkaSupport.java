@@ -61,6 +61,55 @@ public final class KafkaSupport {
         }
     }
 
+    /**
+     * Produces one record exactly as given (headers in order, null key or value allowed): for malformed input that no
+     * well-behaved producer would write.
+     */
+    public static void produceRaw(String topic, String key, String value, List<Map.Entry<String, String>> headers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach(h -> header(record, h.getKey(), h.getValue()));
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A record to produce with {@link #produceTogether}: key, value and headers in order (nulls allowed). */
+    public record Raw(String key, String value, List<Map.Entry<String, String>> headers) {
+    }
+
+    /**
+     * Produces records with one producer in one request: all are handed to the producer before it may send (long
+     * linger, then flush), so records with one key land in one broker-side record batch and are fetched by the
+     * consumer in one poll.
+     */
+    public static void produceTogether(String topic, List<Raw> records) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "60000");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (Raw raw : records) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, raw.key(), raw.value());
+                raw.headers().forEach(h -> header(record, h.getKey(), h.getValue()));
+                sent.add(producer.send(record));
+            }
+            producer.flush();
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void header(ProducerRecord<String, String> record, String name, String value) {
         record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }

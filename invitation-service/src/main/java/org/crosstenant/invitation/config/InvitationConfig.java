@@ -50,6 +50,13 @@ public interface InvitationConfig {
         @WithDefault("100")
         int batchSize();
 
+        /**
+         * Period at which the outbox backlog gauges are refreshed (the scheduler reads it as
+         * {invitation.outbox.metrics-interval}).
+         */
+        @WithDefault("5s")
+        String metricsInterval();
+
         /** CloudEvents source attribute of everything this service publishes. */
         @WithDefault("/crosstenant/invitation-service")
         String source();

@@ -1,6 +1,10 @@
 package org.crosstenant.invitation.repository;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,19 +12,50 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
-/** Ids of CloudEvents already applied; the primary key makes a redelivery a no-op. */
+/** Ids of CloudEvents already applied; the primary key makes a redelivery a no-op. Set-based: one statement a batch. */
 @ApplicationScoped
 public class InboxRepository {
 
-    /** @return true when the id is new (first delivery), false for a duplicate */
-    public Uni<Boolean> recordIfNew(UUID eventId, String type, Instant at) {
+    /**
+     * Which of the given CloudEvent ids were already applied (one query).
+     *
+     * @param eventIds ids of one consumer batch (not empty)
+     * @return the subset already in the inbox
+     */
+    public Uni<Set<UUID>> alreadyProcessed(Collection<UUID> eventIds) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("insert into inbox (event_id, type, processed_at) values (:id, :type, :at)"
-                        + " on conflict (event_id) do nothing")
-                .setParameter("id", eventId)
-                .setParameter("type", type)
-                .setParameter("at", at)
-                .executeUpdate())
-                .map(rows -> rows == 1);
+                .createNativeQuery("select event_id from inbox where event_id in (:ids)", UUID.class)
+                .setParameter("ids", List.copyOf(eventIds))
+                .getResultList())
+                .map(HashSet::new);
+    }
+
+    /**
+     * Records the given CloudEvent ids as applied, in one multi-row insert; an id already there (a concurrent
+     * consumer applied it) is left as it is.
+     *
+     * @param eventIds ids to record (may be empty: then nothing is sent)
+     * @param type     their CloudEvent type
+     * @param at       processing time (UTC, microseconds)
+     * @return the number of rows inserted
+     */
+    public Uni<Integer> recordAll(List<UUID> eventIds, String type, Instant at) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        StringBuilder sql = new StringBuilder("insert into inbox (event_id, type, processed_at) values ");
+        for (int i = 0; i < eventIds.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", :type, :at)");
+        }
+        sql.append(" on conflict (event_id) do nothing");
+        return Panache.getSession().flatMap(session -> {
+            var query = session.createNativeQuery(sql.toString())
+                    .setParameter("type", type)
+                    .setParameter("at", at);
+            for (int i = 0; i < eventIds.size(); i++) {
+                query.setParameter("id" + i, eventIds.get(i));
+            }
+            return query.executeUpdate();
+        });
     }
 }

@@ -1,6 +1,7 @@
 package org.crosstenant.invitation.repository;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,6 +20,17 @@ public class InvitationRepository implements PanacheRepositoryBase<Invitation, U
     /** Loads and row-locks an invitation, so concurrent transitions (two redemptions, redeem vs revoke) serialise. */
     public Uni<Invitation> lock(UUID id) {
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /**
+     * Loads and row-locks several invitations in one query, in id order (two transactions locking overlapping sets
+     * therefore take the locks in the same order and cannot deadlock).
+     *
+     * @param ids invitation ids (not empty)
+     * @return the invitations that exist (unknown ids are simply absent)
+     */
+    public Uni<List<Invitation>> lockAll(Collection<UUID> ids) {
+        return find("id in ?1 order by id", List.copyOf(ids)).withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
     /**

@@ -42,11 +42,66 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
                 .getResultList());
     }
 
-    public Uni<Integer> markPublished(UUID id, Instant at) {
+    /**
+     * Marks the given rows published in one statement.
+     *
+     * @param ids rows the broker acknowledged (not empty)
+     * @param at  publication time (microseconds, UTC)
+     * @return the number of rows updated
+     */
+    public Uni<Integer> markPublished(List<UUID> ids, Instant at) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("update outbox set published_at = :at where id = :id")
+                .createNativeQuery("update outbox set published_at = :at where id in (:ids)")
                 .setParameter("at", at)
-                .setParameter("id", id)
+                .setParameter("ids", ids)
                 .executeUpdate());
+    }
+
+    /**
+     * Inserts outbox rows in one multi-row statement; the rows get their {@code seq} (publication order) in list
+     * order, so the relay publishes them in the order given.
+     *
+     * @param rows rows to insert (may be empty: then nothing is sent)
+     * @return the number of rows inserted
+     */
+    public Uni<Integer> insertAll(List<OutboxEvent> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        StringBuilder sql = new StringBuilder(
+                "insert into outbox (id, aggregate_type, aggregate_id, type, topic, payload, occurred_at) values ");
+        for (int i = 0; i < rows.size(); i++) {
+            // payload: cast to text first, exactly as OutboxEvent's column transformer does (see there why)
+            sql.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", :at").append(i).append(", :ag")
+                    .append(i).append(", :t").append(i).append(", :tp").append(i).append(", cast(cast(:p")
+                    .append(i).append(" as text) as jsonb), :o").append(i).append(')');
+        }
+        return Panache.getSession().flatMap(session -> {
+            var query = session.createNativeQuery(sql.toString());
+            for (int i = 0; i < rows.size(); i++) {
+                OutboxEvent row = rows.get(i);
+                query.setParameter("id" + i, row.id)
+                        .setParameter("at" + i, row.aggregateType)
+                        .setParameter("ag" + i, row.aggregateId)
+                        .setParameter("t" + i, row.type)
+                        .setParameter("tp" + i, row.topic)
+                        .setParameter("p" + i, row.payload)
+                        .setParameter("o" + i, row.occurredAt);
+            }
+            return query.executeUpdate();
+        });
+    }
+
+    /** What {@link #backlog()} reports: unpublished rows and the age of the oldest in seconds (0 when none). */
+    public record Backlog(long rows, double oldestAgeSeconds) {
+    }
+
+    /** Counts the unpublished rows and the age of the oldest (one query on the partial index). */
+    public Uni<Backlog> backlog() {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("select count(*), coalesce(extract(epoch from (now() - min(occurred_at))), 0)"
+                        + " from outbox where published_at is null", Object[].class)
+                .getSingleResult())
+                .map(row -> new Backlog(((Number) row[0]).longValue(), Math.max(0, ((Number) row[1]).doubleValue())));
     }
 }

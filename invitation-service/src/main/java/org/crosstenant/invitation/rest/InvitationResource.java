@@ -10,8 +10,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.crosstenant.invitation.model.Caller;
 import org.crosstenant.invitation.model.Invitation;
@@ -41,7 +43,8 @@ public class InvitationResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> file(FileInvitationRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    public Uni<Response> file(FileInvitationRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Context UriInfo uri) {
         Caller caller = callers.caller();
         if (body == null || blank(body.resourceTenant()) || blank(body.application()) || body.invitee() == null
                 || blank(body.invitee().tenant()) || blank(body.invitee().email())) {
@@ -50,17 +53,17 @@ public class InvitationResource {
         }
         NewInvitation request = InvitationService.validate(body.resourceTenant(), body.application(),
                 body.invitee().tenant(), body.invitee().email());
-        return invitations.file(caller, request, idempotencyKey).map(filed -> Response
-                .accepted(view(caller, filed.invitation()))
-                .location(URI.create(PATH + "/" + filed.invitation().id))
-                .build());
+        return invitations.file(caller, request, idempotencyKey).map(filed -> {
+            URI self = self(uri, filed.invitation().id);
+            return Response.accepted(view(caller, filed.invitation(), self)).location(self).build();
+        });
     }
 
     @GET
     @Path("{id}")
-    public Uni<InvitationView> get(@PathParam("id") String id) {
+    public Uni<InvitationView> get(@PathParam("id") String id, @Context UriInfo uri) {
         Caller caller = callers.caller();
-        return invitations.view(caller, parseId(id)).map(inv -> view(caller, inv));
+        return invitations.view(caller, parseId(id)).map(inv -> view(caller, inv, self(uri, inv.id)));
     }
 
     @POST
@@ -76,15 +79,24 @@ public class InvitationResource {
 
     @POST
     @Path("{id}/revoke")
-    public Uni<InvitationView> revoke(@PathParam("id") String id) {
+    public Uni<InvitationView> revoke(@PathParam("id") String id, @Context UriInfo uri) {
         Caller caller = callers.caller();
-        return invitations.revoke(caller, parseId(id)).map(inv -> view(caller, inv));
+        return invitations.revoke(caller, parseId(id)).map(inv -> view(caller, inv, self(uri, inv.id)));
     }
 
     /** The code is shown to the filing party only, and only while it can be used. */
-    private InvitationView view(Caller caller, Invitation inv) {
+    private InvitationView view(Caller caller, Invitation inv, URI self) {
         boolean showCode = inv.status == InvitationStatus.PENDING_ACCEPTANCE && InvitationService.isFiler(caller, inv);
-        return InvitationView.of(inv, invitations.reasons(inv), showCode);
+        return InvitationView.of(inv, invitations.reasons(inv), showCode, self);
+    }
+
+    /**
+     * The invitation's absolute URL as the caller addressed this service: scheme and host come from the request,
+     * which Vert.x rewrites from X-Forwarded-Proto/Host only for connections from {@code quarkus.http.proxy.trusted-proxies}
+     * (the gateway), so links name the gateway's public URL and never a spoofed host.
+     */
+    private static URI self(UriInfo uri, UUID id) {
+        return uri.getBaseUriBuilder().path(PATH).path(id.toString()).build();
     }
 
     private static UUID parseId(String id) {

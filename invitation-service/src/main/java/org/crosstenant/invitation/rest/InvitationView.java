@@ -1,5 +1,6 @@
 package org.crosstenant.invitation.rest;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -23,7 +24,11 @@ public record InvitationView(UUID id, String status, String resourceTenant, Stri
     public record Guest(String tenant, String issuer, String subject, String email) {
     }
 
-    static InvitationView of(Invitation inv, List<String> reasons, boolean showCode) {
+    /**
+     * @param self the invitation's absolute URL as the caller sees it (built from the request, forwarded headers
+     *             of trusted proxies included); {@code redeemUrl} is {@code self + "/redeem"}
+     */
+    static InvitationView of(Invitation inv, List<String> reasons, boolean showCode, URI self) {
         Decision decision = inv.decisionId == null ? null
                 : new Decision(inv.decisionId, inv.decisionOutcome, reasons, inv.decidedAt);
         Guest guest = inv.hasGuest() ? guest(inv) : null;
@@ -35,7 +40,7 @@ public record InvitationView(UUID id, String status, String resourceTenant, Stri
                 new Party(inv.requestedByTenant, inv.requestedBySubject, inv.requestedByEmail), inv.requestedByRole,
                 inv.createdAt, inv.updatedAt, inv.expiresAt, decision, guest, inv.acceptedAt, inv.grantExpiresAt,
                 inv.revokedAt, revokedBy, inv.expiredAt, code,
-                code == null ? null : InvitationResource.PATH + "/" + inv.id + "/redeem");
+                code == null ? null : self + "/redeem");
     }
 
     static Guest guest(Invitation inv) {

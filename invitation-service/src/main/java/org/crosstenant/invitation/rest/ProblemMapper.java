@@ -1,5 +1,7 @@
 package org.crosstenant.invitation.rest;
 
+import java.net.ConnectException;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -14,6 +16,10 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 
 /** Every error leaves as RFC 9457 problem+json; bad input is never a 500. */
 public class ProblemMapper {
@@ -54,11 +60,57 @@ public class ProblemMapper {
         return respond(Problem.of(status, "http-" + status, title, e.getMessage(), path(uri)));
     }
 
+    /** Seconds a client is asked to wait after a 503 (RFC 9110 section 10.2.3, {@code Retry-After}). */
+    static final int RETRY_AFTER_SECONDS = 1;
+
+    /**
+     * Anything no other mapper took. The database being out of reach (overload or outage) is not the request's
+     * fault: 503 problem+json with {@code Retry-After}, so that clients and the gateway back off and retry; everything
+     * else is a 500.
+     *
+     * @param e   the failure, possibly wrapped (Hibernate Reactive, CompletionException)
+     * @param uri the request, for {@code instance} (may be null)
+     * @return 503 when {@link #databaseUnavailable(Throwable)} holds, otherwise 500
+     */
     @ServerExceptionMapper(priority = 10000)
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (databaseUnavailable(e)) {
+            LOG.warnf("Database unavailable, answering 503: %s", e.toString());
+            return Response.fromResponse(respond(Problem.of(503, "service-unavailable", "Service unavailable",
+                    "The service is overloaded or its database is unreachable; retry later", path(uri))))
+                    .header("Retry-After", RETRY_AFTER_SECONDS)
+                    .build();
+        }
         LOG.error("Unexpected failure", e);
         return respond(Problem.of(500, "internal", "Internal error", "The request could not be processed",
                 path(uri)));
+    }
+
+    /**
+     * Whether a failure (or any of its causes) means the database cannot be reached right now: the reactive pool's
+     * acquire timeout ("Timeout waiting for connection") or full wait queue, a closed or refused connection, or a
+     * PostgreSQL error of class 08 (connection exception), 53 (insufficient resources) or 57P (server shutting down).
+     *
+     * @param failure any throwable (may be null)
+     * @return true when retrying later may succeed
+     */
+    static boolean databaseUnavailable(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (t instanceof ConnectionPoolTooBusyException || t instanceof ClosedConnectionException
+                    || t instanceof ConnectException) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null && (pg.getSqlState().startsWith("08")
+                    || pg.getSqlState().startsWith("53") || pg.getSqlState().startsWith("57P"))) {
+                return true;
+            }
+            if (t instanceof VertxException && t.getMessage() != null
+                    && t.getMessage().startsWith("Timeout waiting for connection")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response respond(Problem problem) {

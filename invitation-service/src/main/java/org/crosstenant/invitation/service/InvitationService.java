@@ -6,9 +6,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -225,26 +230,91 @@ public class InvitationService {
 
     // ---------------------------------------------------------------- policy decisions
 
-    /**
-     * Applies a decided.v1 event once: the inbox row commits with the change, so a redelivery finds its id and does
-     * nothing. A decision for an invitation that is no longer {@code requested} changes nothing (logged).
-     */
-    public Uni<Void> applyDecision(UUID eventId, String eventType, PolicyDecision decision) {
-        Instant now = now();
-        return Panache.withTransaction(() -> inbox.recordIfNew(eventId, eventType, now).flatMap(isNew -> {
-            if (!isNew) {
-                LOG.debugf("Decision event %s already applied; skipped", eventId);
-                return Uni.createFrom().item(false);
-            }
-            return invitations.lock(decision.invitationId()).flatMap(inv -> decide(inv, decision, now));
-        })).invoke(changed -> {
-            if (changed) {
-                relay.trigger();
-            }
-        }).replaceWithVoid();
+    /** One decided.v1 record of a consumer batch, already validated as a CloudEvent and parsed. */
+    public record DecisionEvent(UUID eventId, String eventType, PolicyDecision decision) {
     }
 
-    private Uni<Boolean> decide(Invitation inv, PolicyDecision decision, Instant now) {
+    /**
+     * What {@link #applyDecisions} did with a batch.
+     *
+     * @param changed  invitations moved out of {@code requested} (one outbox row each)
+     * @param rejected poison found only against the database (unknown invitation, tenants or application not
+     *                 matching), keyed by the event's position in the input list; their ids are not put in the inbox,
+     *                 so a retried batch rejects them again instead of forgetting them
+     */
+    public record DecisionOutcome(int changed, Map<Integer, PoisonMessageException> rejected) {
+    }
+
+    /**
+     * Applies a batch of decided.v1 events in one transaction, each event at most once, in list order (the consumer
+     * passes a poll's records in partition order, so one invitation's decisions keep their order). Set-based: one
+     * inbox look-up for the batch's ids, one locking read of the batch's invitations, the changed invitations flushed
+     * in one JDBC-style batch, one multi-row outbox insert and one multi-row inbox insert, then one relay trigger.
+     * A ce_id seen earlier in the same list or already in the inbox is a redelivery and skipped. A decision for an
+     * invitation that is no longer {@code requested} changes nothing (logged) but counts as applied.
+     *
+     * @param events the batch (may be empty)
+     * @return the outcome; fails (nothing committed) on any database error, so the caller retries the whole batch
+     */
+    public Uni<DecisionOutcome> applyDecisions(List<DecisionEvent> events) {
+        Instant now = now();
+        // the first record carrying an id is the event; a later one in the same batch is a redelivery
+        Map<UUID, Integer> first = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            if (first.putIfAbsent(events.get(i).eventId(), i) != null) {
+                LOG.debugf("Decision event %s twice in one batch; the second is skipped", events.get(i).eventId());
+            }
+        }
+        if (first.isEmpty()) {
+            return Uni.createFrom().item(new DecisionOutcome(0, Map.of()));
+        }
+        return Panache.withTransaction(() -> inbox.alreadyProcessed(first.keySet()).flatMap(seen -> {
+            List<Integer> fresh = first.values().stream()
+                    .filter(i -> !seen.contains(events.get(i).eventId())).toList();
+            if (fresh.isEmpty()) {
+                LOG.debugf("All %d decision event(s) of the batch already applied; skipped", first.size());
+                return Uni.createFrom().item(new DecisionOutcome(0, Map.of()));
+            }
+            Set<UUID> ids = new TreeSet<>();
+            fresh.forEach(i -> ids.add(events.get(i).decision().invitationId()));
+            return invitations.lockAll(ids).flatMap(locked -> {
+                Map<UUID, Invitation> byId = new HashMap<>();
+                locked.forEach(inv -> byId.put(inv.id, inv));
+                List<OutboxEvent> outgoing = new ArrayList<>();
+                List<UUID> evaluated = new ArrayList<>();
+                Map<Integer, PoisonMessageException> rejected = new LinkedHashMap<>();
+                for (int i : fresh) {
+                    PolicyDecision decision = events.get(i).decision();
+                    try {
+                        OutboxEvent event = decide(byId.get(decision.invitationId()), decision, now);
+                        if (event != null) {
+                            outgoing.add(event);
+                        }
+                        evaluated.add(events.get(i).eventId());
+                    } catch (PoisonMessageException poison) {
+                        rejected.put(i, poison);
+                    }
+                }
+                String type = events.get(fresh.get(0)).eventType();
+                return outbox.insertAll(outgoing)
+                        .flatMap(ignored -> inbox.recordAll(evaluated, type, now))
+                        .map(ignored -> new DecisionOutcome(outgoing.size(), rejected));
+            });
+        })).invoke(outcome -> {
+            if (outcome.changed() > 0) {
+                relay.trigger();
+            }
+        });
+    }
+
+    /**
+     * Applies one decision to its (locked, possibly already changed by an earlier decision of the same batch)
+     * invitation in memory; the session flushes the change.
+     *
+     * @return the outbox row to publish, or null when the invitation is no longer {@code requested}
+     * @throws PoisonMessageException for an unknown invitation or one whose tenants or application differ
+     */
+    private OutboxEvent decide(Invitation inv, PolicyDecision decision, Instant now) {
         if (inv == null) {
             throw new PoisonMessageException("decision " + decision.decisionId() + " for unknown invitation "
                     + decision.invitationId());
@@ -257,23 +327,20 @@ public class InvitationService {
         if (inv.status != InvitationStatus.REQUESTED) {
             LOG.infof("Decision %s for invitation %s ignored: invitation is %s, not requested",
                     decision.decisionId(), inv.id, inv.status.wire());
-            return Uni.createFrom().item(false);
+            return null;
         }
         inv.decisionId = decision.decisionId();
         inv.decisionOutcome = decision.allowed() ? "allow" : "deny";
         inv.decisionReasons = toJson(decision.reasons());
         inv.decidedAt = now;
         inv.updatedAt = now;
-        OutboxEvent event;
         if (decision.allowed()) {
             inv.status = InvitationStatus.PENDING_ACCEPTANCE;
             inv.redemptionCode = codes.next();
-            event = events.approved(inv, now);
-        } else {
-            inv.status = InvitationStatus.DENIED;
-            event = events.denied(inv, decision.reasons(), now);
+            return events.approved(inv, now);
         }
-        return outbox.persist(event).replaceWith(true);
+        inv.status = InvitationStatus.DENIED;
+        return events.denied(inv, decision.reasons(), now);
     }
 
     // ---------------------------------------------------------------- redemption

@@ -1,0 +1,71 @@
+package org.crosstenant.invitation.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.UUID;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * The context attributes of a CloudEvent in Kafka binary content mode (CloudEvents 1.0, Kafka protocol binding
+ * section 3.2: {@code ce_*} headers, the data in the record value). Read by our own code instead of the connector's
+ * CloudEvents support, so that anything malformed becomes a {@link PoisonMessageException} (and a dead letter) rather
+ * than a failed channel.
+ *
+ * @param id     {@code ce_id}, which this suite requires to be a UUID (it keys the inbox)
+ * @param type   {@code ce_type}
+ * @param source {@code ce_source}
+ */
+public record CloudEventHeaders(UUID id, String type, String source) {
+
+    public static final String SPEC_VERSION = "1.0";
+
+    /**
+     * Validates and reads the headers of one record.
+     *
+     * @param headers the record's headers (may be null)
+     * @return the required attributes
+     * @throws PoisonMessageException for structured mode ({@code content-type: application/cloudevents...}), a
+     *         missing or other {@code ce_specversion} than 1.0, a missing {@code ce_id}, {@code ce_type} or
+     *         {@code ce_source}, or a {@code ce_id} that is not a UUID
+     */
+    public static CloudEventHeaders read(Headers headers) {
+        String contentType = text(headers, "content-type");
+        if (contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
+            throw new PoisonMessageException("structured-mode CloudEvent (content-type " + contentType
+                    + "); only binary mode (ce_* headers) is accepted");
+        }
+        String specVersion = text(headers, "ce_specversion");
+        if (specVersion == null) {
+            throw new PoisonMessageException("not a binary-mode CloudEvent: ce_specversion header missing");
+        }
+        if (!SPEC_VERSION.equals(specVersion)) {
+            throw new PoisonMessageException("unsupported ce_specversion " + specVersion + "; expected 1.0");
+        }
+        String id = required(headers, "ce_id");
+        String type = required(headers, "ce_type");
+        String source = required(headers, "ce_source");
+        try {
+            return new CloudEventHeaders(UUID.fromString(id), type, source);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonMessageException("ce_id is not a UUID: " + id);
+        }
+    }
+
+    private static String required(Headers headers, String name) {
+        String value = text(headers, name);
+        if (value == null || value.isBlank()) {
+            throw new PoisonMessageException("CloudEvent attribute " + name + " missing or empty");
+        }
+        return value;
+    }
+
+    private static String text(Headers headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
