@@ -5,19 +5,20 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.crosstenant.policy.model.IncomingEvent;
 import org.crosstenant.policy.service.DecisionService;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Consumes invitations.events. A message is acked once its inbox row (and decision) committed. Only a poison
+ * Consumes invitations.events (binary-mode CloudEvents 1.0, key = invitation id). Headers, key and value are
+ * validated by our own code ({@link BinaryCloudEvent}, {@link InvitationEventParser}; the channel's CloudEvents
+ * parsing is off), so any malformed record (structured mode, missing or invalid attributes, specversion other than
+ * 1.0, unknown type, null key or value, bad JSON, a key that is not the invitation id) is nacked with the reason and
+ * dead-lettered, and consumption goes on. A message is acked once its inbox row (and decision) committed. Only a poison
  * message (unparseable or invalid event) is nacked, which the channel's dead-letter-queue failure strategy sends to
  * invitations.events.dlq.policy-service. Any other failure (e.g. the database is down) is retried with back-off
  * without a limit, so the partition waits for the database instead of dead-lettering a valid invitation; the inbox
@@ -38,13 +39,25 @@ public class InvitationEventsConsumer {
         this.vertx = vertx;
     }
 
+    /**
+     * @param message one invitations.events record (String key and value)
+     * @return completes once the message is acked (applied or ignored) or nacked (dead-lettered)
+     */
     @Incoming("invitations-in")
     public Uni<Void> consume(Message<String> message) {
         IncomingEvent event;
         try {
-            Headers headers = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                    .map(IncomingKafkaRecordMetadata::getHeaders).orElse(null);
-            event = parser.parse(header(headers, "ce_id"), header(headers, "ce_type"), message.getPayload());
+            IncomingKafkaRecordMetadata<?, ?> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                    .orElseThrow(() -> new PoisonMessageException("not a Kafka record"));
+            BinaryCloudEvent cloudEvent = BinaryCloudEvent.read(kafka.getHeaders());
+            if (!(kafka.getKey() instanceof String key) || key.isBlank()) {
+                throw new PoisonMessageException("record has no key (the key must be the invitation id)");
+            }
+            event = parser.parse(cloudEvent.id(), cloudEvent.type(), message.getPayload());
+            if (event.requested() != null && !key.equals(event.requested().invitationId().toString())) {
+                throw new PoisonMessageException("record key " + key + " is not the invitation id "
+                        + event.requested().invitationId());
+            }
         } catch (PoisonMessageException e) {
             LOG.warnf("poison message on invitations.events, dead-lettered: %s", e.getMessage());
             return Uni.createFrom().completionStage(message.nack(e));
@@ -57,13 +70,5 @@ public class InvitationEventsConsumer {
                     LOG.errorf(failure, "event %s (%s) is poison, dead-lettered", event.id(), event.type());
                     return Uni.createFrom().completionStage(message.nack(failure));
                 });
-    }
-
-    private static String header(Headers headers, String name) {
-        if (headers == null) {
-            return null;
-        }
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }
