@@ -49,7 +49,7 @@ class DecisionLatencyProbeTest {
 
     @Test
     void everyRequestUnderLoadIsDecidedExactlyOnce() throws Exception {
-        int rate = Integer.getInteger("probe.rate", 100);
+        int rate = Integer.getInteger("probe.rate", 20);
         int seconds = Integer.getInteger("probe.seconds", 3);
         int total = rate * seconds;
         DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
@@ -76,7 +76,7 @@ class DecisionLatencyProbeTest {
                 producer.send(requested(pair, invitation, i));
             }
             producer.flush();
-            await().atMost(Duration.ofSeconds(60 + seconds)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(120 + seconds)).pollInterval(Duration.ofMillis(100))
                     .until(() -> intended.keySet().stream().allMatch(decided::containsKey));
         } finally {
             stop.set(true);
