@@ -109,18 +109,24 @@ class DecisionFlowTest {
         assertEquals(0, KafkaSupport.records(DLQ, r -> invitation.toString().equals(r.key())).size());
     }
 
-    private static ConsumerRecord<String, String> awaitDecision(UUID invitation) {
+    static ConsumerRecord<String, String> awaitDecision(UUID invitation) {
         return KafkaSupport.awaitRecord(PolicyEvents.DECISIONS_TOPIC, r -> invitation.toString().equals(r.key()));
     }
 
-    private static UUID request(Pair pair, String email, String eventId) {
+    static UUID request(Pair pair, String email, String eventId) {
         UUID invitation = UUID.randomUUID();
         produceRequested(pair, invitation, email, eventId);
         return invitation;
     }
 
     private static void produceRequested(Pair pair, UUID invitation, String email, String eventId) {
-        String payload = new JsonObject()
+        KafkaSupport.produceCloudEvent(INVITATIONS, invitation.toString(), eventId, REQUESTED,
+                requestedPayload(pair, invitation, email));
+    }
+
+    /** A valid requested.v1 payload, as invitation-service writes it. */
+    static String requestedPayload(Pair pair, UUID invitation, String email) {
+        return new JsonObject()
                 .put("invitationId", invitation.toString())
                 .put("resourceTenant", pair.resource)
                 .put("application", "projects")
@@ -131,7 +137,6 @@ class DecisionFlowTest {
                 .put("expiresAt", "2026-12-31T00:00:00Z")
                 .put("occurredAt", "2026-11-27T10:00:00Z")
                 .encode();
-        KafkaSupport.produceCloudEvent(INVITATIONS, invitation.toString(), eventId, REQUESTED, payload);
     }
 
     /** A fresh resource/home tenant pair, configured through the REST API as their admins would. */

@@ -14,6 +14,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
 
 /** Readiness covers the database and Kafka, not just the process. */
 @QuarkusTest
@@ -28,6 +29,9 @@ class HealthTest {
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("Reactive PostgreSQL connections health check"))
-                .body("checks.name", hasItem("SmallRye Reactive Messaging - readiness check")));
+                .body("checks.name", hasItem("SmallRye Reactive Messaging - readiness check"))
+                // each channel is reported: a consumer that stopped would turn this (and readiness) DOWN
+                .body("checks.find { it.name == 'SmallRye Reactive Messaging - readiness check' }.data"
+                        + "['invitations-in']", startsWith("[OK]")));
     }
 }

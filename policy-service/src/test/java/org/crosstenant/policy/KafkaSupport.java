@@ -36,22 +36,62 @@ final class KafkaSupport {
 
     /** Produces a binary-mode CloudEvent the way SmallRye writes one. */
     static void produceCloudEvent(String topic, String key, String ceId, String ceType, String payload) {
+        produceAtOnce(List.of(cloudEvent(topic, key, ceId, ceType, payload)));
+    }
+
+    /** A binary-mode CloudEvent record as SmallRye writes one ({@code ceId} null: no ce_id header). */
+    static ProducerRecord<String, String> cloudEvent(String topic, String key, String ceId, String ceType,
+                                                     String payload) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, payload);
+        header(record, "ce_specversion", "1.0");
+        if (ceId != null) {
+            header(record, "ce_id", ceId);
+        }
+        header(record, "ce_type", ceType);
+        header(record, "ce_source", "/crosstenant/invitation-service");
+        header(record, "ce_subject", key);
+        header(record, "ce_time", Instant.now().toString());
+        header(record, "content-type", "application/json");
+        return record;
+    }
+
+    /**
+     * Produces the records as ONE producer batch per partition (long linger, large batch size, one flush): the
+     * broker appends each such batch atomically, so a consumer's poll returns all of it or none of it.
+     */
+    static void produceAtOnce(List<ProducerRecord<String, String>> records) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "60000");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (ProducerRecord<String, String> record : records) {
+                sent.add(producer.send(record));
+            }
+            producer.flush();
+            for (java.util.concurrent.Future<?> future : sent) {
+                future.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not produce " + records.size() + " record(s)", e);
+        }
+    }
+
+    /** Produces one record exactly as given: any key, value and headers, nulls included (a null header value too). */
+    static void produceRaw(String topic, String key, String value, Map<String, String> headers) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, payload);
-            header(record, "ce_specversion", "1.0");
-            if (ceId != null) {
-                header(record, "ce_id", ceId);
-            }
-            header(record, "ce_type", ceType);
-            header(record, "ce_source", "/crosstenant/invitation-service");
-            header(record, "ce_subject", key);
-            header(record, "ce_time", Instant.now().toString());
-            header(record, "content-type", "application/json");
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach((name, headerValue) -> record.headers().add(name,
+                    headerValue == null ? null : headerValue.getBytes(StandardCharsets.UTF_8)));
             producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not produce to " + topic, e);

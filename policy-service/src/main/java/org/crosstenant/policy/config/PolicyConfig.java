@@ -17,6 +17,12 @@ public interface PolicyConfig {
     @WithDefault("collab-admin")
     String adminRole();
 
+    /**
+     * This instance's id, unique within the consumer group (default: the host name, see
+     * {@link InstanceIdConfigSource}); Kafka consumers use {@code <instance-id>-<channel>} as group.instance.id.
+     */
+    String instanceId();
+
     Outbox outbox();
 
     interface Outbox {

@@ -8,14 +8,18 @@ import org.crosstenant.policy.model.IncomingEvent;
 import org.crosstenant.policy.model.InvitationRequested;
 
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Reads invitation-service events (schema owned by invitation-service, docs/topics.md). Only {@code requested.v1}
- * is parsed; other types are kept only for the inbox. Anything unreadable is a {@link PoisonMessageException}.
+ * is parsed; other invitation types ({@code org.crosstenant.invitation.<name>.v<n>}) are kept only for the inbox.
+ * Anything unreadable, and any type that is not an invitation event, is a {@link PoisonMessageException}.
  */
 public final class InvitationEventParser {
 
     public static final String REQUESTED = "org.crosstenant.invitation.requested.v1";
+    private static final Pattern INVITATION_TYPE =
+            Pattern.compile("org\\.crosstenant\\.invitation\\.[a-z][a-z-]*\\.v[0-9]+");
 
     private final ObjectMapper mapper;
 
@@ -23,10 +27,23 @@ public final class InvitationEventParser {
         this.mapper = mapper;
     }
 
+    /**
+     * @param ceId    {@code ce_id} (a UUID)
+     * @param ceType  {@code ce_type}
+     * @param payload the record's value (JSON)
+     * @return the event; {@code requested()} is set for {@code requested.v1} only
+     * @throws PoisonMessageException when id, type or (for requested.v1) payload is not acceptable
+     */
     public IncomingEvent parse(String ceId, String ceType, String payload) {
         UUID id = uuid(ceId, "ce_id header");
         if (ceType == null || ceType.isBlank()) {
             throw new PoisonMessageException("ce_type header is missing");
+        }
+        if (!INVITATION_TYPE.matcher(ceType).matches()) {
+            throw new PoisonMessageException("unknown event type " + ceType + " on invitations.events");
+        }
+        if (payload == null) {
+            throw new PoisonMessageException(ceType + " without a payload (null value)");
         }
         return new IncomingEvent(id, ceType, REQUESTED.equals(ceType) ? parseRequested(payload) : null);
     }

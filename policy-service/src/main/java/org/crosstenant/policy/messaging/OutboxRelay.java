@@ -22,17 +22,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Publishes outbox rows as binary CloudEvents (id = row id, key and subject = aggregate id) and marks each row
- * published only after the broker acknowledged it. Runs right after each commit ({@link #trigger()}) and on a
- * timer as a safety net. One pass at a time per instance (single flight) and, through a transaction-scoped
- * PostgreSQL advisory lock, one pass at a time cluster-wide: an instance that does not get the lock skips its pass.
- * Rows go out one by one in insertion order, so one aggregate's events keep their order even with several
- * instances; a failed send ends the pass and the rest waits for the next one.
+ * Publishes outbox rows as binary CloudEvents (id = row id, key and subject = aggregate id) and marks them
+ * published only after the broker acknowledged them. Runs right after each commit ({@link #trigger()}) and on a
+ * timer as a safety net only. Triggers coalesce: one pass at a time per instance (single flight), and a trigger that
+ * arrives during a pass asks for exactly one more pass, however many arrive. Through a transaction-scoped PostgreSQL
+ * advisory lock, one pass at a time cluster-wide: an instance that does not get the lock skips its pass.
+ * <p>
+ * A pass sends a whole batch in insertion order without waiting in between (the idempotent producer keeps
+ * per-partition order, so one aggregate's events keep their order), then awaits all acknowledgements and marks the
+ * acknowledged prefix published in one UPDATE. When a send fails, the rows from the first failure on stay unpublished
+ * and are sent again, in order, by a later pass; rows after it that were acknowledged anyway are then published twice,
+ * which the consumers' inboxes (keyed by {@code ce_id} = row id) absorb. At least once, never out of order.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -44,20 +52,25 @@ public class OutboxRelay {
     private final MutinyEmitter<String> emitter;
     private final Vertx vertx;
     private final PolicyConfig config;
+    private final OutboxMetrics metrics;
     private final URI source;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean requested = new AtomicBoolean();
 
     public OutboxRelay(OutboxRepository outbox, @Channel("policy-out") MutinyEmitter<String> emitter, Vertx vertx,
-                       PolicyConfig config) {
+                       PolicyConfig config, OutboxMetrics metrics) {
         this.outbox = outbox;
         this.emitter = emitter;
         this.vertx = vertx;
         this.config = config;
+        this.metrics = metrics;
         this.source = URI.create(config.eventSource());
     }
 
-    /** Asks for a pass now; returns at once. A pass already running will run once more when it ends. */
+    /**
+     * Asks for a pass now; returns at once. A pass already running will run once more when it ends, so any number of
+     * triggers during a pass cost one extra pass, not one each.
+     */
     public void trigger() {
         requested.set(true);
         if (!running.compareAndSet(false, true)) {
@@ -115,30 +128,44 @@ public class OutboxRelay {
             return outbox.tryRelayLock().chain(locked -> !locked
                     // another instance is publishing; its next pass or our timer takes what is left
                     ? Uni.createFrom().item(new BatchResult(0, false))
-                    : outbox.lockUnpublished(limit).chain(rows -> sendInOrder(rows, 0, backOnContext)
+                    : outbox.lockUnpublished(limit).chain(rows -> sendAll(rows, backOnContext)
                             .map(sent -> new BatchResult(sent, sent == rows.size() && rows.size() == limit))));
-        });
+        }).invoke(result -> metrics.published(result.sent()));
     }
 
-    private Uni<Integer> sendInOrder(List<OutboxEvent> rows, int index, Executor backOnContext) {
-        if (index >= rows.size()) {
-            return Uni.createFrom().item(index);
+    /**
+     * Sends every row at once, in order, awaits all acknowledgements, and marks the acknowledged prefix published.
+     *
+     * @return how many rows (from the first) were acknowledged and marked
+     */
+    private Uni<Integer> sendAll(List<OutboxEvent> rows, Executor backOnContext) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().item(0);
         }
-        OutboxEvent row = rows.get(index);
-        return emitter.sendMessage(toMessage(row))
-                .ifNoItem().after(ACK_TIMEOUT).fail()
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>(rows.size());
+        for (OutboxEvent row : rows) {
+            // subscribing sends: the loop hands the producer the rows in insertion order
+            acks.add(emitter.sendMessage(toMessage(row))
+                    .ifNoItem().after(ACK_TIMEOUT).fail()
+                    .onItemOrFailure().transform((ignored, failure) -> {
+                        if (failure != null) {
+                            LOG.warnf(failure, "outbox row %s (%s) not acknowledged; left for the next pass",
+                                    row.id, row.type);
+                        }
+                        return failure == null;
+                    })
+                    .subscribeAsCompletionStage());
+        }
+        return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
                 .emitOn(backOnContext)
-                .invoke(() -> row.publishedAt = Instant.now().truncatedTo(ChronoUnit.MICROS))
-                .chain(() -> sendInOrder(rows, index + 1, backOnContext))
-                .onFailure().recoverWithUni(failure -> {
-                    if (row.publishedAt == null) {
-                        LOG.warnf(failure, "outbox row %s (%s) not acknowledged; left for the next pass", row.id,
-                                row.type);
-                        return Uni.createFrom().item(index);
+                .chain(() -> {
+                    List<UUID> acknowledged = new ArrayList<>(rows.size());
+                    for (int i = 0; i < rows.size() && acks.get(i).join(); i++) {
+                        acknowledged.add(rows.get(i).id);
                     }
-                    return Uni.createFrom().failure(failure);
-                })
-                .emitOn(backOnContext);
+                    return outbox.markPublished(acknowledged, Instant.now().truncatedTo(ChronoUnit.MICROS))
+                            .replaceWith(acknowledged.size());
+                });
     }
 
     private Message<String> toMessage(OutboxEvent row) {

@@ -9,7 +9,10 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A consumed CloudEvent id; written in the handler's transaction so a redelivery is skipped. */
+/**
+ * A consumed CloudEvent id; written (set-based, by DecisionBatchRepository) in the transaction that applies the event,
+ * so a redelivery is skipped.
+ */
 @Entity
 @Table(name = "inbox")
 public class InboxEntry extends PanacheEntityBase {

@@ -6,6 +6,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.crosstenant.policy.model.OutboxEvent;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -40,7 +44,61 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
                 .getResultList());
     }
 
+    /**
+     * Marks the given rows published in one statement (one round trip for a whole relay batch).
+     *
+     * @param ids         outbox row ids, all acknowledged by the broker
+     * @param publishedAt when (UTC, microseconds)
+     * @return how many rows changed
+     */
+    public Uni<Integer> markPublished(List<UUID> ids, Instant publishedAt) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("update outbox set published_at = :at where id = any(:ids)")
+                .setParameter("at", publishedAt.atOffset(ZoneOffset.UTC))
+                .setParameter("ids", ids.toArray(UUID[]::new))
+                .executeUpdate());
+    }
+
     public Uni<Long> countUnpublished() {
         return count("publishedAt is null");
+    }
+
+    /**
+     * The backlog in one query: how many rows wait and when the oldest of them occurred.
+     *
+     * @return count (≥ 0) and the oldest {@code occurred_at}, null when nothing waits
+     */
+    public Uni<Backlog> backlog() {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select count(*), min(occurred_at) from outbox where published_at is null",
+                        Object[].class)
+                .getSingleResult()
+                .map(row -> new Backlog(((Number) row[0]).longValue(), toInstant(row[1]))));
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        if (value instanceof LocalDateTime local) {
+            return local.toInstant(ZoneOffset.UTC);
+        }
+        throw new IllegalStateException("unexpected occurred_at type " + value.getClass());
+    }
+
+    /** Unpublished rows: how many, and the {@code occurred_at} of the oldest (null when none). */
+    public record Backlog(long count, Instant oldest) {
     }
 }

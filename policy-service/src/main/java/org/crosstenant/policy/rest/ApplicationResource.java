@@ -9,7 +9,10 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.service.ApplicationService;
 import org.crosstenant.policy.service.InvalidInputException;
@@ -37,18 +40,21 @@ public class ApplicationResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<ApplicationView> register(@PathParam("tenant") String tenant, @PathParam("app") String app,
-                                         JsonNode body) {
+    public Uni<RestResponse<ApplicationView>> register(@PathParam("tenant") String tenant,
+            @PathParam("app") String app, JsonNode body, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(app, "application id");
-        return applications.register(tenant, app, input(body), caller).map(ApplicationView::of);
+        return applications.register(tenant, app, input(body), caller).map(ApplicationView::of)
+                .map(view -> Links.self(view, uri));
     }
 
     @GET
-    public Uni<ApplicationView> get(@PathParam("tenant") String tenant, @PathParam("app") String app) {
+    public Uni<RestResponse<ApplicationView>> get(@PathParam("tenant") String tenant,
+            @PathParam("app") String app, @Context UriInfo uri) {
         guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(app, "application id");
-        return applications.get(tenant, app).map(ApplicationView::of);
+        return applications.get(tenant, app).map(ApplicationView::of)
+                .map(view -> Links.self(view, uri));
     }
 
     /** Strict reading: unknown fields and non-string values are refused, not ignored. */

@@ -9,7 +9,10 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.service.PartnerSettingsService;
 
@@ -29,20 +32,23 @@ public class PartnerSettingsResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<PartnerConfigurationView> put(@PathParam("tenant") String tenant, @PathParam("partner") String partner,
-                                             JsonNode body) {
+    public Uni<RestResponse<PartnerConfigurationView>> put(@PathParam("tenant") String tenant,
+            @PathParam("partner") String partner, JsonNode body, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(partner, "partner tenant id");
         if (body == null || body.isNull() || body.isMissingNode()) {
             throw ProblemException.badRequest("a JSON body with the partner configuration is required");
         }
-        return settings.put(tenant, partner, body, caller).map(PartnerConfigurationView::of);
+        return settings.put(tenant, partner, body, caller).map(PartnerConfigurationView::of)
+                .map(view -> Links.self(view, uri));
     }
 
     @GET
-    public Uni<PartnerConfigurationView> get(@PathParam("tenant") String tenant, @PathParam("partner") String partner) {
+    public Uni<RestResponse<PartnerConfigurationView>> get(@PathParam("tenant") String tenant,
+            @PathParam("partner") String partner, @Context UriInfo uri) {
         guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(partner, "partner tenant id");
-        return settings.get(tenant, partner).map(PartnerConfigurationView::of);
+        return settings.get(tenant, partner).map(PartnerConfigurationView::of)
+                .map(view -> Links.self(view, uri));
     }
 }

@@ -1,123 +1,212 @@
 package org.crosstenant.policy.service;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.crosstenant.policy.messaging.OutboxRelay;
 import org.crosstenant.policy.model.Decision;
 import org.crosstenant.policy.model.IncomingEvent;
-import org.crosstenant.policy.model.InboxEntry;
 import org.crosstenant.policy.model.InvitationRequested;
-import org.crosstenant.policy.model.PartnerConfiguration;
-import org.crosstenant.policy.repository.ApplicationRepository;
-import org.crosstenant.policy.repository.DecisionRepository;
-import org.crosstenant.policy.repository.InboxRepository;
-import org.crosstenant.policy.repository.PartnerConfigurationRepository;
+import org.crosstenant.policy.repository.DecisionBatchRepository;
+import org.crosstenant.policy.repository.DecisionBatchRepository.NewDecision;
+import org.crosstenant.policy.repository.DecisionBatchRepository.NewOutboxRow;
+import org.crosstenant.policy.repository.DecisionBatchRepository.StoredSettings;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** Decides collaboration requests; the inbox row, the decision and its outbox event commit together. */
+import static org.crosstenant.policy.repository.DecisionBatchRepository.key;
+
+/**
+ * Decides collaboration requests a whole consumer poll batch at a time: the inbox rows, the decisions and their
+ * outbox events of one batch commit together in ONE transaction of a fixed number of statements (inbox insert,
+ * applications, partner configurations, decisions insert, outbox insert), whatever the batch size.
+ * <p>
+ * Exactly-once effect: an event id already in the inbox (an earlier batch, a redelivery after a crash or a retried
+ * batch whose commit went through) or twice in the batch is applied once; an invitation that already has a decision
+ * (a re-sent request under a new event id, in this batch or earlier) keeps its first decision. Events are applied in
+ * the given (offset) order, so the outbox keeps per-invitation order.
+ */
 @ApplicationScoped
 public class DecisionService {
 
     private static final Logger LOG = Logger.getLogger(DecisionService.class);
     public static final String AGGREGATE_TYPE = "invitation";
 
-    private final InboxRepository inbox;
-    private final DecisionRepository decisions;
-    private final ApplicationRepository applications;
-    private final PartnerConfigurationRepository configurations;
+    private final Pool pool;
+    private final DecisionBatchRepository batches;
     private final PartnerSettingsService settings;
-    private final OutboxWriter outbox;
     private final OutboxRelay relay;
 
-    public DecisionService(InboxRepository inbox, DecisionRepository decisions, ApplicationRepository applications,
-                           PartnerConfigurationRepository configurations, PartnerSettingsService settings,
-                           OutboxWriter outbox, OutboxRelay relay) {
-        this.inbox = inbox;
-        this.decisions = decisions;
-        this.applications = applications;
-        this.configurations = configurations;
+    public DecisionService(Pool pool, DecisionBatchRepository batches, PartnerSettingsService settings,
+                           OutboxRelay relay) {
+        this.pool = pool;
+        this.batches = batches;
         this.settings = settings;
-        this.outbox = outbox;
         this.relay = relay;
     }
 
-    /** @return the new decision, or null when the event was a duplicate or needs no decision */
-    public Uni<Decision> handle(IncomingEvent event) {
-        return Panache.withTransaction(() -> inbox.findById(event.id()).chain(seen -> {
-                    if (seen != null) {
-                        LOG.debugf("event %s already processed, skipped", event.id());
-                        return Uni.createFrom().nullItem();
-                    }
-                    InboxEntry entry = new InboxEntry();
-                    entry.eventId = event.id();
-                    entry.type = event.type();
-                    entry.processedAt = now();
-                    Uni<InboxEntry> recorded = inbox.persist(entry);
-                    if (event.requested() == null) {
-                        return recorded.replaceWith(Uni.createFrom().<Decision>nullItem());
-                    }
-                    return recorded.chain(() -> decide(event.requested()));
-                }))
-                .invoke(decision -> {
-                    if (decision != null) {
+    /** What one batch did: events applied (new to the inbox), duplicates skipped, decisions made. */
+    public record BatchResult(int applied, int duplicates, int decided) {
+    }
+
+    /**
+     * Applies a batch of valid events in one transaction and, when it made decisions, asks the outbox relay for a pass
+     * (once per batch). Safe to retry as a whole after any failure: the transaction rolled back, or it committed and
+     * the inbox turns every event of the retry into a duplicate.
+     *
+     * @param events parsed events in offset order (duplicates allowed)
+     * @return counts; fails when the database does (nothing of the batch is then committed)
+     */
+    public Uni<BatchResult> handleBatch(List<IncomingEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(new BatchResult(0, 0, 0));
+        }
+        return Uni.createFrom().deferred(() -> pool.withTransaction(connection -> apply(connection, events)))
+                .invoke(result -> {
+                    if (result.decided() > 0) {
                         relay.trigger();
                     }
                 });
     }
 
-    private Uni<Decision> decide(InvitationRequested request) {
-        return decisions.findByInvitation(request.invitationId()).chain(earlier -> {
-            if (earlier != null) {
-                // a re-sent request under a new event id: the invitation keeps its first decision
-                LOG.infof("invitation %s already decided (%s), not decided again", request.invitationId(), earlier.id);
-                return Uni.createFrom().<Decision>nullItem();
+    private Uni<BatchResult> apply(SqlConnection connection, List<IncomingEvent> events) {
+        // first occurrence of each event id, in order
+        Map<UUID, IncomingEvent> unique = new LinkedHashMap<>();
+        for (IncomingEvent event : events) {
+            unique.putIfAbsent(event.id(), event);
+        }
+        List<UUID> ids = new ArrayList<>(unique.keySet());
+        List<String> types = unique.values().stream().map(IncomingEvent::type).toList();
+        Instant now = now();
+        return batches.recordNew(connection, ids, types, now).chain(fresh -> {
+            int duplicates = events.size() - fresh.size();
+            // requests to decide: new events only, and the first request of each invitation in the batch
+            Map<UUID, InvitationRequested> requests = new LinkedHashMap<>();
+            for (IncomingEvent event : unique.values()) {
+                if (fresh.contains(event.id()) && event.requested() != null) {
+                    InvitationRequested earlier = requests.putIfAbsent(event.requested().invitationId(),
+                            event.requested());
+                    if (earlier != null) {
+                        LOG.infof("invitation %s requested again in the same batch (event %s), decided once",
+                                earlier.invitationId(), event.id());
+                    }
+                }
             }
-            PolicyEvaluator.Request asked = new PolicyEvaluator.Request(request.resourceTenant(),
-                    request.inviteeTenant(), request.application(), request.inviteeEmail());
-            Uni<Boolean> registered = applications.findByTenantAndApp(request.resourceTenant(), request.application())
-                    .map(app -> app != null);
-            Uni<Optional<PolicyEvaluator.VersionedSettings>> inbound =
-                    versioned(request.resourceTenant(), request.inviteeTenant());
-            Uni<Optional<PolicyEvaluator.VersionedSettings>> outbound =
-                    versioned(request.inviteeTenant(), request.resourceTenant());
-            // one session allows one operation at a time: read sequentially
-            return registered.chain(reg -> inbound.chain(in -> outbound.map(out ->
-                            PolicyEvaluator.evaluate(asked, reg, in, out))))
-                    .chain(evaluation -> store(request, evaluation));
+            if (requests.isEmpty()) {
+                return Uni.createFrom().item(new BatchResult(fresh.size(), duplicates, 0));
+            }
+            List<InvitationRequested> toDecide = new ArrayList<>(requests.values());
+            return decide(connection, toDecide, now)
+                    .map(decided -> new BatchResult(fresh.size(), duplicates, decided));
         });
     }
 
-    private Uni<Optional<PolicyEvaluator.VersionedSettings>> versioned(String tenant, String partner) {
-        return configurations.findByTenantAndPartner(tenant, partner).map((PartnerConfiguration config) ->
-                Optional.ofNullable(config).map(c -> new PolicyEvaluator.VersionedSettings(settings.settingsOf(c),
-                        c.version)));
+    private Uni<Integer> decide(SqlConnection connection, List<InvitationRequested> requests, Instant now) {
+        Set<String> appKeys = new LinkedHashSet<>();
+        List<String> appTenants = new ArrayList<>();
+        List<String> appIds = new ArrayList<>();
+        Set<String> configKeys = new LinkedHashSet<>();
+        List<String> configTenants = new ArrayList<>();
+        List<String> configPartners = new ArrayList<>();
+        for (InvitationRequested request : requests) {
+            if (appKeys.add(key(request.resourceTenant(), request.application()))) {
+                appTenants.add(request.resourceTenant());
+                appIds.add(request.application());
+            }
+            // inbound (resource tenant about the home tenant) and outbound (home tenant about the resource tenant)
+            for (String[] pair : new String[][] {{request.resourceTenant(), request.inviteeTenant()},
+                    {request.inviteeTenant(), request.resourceTenant()}}) {
+                if (configKeys.add(key(pair[0], pair[1]))) {
+                    configTenants.add(pair[0]);
+                    configPartners.add(pair[1]);
+                }
+            }
+        }
+        // one connection runs one statement at a time: read sequentially
+        return batches.registeredApplications(connection, appTenants, appIds)
+                .chain(registered -> batches.configurations(connection, configTenants, configPartners)
+                        .chain(configurations -> store(connection,
+                                evaluate(requests, registered, configurations, now), now)));
     }
 
-    private Uni<Decision> store(InvitationRequested request, PolicyEvaluator.Evaluation evaluation) {
-        Decision decision = new Decision();
-        decision.id = UUID.randomUUID();
-        decision.invitationId = request.invitationId();
-        decision.resourceTenant = request.resourceTenant();
-        decision.homeTenant = request.inviteeTenant();
-        decision.application = request.application();
-        decision.inviteeEmail = request.inviteeEmail();
-        decision.outcome = evaluation.outcome();
-        decision.evaluation = Map.of("reasons", evaluation.reasons(),
-                "policyVersions", new TreeMap<>(evaluation.policyVersions()));
-        decision.decidedAt = now();
-        LOG.infof("invitation %s: %s (%s)", request.invitationId(), evaluation.outcome(),
-                String.join("; ", evaluation.reasons()));
-        return decisions.persist(decision)
-                .call(saved -> outbox.append(AGGREGATE_TYPE, saved.invitationId.toString(), PolicyEvents.DECIDED,
-                        PolicyEvents.DECISIONS_TOPIC, PolicyEvents.decided(saved), saved.decidedAt));
+    private List<Decision> evaluate(List<InvitationRequested> requests, Set<String> registered,
+                                    Map<String, StoredSettings> configurations, Instant now) {
+        Map<String, Optional<PolicyEvaluator.VersionedSettings>> parsed = new LinkedHashMap<>();
+        List<Decision> decisions = new ArrayList<>(requests.size());
+        for (InvitationRequested request : requests) {
+            PolicyEvaluator.Request asked = new PolicyEvaluator.Request(request.resourceTenant(),
+                    request.inviteeTenant(), request.application(), request.inviteeEmail());
+            PolicyEvaluator.Evaluation evaluation = PolicyEvaluator.evaluate(asked,
+                    registered.contains(key(request.resourceTenant(), request.application())),
+                    versioned(parsed, configurations, request.resourceTenant(), request.inviteeTenant()),
+                    versioned(parsed, configurations, request.inviteeTenant(), request.resourceTenant()));
+            Decision decision = new Decision();
+            decision.id = UUID.randomUUID();
+            decision.invitationId = request.invitationId();
+            decision.resourceTenant = request.resourceTenant();
+            decision.homeTenant = request.inviteeTenant();
+            decision.application = request.application();
+            decision.inviteeEmail = request.inviteeEmail();
+            decision.outcome = evaluation.outcome();
+            decision.evaluation = Map.of("reasons", evaluation.reasons(),
+                    "policyVersions", new TreeMap<>(evaluation.policyVersions()));
+            decision.decidedAt = now;
+            decisions.add(decision);
+        }
+        return decisions;
+    }
+
+    /** Parses each stored configuration once per batch, however many requests share it. */
+    private Optional<PolicyEvaluator.VersionedSettings> versioned(
+            Map<String, Optional<PolicyEvaluator.VersionedSettings>> parsed,
+            Map<String, StoredSettings> configurations, String tenant, String partner) {
+        return parsed.computeIfAbsent(key(tenant, partner), k -> Optional.ofNullable(configurations.get(k))
+                .map(stored -> new PolicyEvaluator.VersionedSettings(
+                        settings.settingsOf(stored.tenant(), stored.partner(), stored.settingsJson()),
+                        stored.version())));
+    }
+
+    /** Inserts the decisions, then one outbox row per decision actually inserted, in request order. */
+    private Uni<Integer> store(SqlConnection connection, List<Decision> decisions, Instant now) {
+        List<NewDecision> rows = new ArrayList<>(decisions.size());
+        for (Decision d : decisions) {
+            rows.add(new NewDecision(d.id, d.invitationId, d.resourceTenant, d.homeTenant, d.application,
+                    d.inviteeEmail, d.outcome, new JsonObject(d.evaluation).encode()));
+        }
+        return batches.insertDecisions(connection, rows, now).chain(inserted -> {
+            List<NewOutboxRow> events = new ArrayList<>(inserted.size());
+            Set<UUID> published = new HashSet<>();
+            for (Decision d : decisions) {
+                if (!inserted.contains(d.invitationId) || !published.add(d.invitationId)) {
+                    // a re-sent request under a new event id: the invitation keeps its first decision
+                    LOG.infof("invitation %s already decided, not decided again", d.invitationId);
+                    continue;
+                }
+                LOG.infof("invitation %s: %s (%s)", d.invitationId, d.outcome, reasonsOf(d));
+                events.add(new NewOutboxRow(UUID.randomUUID(), d.invitationId.toString(), PolicyEvents.DECIDED,
+                        PolicyEvents.DECISIONS_TOPIC, PolicyEvents.decided(d).encode()));
+            }
+            return batches.appendOutbox(connection, AGGREGATE_TYPE, events, now);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String reasonsOf(Decision decision) {
+        return String.join("; ", (List<String>) decision.evaluation.get("reasons"));
     }
 
     private static Instant now() {

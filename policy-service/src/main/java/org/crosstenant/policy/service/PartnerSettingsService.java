@@ -73,6 +73,23 @@ public class PartnerSettingsService {
         }
     }
 
+    /**
+     * Reads settings stored as JSON text (as the batch decision path reads them) through the same strict parser.
+     *
+     * @param tenant  configuring tenant (for the error message)
+     * @param partner partner tenant (for the error message)
+     * @param json    the stored {@code settings} column
+     * @return the parsed settings
+     * @throws IllegalStateException when the stored text is not valid settings (a database problem, not poison)
+     */
+    public PartnerSettings settingsOf(String tenant, String partner, String json) {
+        try {
+            return PartnerSettingsParser.parse(mapper.readTree(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            throw new IllegalStateException("stored settings of " + tenant + "/" + partner + " are not valid", e);
+        }
+    }
+
     private static PartnerConfiguration newConfiguration(String tenant, String partner) {
         PartnerConfiguration config = new PartnerConfiguration();
         config.id = UUID.randomUUID();
