@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -57,7 +58,16 @@ public class AuditEventTranslator {
         return translations.containsKey(type);
     }
 
-    /** @throws PoisonEventException for an unknown type or a payload that does not follow the producer's schema */
+    /**
+     * Translates one event. Text PostgreSQL cannot store (NUL, unpaired UTF-16 surrogates) in any string value or field
+     * name is replaced with U+FFFD before anything is derived from the payload — such content never makes an event
+     * poison.
+     *
+     * @param type the CloudEvent type
+     * @param payload the event's JSON payload
+     * @return the draft to append
+     * @throws PoisonEventException for an unknown type or a payload that does not follow the producer's schema
+     */
     public AuditDraft translate(String type, String payload) {
         Function<JsonNode, AuditDraft> translation = type == null ? null : translations.get(type);
         if (translation == null) {
@@ -65,10 +75,6 @@ public class AuditEventTranslator {
         }
         if (payload == null || payload.isBlank()) {
             throw new PoisonEventException("empty payload for " + type);
-        }
-        if (payload.contains("\\u0000")) {
-            // PostgreSQL text and jsonb cannot hold NUL: the append would fail on every retry
-            throw new PoisonEventException("payload of " + type + " contains a NUL character");
         }
         JsonNode json;
         try {
@@ -79,10 +85,9 @@ public class AuditEventTranslator {
         if (json == null || !json.isObject()) {
             throw new PoisonEventException("payload of " + type + " is not a JSON object");
         }
-        if (payload.toLowerCase(java.util.Locale.ROOT).contains("\\ud") && hasLoneSurrogate(json.toString())) {
-            // it cannot be stored as UTF-8 as it is, so the stored record would not match its hash
-            throw new PoisonEventException("payload of " + type + " contains an unpaired UTF-16 surrogate");
-        }
+        // content PostgreSQL cannot store (NUL, unpaired surrogates) is replaced, never a reason to drop the event:
+        // every field, the details and so the hash chain are built from this one sanitised tree
+        json = sanitise(json);
         try {
             return translation.apply(json);
         } catch (PoisonEventException e) {
@@ -174,16 +179,54 @@ public class AuditEventTranslator {
                 text(p, "application", false), null, instant(p, "occurredAt"), p);
     }
 
-    private static boolean hasLoneSurrogate(String text) {
+    /**
+     * The tree with every string value and field name made storable: NUL (U+0000) and each unpaired UTF-16 surrogate
+     * replaced by U+FFFD. Nodes without such characters are returned as they are.
+     */
+    static JsonNode sanitise(JsonNode node) {
+        if (node.isTextual()) {
+            String text = node.textValue();
+            String clean = storable(text);
+            return clean == text ? node : JsonNodeFactory.instance.textNode(clean);
+        }
+        if (node.isArray()) {
+            ArrayNode array = (ArrayNode) node;
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, sanitise(array.get(i)));
+            }
+            return array;
+        }
+        if (node.isObject()) {
+            ObjectNode object = (ObjectNode) node;
+            ObjectNode clean = JsonNodeFactory.instance.objectNode();
+            object.fields().forEachRemaining(e -> clean.set(storable(e.getKey()), sanitise(e.getValue())));
+            return clean;
+        }
+        return node;
+    }
+
+    /** The text itself when PostgreSQL can store it, else a copy with NUL and unpaired surrogates as U+FFFD. */
+    static String storable(String text) {
+        StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            boolean bad = c == 0 || (!pair && Character.isSurrogate(c));
+            if (bad && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(bad ? '\uFFFD' : c);
+                if (pair) {
+                    out.append(text.charAt(i + 1));
+                }
+            }
+            if (pair) {
                 i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
             }
         }
-        return false;
+        return out == null ? text : out.toString();
     }
 
     /** A party as the producers write it, reduced to who it is (tenant, subject, email). */
