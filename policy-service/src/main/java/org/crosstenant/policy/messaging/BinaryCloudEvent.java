@@ -39,36 +39,52 @@ public record BinaryCloudEvent(String id, String source, String type) {
     public static BinaryCloudEvent read(Headers headers) {
         String contentType = header(headers, "content-type");
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
-            throw new PoisonMessageException("structured-mode CloudEvent (content-type " + contentType
+            throw new PoisonMessageException("structured-mode CloudEvent (content-type " + Echo.of(contentType)
                     + ") refused: this consumer accepts binary mode only");
         }
         if (headers != null) {
             for (Header header : headers) {
                 String key = header.key();
                 if (key.startsWith(PREFIX) && !ATTRIBUTE_NAME.matcher(key.substring(PREFIX.length())).matches()) {
-                    throw new PoisonMessageException("header " + key + " is not a valid CloudEvents attribute name");
+                    throw new PoisonMessageException("header " + Echo.of(key) + " is not a valid CloudEvents attribute name");
                 }
             }
         }
         String specVersion = required(headers, "specversion");
         if (!"1.0".equals(specVersion)) {
-            throw new PoisonMessageException("ce_specversion " + specVersion + " is not supported (only 1.0)");
+            throw new PoisonMessageException("ce_specversion " + Echo.of(specVersion) + " is not supported (only 1.0)");
         }
         String id = required(headers, "id");
         String source = required(headers, "source");
         String type = required(headers, "type");
+        bounded("source", source);
+        bounded("type", type);
+        String subject = header(headers, PREFIX + "subject");
+        if (subject != null) {
+            bounded("subject", subject);
+        }
         String time = header(headers, PREFIX + "time");
         if (time != null) {
             try {
                 OffsetDateTime.parse(time);
             } catch (DateTimeParseException e) {
-                throw new PoisonMessageException("ce_time is not an RFC 3339 timestamp: " + time, e);
+                throw new PoisonMessageException("ce_time is not an RFC 3339 timestamp: " + Echo.of(time), e);
             }
         }
         if (contentType != null && !isJson(contentType)) {
-            throw new PoisonMessageException("content-type " + contentType + " is not JSON");
+            throw new PoisonMessageException("content-type " + Echo.of(contentType) + " is not JSON");
         }
         return new BinaryCloudEvent(id, source, type);
+    }
+
+    /** The most characters of ce_source, ce_type and ce_subject: the inbox's {@code type varchar(255)}. */
+    static final int MAX_ATTRIBUTE_LENGTH = 255;
+
+    private static void bounded(String attribute, String value) {
+        if (value.length() > MAX_ATTRIBUTE_LENGTH) {
+            throw new PoisonMessageException("ce_" + attribute + " is longer than " + MAX_ATTRIBUTE_LENGTH
+                    + " characters: " + Echo.of(value));
+        }
     }
 
     private static boolean isJson(String contentType) {

@@ -19,7 +19,7 @@ public final class InvitationEventParser {
 
     public static final String REQUESTED = "org.crosstenant.invitation.requested.v1";
     private static final Pattern INVITATION_TYPE =
-            Pattern.compile("org\\.crosstenant\\.invitation\\.[a-z][a-z-]*\\.v[0-9]+");
+            Pattern.compile("org\\.crosstenant\\.invitation\\.[a-z][a-z-]{0,63}\\.v[0-9]{1,4}");
 
     private final ObjectMapper mapper;
 
@@ -40,7 +40,7 @@ public final class InvitationEventParser {
             throw new PoisonMessageException("ce_type header is missing");
         }
         if (!INVITATION_TYPE.matcher(ceType).matches()) {
-            throw new PoisonMessageException("unknown event type " + ceType + " on invitations.events");
+            throw new PoisonMessageException("unknown event type " + Echo.of(ceType) + " on invitations.events");
         }
         if (payload == null) {
             throw new PoisonMessageException(ceType + " without a payload (null value)");
@@ -71,7 +71,7 @@ public final class InvitationEventParser {
         String inviteeTenant = id(invitee, "tenant");
         String email = text(invitee, "email");
         if (!Identifiers.isEmail(email)) {
-            throw new PoisonMessageException("requested.v1 invitee.email is missing or not an email: " + email);
+            throw new PoisonMessageException("requested.v1 invitee.email is missing or not an email: " + Echo.of(email));
         }
         return new InvitationRequested(invitationId, resourceTenant, application, inviteeTenant,
                 Identifiers.normaliseEmail(email));
@@ -80,7 +80,7 @@ public final class InvitationEventParser {
     private static String id(JsonNode node, String field) {
         String value = text(node, field);
         if (!Identifiers.isId(value)) {
-            throw new PoisonMessageException("requested.v1 " + field + " is missing or malformed: " + value);
+            throw new PoisonMessageException("requested.v1 " + field + " is missing or malformed: " + Echo.of(value));
         }
         return value;
     }
@@ -94,10 +94,15 @@ public final class InvitationEventParser {
         if (value == null) {
             throw new PoisonMessageException(what + " is missing");
         }
+        if (!Echo.isCanonicalUuid(value)) {
+            // UUID.fromString also reads "1-1-1-1-1": two different ce_id texts must not name one inbox row
+            throw new PoisonMessageException(what + " is not a UUID in the canonical 36-character form: "
+                    + Echo.of(value));
+        }
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-            throw new PoisonMessageException(what + " is not a UUID: " + value, e);
+            throw new PoisonMessageException(what + " is not a UUID: " + Echo.of(value), e);
         }
     }
 }

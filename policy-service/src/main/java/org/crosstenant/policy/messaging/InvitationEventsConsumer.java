@@ -89,7 +89,7 @@ public class InvitationEventsConsumer {
         }
         IncomingEvent event = parser.parse(cloudEvent.id(), cloudEvent.type(), record.getPayload());
         if (event.requested() != null && !key.equals(event.requested().invitationId().toString())) {
-            throw new PoisonMessageException("record key " + key + " is not the invitation id "
+            throw new PoisonMessageException("record key " + Echo.of(key) + " is not the invitation id "
                     + event.requested().invitationId());
         }
         return event;
