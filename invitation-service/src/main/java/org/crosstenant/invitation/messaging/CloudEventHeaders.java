@@ -33,7 +33,7 @@ public record CloudEventHeaders(UUID id, String type, String source) {
     public static CloudEventHeaders read(Headers headers) {
         String contentType = text(headers, "content-type");
         if (contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
-            throw new PoisonMessageException("structured-mode CloudEvent (content-type " + contentType
+            throw new PoisonMessageException("structured-mode CloudEvent (content-type " + Echo.of(contentType)
                     + "); only binary mode (ce_* headers) is accepted");
         }
         String specVersion = text(headers, "ce_specversion");
@@ -41,15 +41,35 @@ public record CloudEventHeaders(UUID id, String type, String source) {
             throw new PoisonMessageException("not a binary-mode CloudEvent: ce_specversion header missing");
         }
         if (!SPEC_VERSION.equals(specVersion)) {
-            throw new PoisonMessageException("unsupported ce_specversion " + specVersion + "; expected 1.0");
+            throw new PoisonMessageException("unsupported ce_specversion " + Echo.of(specVersion) + "; expected 1.0");
         }
         String id = required(headers, "ce_id");
         String type = required(headers, "ce_type");
         String source = required(headers, "ce_source");
+        bounded("ce_type", type);
+        bounded("ce_source", source);
+        String subject = text(headers, "ce_subject");
+        if (subject != null) {
+            bounded("ce_subject", subject);
+        }
+        if (!Echo.isCanonicalUuid(id)) {
+            // UUID.fromString also reads "1-1-1-1-1": two different ce_id texts must not name one inbox row
+            throw new PoisonMessageException("ce_id is not a UUID in the canonical 36-character form: " + Echo.of(id));
+        }
         try {
             return new CloudEventHeaders(UUID.fromString(id), type, source);
         } catch (IllegalArgumentException e) {
-            throw new PoisonMessageException("ce_id is not a UUID: " + id);
+            throw new PoisonMessageException("ce_id is not a UUID: " + Echo.of(id));
+        }
+    }
+
+    /** The most characters of ce_type, ce_source and ce_subject: the inbox's {@code type varchar(128)}. */
+    static final int MAX_ATTRIBUTE_LENGTH = 128;
+
+    private static void bounded(String name, String value) {
+        if (value.length() > MAX_ATTRIBUTE_LENGTH) {
+            throw new PoisonMessageException("CloudEvent attribute " + name + " is longer than " + MAX_ATTRIBUTE_LENGTH
+                    + " characters: " + Echo.of(value));
         }
     }
 

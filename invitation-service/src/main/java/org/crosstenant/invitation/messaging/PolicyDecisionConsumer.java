@@ -98,7 +98,7 @@ public class PolicyDecisionConsumer {
         CloudEventHeaders ce = CloudEventHeaders.read(record.getHeaders());
         if (!PolicyDecisionParser.TYPE.equals(ce.type())) {
             // this topic carries decided.v1 only (docs/topics.md): anything else would be silently lost if skipped
-            throw new PoisonMessageException("unknown ce_type " + ce.type() + " on " + record.getTopic()
+            throw new PoisonMessageException("unknown ce_type " + Echo.of(ce.type()) + " on " + record.getTopic()
                     + "; expected " + PolicyDecisionParser.TYPE);
         }
         if (record.getKey() == null) {

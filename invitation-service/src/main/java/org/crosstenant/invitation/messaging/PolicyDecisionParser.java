@@ -40,7 +40,7 @@ public class PolicyDecisionParser {
         }
         String outcome = text(root, "outcome");
         if (!"allow".equals(outcome) && !"deny".equals(outcome)) {
-            throw new PoisonMessageException("decided.v1 outcome must be allow or deny, got " + outcome);
+            throw new PoisonMessageException("decided.v1 outcome must be allow or deny, got " + Echo.of(outcome));
         }
         List<String> reasons = new ArrayList<>();
         JsonNode r = root.get("reasons");
@@ -70,10 +70,14 @@ public class PolicyDecisionParser {
 
     private static UUID uuid(JsonNode root, String field) {
         String value = text(root, field);
+        if (!Echo.isCanonicalUuid(value)) {
+            throw new PoisonMessageException("decided.v1 " + field + " is not a UUID in the canonical 36-character form: "
+                    + Echo.of(value));
+        }
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-            throw new PoisonMessageException("decided.v1 " + field + " is not a UUID: " + value);
+            throw new PoisonMessageException("decided.v1 " + field + " is not a UUID: " + Echo.of(value));
         }
     }
 }
