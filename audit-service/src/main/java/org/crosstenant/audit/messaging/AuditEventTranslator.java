@@ -71,7 +71,7 @@ public class AuditEventTranslator {
     public AuditDraft translate(String type, String payload) {
         Function<JsonNode, AuditDraft> translation = type == null ? null : translations.get(type);
         if (translation == null) {
-            throw new PoisonEventException("unknown event type " + type);
+            throw new PoisonEventException("unknown event type " + Echo.of(type));
         }
         if (payload == null || payload.isBlank()) {
             throw new PoisonEventException("empty payload for " + type);
@@ -93,7 +93,7 @@ public class AuditEventTranslator {
         } catch (PoisonEventException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new PoisonEventException("payload of " + type + " cannot be audited: " + e, e);
+            throw new PoisonEventException("payload of " + type + " cannot be audited: " + Echo.of(e.toString()), e);
         }
     }
 
@@ -110,7 +110,7 @@ public class AuditEventTranslator {
         String homeTenant = text(p, "homeTenant", true);
         String outcome = text(p, "outcome", true);
         if (!outcome.equals("allow") && !outcome.equals("deny")) {
-            throw new PoisonEventException("decision outcome must be allow or deny, was " + outcome);
+            throw new PoisonEventException("decision outcome must be allow or deny, was " + Echo.of(outcome));
         }
         return new AuditDraft(tenants(resourceTenant, homeTenant), "policy.decided", outcome, null, resourceTenant,
                 homeTenant, text(p, "application", false), text(p, "invitationId", true), instant(p, "occurredAt"), p);
@@ -158,7 +158,7 @@ public class AuditEventTranslator {
             return absent;
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min) {
-            throw new PoisonEventException(field + " must be an integer >= " + min + ", was " + node);
+            throw new PoisonEventException(field + " must be an integer >= " + min + ", was " + Echo.of(node.toString()));
         }
         return node.intValue();
     }
@@ -294,11 +294,11 @@ public class AuditEventTranslator {
             try {
                 instant = OffsetDateTime.parse(value).toInstant();
             } catch (DateTimeParseException e) {
-                throw new PoisonEventException(field + " is not an ISO-8601 time: " + value, e);
+                throw new PoisonEventException(field + " is not an ISO-8601 time: " + Echo.of(value), e);
             }
         }
         if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-            throw new PoisonEventException(field + " is out of range: " + value);
+            throw new PoisonEventException(field + " is out of range: " + Echo.of(value));
         }
         return instant;
     }

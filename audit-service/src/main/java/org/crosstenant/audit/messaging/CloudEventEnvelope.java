@@ -23,7 +23,8 @@ import org.crosstenant.audit.model.IncomingEvent;
  * <li>a structured-mode record ({@code content-type: application/cloudevents...}), whatever its value;</li>
  * <li>a null key (our topics are keyed by aggregate) or a null value;</li>
  * <li>{@code ce_specversion} missing or not {@code 1.0};</li>
- * <li>{@code ce_id} missing or not a UUID (the producers' ids are UUIDs; the inbox is keyed by them);</li>
+ * <li>{@code ce_id} missing or not a UUID in the canonical 36-character hex form (the producers' ids are UUIDs; the inbox is keyed by them);</li>
+ * <li>{@code ce_source}, {@code ce_type} or {@code ce_subject} longer than 255 characters;</li>
  * <li>{@code ce_source} or {@code ce_type} missing or blank; {@code ce_time} present but not an RFC 3339 time;</li>
  * <li>{@code content-type} present but not JSON;</li>
  * <li>any other {@code ce_*} header than the CloudEvents 1.0 attributes ({@code id, source, specversion, type,
@@ -51,13 +52,13 @@ public final class CloudEventEnvelope {
     public static IncomingEvent read(String topic, String key, String value, Headers headers) {
         String contentType = header(headers, "content-type");
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
-            throw new PoisonEventException("structured-mode CloudEvent (content-type " + contentType
+            throw new PoisonEventException("structured-mode CloudEvent (content-type " + Echo.of(contentType)
                     + "): only binary mode is accepted");
         }
         for (Header header : headers) {
             String name = header.key();
             if (name != null && name.startsWith("ce_") && !KNOWN_ATTRIBUTES.contains(name.substring(3))) {
-                throw new PoisonEventException("unknown CloudEvents attribute header " + name);
+                throw new PoisonEventException("unknown CloudEvents attribute header " + Echo.of(name));
             }
         }
         String specVersion = header(headers, "ce_specversion");
@@ -65,27 +66,35 @@ public final class CloudEventEnvelope {
             throw new PoisonEventException("ce_specversion header is missing");
         }
         if (!"1.0".equals(specVersion)) {
-            throw new PoisonEventException("unsupported ce_specversion " + specVersion + " (only 1.0)");
+            throw new PoisonEventException("unsupported ce_specversion " + Echo.of(specVersion) + " (only 1.0)");
         }
         String id = required(headers, "ce_id");
+        if (!Echo.isCanonicalUuid(id)) {
+            // UUID.fromString also reads "1-1-1-1-1": two different ce_id texts must not name one inbox row
+            throw new PoisonEventException("ce_id is not a UUID in the canonical 36-character form: " + Echo.of(id));
+        }
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new PoisonEventException("ce_id is not a UUID: " + id, e);
+            throw new PoisonEventException("ce_id is not a UUID: " + Echo.of(id), e);
         }
-        required(headers, "ce_source");
-        String type = required(headers, "ce_type");
+        bounded("ce_source", required(headers, "ce_source"));
+        String type = bounded("ce_type", required(headers, "ce_type"));
+        String subject = header(headers, "ce_subject");
+        if (subject != null) {
+            bounded("ce_subject", subject);
+        }
         String time = header(headers, "ce_time");
         if (time != null) {
             try {
                 OffsetDateTime.parse(time);
             } catch (DateTimeParseException e) {
-                throw new PoisonEventException("ce_time is not an RFC 3339 time: " + time, e);
+                throw new PoisonEventException("ce_time is not an RFC 3339 time: " + Echo.of(time), e);
             }
         }
         if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new PoisonEventException("content-type " + contentType + " is not application/json");
+            throw new PoisonEventException("content-type " + Echo.of(contentType) + " is not application/json");
         }
         if (key == null) {
             throw new PoisonEventException("record has no key (" + type + " " + id + ")");
@@ -94,6 +103,17 @@ public final class CloudEventEnvelope {
             throw new PoisonEventException("record has no value (" + type + " " + id + ")");
         }
         return new IncomingEvent(topic, uuid, type, value);
+    }
+
+    /** The most characters of ce_source, ce_type and ce_subject, as every other consumer of the suite accepts. */
+    static final int MAX_ATTRIBUTE_LENGTH = 255;
+
+    private static String bounded(String name, String value) {
+        if (value.length() > MAX_ATTRIBUTE_LENGTH) {
+            throw new PoisonEventException(name + " is longer than " + MAX_ATTRIBUTE_LENGTH + " characters: "
+                    + Echo.of(value));
+        }
+        return value;
     }
 
     private static String required(Headers headers, String name) {
