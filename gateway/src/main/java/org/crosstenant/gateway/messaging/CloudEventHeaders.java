@@ -9,7 +9,8 @@ import org.apache.kafka.common.header.Headers;
 /**
  * Reads and validates the CloudEvents 1.0 Kafka protocol binding, binary content mode (the platform's contract,
  * docs/topics.md), from a record's headers: {@code ce_specversion} must be {@code 1.0}; {@code ce_id},
- * {@code ce_source} and {@code ce_type} must be present and non-blank; the record must have a key (the aggregate id,
+ * {@code ce_source} and {@code ce_type} must be present and non-blank, and with {@code ce_subject} at most 255
+ * characters; the record must have a key (the aggregate id,
  * which keeps one aggregate's events in order). A structured-mode record ({@code content-type:
  * application/cloudevents...}) is not part of the contract and is refused. The channels run with
  * {@code cloud-events=false}, so SmallRye never parses these itself: a malformed record becomes an
@@ -26,7 +27,7 @@ public record CloudEventHeaders(String id, String type, String source) {
     public static CloudEventHeaders read(Headers headers, Object key) {
         String contentType = header(headers, "content-type");
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
-            throw new IllegalArgumentException("structured-mode CloudEvent (content-type " + contentType
+            throw new IllegalArgumentException("structured-mode CloudEvent (content-type " + Echo.of(contentType)
                     + "): only binary mode is accepted on this topic");
         }
         String specVersion = header(headers, "ce_specversion");
@@ -34,15 +35,31 @@ public record CloudEventHeaders(String id, String type, String source) {
             throw new IllegalArgumentException("not a CloudEvent: ce_specversion header is missing");
         }
         if (!"1.0".equals(specVersion)) {
-            throw new IllegalArgumentException("unsupported ce_specversion '" + specVersion + "' (only 1.0)");
+            throw new IllegalArgumentException("unsupported ce_specversion '" + Echo.of(specVersion) + "' (only 1.0)");
         }
         String id = required(headers, "ce_id");
         String source = required(headers, "ce_source");
         String type = required(headers, "ce_type");
+        bounded("ce_source", source);
+        bounded("ce_type", type);
+        String subject = header(headers, "ce_subject");
+        if (subject != null) {
+            bounded("ce_subject", subject);
+        }
         if (key == null) {
             throw new IllegalArgumentException("record without a key (events are keyed by their aggregate id)");
         }
         return new CloudEventHeaders(id, type, source);
+    }
+
+    /** The most characters of ce_source, ce_type and ce_subject, as every consumer of the suite accepts. */
+    static final int MAX_ATTRIBUTE_LENGTH = 255;
+
+    private static void bounded(String name, String value) {
+        if (value.length() > MAX_ATTRIBUTE_LENGTH) {
+            throw new IllegalArgumentException("CloudEvent attribute " + name + " is longer than "
+                    + MAX_ATTRIBUTE_LENGTH + " characters: " + Echo.of(value));
+        }
     }
 
     private static String required(Headers headers, String name) {

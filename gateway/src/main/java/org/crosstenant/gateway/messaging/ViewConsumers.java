@@ -60,10 +60,12 @@ public class ViewConsumers {
             }
             return message.ack();
         } catch (RuntimeException e) {
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            // the reason may repeat the record's own content: bounded so the dead letter stays far below the
+            // producer's max request size, and no cause whose message would be written as dead-letter-cause
+            String reason = Echo.of(e.getMessage() == null ? e.toString() : e.getMessage());
             LOG.warnf("dead-lettering record %s of %s (type %s): %s", kafka == null ? "?" : kafka.getTopic() + "-"
                     + kafka.getPartition() + "@" + kafka.getOffset(), channel, type, reason);
-            return message.nack(e instanceof IllegalArgumentException ? e : new IllegalArgumentException(reason, e));
+            return message.nack(new IllegalArgumentException(reason));
         } finally {
             if (kafka != null) {
                 progress.applied(channel, kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
