@@ -68,7 +68,7 @@ public record BinaryCloudEvent(String id, String source, String type) {
             try {
                 OffsetDateTime.parse(time);
             } catch (DateTimeParseException e) {
-                throw new PoisonMessageException("ce_time is not an RFC 3339 timestamp: " + Echo.of(time), e);
+                throw new PoisonMessageException("ce_time is not an RFC 3339 timestamp: " + Echo.of(time));
             }
         }
         if (contentType != null && !isJson(contentType)) {

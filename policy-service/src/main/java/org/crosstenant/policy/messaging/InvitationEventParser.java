@@ -56,7 +56,7 @@ public final class InvitationEventParser {
         try {
             root = mapper.readTree(payload);
         } catch (JsonProcessingException e) {
-            throw new PoisonMessageException("requested.v1 payload is not JSON: " + e.getOriginalMessage(), e);
+            throw new PoisonMessageException("requested.v1 payload is not JSON: " + Echo.of(e.getOriginalMessage()), e);
         }
         if (root == null || !root.isObject()) {
             throw new PoisonMessageException("requested.v1 payload is not a JSON object");
