@@ -71,8 +71,8 @@ class ConsumerPoisonTest {
         missingSource.remove("ce_source");
         cases.put("missing-source", new Poison(marker, good, missingSource, "ce_source"));
         Map<String, String> unknownAttribute = Events.binaryHeaders(valid.type());
-        unknownAttribute.put("ce_teleport", "yes");
-        cases.put("unknown-attribute", new Poison(marker, good, unknownAttribute, "ce_teleport"));
+        unknownAttribute.put("ce_tele-port", "yes");
+        cases.put("invalid-attribute-name", new Poison(marker, good, unknownAttribute, "ce_tele-port"));
         cases.put("unknown-type", new Poison(marker, good,
                 Events.binaryHeaders("org.crosstenant.invitation.teleported.v1"), "unknown event type"));
         cases.put("bad-json", new Poison(marker, "{not json", Events.binaryHeaders(valid.type()), "not JSON"));

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -27,16 +27,16 @@ import org.crosstenant.audit.model.IncomingEvent;
  * <li>{@code ce_source}, {@code ce_type} or {@code ce_subject} longer than 255 characters;</li>
  * <li>{@code ce_source} or {@code ce_type} missing or blank; {@code ce_time} present but not an RFC 3339 time;</li>
  * <li>{@code content-type} present but not JSON;</li>
- * <li>any other {@code ce_*} header than the CloudEvents 1.0 attributes ({@code id, source, specversion, type,
- * subject, time, dataschema}) and the W3C trace-context extension ({@code traceparent, tracestate}).</li>
+ * <li>{@code ce_datacontenttype} present but not JSON (SmallRye's Kafka connector writes it beside content-type);</li>
+ * <li>a {@code ce_*} header whose attribute name is not a CloudEvents 1.0 name ({@code [a-z0-9]{1,20}}); extension
+ * attributes with valid names are accepted, as the specification requires of consumers.</li>
  * </ul>
  * Whether the type is one we audit, and whether the payload is valid, is the translator's decision.
  */
 public final class CloudEventEnvelope {
 
-    /** Context attributes accepted as {@code ce_<name>} headers; {@code datacontenttype} travels as content-type. */
-    static final Set<String> KNOWN_ATTRIBUTES = Set.of("id", "source", "specversion", "type", "subject", "time",
-            "dataschema", "traceparent", "tracestate");
+    /** CloudEvents 1.0 attribute names (context attributes and extensions): lower-case letters and digits, at most 20. */
+    static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
     private CloudEventEnvelope() {
     }
@@ -57,9 +57,14 @@ public final class CloudEventEnvelope {
         }
         for (Header header : headers) {
             String name = header.key();
-            if (name != null && name.startsWith("ce_") && !KNOWN_ATTRIBUTES.contains(name.substring(3))) {
-                throw new PoisonEventException("unknown CloudEvents attribute header " + Echo.of(name));
+            if (name != null && name.startsWith("ce_") && !ATTRIBUTE_NAME.matcher(name.substring(3)).matches()) {
+                throw new PoisonEventException("CloudEvents attribute header with an invalid name " + Echo.of(name)
+                        + " (CloudEvents 1.0 names are [a-z0-9]{1,20})");
             }
+        }
+        String declaredType = header(headers, "ce_datacontenttype");
+        if (declaredType != null && !declaredType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new PoisonEventException("ce_datacontenttype " + Echo.of(declaredType) + " is not application/json");
         }
         String specVersion = header(headers, "ce_specversion");
         if (specVersion == null) {

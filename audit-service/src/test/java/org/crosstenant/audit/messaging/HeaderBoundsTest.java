@@ -59,6 +59,26 @@ class HeaderBoundsTest {
                 .isEqualTo(UUID.fromString("0000000a-0001-0001-0001-000000000001"));
     }
 
+    /** What SmallRye's Kafka connector writes in binary mode (ce_datacontenttype beside content-type) is valid. */
+    @Test
+    void theConnectorsOwnHeadersAndValidExtensionsAreAccepted() {
+        RecordHeaders headers = valid();
+        headers.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_datacontenttype", "application/json".getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_time", "2026-11-30T06:39:40.892Z".getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_partitionkey", "contoso".getBytes(StandardCharsets.UTF_8));
+        assertThat(CloudEventEnvelope.read("t", "k", "{}", headers).type()).isEqualTo(TYPE);
+
+        for (String[] bad : new String[][] { { "ce_tele-port", "yes" }, { "ce_Upper", "x" },
+                { "ce_" + "a".repeat(21), "x" }, { "ce_datacontenttype", "text/plain" } }) {
+            RecordHeaders poisoned = valid();
+            poisoned.add(bad[0], bad[1].getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> CloudEventEnvelope.read("t", "k", "{}", poisoned)).as(bad[0])
+                    .isInstanceOf(PoisonEventException.class);
+        }
+    }
+
     private static RecordHeaders valid() {
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
