@@ -27,6 +27,8 @@ public final class Bench {
     static final String APP = "bench-static";
     static final String GUEST = "bob";
     static final String GUEST_EMAIL = "bob@fabrikam.example";
+    /** Arrival rate of the unmeasured saga warm-up (requests per second): well below saturation, long enough for C2. */
+    static final double SAGA_WARM_UP_RATE = 100;
 
     private final Options options;
     private final StackInfo stack;
@@ -97,6 +99,12 @@ public final class Bench {
             AuditBench audit = new AuditBench(api, kafka);
             try (SagaLoad load = options.runs("saga") || options.runs("restart")
                     ? new SagaLoad(api, kafka, APP, GUEST_EMAIL) : null) {
+                if (options.runs("saga") && options.warmUpSeconds() > 0) {
+                    int seconds = options.warmUpSeconds() * 3;
+                    log("saga warm-up (not measured): " + Stats.whole(SAGA_WARM_UP_RATE) + "/s for " + seconds + " s");
+                    guarded("saga warm-up", () -> load.run(new OpenSchedule(SAGA_WARM_UP_RATE, seconds),
+                            Duration.ofSeconds(20), Bench::log));
+                }
                 for (int round = 1; round <= options.rounds(); round++) {
                     log("==== round " + round + " of " + options.rounds());
                     if (options.runs("gateway")) {

@@ -13,7 +13,8 @@ import java.util.Set;
  * @param rounds       rounds of every figure (medians are taken over them; at least 1, 3 by default)
  * @param sagaSeconds  seconds of sending per saga arrival rate (30 by default)
  * @param wrkSeconds   seconds of each wrk run (15, as the issue's {@code wrk -t2 -c50 -d15s})
- * @param warmUpSeconds seconds of unmeasured load before the first round (JIT warm-up)
+ * @param warmUpSeconds seconds of unmeasured wrk load on each proxied path before the first round (JIT warm-up); the
+ *                      saga is warmed up for three times as long at {@link Bench#SAGA_WARM_UP_RATE}/s
  * @param rates        saga arrival rates, requests per second
  * @param restartRate  arrival rate during the restart episode
  * @param restartSeconds seconds of the restart episode's load
@@ -36,6 +37,8 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
               --rounds N       rounds per figure; medians over them (default 3)
               --duration S     seconds of sending per saga arrival rate (default 30)
               --wrk-duration S seconds per wrk run (default 15)
+              --warm-up S      unmeasured wrk seconds per proxied path before round 1; the saga gets 3×S (default 20)
+              --restart-seconds S  load of the kill -9 episode (default 90; kills at 1/4 and 1/2 of it)
             """;
 
     static Options parse(String[] args) {
@@ -44,10 +47,11 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
         int rounds = quick ? 1 : 3;
         int saga = quick ? 5 : 30;
         int wrk = quick ? 3 : 15;
-        int warmUp = quick ? 3 : 10;
+        int warmUp = quick ? 3 : 20;
         List<Double> rates = quick ? List.of(20.0, 50.0) : List.of(50.0, 200.0, 500.0);
         double restartRate = 20;
-        int restartSeconds = quick ? 24 : 36;
+        // long enough for both kills to happen while requests still arrive (the second at half the duration)
+        int restartSeconds = quick ? 40 : 90;
         int floorSamples = quick ? 300 : 2000;
         Set<String> skip = Set.of();
         Path out = null;

@@ -50,10 +50,16 @@ final class RestartBench {
         List<Episode> episodes = new ArrayList<>();
         CompletableFuture<SagaLoad.Result> load = CompletableFuture.supplyAsync(
                 () -> saga.run(new OpenSchedule(rate, seconds), Duration.ofSeconds(60), log));
-        long interval = seconds * 1000L / (victims.size() + 1);
-        for (String victim : victims) {
-            Bench.pause(interval);
-            episodes.add(killAndWatch(stack, api, saga, victim, log));
+        // kill i at (i + 1) / 4 of the load, counted from its start (not from the previous episode's end, which
+        // may take long): both kills happen while requests still arrive, so a resumption can be seen
+        long start = System.nanoTime();
+        for (int i = 0; i < victims.size(); i++) {
+            long at = start + (i + 1) * seconds * 1_000_000_000L / 4;
+            long wait = (at - System.nanoTime()) / 1_000_000;
+            if (wait > 0) {
+                Bench.pause(wait);
+            }
+            episodes.add(killAndWatch(stack, api, saga, victims.get(i), log));
         }
         return new Result(load.join(), episodes, null);
     }
