@@ -169,12 +169,16 @@ class AppAccessTest {
     }
 
     @Test
-    void unreachableApplicationIsA502Problem() {
+    void unreachableApplicationIsA503ProblemSayingTheRequestWasNotSent() {
         String app = "down-" + UUID.randomUUID().toString().substring(0, 8);
         registerApplication("contoso", app, "http://127.0.0.1:" + org.crosstenant.stack.infra.FreePorts.pick());
         String alice = TenantTokens.token("contoso", "alice-sub", "alice@contoso.example");
-        await().atMost(PATIENCE).untilAsserted(() -> given().auth().oauth2(alice).get("/apps/contoso/" + app + "/x")
-                .then().statusCode(502).contentType("application/problem+json").body("status", equalTo(502)));
+        // nothing listens there: no connection, so nothing was sent and a retry is safe (even a POST)
+        await().atMost(PATIENCE).untilAsserted(() -> given().auth().oauth2(alice).body("{}").contentType("application/json")
+                .post("/apps/contoso/" + app + "/x")
+                .then().statusCode(503).contentType("application/problem+json").header("Retry-After", "1")
+                .body("type", equalTo("urn:crosstenant:problem:upstream-unavailable"))
+                .body("status", equalTo(503)));
     }
 
     @Test

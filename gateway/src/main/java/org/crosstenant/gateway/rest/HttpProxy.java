@@ -63,8 +63,9 @@ public class HttpProxy {
     }
 
     /**
-     * Streams the caller's request to {@code targetUri} and the upstream's answer back. Failures before the answer
-     * started are a 502 problem; after it started, the caller's connection is reset (a truncated body must not look
+     * Streams the caller's request to {@code targetUri} and the upstream's answer back. No connection to the upstream
+     * is a 503 problem with {@code Retry-After} (nothing was sent); other failures before the answer started are a 502
+     * problem; after it started, the caller's connection is reset (a truncated body must not look
      * complete). A caller that goes away resets the upstream call. Nothing is logged above DEBUG for either: both
      * are ordinary on the internet.
      *
@@ -86,7 +87,8 @@ public class HttpProxy {
                 || in.headers().contains("Transfer-Encoding");
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
-                upstreamFailed(ctx, targetUri, connected.cause());
+                // no connection: nothing of the request left the gateway, so the caller can safely send it again
+                upstreamUnreachable(ctx, targetUri, connected.cause());
                 return;
             }
             HttpClientRequest out = connected.result();
@@ -107,6 +109,25 @@ public class HttpProxy {
         });
     }
 
+    /**
+     * 503 problem {@code upstream-unavailable} with {@code Retry-After: 1}: the upstream could not be connected to
+     * (refused, timed out, e.g. a service restarting), so the request was not sent and repeating it is safe even for a
+     * POST. Distinct from the 502 of {@link #upstreamFailed}, where the request may have been processed.
+     */
+    private static void upstreamUnreachable(RoutingContext ctx, String targetUri, Throwable failure) {
+        LOG.debugf("upstream %s unreachable: %s", targetUri, failure.toString());
+        HttpServerRequest in = ctx.request();
+        if (!in.isEnded()) {
+            in.resume();
+        }
+        if (!ctx.response().headWritten() && !ctx.response().closed()) {
+            ctx.response().putHeader("Retry-After", "1");
+        }
+        Problems.send(ctx, 503, "upstream-unavailable", "Service Unavailable",
+                "The upstream is not reachable right now; the request was not sent. Retry shortly.");
+    }
+
+    /** 502 problem: the request was (perhaps partly) sent but no usable answer came back; its effect is unknown. */
     private static void upstreamFailed(RoutingContext ctx, String targetUri, Throwable failure) {
         LOG.debugf("upstream %s failed: %s", targetUri, failure.toString());
         HttpServerRequest in = ctx.request();
