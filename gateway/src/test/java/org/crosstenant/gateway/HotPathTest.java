@@ -132,6 +132,30 @@ class HotPathTest {
     }
 
     @Test
+    void moreThanFiveRequestsReachOneUpstreamAtTheSameTime() throws Exception {
+        // the stand-in service answers a gate request only once all of them are inside it at the same time: a
+        // connection pool smaller than that (Vert.x's default of 5 per host) would hold the rest back in the gateway
+        // and the waiting ones would answer "met": false
+        int parallel = 12;
+        String gate = "/api/v1/invitations/__gate?id=" + UUID.randomUUID() + "&n=" + parallel;
+        String alice = TenantTokens.token("contoso", "alice-sub", "alice@contoso.example");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(gateway.toURI().resolve(gate))
+                .header("Authorization", "Bearer " + alice).timeout(Duration.ofSeconds(60)).GET().build();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers =
+                new java.util.ArrayList<>();
+        for (int i = 0; i < parallel; i++) {
+            answers.add(client.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var answer : answers) {
+            java.net.http.HttpResponse<String> response = answer.get(90, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("{\"met\":true}", response.body().replace(" ", ""));
+        }
+    }
+
+    @Test
     void aVerifiedHomeTokenIsReusedByItsExactValueAndNeverPastItsExpiry() throws Exception {
         try (RawUpstream upstream = new RawUpstream()) {
             String app = registered(upstream);

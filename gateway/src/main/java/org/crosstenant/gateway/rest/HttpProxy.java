@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 
@@ -43,14 +44,16 @@ public class HttpProxy {
         this.config = config.proxy();
         this.client = vertx.httpClientBuilder().with(new HttpClientOptions()
                 .setConnectTimeout((int) this.config.connectTimeout().toMillis())
-                // pooled HTTP/1.1 keep-alive connections per upstream host, one request at a time on each
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setMaxPoolSize(this.config.maxPoolSize())
                 .setKeepAlive(true)
                 .setKeepAliveTimeout((int) Math.max(1, this.config.idleTimeout().toSeconds()))
                 .setPipelining(false)
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false))
+                // pooled HTTP/1.1 keep-alive connections per upstream host, one request at a time on each. The size
+                // must be given to the builder: it ignores HttpClientOptions.setMaxPoolSize and used Vert.x's default
+                // of 5, which queued every request beyond 5 in flight per upstream inside the gateway (issue #5)
+                .with(new PoolOptions().setHttp1MaxSize(this.config.maxPoolSize()))
                 // an upstream resetting a pooled connection is ordinary: the stream's own handlers deal with it
                 .withConnectHandler(connection -> connection.exceptionHandler(
                         e -> LOG.debugf("upstream connection %s: %s", connection.remoteAddress(), e.toString())))

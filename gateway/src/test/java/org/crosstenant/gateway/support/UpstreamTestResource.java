@@ -29,6 +29,7 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<Map<String, Object>> recorded = new ArrayList<>();
     private volatile CountDownLatch release = new CountDownLatch(1);
+    private final Map<String, CountDownLatch> gates = new java.util.concurrent.ConcurrentHashMap<>();
     private HttpServer server;
 
     @Override
@@ -91,6 +92,10 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
             stream(ex);
             return;
         }
+        if (path.endsWith("/__gate")) {
+            gate(ex);
+            return;
+        }
         if (path.equals("/api/v1/invitations") && "POST".equals(ex.getRequestMethod())) {
             // as JAX-RS answers: absolute, on the service's own (internal) address
             String self = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -100,6 +105,30 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
             return;
         }
         respond(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("upstreamPath", path)));
+    }
+
+    /**
+     * {@code ...?id=X&n=N}: holds each request until N requests of gate X are inside at the same time (at most 20 s),
+     * then answers {@code {"met": true}}; a request that waited in vain answers {@code {"met": false}}. Proves that N
+     * requests reach the upstream concurrently (not queued behind a smaller connection pool).
+     */
+    private void gate(HttpExchange ex) throws IOException {
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : String.valueOf(ex.getRequestURI().getRawQuery()).split("&")) {
+            String[] kv = pair.split("=", 2);
+            query.put(kv[0], kv.length == 2 ? kv[1] : "");
+        }
+        int parties = Integer.parseInt(query.getOrDefault("n", "1"));
+        CountDownLatch gate = gates.computeIfAbsent(query.getOrDefault("id", ""), id -> new CountDownLatch(parties));
+        gate.countDown();
+        boolean met;
+        try {
+            met = gate.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            met = false;
+        }
+        respond(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("met", met)));
     }
 
     private void stream(HttpExchange ex) throws IOException {
