@@ -98,7 +98,8 @@ class HotPathTest {
                 caller.setSoTimeout(15_000);
                 send(caller, "/apps/contoso/" + app + "/reset", alice);
                 ByteArrayOutputStream received = new ByteArrayOutputStream();
-                boolean closed = readUntilClosed(caller.getInputStream(), received);
+                // the upstream resets only once the start of the answer reached us
+                boolean closed = readUntilClosed(caller.getInputStream(), received, upstream.callerSawStart::countDown);
                 String text = received.toString(StandardCharsets.ISO_8859_1);
                 assertTrue(text.startsWith("HTTP/1.1 200"), text.lines().findFirst().orElse(""));
                 assertTrue(closed, "the gateway must close the caller's connection, not leave it waiting");
@@ -226,12 +227,19 @@ class HotPathTest {
         out.flush();
     }
 
-    /** @return true if the peer closed (EOF or reset), false if the read timed out */
-    private static boolean readUntilClosed(InputStream in, ByteArrayOutputStream into) throws IOException {
+    /**
+     * @param firstBytes run once, when the first bytes arrived
+     * @return true if the peer closed (EOF or reset), false if the read timed out
+     */
+    private static boolean readUntilClosed(InputStream in, ByteArrayOutputStream into, Runnable firstBytes)
+            throws IOException {
         byte[] buffer = new byte[8192];
         try {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (into.size() == 0 && n > 0) {
+                    firstBytes.run();
+                }
                 into.write(buffer, 0, n);
             }
             return true;
@@ -254,6 +262,8 @@ class HotPathTest {
      */
     static final class RawUpstream implements AutoCloseable {
         final CountDownLatch slowCallClosed = new CountDownLatch(1);
+        /** Counted down by the test once the caller received the start of the {@code /reset} answer. */
+        final CountDownLatch callerSawStart = new CountDownLatch(1);
         private final ServerSocket server;
         private final Thread acceptor;
 
@@ -291,7 +301,7 @@ class HotPathTest {
                             + DECLARED_LENGTH + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.write(new byte[4096]);
                     out.flush();
-                    Thread.sleep(200); // let the gateway relay the start before the reset
+                    callerSawStart.await(15, TimeUnit.SECONDS); // the gateway relayed the start: now reset
                     socket.setSoLinger(true, 0); // RST instead of FIN
                 } else if (path.endsWith("/slow")) {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
