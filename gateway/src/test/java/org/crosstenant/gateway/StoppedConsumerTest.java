@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import org.crosstenant.gateway.support.ExplodingDeserializer;
+import org.crosstenant.stack.infra.testing.ExplodingDeserializer;
 import org.crosstenant.gateway.support.Kafka;
 import org.crosstenant.gateway.support.OidcRealmsTestResource;
 import org.crosstenant.gateway.support.TenantTokens;
