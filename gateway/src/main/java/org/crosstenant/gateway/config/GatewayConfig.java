@@ -82,5 +82,13 @@ public interface GatewayConfig {
 
         @WithDefault("200")
         int maxPoolSize();
+
+        /**
+         * Requests that may wait for a pooled connection to one upstream host when all {@link #maxPoolSize()} are
+         * busy; one more is refused at once with 503 (so a slow upstream cannot pile up unbounded memory and latency
+         * in the gateway). A request also waits at most {@link #connectTimeout()} for its connection.
+         */
+        @WithDefault("1000")
+        int maxWaitQueueSize();
     }
 }

@@ -53,7 +53,9 @@ public class HttpProxy {
                 // pooled HTTP/1.1 keep-alive connections per upstream host, one request at a time on each. The size
                 // must be given to the builder: it ignores HttpClientOptions.setMaxPoolSize and used Vert.x's default
                 // of 5, which queued every request beyond 5 in flight per upstream inside the gateway (issue #5)
-                .with(new PoolOptions().setHttp1MaxSize(this.config.maxPoolSize()))
+                .with(new PoolOptions().setHttp1MaxSize(this.config.maxPoolSize())
+                        // bounded: beyond it a request fails at once (ConnectionPoolTooBusyException → 503)
+                        .setMaxWaitQueueSize(this.config.maxWaitQueueSize()))
                 // an upstream resetting a pooled connection is ordinary: the stream's own handlers deal with it
                 .withConnectHandler(connection -> connection.exceptionHandler(
                         e -> LOG.debugf("upstream connection %s: %s", connection.remoteAddress(), e.toString())))
@@ -67,7 +69,8 @@ public class HttpProxy {
 
     /**
      * Streams the caller's request to {@code targetUri} and the upstream's answer back. No connection to the upstream
-     * is a 503 problem with {@code Retry-After} (nothing was sent); other failures before the answer started are a 502
+     * (refused, timed out, pool busy) is a 503 problem with {@code Retry-After} (nothing was sent), an unknown host or
+     * TLS failure a 502; other failures before the answer started are a 502
      * problem; after it started, the caller's connection is reset (a truncated body must not look
      * complete). A caller that goes away resets the upstream call. Nothing is logged above DEBUG for either: both
      * are ordinary on the internet.
@@ -84,14 +87,16 @@ public class HttpProxy {
                 .setMethod(in.method())
                 .setAbsoluteURI(targetUri)
                 .setHeaders(headers)
+                // bounds the wait for a connection, pooled or new (TCP connect, or a free slot in a busy pool)
+                .setConnectTimeout(config.connectTimeout().toMillis())
                 // an SSE stream may legitimately stay silent for long; anything else gets an idle limit
                 .setIdleTimeout(stream ? 0 : config.idleTimeout().toMillis());
         boolean hasBody = in.headers().contains("Content-Length") && !"0".equals(in.getHeader("Content-Length"))
                 || in.headers().contains("Transfer-Encoding");
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
-                // no connection: nothing of the request left the gateway, so the caller can safely send it again
-                upstreamUnreachable(ctx, targetUri, connected.cause());
+                // no connection: nothing of the request left the gateway
+                notSent(ctx, targetUri, connected.cause());
                 return;
             }
             HttpClientRequest out = connected.result();
@@ -113,21 +118,51 @@ public class HttpProxy {
     }
 
     /**
-     * 503 problem {@code upstream-unavailable} with {@code Retry-After: 1}: the upstream could not be connected to
-     * (refused, timed out, e.g. a service restarting), so the request was not sent and repeating it is safe even for a
-     * POST. Distinct from the 502 of {@link #upstreamFailed}, where the request may have been processed.
+     * Whether a failure to obtain a connection is transient: refused or timed-out connects (an upstream restarting or
+     * overloaded), no free pooled connection within the connect timeout, or a full wait queue. Anything else — an
+     * unknown host, a TLS failure — is a configuration fault that a retry will not fix.
+     *
+     * @param failure why {@code HttpClient.request} failed
+     * @return true when the caller should retry shortly (503 + Retry-After), false for a 502
      */
-    private static void upstreamUnreachable(RoutingContext ctx, String targetUri, Throwable failure) {
-        LOG.debugf("upstream %s unreachable: %s", targetUri, failure.toString());
+    static boolean transientConnectFailure(Throwable failure) {
+        return failure instanceof java.net.ConnectException // refused, unreachable; Netty's connect timeout too
+                || failure instanceof java.util.concurrent.TimeoutException // RequestOptions connect timeout
+                || failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException;
+    }
+
+    /**
+     * The request was not sent (no connection). Transient causes ({@link #transientConnectFailure}) are a 503 problem
+     * {@code upstream-unavailable} with {@code Retry-After: 1}: repeating the request is safe even for a POST. Other
+     * causes (unknown host, TLS) are a 502 problem that says the request was not sent. Distinct from the 502 of
+     * {@link #upstreamFailed}, where the request may have been processed.
+     */
+    private static void notSent(RoutingContext ctx, String targetUri, Throwable failure) {
+        LOG.debugf("upstream %s not reached: %s", targetUri, failure.toString());
         HttpServerRequest in = ctx.request();
         if (!in.isEnded()) {
             in.resume();
         }
+        if (!transientConnectFailure(failure)) {
+            Problems.badGateway(ctx, "The upstream could not be reached; the request was not sent.");
+            return;
+        }
         if (!ctx.response().headWritten() && !ctx.response().closed()) {
             ctx.response().putHeader("Retry-After", "1");
         }
-        Problems.send(ctx, 503, "upstream-unavailable", "Service Unavailable",
-                "The upstream is not reachable right now; the request was not sent. Retry shortly.");
+        Problems.send(ctx, 503, "upstream-unavailable", "Service Unavailable", unavailableDetail(failure));
+    }
+
+    /** Says which bound or fault refused the request, so a caller (and a test) can tell them apart. */
+    static String unavailableDetail(Throwable failure) {
+        if (failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+            return "Too many requests are already waiting for this upstream; the request was not sent. Retry shortly.";
+        }
+        if (failure instanceof java.util.concurrent.TimeoutException) {
+            return "No connection to the upstream was available within the connect timeout; the request was not sent."
+                    + " Retry shortly.";
+        }
+        return "The upstream is not reachable right now; the request was not sent. Retry shortly.";
     }
 
     /** 502 problem: the request was (perhaps partly) sent but no usable answer came back; its effect is unknown. */
