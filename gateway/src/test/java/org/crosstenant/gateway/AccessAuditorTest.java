@@ -41,7 +41,8 @@ class AccessAuditorTest {
     private final AccessDecision denied = AccessDecision.denied("no active guest grant");
 
     private AccessAuditor auditor(int deniedPerSecond, int maxKeys) {
-        return new AccessAuditor(Duration.ofSeconds(60), deniedPerSecond, maxKeys, e -> {
+        return new AccessAuditor(Duration.ofSeconds(60), deniedPerSecond, java.util.Set.of("contoso", "fabrikam")::contains,
+                maxKeys, e -> {
             if (!accepting.get()) {
                 return false;
             }
@@ -128,6 +129,26 @@ class AccessAuditorTest {
         assertEquals("/d/10", next.path());
         assertEquals(11, events.stream().filter(e -> e.caller().subject().equals("bob")).mapToLong(AccessEvent::requests)
                 .sum(), "every denial is accounted for");
+    }
+
+    @Test
+    void varyingTheApplicationOrAnUnknownTenantInTheUrlDoesNotEscapeTheDenialLimit() {
+        AccessAuditor auditor = auditor(2, 100);
+        // a flood of made-up application names against a real tenant, and of made-up tenants
+        for (int i = 0; i < 50; i++) {
+            auditor.record(bob, "contoso", "app-" + i, denied, "GET", "/apps/contoso/app-" + i + "/x");
+            auditor.record(bob, "tenant-" + i, "app", denied, "GET", "/apps/tenant-" + i + "/app/x");
+        }
+        assertEquals(4, events.size(), "2 per second for contoso, 2 for all unknown tenants together");
+        assertEquals(96, suppressed.get());
+        assertEquals(2, auditor.trackedKeys());
+        // a real tenant keeps a limit of its own: another tenant's flood cannot use it up
+        auditor.record(bob, "fabrikam", "wiki", denied, "GET", "/apps/fabrikam/wiki/x");
+        assertEquals(5, events.size());
+
+        clock.advance(Duration.ofSeconds(1));
+        auditor.flush();
+        assertEquals(100 + 1, events.stream().mapToLong(AccessEvent::requests).sum(), "every denial is accounted for");
     }
 
     @Test

@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.crosstenant.gateway.config.AccessAuditConfig;
+import org.crosstenant.gateway.config.GatewayConfig;
 import org.crosstenant.gateway.model.AccessDecision;
 import org.crosstenant.gateway.model.AccessEvent;
 import org.crosstenant.gateway.model.FederatedIdentity;
@@ -48,7 +49,8 @@ public class AccessEventPublisher {
     });
 
     @Inject
-    public AccessEventPublisher(AccessAuditConfig config, AccessEventSender sender, MeterRegistry registry) {
+    public AccessEventPublisher(AccessAuditConfig config, GatewayConfig gateway, AccessEventSender sender,
+            MeterRegistry registry) {
         this.config = config;
         this.sender = sender;
         Counter suppressed = Counter.builder("crosstenant.gateway.access.events.suppressed")
@@ -57,7 +59,9 @@ public class AccessEventPublisher {
         Counter dropped = Counter.builder("crosstenant.gateway.access.events.dropped")
                 .description("requests whose access event was lost (buffer full while aggregation state was full)")
                 .register(registry);
-        this.auditor = new AccessAuditor(config.window(), config.deniedPerSecond(), config.maxTrackedKeys(),
+        java.util.Set<String> tenants = java.util.Set.copyOf(gateway.tenants());
+        this.auditor = new AccessAuditor(config.window(), config.deniedPerSecond(), tenants::contains,
+                config.maxTrackedKeys(),
                 sender::offer, Clock.systemUTC(), new AccessAuditor.Counters() {
                     @Override
                     public void suppressed() {

@@ -18,9 +18,11 @@ import org.crosstenant.gateway.model.FederatedIdentity;
  * first request of a window is handed over at once (a sign-in is seen immediately, {@code requestCount} 1); the
  * requests after it are counted and handed over as one summary when the window ends ({@code requestCount} = how many,
  * {@code path} = the first of them). A later request opens a new window.</li>
- * <li><b>denied</b>: every denial is an event, but at most {@code deniedPerSecond} per caller and application per
- * second; the others are counted and that count ({@code suppressedCount}) travels on the next emitted denial of the
- * same caller and application, or on a flush of the last suppressed denial once the second is over.</li>
+ * <li><b>denied</b>: every denial is an event, but at most {@code deniedPerSecond} per caller and resource tenant
+ * per second; the others are counted and that count ({@code suppressedCount}) travels on the next emitted denial of
+ * the same caller and tenant, or on a flush of the last suppressed denial once the second is over. The key takes
+ * nothing else from the URL: application names are the caller's choice (random ones would each get a limit of their
+ * own and flood the audit log), and resource tenants that are not federated here share one limit per caller.</li>
  * </ul>
  * Every request is thus accounted for exactly once: sum of {@code requestCount} over allowed events + sum of
  * (1 + {@code suppressedCount}) over denied events = requests decided. State is bounded by {@code maxTrackedKeys};
@@ -33,9 +35,12 @@ import org.crosstenant.gateway.model.FederatedIdentity;
 public class AccessAuditor {
 
     private static final Duration DENIAL_PERIOD = Duration.ofSeconds(1);
+    /** The denial-limit key of every resource tenant that is not federated here ("" is never a tenant id). */
+    private static final String OTHER_TENANTS = "";
 
     private final Duration window;
     private final int deniedPerSecond;
+    private final Predicate<String> knownTenant;
     private final int maxTrackedKeys;
     private final Predicate<AccessEvent> sink;
     private final Clock clock;
@@ -65,19 +70,21 @@ public class AccessAuditor {
 
     /**
      * @param window aggregation window of allowed access (positive)
-     * @param deniedPerSecond denial events per caller and application per second (at least 1)
+     * @param deniedPerSecond denial events per caller and resource tenant per second (at least 1)
+     * @param knownTenant whether a resource tenant from the URL is one federated here (others share one limit)
      * @param maxTrackedKeys bound of windows + limiters tracked
      * @param sink takes an event for publication; false = refused for now (buffer full), offer it again later
      * @param clock time source
      * @param counters suppressed / dropped counters
      */
-    public AccessAuditor(Duration window, int deniedPerSecond, int maxTrackedKeys, Predicate<AccessEvent> sink,
-            Clock clock, Counters counters) {
+    public AccessAuditor(Duration window, int deniedPerSecond, Predicate<String> knownTenant, int maxTrackedKeys,
+            Predicate<AccessEvent> sink, Clock clock, Counters counters) {
         if (window.isNegative() || window.isZero() || deniedPerSecond < 1 || maxTrackedKeys < 1) {
             throw new IllegalArgumentException("window must be positive, deniedPerSecond and maxTrackedKeys >= 1");
         }
         this.window = window;
         this.deniedPerSecond = deniedPerSecond;
+        this.knownTenant = knownTenant;
         this.maxTrackedKeys = maxTrackedKeys;
         this.sink = sink;
         this.clock = clock;
@@ -128,7 +135,8 @@ public class AccessAuditor {
 
     private void denied(FederatedIdentity caller, String resourceTenant, String application, AccessDecision decision,
             String method, String path, Instant now) {
-        DeniedKey key = new DeniedKey(caller.tenant(), caller.subject(), resourceTenant, application);
+        DeniedKey key = new DeniedKey(caller.tenant(), caller.subject(),
+                knownTenant.test(resourceTenant) ? resourceTenant : OTHER_TENANTS);
         if (!limiters.containsKey(key) && trackedKeys() >= maxTrackedKeys) {
             emitUntracked(new AccessEvent(false, caller, resourceTenant, application, decision.guest(), method, path,
                     decision.reason(), null, 0, now, now, 0));
@@ -219,7 +227,8 @@ public class AccessAuditor {
             String session) {
     }
 
-    private record DeniedKey(String homeTenant, String subject, String resourceTenant, String application) {
+    /** {@code resourceTenant} is a federated tenant or {@link #OTHER_TENANTS}; never the application. */
+    private record DeniedKey(String homeTenant, String subject, String resourceTenant) {
     }
 
     /** Allowed requests of one key after the one handed over at once; guarded by the map's per-key lock. */
@@ -250,7 +259,7 @@ public class AccessAuditor {
         }
     }
 
-    /** Denials of one caller and application in the current second; guarded by the map's per-key lock. */
+    /** Denials of one caller and resource tenant in the current second; guarded by the map's per-key lock. */
     private static final class Limiter {
         Instant periodStart;
         int emitted;
