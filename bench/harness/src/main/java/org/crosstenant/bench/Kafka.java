@@ -84,6 +84,39 @@ final class Kafka {
         }
     }
 
+    /**
+     * Member ids of a consumer group that hold at least one partition right now.
+     *
+     * @param admin  an open admin client of this broker
+     * @param group  the group id
+     * @return the member ids (empty for an unknown or empty group)
+     * @throws IllegalStateException if the broker cannot describe the group
+     */
+    static Set<String> assignedMembers(Admin admin, String group) {
+        try {
+            var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+            Set<String> members = new java.util.HashSet<>();
+            if (description != null) {
+                description.members().stream().filter(member -> !member.assignment().topicPartitions().isEmpty())
+                        .forEach(member -> members.add(member.consumerId()));
+            }
+            return members;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe group " + group, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** An admin client of this broker; close it. */
+    Admin admin() {
+        Properties properties = new Properties();
+        properties.put("bootstrap.servers", bootstrap);
+        properties.put("client.id", "crosstenant-bench-admin");
+        return Admin.create(properties);
+    }
+
     /** The value of a (CloudEvents) header as text, or null. */
     static String header(Iterable<Header> headers, String name) {
         String value = null;

@@ -15,7 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * invitation-service); the launcher ({@code --restart-crashed}) starts it again with the same command. For each
  * kill: when the new process started, when its readiness check answered 200, and when the first approved record of a
  * request sent after the kill arrived on {@code invitations.events} (only the new process can have taken part in
- * it: it consumes and decides again; approvals of older requests may come from a backlog).
+ * it: it consumes and decides again; approvals of older requests may come from a backlog), and when its consumer
+ * held its partitions again (a new member of the service's consumer group, seen with the admin API: what "resumes
+ * consuming" means, apart from how fast the cold JVM then processes).
  */
 final class RestartBench {
 
@@ -29,9 +31,16 @@ final class RestartBench {
      *                             -1 if none
      * @param resumedAfterReadyMs  ready → first approval on the topic (the consumer's rejoin), -1 if none
      * @param killToResumeMs       kill → first approval after the restart (the whole stall), -1 if none
+     * @param assignedAfterReadyMs ready → the new process's consumer holds its partitions again (a member of the
+     *                             service's consumer group that was not there before the kill); negative when that
+     *                             happened before ready; {@link Long#MIN_VALUE} if never seen within 90 s
      */
     record Episode(String service, long downMs, long readyAfterStartMs, long resumedAfterStartMs,
-                   long resumedAfterReadyMs, long killToResumeMs) {
+                   long resumedAfterReadyMs, long killToResumeMs, long assignedAfterReadyMs) {
+
+        static Episode failed(String service) {
+            return new Episode(service, -1, -1, -1, -1, -1, Long.MIN_VALUE);
+        }
     }
 
     /** The load run's figures and one episode per kill. */
@@ -41,7 +50,8 @@ final class RestartBench {
     private RestartBench() {
     }
 
-    static Result run(StackInfo stack, Api api, SagaLoad saga, double rate, int seconds, java.util.function.Consumer<String> log) {
+    static Result run(StackInfo stack, Api api, Kafka kafka, SagaLoad saga, double rate, int seconds,
+            java.util.function.Consumer<String> log) {
         if (stack.restartDelayMillis().isEmpty()) {
             return new Result(null, List.of(), "the stack runs without --restart-crashed: nothing would start a killed "
                     + "service again (bench/run.sh starts the stack with it; with --use-running start it so yourself)");
@@ -59,22 +69,28 @@ final class RestartBench {
             if (wait > 0) {
                 Bench.pause(wait);
             }
-            episodes.add(killAndWatch(stack, api, saga, victims.get(i), log));
+            episodes.add(killAndWatch(stack, api, kafka, saga, victims.get(i), log));
         }
         return new Result(load.join(), episodes, null);
     }
 
-    private static Episode killAndWatch(StackInfo stack, Api api, SagaLoad saga, String service, java.util.function.Consumer<String> log) {
+    private static Episode killAndWatch(StackInfo stack, Api api, Kafka kafka, SagaLoad saga, String service,
+            java.util.function.Consumer<String> log) {
         Optional<ProcessHandle> process = stack.process(service);
         if (process.isEmpty()) {
             log.accept("no running " + service + " found: its kill is skipped");
-            return new Episode(service, -1, -1, -1, -1, -1);
+            return Episode.failed(service);
         }
         long pid = process.get().pid();
+        // the consumer group is named after the service; its members before the kill are the old process's
+        org.apache.kafka.clients.admin.Admin admin = kafka.admin();
+        java.util.Set<String> before = Kafka.assignedMembers(admin, service);
         long killedNanos = System.nanoTime();
         long killedMillis = System.currentTimeMillis();
         log.accept("kill -9 " + service + " (pid " + pid + ")");
         process.get().destroyForcibly();
+        CompletableFuture<Long> assigned = CompletableFuture.supplyAsync(() -> awaitNewMember(admin, service, before,
+                Duration.ofSeconds(90)));
         // the launcher starts it again: wait for a new pid
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Optional<ProcessHandle> again = Optional.empty();
@@ -87,7 +103,9 @@ final class RestartBench {
         }
         if (again.isEmpty()) {
             log.accept(service + " was not started again within 60 s");
-            return new Episode(service, -1, -1, -1, -1, -1);
+            assigned.join();
+            admin.close();
+            return Episode.failed(service);
         }
         long startedMillis = again.get().info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
         long startedNanos = killedNanos + (startedMillis - killedMillis) * 1_000_000L;
@@ -101,13 +119,39 @@ final class RestartBench {
             }
         }
         long resumed = resumedNanos;
+        long assignedNanos = assigned.join();
+        admin.close();
         Episode episode = new Episode(service, (startedNanos - killedNanos) / 1_000_000,
                 readyNanos < 0 ? -1 : (readyNanos - startedNanos) / 1_000_000,
                 resumed < 0 ? -1 : (resumed - startedNanos) / 1_000_000,
                 resumed < 0 || readyNanos < 0 ? -1 : (resumed - readyNanos) / 1_000_000,
-                resumed < 0 ? -1 : (resumed - killedNanos) / 1_000_000);
+                resumed < 0 ? -1 : (resumed - killedNanos) / 1_000_000,
+                assignedNanos < 0 || readyNanos < 0 ? Long.MIN_VALUE : (assignedNanos - readyNanos) / 1_000_000);
         log.accept(service + ": " + episode);
         return episode;
+    }
+
+    /**
+     * Polls the group every 50 ms until a member that was not in {@code before} holds partitions.
+     *
+     * @return {@link System#nanoTime()} when it was first seen, or -1 if not within {@code limit}
+     */
+    private static long awaitNewMember(org.apache.kafka.clients.admin.Admin admin, String group,
+            java.util.Set<String> before, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                java.util.Set<String> now = Kafka.assignedMembers(admin, group);
+                now.removeAll(before);
+                if (!now.isEmpty()) {
+                    return System.nanoTime();
+                }
+            } catch (IllegalStateException brokerBusy) {
+                // describe failed (e.g. a coordinator moving): ask again
+            }
+            Bench.pause(50);
+        }
+        return -1;
     }
 
     /** Polls {@code /q/health/ready} every 20 ms; the time of the first 200, or -1. */
