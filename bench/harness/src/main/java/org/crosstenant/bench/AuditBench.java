@@ -42,17 +42,27 @@ final class AuditBench {
      * @param behind      published records not on the stream when the drain time ended
      * @param streamPerSecond every record the stream delivered in the phase (also older backlog and other sources)
      *                    ÷ the phase's seconds: the append rate while audit-service works through a backlog
+     * @param cpuSeconds  CPU seconds each of the stack's processes used during the phase ({@link ProcessCpu});
+     *                    empty when not measured
      */
     record Ingest(long published, long appended, double perSecond, LatencySummary lag, long behind,
-                  double streamPerSecond) {
+                  double streamPerSecond, Map<String, Double> cpuSeconds) {
+
+        /** CPU milliseconds of {@code group} per appended record, or NaN. */
+        double cpuMsPerRecord(String group) {
+            Double seconds = cpuSeconds.get(group);
+            return seconds == null || appended == 0 ? Double.NaN : seconds * 1000 / appended;
+        }
     }
 
     private final Api api;
     private final Kafka kafka;
+    private final ProcessCpu cpu;
 
-    AuditBench(Api api, Kafka kafka) {
+    AuditBench(Api api, Kafka kafka, ProcessCpu cpu) {
         this.api = api;
         this.kafka = kafka;
+        this.cpu = cpu;
     }
 
     /** Tracks what was published and what the stream showed. */
@@ -116,7 +126,7 @@ final class AuditBench {
             double seconds = (lastSeen.get() - firstPublished.get()) / 1000.0;
             double phaseSeconds = Math.max(0.001, (now - began) / 1000.0);
             return new Ingest(publishedAt.size(), appended, appended == 0 || seconds <= 0 ? Double.NaN : appended / seconds,
-                    LatencySummary.ofMicros(lag), behind, streamed.get() / phaseSeconds);
+                    LatencySummary.ofMicros(lag), behind, streamed.get() / phaseSeconds, Map.of());
         }
 
         @Override
@@ -155,6 +165,7 @@ final class AuditBench {
     /** Phase 2: {@code count} synthetic access events straight onto the topic, as fast as the producer goes. */
     Ingest synthetic(int count, Duration drain) {
         try (Tracker tracker = new Tracker(api); KafkaProducer<String, String> producer = kafka.producer(5)) {
+            Map<String, Double> cpuBefore = cpu.snapshot();
             for (int i = 0; i < count; i++) {
                 String id = UUID.randomUUID().toString();
                 String now = Instant.now().toString();
@@ -178,7 +189,9 @@ final class AuditBench {
                 });
             }
             producer.flush();
-            return tracker.finish(drain);
+            Ingest ingest = tracker.finish(drain);
+            return new Ingest(ingest.published(), ingest.appended(), ingest.perSecond(), ingest.lag(), ingest.behind(),
+                    ingest.streamPerSecond(), ProcessCpu.used(cpuBefore, cpu.snapshot()));
         }
     }
 

@@ -96,7 +96,7 @@ public final class Bench {
             List<Double> rawConsume = new ArrayList<>();
             Double saturatedAt = null;
             int syntheticCount = 0;
-            AuditBench audit = new AuditBench(api, kafka);
+            AuditBench audit = new AuditBench(api, kafka, new ProcessCpu(stack, options.stackHome()));
             try (SagaLoad load = options.runs("saga") || options.runs("restart")
                     ? new SagaLoad(api, kafka, APP, GUEST_EMAIL) : null) {
                 if (options.runs("saga") && options.warmUpSeconds() > 0) {
@@ -420,6 +420,40 @@ public final class Bench {
         report.append(String.format(Locale.ROOT, "%nBaseline: a raw Kafka consumer reads `%s` at **%s records/s**; "
                 + "audit-service appends at **%s of that** (synthetic burst). Target ≥ 20 000 records/s, SSE lag p99 ≤ 100 ms.%n",
                 AuditBench.TOPIC, Stats.whole(rawRate), Stats.times(Stats.ratio(appendRate, rawRate))));
+        writeAuditCpu(synthetic);
+    }
+
+    /**
+     * CPU per appended record of the synthetic burst, per process (medians over rounds), and the append rate that
+     * CPU alone would allow on this machine's cores: where the time goes, and why a target can or cannot be met.
+     */
+    private void writeAuditCpu(List<AuditBench.Ingest> synthetic) {
+        List<String> groups = new ArrayList<>(StackInfo.SERVICES);
+        groups.add(ProcessCpu.POSTGRESQL);
+        groups.add(ProcessCpu.KAFKA);
+        StringBuilder row = new StringBuilder("|");
+        StringBuilder header = new StringBuilder("|");
+        StringBuilder rule = new StringBuilder("|");
+        double total = 0;
+        for (String group : groups) {
+            double ms = medianOf(synthetic, ingest -> ingest.cpuMsPerRecord(group));
+            if (Double.isNaN(ms)) {
+                continue;
+            }
+            total += ms;
+            header.append(' ').append(group).append(" |");
+            rule.append("---|");
+            row.append(String.format(Locale.ROOT, " %.3f |", ms));
+        }
+        if (total == 0) {
+            return;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        report.append(String.format(Locale.ROOT, "%nCPU per appended record during the synthetic burst, ms (medians; "
+                + "the harness's own producer and SSE client not included):%n%n%s total |%n%s---|%n%s %.3f |%n%n"
+                + "At %.3f ms of CPU per record, %d cores allow at most **%s records/s** even with nothing else "
+                + "running; 20 000 records/s needs ≤ %.3f ms per record.%n",
+                header, rule, row, total, total, cores, Stats.whole(cores * 1000 / total), cores / 20.0));
     }
 
     private void ingestRow(String load, List<AuditBench.Ingest> runs) {
