@@ -41,8 +41,12 @@ class AccessAuditorTest {
     private final AccessDecision denied = AccessDecision.denied("no active guest grant");
 
     private AccessAuditor auditor(int deniedPerSecond, int maxKeys) {
-        return new AccessAuditor(Duration.ofSeconds(60), deniedPerSecond, java.util.Set.of("contoso", "fabrikam")::contains,
-                maxKeys, e -> {
+        return auditor(deniedPerSecond, 1000, maxKeys);
+    }
+
+    private AccessAuditor auditor(int deniedPerSecond, int perTenant, int maxKeys) {
+        return new AccessAuditor(Duration.ofSeconds(60), deniedPerSecond, perTenant,
+                java.util.Set.of("contoso", "fabrikam")::contains, maxKeys, e -> {
             if (!accepting.get()) {
                 return false;
             }
@@ -149,6 +153,41 @@ class AccessAuditorTest {
         clock.advance(Duration.ofSeconds(1));
         auditor.flush();
         assertEquals(100 + 1, events.stream().mapToLong(AccessEvent::requests).sum(), "every denial is accounted for");
+    }
+
+    @Test
+    void manySubjectsOfOneTenantShareItsBudgetAgainstAResourceTenant() {
+        AccessAuditor auditor = auditor(2, 6, 100);
+        // a home tenant whose identity provider mints a new subject per request
+        for (int i = 0; i < 40; i++) {
+            auditor.record(identity("minted-" + i, "s"), "contoso", "projects", denied, "GET", "/d/" + i);
+        }
+        assertEquals(6, events.size(), "fabrikam's callers together: at most 6 denial events per second on contoso");
+        // another resource tenant has a budget of its own
+        auditor.record(identity("minted-0", "s"), "fabrikam", "wiki", denied, "GET", "/w");
+        assertEquals(7, events.size());
+
+        clock.advance(Duration.ofSeconds(1));
+        auditor.flush();
+        assertEquals(8, events.size(), "one carrier for the tenant pair's suppressed denials");
+        AccessEvent carrier = events.get(7);
+        assertEquals("/d/39", carrier.path());
+        assertEquals(33, carrier.suppressedCount());
+        assertEquals(41, events.stream().mapToLong(AccessEvent::requests).sum(), "every denial is accounted for");
+    }
+
+    @Test
+    void beyondTheKeyBoundDenialsAreStillHeldToTheTenantBudget() {
+        AccessAuditor auditor = auditor(2, 3, 1);
+        auditor.record(bob, "contoso", "projects", guest, "GET", "/a"); // fills the single tracked key
+        for (int i = 0; i < 20; i++) {
+            auditor.record(identity("untracked-" + i, "s"), "contoso", "projects", denied, "GET", "/d/" + i);
+        }
+        assertEquals(1 + 3, events.size(), "untracked callers get the pair's budget, not one event each");
+        clock.advance(Duration.ofSeconds(1));
+        auditor.flush();
+        assertEquals(21, events.stream().mapToLong(AccessEvent::requests).sum());
+        assertEquals(0, dropped.get());
     }
 
     @Test

@@ -20,9 +20,20 @@ public interface AccessAuditConfig {
     @WithDefault("60S")
     Duration window();
 
-    /** At most this many {@code access-denied} events per second per caller and application; the rest are counted. */
+    /**
+     * At most this many {@code access-denied} events per second per caller and resource tenant (any application);
+     * the rest are counted.
+     */
     @WithDefault("5")
     int deniedPerSecond();
+
+    /**
+     * At most this many {@code access-denied} events per second of all callers of one home tenant against one
+     * resource tenant (a tenant's identity provider can mint any number of subjects); the rest are counted. At least
+     * {@link #deniedPerSecond()}.
+     */
+    @WithDefault("50")
+    int deniedPerSecondPerTenant();
 
     /** Bound of the aggregation state (allowed windows + denial limiters); a new key beyond it is published at once. */
     @WithDefault("10000")

@@ -23,8 +23,8 @@ import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Where /apps access decisions go: aggregated by an {@link AccessAuditor} (one {@code access-allowed.v1} per caller,
- * application and federated session per window; {@code access-denied.v1} rate-limited per caller and application
- * with a suppressed count) and sent by the {@link AccessEventSender} (bounded buffer, re-sent until acknowledged).
+ * application and federated session per window; {@code access-denied.v1} rate-limited per caller and resource tenant,
+ * and per home tenant and resource tenant, with a suppressed count) and sent by the {@link AccessEventSender} (bounded buffer, re-sent until acknowledged).
  * Never blocks or fails the request. A background thread flushes ended windows every {@code flush-interval}; at
  * shutdown everything held is flushed and the sender is given {@code drain-timeout} to get it acknowledged.
  * <p>
@@ -60,7 +60,8 @@ public class AccessEventPublisher {
                 .description("requests whose access event was lost (buffer full while aggregation state was full)")
                 .register(registry);
         java.util.Set<String> tenants = java.util.Set.copyOf(gateway.tenants());
-        this.auditor = new AccessAuditor(config.window(), config.deniedPerSecond(), tenants::contains,
+        this.auditor = new AccessAuditor(config.window(), config.deniedPerSecond(), config.deniedPerSecondPerTenant(),
+                tenants::contains,
                 config.maxTrackedKeys(),
                 sender::offer, Clock.systemUTC(), new AccessAuditor.Counters() {
                     @Override

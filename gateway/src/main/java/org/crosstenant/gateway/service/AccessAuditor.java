@@ -22,7 +22,11 @@ import org.crosstenant.gateway.model.FederatedIdentity;
  * per second; the others are counted and that count ({@code suppressedCount}) travels on the next emitted denial of
  * the same caller and tenant, or on a flush of the last suppressed denial once the second is over. The key takes
  * nothing else from the URL: application names are the caller's choice (random ones would each get a limit of their
- * own and flood the audit log), and resource tenants that are not federated here share one limit per caller.</li>
+ * own and flood the audit log), and resource tenants that are not federated here share one limit per caller. On top
+ * of that, all callers of one home tenant together get at most {@code deniedPerSecondPerTenant} denial events per
+ * second against one resource tenant (a tenant's identity provider can mint any number of subjects); beyond it the
+ * denials are counted and the count travels on that pair's last suppressed denial once the second is over. A caller
+ * beyond {@code maxTrackedKeys} is held to the pair's budget alone.</li>
  * </ul>
  * Every request is thus accounted for exactly once: sum of {@code requestCount} over allowed events + sum of
  * (1 + {@code suppressedCount}) over denied events = requests decided. State is bounded by {@code maxTrackedKeys};
@@ -47,6 +51,9 @@ public class AccessAuditor {
     private final Counters counters;
     private final Map<AllowedKey, Window> windows = new ConcurrentHashMap<>();
     private final Map<DeniedKey, Limiter> limiters = new ConcurrentHashMap<>();
+    /** Per (home tenant, resource tenant or OTHER_TENANTS): bounded by the federated tenants, not by callers. */
+    private final Map<TenantPair, Limiter> pairLimiters = new ConcurrentHashMap<>();
+    private final int deniedPerSecondPerTenant;
 
     /** What the auditor counts; the CDI side binds these to Micrometer. */
     public interface Counters {
@@ -71,17 +78,23 @@ public class AccessAuditor {
     /**
      * @param window aggregation window of allowed access (positive)
      * @param deniedPerSecond denial events per caller and resource tenant per second (at least 1)
+     * @param deniedPerSecondPerTenant denial events per second of all callers of one home tenant against one
+     *        resource tenant (at least {@code deniedPerSecond})
      * @param knownTenant whether a resource tenant from the URL is one federated here (others share one limit)
      * @param maxTrackedKeys bound of windows + limiters tracked
      * @param sink takes an event for publication; false = refused for now (buffer full), offer it again later
      * @param clock time source
      * @param counters suppressed / dropped counters
      */
-    public AccessAuditor(Duration window, int deniedPerSecond, Predicate<String> knownTenant, int maxTrackedKeys,
-            Predicate<AccessEvent> sink, Clock clock, Counters counters) {
-        if (window.isNegative() || window.isZero() || deniedPerSecond < 1 || maxTrackedKeys < 1) {
-            throw new IllegalArgumentException("window must be positive, deniedPerSecond and maxTrackedKeys >= 1");
+    public AccessAuditor(Duration window, int deniedPerSecond, int deniedPerSecondPerTenant,
+            Predicate<String> knownTenant, int maxTrackedKeys, Predicate<AccessEvent> sink, Clock clock,
+            Counters counters) {
+        if (window.isNegative() || window.isZero() || deniedPerSecond < 1 || maxTrackedKeys < 1
+                || deniedPerSecondPerTenant < deniedPerSecond) {
+            throw new IllegalArgumentException("window must be positive, deniedPerSecond and maxTrackedKeys >= 1,"
+                    + " deniedPerSecondPerTenant >= deniedPerSecond");
         }
+        this.deniedPerSecondPerTenant = deniedPerSecondPerTenant;
         this.window = window;
         this.deniedPerSecond = deniedPerSecond;
         this.knownTenant = knownTenant;
@@ -135,11 +148,16 @@ public class AccessAuditor {
 
     private void denied(FederatedIdentity caller, String resourceTenant, String application, AccessDecision decision,
             String method, String path, Instant now) {
-        DeniedKey key = new DeniedKey(caller.tenant(), caller.subject(),
-                knownTenant.test(resourceTenant) ? resourceTenant : OTHER_TENANTS);
+        String bucket = knownTenant.test(resourceTenant) ? resourceTenant : OTHER_TENANTS;
+        TenantPair pair = new TenantPair(caller.tenant(), bucket);
+        DeniedKey key = new DeniedKey(caller.tenant(), caller.subject(), bucket);
+        AccessEvent event = new AccessEvent(false, caller, resourceTenant, application, decision.guest(), method, path,
+                decision.reason(), null, 0, now, now, 0);
         if (!limiters.containsKey(key) && trackedKeys() >= maxTrackedKeys) {
-            emitUntracked(new AccessEvent(false, caller, resourceTenant, application, decision.guest(), method, path,
-                    decision.reason(), null, 0, now, now, 0));
+            // an untracked caller is held to its tenant pair's budget alone
+            if (offerWithinPairBudget(pair, event, now) == Offer.REFUSED) {
+                counters.dropped(1);
+            }
             return;
         }
         limiters.compute(key, (k, l) -> {
@@ -149,24 +167,72 @@ public class AccessAuditor {
                 l.periodStart = now;
                 l.emitted = 0;
             }
-            if (l.emitted < deniedPerSecond && sink.test(new AccessEvent(false, caller, resourceTenant, application,
-                    decision.guest(), method, path, decision.reason(), null, 0, now, now, l.suppressed))) {
-                l.emitted++;
-                l.suppressed = 0;
-                l.last = null;
-            } else {
+            if (l.emitted >= deniedPerSecond) {
                 l.suppressed++;
-                l.last = new AccessEvent(false, caller, resourceTenant, application, decision.guest(), method, path,
-                        decision.reason(), null, 0, now, now, 0);
+                l.last = event;
                 counters.suppressed();
+                return l;
+            }
+            AccessEvent carrying = withSuppressed(event, l.suppressed);
+            switch (offerWithinPairBudget(pair, carrying, now)) {
+                case EMITTED -> {
+                    l.emitted++;
+                    l.suppressed = 0;
+                    l.last = null;
+                }
+                // counted by the pair; this caller's own pending count stays here for its next event
+                case PAIR_SUPPRESSED -> {
+                }
+                case REFUSED -> { // sink full: held, offered again on a flush
+                    l.suppressed++;
+                    l.last = event;
+                    counters.suppressed();
+                }
             }
             return l;
         });
     }
 
+    private enum Offer { EMITTED, PAIR_SUPPRESSED, REFUSED }
+
     /**
-     * Hands over what is due: summaries of ended windows, and the suppressed count of every caller whose second is
-     * over (carried by its last suppressed denial). Ended state is forgotten. Call it periodically.
+     * Hands {@code event} to the sink if the home tenant's callers have not used up this second's budget against the
+     * resource tenant; otherwise counts it on the pair (its last suppressed denial carries the count at a flush).
+     */
+    private Offer offerWithinPairBudget(TenantPair pair, AccessEvent event, Instant now) {
+        Offer[] outcome = new Offer[1];
+        pairLimiters.compute(pair, (k, p) -> {
+            if (p == null) {
+                p = new Limiter(now);
+            } else if (!now.isBefore(p.periodStart.plus(DENIAL_PERIOD))) {
+                p.periodStart = now;
+                p.emitted = 0;
+            }
+            if (p.emitted >= deniedPerSecondPerTenant) {
+                p.suppressed++;
+                p.last = withSuppressed(event, 0);
+                counters.suppressed();
+                outcome[0] = Offer.PAIR_SUPPRESSED;
+            } else if (sink.test(event)) {
+                p.emitted++;
+                outcome[0] = Offer.EMITTED;
+            } else {
+                outcome[0] = Offer.REFUSED;
+            }
+            return p;
+        });
+        return outcome[0];
+    }
+
+    private static AccessEvent withSuppressed(AccessEvent e, int suppressed) {
+        return new AccessEvent(e.allowed(), e.caller(), e.resourceTenant(), e.application(), e.guest(), e.method(),
+                e.path(), e.reason(), e.session(), e.requestCount(), e.firstAt(), e.lastAt(), suppressed);
+    }
+
+    /**
+     * Hands over what is due: summaries of ended windows, and the suppressed count of every caller and every tenant
+     * pair whose second is over (carried by its last suppressed denial). Ended state is forgotten. Call it
+     * periodically.
      */
     public void flush() {
         flush(clock.instant(), false);
@@ -215,6 +281,21 @@ public class AccessAuditor {
                 return l;
             });
         }
+        flushPairs(now, all);
+    }
+
+    private void flushPairs(Instant now, boolean all) {
+        for (TenantPair key : pairLimiters.keySet()) {
+            pairLimiters.computeIfPresent(key, (k, p) -> {
+                if (!all && now.isBefore(p.periodStart.plus(DENIAL_PERIOD))) {
+                    return p;
+                }
+                if (p.suppressed == 0) {
+                    return null;
+                }
+                return sink.test(withSuppressed(p.last, p.suppressed - 1)) ? null : p;
+            });
+        }
     }
 
     private void emitUntracked(AccessEvent event) {
@@ -225,6 +306,10 @@ public class AccessAuditor {
 
     private record AllowedKey(String homeTenant, String subject, String resourceTenant, String application,
             String session) {
+    }
+
+    /** A home tenant and a resource tenant (or {@link #OTHER_TENANTS}): the budget all its callers share. */
+    private record TenantPair(String homeTenant, String resourceTenant) {
     }
 
     /** {@code resourceTenant} is a federated tenant or {@link #OTHER_TENANTS}; never the application. */
