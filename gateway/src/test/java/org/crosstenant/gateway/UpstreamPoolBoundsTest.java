@@ -42,13 +42,15 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTestResource(KafkaTestResource.class)
 class UpstreamPoolBoundsTest {
 
-    /** Two connections per upstream host, one waiting request, one second to get a connection. */
+    /** Two connections per upstream host, one waiting request, five seconds to get a connection. */
     public static class TinyPool implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("crosstenant.gateway.proxy.max-pool-size", "2",
                     "crosstenant.gateway.proxy.max-wait-queue-size", "1",
-                    "crosstenant.gateway.proxy.connect-timeout", "1S");
+                    // long enough that the second extra request surely finds the first still waiting, even on a
+                    // loaded machine
+                    "crosstenant.gateway.proxy.connect-timeout", "5S");
         }
     }
 

@@ -93,7 +93,15 @@ public class HttpProxy {
                 .setIdleTimeout(stream ? 0 : config.idleTimeout().toMillis());
         boolean hasBody = in.headers().contains("Content-Length") && !"0".equals(in.getHeader("Content-Length"))
                 || in.headers().contains("Transfer-Encoding");
-        client.request(options).onComplete(connected -> {
+        io.vertx.core.Future<HttpClientRequest> request;
+        try {
+            request = client.request(options);
+        } catch (RuntimeException e) {
+            // thrown before anything was sent, e.g. the client closed while the gateway shuts down
+            notSent(ctx, targetUri, e);
+            return;
+        }
+        request.onComplete(connected -> {
             if (connected.failed()) {
                 // no connection: nothing of the request left the gateway
                 notSent(ctx, targetUri, connected.cause());
@@ -118,17 +126,24 @@ public class HttpProxy {
     }
 
     /**
-     * Whether a failure to obtain a connection is transient: refused or timed-out connects (an upstream restarting or
-     * overloaded), no free pooled connection within the connect timeout, or a full wait queue. Anything else — an
-     * unknown host, a TLS failure — is a configuration fault that a retry will not fix.
+     * Whether a failure to obtain a connection is transient: refused, unroutable or timed-out connects (an upstream
+     * restarting or overloaded), no free pooled connection within the connect timeout, a full wait queue, or a client
+     * closed by the gateway's shutdown. Anything else — an unknown host, a TLS failure, an invalid URI — is a
+     * configuration fault that a retry will not fix.
      *
      * @param failure why {@code HttpClient.request} failed
      * @return true when the caller should retry shortly (503 + Retry-After), false for a 502
      */
     static boolean transientConnectFailure(Throwable failure) {
-        return failure instanceof java.net.ConnectException // refused, unreachable; Netty's connect timeout too
+        // refused (ConnectException, also Netty's connect timeout), no route to host, network unreachable
+        return failure instanceof java.net.SocketException
                 || failure instanceof java.util.concurrent.TimeoutException // RequestOptions connect timeout
-                || failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException;
+                || failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException
+                // the client or its pool closed under the request (the gateway shutting down): another instance can
+                // take the retry
+                || failure instanceof IllegalStateException
+                || failure instanceof io.vertx.core.VertxException && String.valueOf(failure.getMessage())
+                        .toLowerCase(java.util.Locale.ROOT).contains("closed");
     }
 
     /**

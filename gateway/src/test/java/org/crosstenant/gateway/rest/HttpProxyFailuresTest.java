@@ -23,12 +23,17 @@ class HttpProxyFailuresTest {
         assertTrue(HttpProxy.transientConnectFailure(new ConnectTimeoutException("connection timed out")));
         assertTrue(HttpProxy.transientConnectFailure(new NoStackTraceTimeoutException("no connection in 2000 ms")));
         assertTrue(HttpProxy.transientConnectFailure(new ConnectionPoolTooBusyException("queue full")));
+        assertTrue(HttpProxy.transientConnectFailure(new java.net.NoRouteToHostException("No route to host")));
+        assertTrue(HttpProxy.transientConnectFailure(new java.net.SocketException("Network is unreachable")));
+        assertTrue(HttpProxy.transientConnectFailure(new IllegalStateException("Client is closed")));
+        assertTrue(HttpProxy.transientConnectFailure(new io.vertx.core.VertxException("Pool closed")));
     }
 
     @Test
     void unknownHostsAndTlsFailuresAreNot() {
         assertFalse(HttpProxy.transientConnectFailure(new UnknownHostException("nowhere.invalid")));
         assertFalse(HttpProxy.transientConnectFailure(new SSLHandshakeException("bad certificate")));
-        assertFalse(HttpProxy.transientConnectFailure(new IllegalStateException("anything else")));
+        assertFalse(HttpProxy.transientConnectFailure(new IllegalArgumentException("not a URI")));
+        assertFalse(HttpProxy.transientConnectFailure(new io.vertx.core.VertxException("anything else")));
     }
 }
