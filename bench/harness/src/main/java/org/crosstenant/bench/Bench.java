@@ -448,12 +448,18 @@ public final class Bench {
         if (total == 0) {
             return;
         }
+        List<String> missing = groups.stream()
+                .filter(group -> Double.isNaN(medianOf(synthetic, ingest -> ingest.cpuMsPerRecord(group)))).toList();
         int cores = Runtime.getRuntime().availableProcessors();
         report.append(String.format(Locale.ROOT, "%nCPU per appended record during the synthetic burst, ms (medians; "
                 + "the harness's own producer and SSE client not included):%n%n%s total |%n%s---|%n%s %.3f |%n%n"
                 + "At %.3f ms of CPU per record, %d cores allow at most **%s records/s** even with nothing else "
                 + "running; 20 000 records/s needs ≤ %.3f ms per record.%n",
                 header, rule, row, total, total, cores, Stats.whole(cores * 1000 / total), cores / 20.0));
+        if (!missing.isEmpty()) {
+            report.append("Not found, so not counted (the rate above is then too high): ")
+                    .append(String.join(", ", missing)).append(".\n");
+        }
     }
 
     private void ingestRow(String load, List<AuditBench.Ingest> runs) {

@@ -81,16 +81,30 @@ final class RestartBench {
             log.accept("no running " + service + " found: its kill is skipped");
             return Episode.failed(service);
         }
-        long pid = process.get().pid();
         // the consumer group is named after the service; its members before the kill are the old process's
-        org.apache.kafka.clients.admin.Admin admin = kafka.admin();
-        java.util.Set<String> before = Kafka.assignedMembers(admin, service);
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+            return killAndWatch(stack, api, admin, saga, service, process.get(), log);
+        }
+    }
+
+    private static Episode killAndWatch(StackInfo stack, Api api, org.apache.kafka.clients.admin.Admin admin,
+            SagaLoad saga, String service, ProcessHandle process, java.util.function.Consumer<String> log) {
+        long pid = process.pid();
+        java.util.Set<String> before;
+        try {
+            before = Kafka.assignedMembers(admin, service);
+        } catch (IllegalStateException e) {
+            log.accept("cannot describe consumer group " + service + " (" + e.getMessage() + "): partition assignment "
+                    + "after the restart is not measured");
+            before = null;
+        }
         long killedNanos = System.nanoTime();
         long killedMillis = System.currentTimeMillis();
         log.accept("kill -9 " + service + " (pid " + pid + ")");
-        process.get().destroyForcibly();
-        CompletableFuture<Long> assigned = CompletableFuture.supplyAsync(() -> awaitNewMember(admin, service, before,
-                Duration.ofSeconds(90)));
+        process.destroyForcibly();
+        java.util.Set<String> old = before;
+        CompletableFuture<Long> assigned = old == null ? CompletableFuture.completedFuture(-1L)
+                : CompletableFuture.supplyAsync(() -> awaitNewMember(admin, service, old, Duration.ofSeconds(90)));
         // the launcher starts it again: wait for a new pid
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Optional<ProcessHandle> again = Optional.empty();
@@ -104,7 +118,6 @@ final class RestartBench {
         if (again.isEmpty()) {
             log.accept(service + " was not started again within 60 s");
             assigned.join();
-            admin.close();
             return Episode.failed(service);
         }
         long startedMillis = again.get().info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
@@ -120,7 +133,6 @@ final class RestartBench {
         }
         long resumed = resumedNanos;
         long assignedNanos = assigned.join();
-        admin.close();
         Episode episode = new Episode(service, (startedNanos - killedNanos) / 1_000_000,
                 readyNanos < 0 ? -1 : (readyNanos - startedNanos) / 1_000_000,
                 resumed < 0 ? -1 : (resumed - startedNanos) / 1_000_000,

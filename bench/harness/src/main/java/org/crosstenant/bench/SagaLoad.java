@@ -52,6 +52,7 @@ final class SagaLoad implements AutoCloseable {
     private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** GETs for decision visibility in flight at once, over all requests. */
     static final int MAX_POLLS_IN_FLIGHT = 4;
+    private static final long BUSY_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long SAFETY_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
      * At most this many safety polls per 50 ms tick (200 GET/s): uncapped, a stack that fell behind got one GET per
@@ -320,8 +321,9 @@ final class SagaLoad implements AutoCloseable {
             return;
         }
         if (!pollSlots.tryAcquire()) {
+            // no free slot: try again no sooner than 20 ms (retrying every 2 ms would spin on the measured machine)
             flight.polling.set(false);
-            pollAgain(id, flight);
+            pollAgain(id, flight, BUSY_RETRY_NANOS);
             return;
         }
         flight.lastPoll = System.nanoTime();
@@ -346,15 +348,16 @@ final class SagaLoad implements AutoCloseable {
                 return;
             }
             flight.polling.set(false);
-            pollAgain(id, flight);
+            pollAgain(id, flight, 0);
         });
     }
 
-    private void pollAgain(String id, Flight flight) {
+    /** Schedules the next poll after the request's current interval, but not sooner than {@code atLeastNanos}. */
+    private void pollAgain(String id, Flight flight, long atLeastNanos) {
         if (flight.decisionSeen && flights.containsKey(id) && running.get()) {
             int polls = Math.max(0, flight.polls.get() - 1);
             long interval = polls >= 7 ? MAX_POLL_NANOS : Math.min(MAX_POLL_NANOS, FIRST_POLL_INTERVAL_NANOS << polls);
-            pollers.schedule(() -> poll(id, flight), interval, TimeUnit.NANOSECONDS);
+            pollers.schedule(() -> poll(id, flight), Math.max(interval, atLeastNanos), TimeUnit.NANOSECONDS);
         }
     }
 
