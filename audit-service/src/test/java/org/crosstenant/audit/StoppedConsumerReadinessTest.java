@@ -46,9 +46,7 @@ class StoppedConsumerReadinessTest {
         public Map<String, String> getConfigOverrides() {
             Map<String, String> overrides = new HashMap<>();
             for (String channel : CHANNELS.keySet()) {
-                overrides.put("mp.messaging.incoming." + channel + ".value.deserializer",
-                        ExplodingDeserializer.class.getName());
-                overrides.put("mp.messaging.incoming." + channel + ".fail-on-deserialization-failure", "true");
+                overrides.putAll(ExplodingDeserializer.fatalOn(channel));
             }
             return overrides;
         }

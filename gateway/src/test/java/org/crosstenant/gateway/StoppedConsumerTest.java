@@ -37,12 +37,7 @@ class StoppedConsumerTest {
     public static class FragileInvitationConsumer implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mp.messaging.incoming.invitation-events.value.deserializer",
-                    ExplodingDeserializer.class.getName(),
-                    "mp.messaging.incoming.invitation-events.fail-on-deserialization-failure", "true",
-                    // SmallRye would derive "ExplodingSerializer" for the dead-letter producer
-                    "mp.messaging.incoming.invitation-events.dead-letter-queue.value.serializer",
-                    "org.apache.kafka.common.serialization.StringSerializer");
+            return ExplodingDeserializer.fatalOn("invitation-events");
         }
     }
 

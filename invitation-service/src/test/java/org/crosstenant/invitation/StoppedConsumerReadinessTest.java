@@ -41,12 +41,7 @@ class StoppedConsumerReadinessTest {
     public static class FragileDecisionConsumer implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mp.messaging.incoming.policy-decisions.value.deserializer",
-                    ExplodingDeserializer.class.getName(),
-                    "mp.messaging.incoming.policy-decisions.fail-on-deserialization-failure", "true",
-                    // SmallRye would derive "ExplodingSerializer" for the dead-letter producer
-                    "mp.messaging.incoming.policy-decisions.dead-letter-queue.value.serializer",
-                    "org.apache.kafka.common.serialization.StringSerializer");
+            return ExplodingDeserializer.fatalOn("policy-decisions");
         }
     }
 

@@ -40,12 +40,7 @@ class StoppedConsumerReadinessTest {
     public static class FragileInvitationConsumer implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mp.messaging.incoming.invitations-in.value.deserializer",
-                    ExplodingDeserializer.class.getName(),
-                    "mp.messaging.incoming.invitations-in.fail-on-deserialization-failure", "true",
-                    // SmallRye would derive "ExplodingSerializer" for the dead-letter producer
-                    "mp.messaging.incoming.invitations-in.dead-letter-queue.value.serializer",
-                    "org.apache.kafka.common.serialization.StringSerializer");
+            return ExplodingDeserializer.fatalOn("invitations-in");
         }
     }
 

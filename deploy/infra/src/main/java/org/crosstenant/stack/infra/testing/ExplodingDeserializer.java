@@ -13,6 +13,21 @@ public class ExplodingDeserializer extends StringDeserializer {
 
     public static final String TRIGGER = "EXPLODE";
 
+    /**
+     * The config overrides (for a {@code QuarkusTestProfile}) that give an incoming SmallRye Kafka channel this
+     * deserializer and make its failures fatal, so that one {@link #TRIGGER} record stops the channel for good.
+     *
+     * @param channel the incoming channel's name
+     * @return the overrides; the dead-letter producer (if the channel has one) keeps a String serializer, which
+     *         SmallRye would otherwise derive from this class's name
+     */
+    public static java.util.Map<String, String> fatalOn(String channel) {
+        String prefix = "mp.messaging.incoming." + channel + ".";
+        return java.util.Map.of(prefix + "value.deserializer", ExplodingDeserializer.class.getName(),
+                prefix + "fail-on-deserialization-failure", "true",
+                prefix + "dead-letter-queue.value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    }
+
     @Override
     public String deserialize(String topic, byte[] data) {
         String value = super.deserialize(topic, data);
