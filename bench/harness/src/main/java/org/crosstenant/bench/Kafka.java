@@ -67,9 +67,7 @@ final class Kafka {
 
     /** Creates the topic (replication factor 1) unless it exists. */
     void ensureTopic(String topic, int partitions) {
-        Properties properties = new Properties();
-        properties.put("bootstrap.servers", bootstrap);
-        try (Admin admin = Admin.create(properties)) {
+        try (Admin admin = admin()) {
             Set<String> existing = admin.listTopics().names().get();
             if (!existing.contains(topic)) {
                 admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();

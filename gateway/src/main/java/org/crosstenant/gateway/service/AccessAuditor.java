@@ -161,12 +161,7 @@ public class AccessAuditor {
             return;
         }
         limiters.compute(key, (k, l) -> {
-            if (l == null) {
-                l = new Limiter(now);
-            } else if (!now.isBefore(l.periodStart.plus(DENIAL_PERIOD))) {
-                l.periodStart = now;
-                l.emitted = 0;
-            }
+            l = Limiter.current(l, now);
             if (l.emitted >= deniedPerSecond) {
                 l.suppressed++;
                 l.last = event;
@@ -202,12 +197,7 @@ public class AccessAuditor {
     private Offer offerWithinPairBudget(TenantPair pair, AccessEvent event, Instant now) {
         Offer[] outcome = new Offer[1];
         pairLimiters.compute(pair, (k, p) -> {
-            if (p == null) {
-                p = new Limiter(now);
-            } else if (!now.isBefore(p.periodStart.plus(DENIAL_PERIOD))) {
-                p.periodStart = now;
-                p.emitted = 0;
-            }
+            p = Limiter.current(p, now);
             if (p.emitted >= deniedPerSecondPerTenant) {
                 p.suppressed++;
                 p.last = withSuppressed(event, 0);
@@ -263,37 +253,24 @@ public class AccessAuditor {
                 return sink.test(summary) ? null : w; // refused: offered again on the next flush
             });
         }
-        for (DeniedKey key : limiters.keySet()) {
-            limiters.computeIfPresent(key, (k, l) -> {
-                if (!all && now.isBefore(l.periodStart.plus(DENIAL_PERIOD))) {
+        flushDenials(limiters, now, all);
+        flushDenials(pairLimiters, now, all);
+    }
+
+    /**
+     * Hands over the suppressed count of every limiter whose second is over (or all, at shutdown), carried by its
+     * last suppressed denial; a limiter with nothing pending is forgotten, one the sink refuses is kept for next time.
+     */
+    private <K> void flushDenials(Map<K, Limiter> map, Instant now, boolean all) {
+        for (K key : map.keySet()) {
+            map.computeIfPresent(key, (k, l) -> {
+                if (!all && !l.periodOver(now)) {
                     return l;
                 }
                 if (l.suppressed == 0) {
                     return null;
                 }
-                AccessEvent last = l.last;
-                AccessEvent carrier = new AccessEvent(false, last.caller(), last.resourceTenant(),
-                        last.application(), last.guest(), last.method(), last.path(), last.reason(), null, 0,
-                        last.firstAt(), last.lastAt(), l.suppressed - 1);
-                if (sink.test(carrier)) {
-                    return null;
-                }
-                return l;
-            });
-        }
-        flushPairs(now, all);
-    }
-
-    private void flushPairs(Instant now, boolean all) {
-        for (TenantPair key : pairLimiters.keySet()) {
-            pairLimiters.computeIfPresent(key, (k, p) -> {
-                if (!all && now.isBefore(p.periodStart.plus(DENIAL_PERIOD))) {
-                    return p;
-                }
-                if (p.suppressed == 0) {
-                    return null;
-                }
-                return sink.test(withSuppressed(p.last, p.suppressed - 1)) ? null : p;
+                return sink.test(withSuppressed(l.last, l.suppressed - 1)) ? null : l;
             });
         }
     }
@@ -344,7 +321,7 @@ public class AccessAuditor {
         }
     }
 
-    /** Denials of one caller and resource tenant in the current second; guarded by the map's per-key lock. */
+    /** Denials of one key (a caller, or a tenant pair) in the current second; guarded by the map's per-key lock. */
     private static final class Limiter {
         Instant periodStart;
         int emitted;
@@ -353,6 +330,22 @@ public class AccessAuditor {
 
         Limiter(Instant periodStart) {
             this.periodStart = periodStart;
+        }
+
+        /** {@code limiter}, or a new one, with a fresh second (emitted = 0) if its second is over. */
+        static Limiter current(Limiter limiter, Instant now) {
+            if (limiter == null) {
+                return new Limiter(now);
+            }
+            if (limiter.periodOver(now)) {
+                limiter.periodStart = now;
+                limiter.emitted = 0;
+            }
+            return limiter;
+        }
+
+        boolean periodOver(Instant now) {
+            return !now.isBefore(periodStart.plus(DENIAL_PERIOD));
         }
     }
 }
