@@ -35,7 +35,10 @@ public interface AccessAuditConfig {
     @WithDefault("50")
     int deniedPerSecondPerTenant();
 
-    /** Bound of the aggregation state (allowed windows + denial limiters); a new key beyond it is published at once. */
+    /**
+     * Bound of the aggregation state (allowed windows + per-caller denial limiters); beyond it a new allowed key is
+     * published at once, and a new caller's denials are held to {@link #deniedPerSecondPerTenant()} alone.
+     */
     @WithDefault("10000")
     int maxTrackedKeys();
 
