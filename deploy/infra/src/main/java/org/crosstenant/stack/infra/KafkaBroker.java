@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 
@@ -74,9 +76,21 @@ public final class KafkaBroker implements AutoCloseable {
 
     /**
      * Starts the broker and blocks until it serves clients. The storage in {@code workDir/data} is formatted only on
-     * first use, so the local stack keeps its topics across restarts.
+     * first use, so the local stack keeps its topics across restarts. Topics are never created on first use
+     * ({@code auto.create.topics.enable=false}): each service creates the topics it produces with explicit settings.
      */
     public static KafkaBroker start(Path libs, Path workDir, int port, int controllerPort) {
+        return start(libs, workDir, port, controllerPort, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int)}, with broker settings added to or replacing the defaults (e.g. the
+     * tests' quicker log cleaner).
+     *
+     * @param overrides broker properties by their Kafka names
+     */
+    public static KafkaBroker start(Path libs, Path workDir, int port, int controllerPort,
+            Map<String, String> overrides) {
         long started = System.nanoTime();
         if (FreePorts.inUse(port) || FreePorts.inUse(controllerPort)) {
             throw new IllegalStateException("Kafka ports " + port + "/" + controllerPort + " are already in use");
@@ -85,7 +99,7 @@ public final class KafkaBroker implements AutoCloseable {
             Files.createDirectories(workDir);
             Path dataDir = workDir.resolve("data");
             Path properties = workDir.resolve("server.properties");
-            Files.writeString(properties, serverProperties(dataDir, port, controllerPort));
+            Files.writeString(properties, serverProperties(dataDir, port, controllerPort, overrides));
             Path log4j = workDir.resolve("log4j2.xml");
             Files.writeString(log4j, log4jConfig(workDir.resolve("kafka.log")));
             Path out = workDir.resolve("kafka.out");
@@ -168,7 +182,9 @@ public final class KafkaBroker implements AutoCloseable {
         closeQuietly(process.getOutputStream());
     }
 
-    static String serverProperties(Path dataDir, int port, int controllerPort) {
+    static String serverProperties(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
+        StringBuilder extra = new StringBuilder();
+        new TreeMap<>(overrides).forEach((name, value) -> extra.append(name).append('=').append(value).append('\n'));
         return String.join("\n",
                 "# written by org.crosstenant.stack.infra.KafkaBroker on every start",
                 "process.roles=broker,controller",
@@ -189,12 +205,14 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "default.replication.factor=1",
                 "min.insync.replicas=1",
-                "auto.create.topics.enable=true",
+                // every service creates the topics it produces, with explicit settings (platform module): a topic
+                // that nobody declared is an error, not a topic with the broker's defaults
+                "auto.create.topics.enable=false",
                 "num.partitions=1",
                 // consumers in tests join one by one; the default 3 s delay would add to every test
                 "group.initial.rebalance.delay.ms=0",
                 "")
-                + "\n";
+                + "\n" + extra;
     }
 
     static String log4jConfig(Path logFile) {

@@ -2,6 +2,8 @@ package org.crosstenant.stack.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -11,7 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,13 +37,21 @@ class KafkaBrokerTest {
     Path workDir;
 
     @Test
-    void aRecordRoundTripsThroughTheChildProcessBrokerAndTheDataSurvivesARestart() throws Exception {
+    void aRecordRoundTripsThroughTheChildProcessBrokerAndTheDataSurvivesARestartButTopicsAreNeverAutoCreated() throws Exception {
         int port = FreePorts.pick();
         int controllerPort = FreePorts.pick();
         String topic = "roundtrip-" + UUID.randomUUID();
         try (KafkaBroker broker = KafkaBroker.start(KafkaBroker.defaultLibs(), workDir, port, controllerPort)) {
             System.out.printf("Kafka ready in %d ms (first start, storage formatted)%n", broker.startTime().toMillis());
             assertEquals("127.0.0.1:" + port, broker.bootstrapServers());
+            // no auto-create: a record for a topic nobody created is refused, and the topic does not appear
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> produce(broker.bootstrapServers(), topic, "key-0", "nobody created the topic"));
+            assertInstanceOf(org.apache.kafka.common.errors.TimeoutException.class, refused.getCause());
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                assertFalse(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic));
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
             produce(broker.bootstrapServers(), topic, "key-1", "hello");
             assertEquals(List.of("key-1=hello"), consume(broker.bootstrapServers(), topic, 1));
         }
@@ -64,6 +79,8 @@ class KafkaBrokerTest {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
+                // a missing topic blocks the send for this long waiting for metadata
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
