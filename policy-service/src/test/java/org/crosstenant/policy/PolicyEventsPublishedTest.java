@@ -12,10 +12,14 @@ import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.crosstenant.stack.infra.testing.PostgresTestResource;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -27,16 +31,17 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class PolicyEventsPublishedTest {
 
     @Test
-    void applicationRegisteredIsPublishedAsABinaryCloudEventKeyedByTenant() {
+    void applicationRegisteredIsPublishedAsABinaryCloudEventKeyedByTheApplication() {
         String tenant = TestStack.tenant("contoso");
         given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
                 .body(Map.of("upstreamUrl", "http://127.0.0.1:8090", "displayName", "Projects"))
                 .when().put("/api/v1/tenants/{tenant}/applications/{app}", tenant, "contoso-projects")
                 .then().statusCode(200);
 
+        String key = tenant + "/applications/contoso-projects";
         ConsumerRecord<String, String> record = KafkaSupport.awaitRecord(PolicyEvents.POLICY_EVENTS_TOPIC,
-                r -> tenant.equals(r.key()));
-        assertCloudEvent(record, PolicyEvents.APPLICATION_REGISTERED, tenant);
+                r -> key.equals(r.key()));
+        assertCloudEvent(record, PolicyEvents.APPLICATION_REGISTERED, key);
         JsonObject payload = new JsonObject(record.value());
         assertEquals("contoso-projects", payload.getString("application"));
         assertEquals(1L, payload.getLong("version"));
@@ -45,21 +50,48 @@ class PolicyEventsPublishedTest {
     }
 
     @Test
-    void accessSettingsChangedIsPublishedAsABinaryCloudEventKeyedByTenant() {
+    void accessSettingsChangedIsPublishedAsABinaryCloudEventKeyedByThePartnerConfiguration() {
         String tenant = TestStack.tenant("contoso");
         given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
                 .body(PartnerSettingsResourceTest.DOCS_EXAMPLE)
                 .when().put(PartnerSettingsResourceTest.PATH, tenant, "fabrikam")
                 .then().statusCode(200);
 
+        String key = tenant + "/partners/fabrikam";
         ConsumerRecord<String, String> record = KafkaSupport.awaitRecord(PolicyEvents.POLICY_EVENTS_TOPIC,
-                r -> tenant.equals(r.key()));
-        assertCloudEvent(record, PolicyEvents.ACCESS_SETTINGS_CHANGED, tenant);
+                r -> key.equals(r.key()));
+        assertCloudEvent(record, PolicyEvents.ACCESS_SETTINGS_CHANGED, key);
         JsonObject payload = new JsonObject(record.value());
         assertEquals("fabrikam", payload.getString("partner"));
         assertEquals("allowed", payload.getJsonObject("settings").getJsonObject("inbound")
                 .getJsonObject("collaboration").getJsonObject("users").getString("access"));
         assertEquals(JsonShape.ofExample(PolicyEvents.ACCESS_SETTINGS_CHANGED), JsonShape.of(record.value()));
+    }
+
+    @Test
+    void everyAggregateOfATenantHasItsOwnKeySoCompactionKeepsEachOnesLastEvent() {
+        // policy.events is compacted: a key shared by two aggregates would keep only one of them. Two applications
+        // and a partner configuration of one tenant, one application named like the partner, get three keys.
+        String tenant = TestStack.tenant("contoso");
+        for (String app : new String[] {"fabrikam", "wiki"}) {
+            given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
+                    .body(Map.of("upstreamUrl", "http://127.0.0.1:8090", "displayName", app))
+                    .when().put("/api/v1/tenants/{tenant}/applications/{app}", tenant, app)
+                    .then().statusCode(200);
+        }
+        given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
+                .body(PartnerSettingsResourceTest.DOCS_EXAMPLE)
+                .when().put(PartnerSettingsResourceTest.PATH, tenant, "fabrikam")
+                .then().statusCode(200);
+
+        Set<String> keys = new TreeSet<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            KafkaSupport.records(PolicyEvents.POLICY_EVENTS_TOPIC, r -> r.key() != null
+                    && r.key().startsWith(tenant + "/")).forEach(r -> keys.add(r.key()));
+            return keys.size() >= 3;
+        });
+        assertEquals(Set.of(tenant + "/applications/fabrikam", tenant + "/applications/wiki",
+                tenant + "/partners/fabrikam"), keys);
     }
 
     static void assertCloudEvent(ConsumerRecord<String, String> record, String type, String subject) {

@@ -9,25 +9,26 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * The Kafka topics a service creates at start-up ({@code crosstenant.kafka.*}): the topics it produces, its dead-letter
- * topics included, each with explicit settings instead of the broker's defaults. Topic names contain dots, so they are
- * quoted in properties: {@code crosstenant.kafka.topics."policy.events".config."cleanup.policy"=compact}; as an
- * environment variable a quote becomes {@code __}: {@code CROSSTENANT_KAFKA_TOPICS__POLICY_EVENTS__PARTITIONS}.
+ * The Kafka topics a service creates at start-up ({@code crosstenant.topics.*}): the topics it produces, its
+ * dead-letter topics included, each with explicit settings instead of the broker's defaults. Topic names contain dots,
+ * so they are quoted in properties: {@code crosstenant.topics.produced."policy.events".config."cleanup.policy"=compact};
+ * in an environment variable the quote and the dot around it become {@code __}:
+ * {@code CROSSTENANT_TOPICS_PRODUCED__POLICY_EVENTS__PARTITIONS}.
  * Every setting is listed in docs/config/&lt;service&gt;.md.
  */
-@ConfigMapping(prefix = "crosstenant.kafka")
+@ConfigMapping(prefix = "crosstenant.topics")
 public interface TopicsConfig {
 
     /** How and whether provisioning runs. */
     Provisioning provisioning();
 
     /** What every topic gets unless its own entry says otherwise. */
-    TopicDefaults topicDefaults();
+    TopicDefaults defaults();
 
     /** Topic name → its settings; empty: the service creates no topic. */
-    Map<String, Topic> topics();
+    Map<String, Topic> produced();
 
-    /** {@code crosstenant.kafka.provisioning.*}. */
+    /** {@code crosstenant.topics.provisioning.*}. */
     interface Provisioning {
 
         /** Off: the service assumes its topics exist (created by an operator) and touches nothing. */
@@ -47,7 +48,7 @@ public interface TopicsConfig {
         boolean alignConfigs();
     }
 
-    /** {@code crosstenant.kafka.topic-defaults.*}. */
+    /** {@code crosstenant.topics.defaults.*}. */
     interface TopicDefaults {
 
         /** Partitions of a topic that sets none. */
@@ -62,7 +63,7 @@ public interface TopicsConfig {
         Map<String, String> config();
     }
 
-    /** {@code crosstenant.kafka.topics."<name>".*}. */
+    /** {@code crosstenant.topics.produced."<name>".*}. */
     interface Topic {
 
         /** Partitions; empty: {@link TopicDefaults#partitions()}. */

@@ -20,7 +20,7 @@ import io.quarkus.runtime.StartupEvent;
  * Creates the service's declared topics ({@link TopicsConfig}) at start-up, before its Kafka channels start: the
  * observer's priority ({@value #PRIORITY}) runs before SmallRye Reactive Messaging wires the channels (1000) and
  * before {@code @Startup} beans (2500). A broker that does not answer within
- * {@code crosstenant.kafka.provisioning.timeout}, or that refuses a topic, fails the start: a service must not run
+ * {@code crosstenant.topics.provisioning.timeout}, or that refuses a topic, fails the start: a service must not run
  * on topics with the broker's default settings.
  */
 @ApplicationScoped
@@ -61,12 +61,12 @@ public class TopicProvisioning {
     /**
      * The declared topics with the defaults filled in.
      *
-     * @param config the service's {@code crosstenant.kafka.*} settings
+     * @param config the service's {@code crosstenant.topics.*} settings
      * @return one spec per declared topic, in name order
      */
     public static List<TopicSpec> specs(TopicsConfig config) {
-        TopicsConfig.TopicDefaults defaults = config.topicDefaults();
-        return config.topics().entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> {
+        TopicsConfig.TopicDefaults defaults = config.defaults();
+        return config.produced().entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> {
             Map<String, String> configs = new HashMap<>(defaults.config());
             configs.putAll(e.getValue().config());
             return new TopicSpec(e.getKey(), e.getValue().partitions().orElse(defaults.partitions()),

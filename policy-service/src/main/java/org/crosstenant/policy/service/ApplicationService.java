@@ -21,8 +21,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class ApplicationService {
 
-    public static final String AGGREGATE_TYPE = "tenant";
-
     private final ApplicationRepository applications;
     private final OutboxWriter outbox;
     private final OutboxRelay relay;
@@ -55,7 +53,8 @@ public class ApplicationService {
                     app.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                     app.updatedBy = by.subject();
                     return applications.persist(app)
-                            .call(saved -> outbox.append(AGGREGATE_TYPE, tenant, PolicyEvents.APPLICATION_REGISTERED,
+                            .call(saved -> outbox.append(PolicyEvents.APPLICATION_AGGREGATE,
+                                    PolicyEvents.applicationKey(tenant, appId), PolicyEvents.APPLICATION_REGISTERED,
                                     PolicyEvents.POLICY_EVENTS_TOPIC, PolicyEvents.applicationRegistered(saved, by),
                                     saved.updatedAt));
                 }))

@@ -50,7 +50,8 @@ public class PartnerSettingsService {
                     config.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                     config.updatedBy = by.subject();
                     return configurations.persist(config)
-                            .call(saved -> outbox.append(ApplicationService.AGGREGATE_TYPE, tenant,
+                            .call(saved -> outbox.append(PolicyEvents.PARTNER_CONFIGURATION_AGGREGATE,
+                                    PolicyEvents.partnerConfigurationKey(tenant, partner),
                                     PolicyEvents.ACCESS_SETTINGS_CHANGED, PolicyEvents.POLICY_EVENTS_TOPIC,
                                     PolicyEvents.accessSettingsChanged(saved, by), saved.updatedAt));
                 }))

@@ -20,7 +20,36 @@ public final class PolicyEvents {
     public static final String ACCESS_SETTINGS_CHANGED = "org.crosstenant.policy.access-settings-changed.v1";
     public static final String DECIDED = "org.crosstenant.policy.decided.v1";
 
+    /** Aggregate type of an application registration (outbox {@code aggregate_type}). */
+    public static final String APPLICATION_AGGREGATE = "application";
+    /** Aggregate type of a partner configuration (outbox {@code aggregate_type}). */
+    public static final String PARTNER_CONFIGURATION_AGGREGATE = "partner-configuration";
+
     private PolicyEvents() {
+    }
+
+    /**
+     * The Kafka key (and {@code ce_subject}) of an application's events on {@code policy.events}:
+     * {@code <tenant>/applications/<application>}. policy.events is compacted, so the key must name exactly one
+     * aggregate whose last event carries its whole state; the {@code applications}/{@code partners} segment keeps an
+     * application and a partner configuration of the same name apart. Ids cannot contain {@code /} (Identifiers).
+     *
+     * @param tenant      the registering tenant id
+     * @param application the application id
+     */
+    public static String applicationKey(String tenant, String application) {
+        return tenant + "/applications/" + application;
+    }
+
+    /**
+     * The Kafka key (and {@code ce_subject}) of a partner configuration's events on {@code policy.events}:
+     * {@code <tenant>/partners/<partner>} (see {@link #applicationKey}).
+     *
+     * @param tenant  the configuring tenant id
+     * @param partner the partner tenant id
+     */
+    public static String partnerConfigurationKey(String tenant, String partner) {
+        return tenant + "/partners/" + partner;
     }
 
     public static JsonObject applicationRegistered(Application app, Party by) {
