@@ -77,7 +77,7 @@ public class ViewChannelWatch {
                 }
             });
         }
-        if (!stopped.equals(progress.stoppedChannels())) {
+        if (!stopped.equals(progress.consumerStops())) {
             if (stopped.isEmpty()) {
                 LOG.info("view consumers run again");
             } else {

@@ -1,7 +1,9 @@
 package org.crosstenant.gateway.messaging;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +17,8 @@ import org.apache.kafka.common.TopicPartition;
  * offset applied; the view answers correctly only once every channel has caught up;</li>
  * <li>whether a channel's consumer has stopped (set by {@link ViewChannelWatch} from SmallRye's channel health): a
  * stopped consumer freezes the view, so it must not be served;</li>
+ * <li>whether a channel's replay could not be complete (set at assignment from {@link ViewTopicCheck}): its topic is
+ * missing or lost history, so grants or routes may be missing and the view must not be served either;</li>
  * <li>when the view was last known current, for the {@code crosstenant_gateway_view_age_seconds} gauge.</li>
  * </ul>
  * Thread-safe; read on every /apps request, so every read is a map lookup.
@@ -31,6 +35,9 @@ public class ViewProgress {
     private final Set<String> caughtUpChannels = ConcurrentHashMap.newKeySet();
     private final long startedAt = System.currentTimeMillis();
     private volatile Map<String, String> stopped = Map.of();
+    private final Map<String, String> incomplete = new ConcurrentHashMap<>();
+    /** {@link #stopped} and {@link #incomplete} merged: what /apps reads on every request. */
+    private volatile Map<String, String> unusable = Map.of();
 
     void assigned(String channel, Map<TopicPartition, Long> endOffsets) {
         endOffsets.forEach(endAtAssignment::putIfAbsent);
@@ -71,13 +78,45 @@ public class ViewProgress {
                 .allMatch(e -> e.getValue() <= 0 || applied.getOrDefault(e.getKey(), -1L) + 1 >= e.getValue());
     }
 
-    /** @return channel → why its consumer stopped; empty while every view consumer runs */
+    /**
+     * @return channel → why the view it feeds must not be served: its consumer stopped, or its topic was missing or
+     *         had lost history at the replay; empty while the view is complete and kept current
+     */
     public Map<String, String> stoppedChannels() {
+        return unusable;
+    }
+
+    /** @return channel → why its consumer stopped (SmallRye's channel health only) */
+    Map<String, String> consumerStops() {
         return stopped;
+    }
+
+    /** @return channel → why its replay could not give a complete view (topic missing or history lost) */
+    public Map<String, String> incompleteChannels() {
+        return Map.copyOf(incomplete);
     }
 
     void stopped(Map<String, String> channels) {
         this.stopped = Map.copyOf(channels);
+        merge();
+    }
+
+    /**
+     * Records the result of the topic check at an assignment (a later assignment, e.g. once a missing topic was
+     * created, replaces it).
+     *
+     * @param channel the incoming channel
+     * @param reason  why its replay is incomplete, or empty when it is complete
+     */
+    void replayCheck(String channel, Optional<String> reason) {
+        reason.ifPresentOrElse(r -> incomplete.put(channel, r), () -> incomplete.remove(channel));
+        merge();
+    }
+
+    private synchronized void merge() {
+        Map<String, String> merged = new TreeMap<>(incomplete);
+        stopped.forEach((channel, reason) -> merged.merge(channel, reason, (a, b) -> a + "; " + b));
+        unusable = Map.copyOf(merged);
     }
 
     /**
@@ -90,10 +129,12 @@ public class ViewProgress {
     }
 
     public Map<String, Object> details() {
-        Map<String, Object> details = new java.util.TreeMap<>();
+        Map<String, Object> details = new TreeMap<>();
         endAtAssignment.forEach((tp, end) -> details.put(tp.toString(),
                 (applied.getOrDefault(tp, -1L) + 1) + "/" + end));
         stopped.forEach((channel, reason) -> details.put(channel, "STOPPED: " + reason));
+        incomplete.forEach((channel, reason) -> details.merge(channel, "INCOMPLETE: " + reason,
+                (a, b) -> a + "; " + b));
         return details;
     }
 }

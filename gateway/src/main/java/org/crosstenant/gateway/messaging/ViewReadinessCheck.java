@@ -10,9 +10,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * {@code gateway-local-view}: UP once the replay of both topics reached the end offsets seen at start (the view is
- * then complete) AND both view consumers are still running. A stopped consumer would leave the view frozen (grants
- * and revocations no longer applied), so it turns readiness DOWN, with the channel and reason in the data.
+ * {@code gateway-local-view}: UP once the replay of both topics reached the end offsets seen at start, both topics
+ * held their whole history then ({@link ViewTopicCheck}: present, and no events removed by retention) AND both view
+ * consumers are still running. A stopped consumer would leave the view frozen (grants and revocations no longer
+ * applied) and a missing or truncated topic would leave it incomplete (valid guests refused, revoked ones perhaps let
+ * in), so either turns readiness DOWN, with the channel and reason in the data.
  */
 @Readiness
 @ApplicationScoped
@@ -35,11 +37,13 @@ public class ViewReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean running = watch.check().isEmpty();
+        boolean complete = progress.incompleteChannels().isEmpty();
         var builder = HealthCheckResponse.named("gateway-local-view")
-                .status(running && progress.caughtUp(CHANNELS))
+                .status(running && complete && progress.caughtUp(CHANNELS))
                 .withData("applications", view.routeCount())
                 .withData("activeGrants", view.grantCount())
-                .withData("consumersRunning", running);
+                .withData("consumersRunning", running)
+                .withData("viewComplete", complete);
         progress.details().forEach((k, v) -> builder.withData(k, String.valueOf(v)));
         return builder.build();
     }
