@@ -66,7 +66,8 @@ class AppAccessTest {
 
         // member: proxied with the prefix stripped and an application-scoped federated token
         given().baseUri(TenantTokens.value("test.upstream.url")).delete("/__recorded");
-        given().auth().oauth2(alice).cookie("theme", "dark").cookie("stolen", alice)
+        given().auth().oauth2(alice).cookie("contoso." + app + ".theme", "dark").cookie("theme", "light")
+                .cookie("contoso." + app + ".stolen", alice)
                 .header("X-Forwarded-Host", "evil.example").header("X-Forwarded-For", "1.2.3.4")
                 .header("Forwarded", "host=evil.example").header("X-Real-IP", "1.2.3.4")
                 .header("X-Original-URL", "/secrets")
@@ -76,10 +77,12 @@ class AppAccessTest {
         assertEquals("view=list", request.get("query"));
         Map<String, List<String>> headers = FederationTest.headers(request);
         assertFalse(headers.toString().contains(alice), "the caller's token must not reach the application");
-        assertEquals(List.of("theme=dark"), headers.get("cookie"), "other cookies pass, the token cookie does not");
-        for (String claim : List.of("forwarded", "x-forwarded-for", "x-real-ip", "x-original-url")) {
+        assertEquals(List.of("theme=dark"), headers.get("cookie"),
+                "the application's own cookies pass, prefix stripped; the token cookie and others' do not");
+        for (String claim : List.of("forwarded", "x-real-ip", "x-original-url")) {
             assertNull(headers.get(claim), "the caller's own " + claim + " is not passed on");
         }
+        assertEquals(List.of("127.0.0.1"), headers.get("x-forwarded-for"), "the peer the gateway saw, not 1.2.3.4");
         assertFalse(headers.get("x-forwarded-host").contains("evil.example"));
         assertEquals(List.of("/apps/contoso/" + app), headers.get("x-forwarded-prefix"));
         Map<String, Object> memberClaims = federatedClaims(headers);
@@ -104,7 +107,9 @@ class AppAccessTest {
         assertEquals(true, guestClaims.get("guest"));
         assertEquals("fabrikam", guestClaims.get("tenant"));
         assertEquals("contoso", guestClaims.get("resource_tenant"));
-        assertEquals(bobSubject, guestClaims.get("sub"));
+        assertEquals(bobSubject, guestClaims.get("home_sub"));
+        assertEquals(new org.crosstenant.gateway.model.FederatedIdentity("fabrikam", null, bobSubject, null, null)
+                .federatedSubject(), guestClaims.get("sub"));
         assertEquals(TenantTokens.issuer("fabrikam"), guestClaims.get("issuer"));
         assertEquals(List.of(), guestClaims.get("groups"), "bob's fabrikam collab-admin is no role at contoso");
 
@@ -192,7 +197,7 @@ class AppAccessTest {
         given().get("/apps/contoso/anything/x").then().statusCode(401).contentType("application/problem+json");
     }
 
-    private static void registerApplication(String tenant, String app, String upstreamUrl) {
+    static void registerApplication(String tenant, String app, String upstreamUrl) {
         Kafka.produce("policy.events", tenant, "org.crosstenant.policy.application-registered.v1",
                 "/crosstenant/policy", """
                         {"tenant": "%s", "application": "%s", "upstreamUrl": "%s", "version": 1,

@@ -39,10 +39,12 @@ class FederatedTokenServiceTest {
         Map<String, Object> claims = Jwts.claims(token);
         assertEquals("crosstenant-gateway", claims.get("iss"));
         assertEquals("contoso/contoso-projects", claims.get("aud"));
-        assertEquals("bob-sub", claims.get("sub"));
+        assertEquals(bob.federatedSubject(), claims.get("sub"));
+        assertEquals("bob-sub", claims.get("home_sub"));
         assertEquals("fabrikam", claims.get("tenant"));
         assertEquals("http://idp/realms/fabrikam", claims.get("issuer"));
         assertEquals("bob@fabrikam.example", claims.get("email"));
+        assertEquals(true, claims.get("email_verified"));
         assertEquals(List.of(), claims.get("groups"), "a guest's home roles must not reach the application");
         assertEquals(true, claims.get("guest"));
         assertEquals("contoso", claims.get("resource_tenant"));
@@ -55,6 +57,34 @@ class FederatedTokenServiceTest {
         assertEquals(List.of("a-role", "z-role"),
                 Jwts.claims(service.forApplication(bob, "fabrikam", "fabrikam-projects", false)).get("groups"));
         assertEquals(List.of("a-role", "z-role"), Jwts.claims(service.forServices(bob)).get("groups"));
+    }
+
+    @Test
+    void theSameHomeSubjectInTwoTenantsIsTwoFederatedSubjects() {
+        FederatedIdentity contosoBob = new FederatedIdentity("contoso", "http://idp/realms/contoso", "bob-sub", null,
+                List.of());
+        Map<String, Object> fabrikam = Jwts.claims(service.forApplication(bob, "contoso", "projects", true));
+        Map<String, Object> contoso = Jwts.claims(service.forApplication(contosoBob, "contoso", "projects", false));
+        assertEquals(fabrikam.get("home_sub"), contoso.get("home_sub"));
+        assertNotEquals(fabrikam.get("sub"), contoso.get("sub"), "(iss, sub) must name one user");
+        // the same for the services, and stable: the same user gets the same sub from every token
+        assertEquals(fabrikam.get("sub"), Jwts.claims(service.forServices(bob)).get("sub"));
+        assertNotEquals(Jwts.claims(service.forServices(bob)).get("sub"),
+                Jwts.claims(service.forServices(contosoBob)).get("sub"));
+        // whatever a home IdP puts in sub (a separator, another tenant's name, any length), the result is 43 ASCII
+        for (String homeSub : List.of("contoso\nbob-sub", "x".repeat(5000), "\u0130\u212a", "")) {
+            String sub = new FederatedIdentity("fabrikam", "i", homeSub, null, List.of()).federatedSubject();
+            assertTrue(sub.matches("[A-Za-z0-9_-]{43}"), sub);
+            assertNotEquals(contosoBob.federatedSubject(), sub);
+        }
+    }
+
+    @Test
+    void noEmailClaimsWithoutAVouchedAddress() {
+        Map<String, Object> claims = Jwts.claims(service.forApplication(new FederatedIdentity("fabrikam", "i",
+                "svc", null, List.of()), "contoso", "projects", true));
+        assertFalse(claims.containsKey("email"));
+        assertFalse(claims.containsKey("email_verified"));
     }
 
     @Test

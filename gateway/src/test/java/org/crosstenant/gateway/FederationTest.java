@@ -132,16 +132,19 @@ class FederationTest {
         assertEquals(List.of(gateway.getRawAuthority()), headers.get("x-forwarded-host"));
         assertNull(headers.get("forwarded"));
         assertNull(headers.get("x-real-ip"));
+        assertEquals(List.of("127.0.0.1"), headers.get("x-forwarded-for"), "the peer the gateway saw");
 
         String federated = headers.get("authorization").get(0).substring("Bearer ".length());
         assertTrue(Jwts.verifies(federated, jwksKey()), "signed by the key the gateway publishes");
         Map<String, Object> claims = Jwts.claims(federated);
         assertEquals("crosstenant-gateway", claims.get("iss"));
         assertEquals("crosstenant-services", claims.get("aud"));
-        assertEquals("alice-sub", claims.get("sub"));
+        assertEquals("alice-sub", claims.get("home_sub"));
+        assertEquals(43, ((String) claims.get("sub")).length(), "opaque federated subject");
         assertEquals("contoso", claims.get("tenant"));
         assertEquals(TenantTokens.issuer("contoso"), claims.get("issuer"));
         assertEquals("alice@contoso.example", claims.get("email"));
+        assertEquals(true, claims.get("email_verified"));
         assertEquals(List.of("collab-admin"), claims.get("groups"));
         long lifetime = ((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue();
         assertEquals(60, lifetime);
@@ -166,8 +169,9 @@ class FederationTest {
         given().auth().oauth2(TenantTokens.signedBy("fabrikam", tenantClaims))
                 .get("/api/v1/audit/records?limit=1").then().statusCode(200);
         Map<String, Object> claims = Jwts.claims(headers(last()).get("authorization").get(0).substring(7));
-        assertEquals("mallory", claims.get("sub"));
+        assertEquals("mallory", claims.get("home_sub"));
         assertNull(claims.get("email"));
+        assertNull(claims.get("email_verified"));
 
         tenantClaims.remove("email_verified");
         given().auth().oauth2(TenantTokens.signedBy("fabrikam", tenantClaims))

@@ -185,8 +185,13 @@ class CrossTenantWalkIT {
         assertTrue(seen.path("tokenVerified").asBoolean(), seen.toString());
         JsonNode identity = seen.path("identity");
         assertEquals("fabrikam", identity.path("homeTenant").asText());
-        assertEquals(claim(bob, "sub"), identity.path("subject").asText());
+        // sub is the gateway's, unique under its issuer; bob's subject at fabrikam travels as home_sub
+        assertEquals(claim(bob, "sub"), identity.path("homeSubject").asText());
+        String federatedSubject = identity.path("subject").asText();
+        assertEquals(43, federatedSubject.length(), identity.toString());
+        assertFalse(federatedSubject.contains(claim(bob, "sub")), identity.toString());
         assertEquals(BOB, identity.path("email").asText());
+        assertTrue(identity.path("emailVerified").asBoolean(), "fabrikam vouches for an address in its own domain");
         assertTrue(identity.path("guest").asBoolean(), "bob is a guest in contoso");
         assertEquals("contoso", identity.path("resourceTenant").asText());
         assertEquals("/boards?sprint=7", seen.path("path").asText());

@@ -88,10 +88,14 @@ public final class DemoUpstream implements AutoCloseable {
                 return;
             }
             Map<String, Object> identity = new LinkedHashMap<>();
+            // the user key (docs/api.md): iss + sub, sub being unique under the gateway's issuer; home_sub is only
+            // unique within the home tenant, and email is present only when that tenant vouches for it
             identity.put("subject", claims.get("sub"));
+            identity.put("homeSubject", claims.get("home_sub"));
             identity.put("homeTenant", claims.get("tenant"));
             identity.put("issuer", claims.get("issuer"));
             identity.put("email", claims.get("email"));
+            identity.put("emailVerified", claims.get("email_verified"));
             identity.put("guest", claims.get("guest"));
             identity.put("resourceTenant", claims.get("resource_tenant"));
             Map<String, Object> headers = new LinkedHashMap<>();

@@ -1,6 +1,10 @@
 package org.crosstenant.gateway.model;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -8,8 +12,9 @@ import java.util.List;
  *
  * @param tenant home tenant id (= the Quarkus OIDC tenant id that verified the token)
  * @param issuer the verified home issuer
- * @param subject the {@code sub} claim at home
- * @param email may be null (service accounts)
+ * @param subject the {@code sub} claim at home (unique only within its tenant: see {@link #federatedSubject()})
+ * @param email an address the home tenant vouches for (verified, in one of its registered domains, canonical lower
+ *        case); null otherwise (service accounts, unverified or foreign-domain addresses)
  * @param roles realm roles at home, sorted so equal identities have equal cache keys
  * @param session opaque federated session id: the home token's {@code sid}, else a hash of its {@code jti} (or
  *        {@code iat}); null when unknown
@@ -21,6 +26,25 @@ public record FederatedIdentity(String tenant, String issuer, String subject, St
 
     public FederatedIdentity {
         roles = roles == null ? List.of() : roles.stream().sorted().toList();
+    }
+
+    /**
+     * The {@code sub} of the federated token: unique under the gateway's one issuer whatever the home tenants' identity
+     * providers assert (OIDC Core 1.0 §8, "public" subject identifier type: the same value for every application). It
+     * is {@code base64url(SHA-256("crosstenant-sub-v1\n" + tenant + "\n" + subject))} without padding, 43 ASCII
+     * characters: two tenants' users with the same home {@code sub} get different values, the value never changes
+     * for one user, and no home {@code sub} (of any length or characters) can make it exceed OIDC's 255 characters.
+     *
+     * @return the opaque federated subject
+     */
+    public String federatedSubject() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    ("crosstenant-sub-v1\n" + tenant + "\n" + subject).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JVM has SHA-256
+        }
     }
 
     /** An identity without session or expiry (service-side tests, tools). */

@@ -108,18 +108,30 @@ public class GatewayRoutes {
             Problems.notFound(ctx, "No API at " + path);
             return;
         }
+        String publicBase = locations.publicBase(ctx);
+        MultiMap headers = serviceHeaders(ctx, publicBase);
+        headers.set("Authorization", "Bearer " + tokens.forServices(caller));
+        proxy.forward(ctx, join(base.get(), path, ctx.request().query()), headers,
+                (name, value) -> isLocation(name) ? locations.forService(value, publicBase)
+                        : HeaderRules.is(name, "Set-Cookie") ? null : value); // services set no cookies on the origin
+    }
+
+    /**
+     * The only caller headers a service receives ({@link #SERVICE_HEADERS}, unless the caller's Connection names
+     * them) plus the gateway's forwarding headers.
+     */
+    static MultiMap serviceHeaders(RoutingContext ctx, String publicBase) {
+        MultiMap in = ctx.request().headers();
+        Set<String> named = HeaderRules.connectionNamed(in);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (String name : SERVICE_HEADERS) {
-            List<String> values = ctx.request().headers().getAll(name);
-            if (!values.isEmpty()) {
+            List<String> values = in.getAll(name);
+            if (!values.isEmpty() && !HeaderRules.dropped(name, named)) {
                 headers.add(name, values);
             }
         }
-        String publicBase = locations.publicBase(ctx);
-        forwardedHeaders(headers, publicBase);
-        headers.set("Authorization", "Bearer " + tokens.forServices(caller));
-        proxy.forward(ctx, join(base.get(), path, ctx.request().query()), headers,
-                location -> locations.forService(location, publicBase));
+        HeaderRules.forwarded(headers, publicBase, ctx.request().remoteAddress());
+        return headers;
     }
 
     /**
@@ -187,23 +199,36 @@ public class GatewayRoutes {
         accessEvents.publish(caller, tenant, application, decision, ctx.request().method().name(), path);
         String prefix = "/apps/" + tenant + "/" + application;
         String publicBase = locations.publicBase(ctx);
-        MultiMap headers = applicationHeaders(ctx, prefix, publicBase);
+        AppCookies cookies = AppCookies.of(tenant, application);
+        MultiMap headers = applicationHeaders(ctx, prefix, publicBase, cookies);
         headers.set("Authorization", "Bearer " + tokens.forApplication(caller, tenant, application, decision.guest()));
         String upstreamBase = stripSlash(route.upstreamUrl());
         proxy.forward(ctx, join(upstreamBase, rest, ctx.request().query()), headers,
-                location -> locations.forApplication(location, upstreamBase, publicBase + prefix));
+                (name, value) -> isLocation(name) ? locations.forApplication(value, upstreamBase, publicBase + prefix)
+                        : HeaderRules.is(name, "Set-Cookie") ? (cookies == null ? null : cookies.response(value))
+                        : value);
+    }
+
+    private static boolean isLocation(String name) {
+        return HeaderRules.is(name, "Location") || HeaderRules.is(name, "Content-Location");
     }
 
     /**
-     * Everything the caller sent except hop-by-hop headers and anything that carries the caller's own token
-     * (Authorization, cookies, token-forwarding headers, or any header whose value contains the token).
+     * Everything the caller sent except hop-by-hop headers, headers its Connection names, its own forwarding claims,
+     * and anything that carries the caller's own token (Authorization, token-forwarding headers, any header whose
+     * value contains the token); of its cookies only the application's own ({@link AppCookies}); plus the gateway's
+     * forwarding headers ({@link HeaderRules#forwarded}) and X-Forwarded-Prefix.
+     *
+     * @param cookies the application's cookie jar, or null to forward no cookie
      */
-    static MultiMap applicationHeaders(RoutingContext ctx, String prefix, String publicBase) {
-        String token = bearerToken(ctx.request().getHeader("Authorization"));
+    static MultiMap applicationHeaders(RoutingContext ctx, String prefix, String publicBase, AppCookies cookies) {
+        MultiMap in = ctx.request().headers();
+        String token = bearerToken(in.get("Authorization"));
+        Set<String> named = HeaderRules.connectionNamed(in);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        ctx.request().headers().forEach(h -> {
+        in.forEach(h -> {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (HttpProxy.HOP_BY_HOP.contains(name) || CREDENTIAL_HEADERS.contains(name)
+            if (HeaderRules.dropped(name, named) || CREDENTIAL_HEADERS.contains(name)
                     || PROXY_CLAIM_HEADERS.contains(name) || name.startsWith("x-forwarded-")) {
                 return;
             }
@@ -212,28 +237,13 @@ public class GatewayRoutes {
             }
             headers.add(h.getKey(), h.getValue());
         });
-        String cookies = ctx.request().getHeader("Cookie");
-        if (cookies != null) {
-            // keep the application's own cookies, drop any that carries the caller's token
-            String kept = java.util.Arrays.stream(cookies.split(";")).map(String::trim)
-                    .filter(c -> !c.isEmpty() && (token == null || !c.contains(token)))
-                    .reduce((a, b) -> a + "; " + b).orElse(null);
-            if (kept != null) {
-                headers.set("Cookie", kept);
-            }
+        String own = cookies == null || named.contains("cookie") ? null : cookies.request(in.getAll("Cookie"), token);
+        if (own != null) {
+            headers.set("Cookie", own);
         }
-        forwardedHeaders(headers, publicBase);
+        HeaderRules.forwarded(headers, publicBase, ctx.request().remoteAddress());
         headers.set("X-Forwarded-Prefix", prefix);
         return headers;
-    }
-
-    /** X-Forwarded-Proto/Host as the gateway derives them from its public base URL (never the caller's own). */
-    static void forwardedHeaders(MultiMap headers, String publicBase) {
-        java.net.URI uri = java.net.URI.create(publicBase);
-        headers.set("X-Forwarded-Proto", uri.getScheme());
-        if (uri.getRawAuthority() != null) {
-            headers.set("X-Forwarded-Host", uri.getRawAuthority());
-        }
     }
 
     void failure(RoutingContext ctx) {

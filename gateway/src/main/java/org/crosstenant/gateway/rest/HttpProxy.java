@@ -1,9 +1,7 @@
 package org.crosstenant.gateway.rest;
 
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,9 +76,10 @@ public class HttpProxy {
      * @param ctx the caller's request (its body is streamed, never buffered)
      * @param targetUri absolute URI of the upstream resource, query included
      * @param headers the request headers to send (already filtered, Authorization set)
-     * @param rewriteLocation maps an upstream Location header to what the caller should see
+     * @param rewrite per upstream response header (hop-by-hop and Connection-named ones already dropped, see
+     *        {@link HeaderRules#copyResponse}): the value the caller gets, or null to drop it
      */
-    public void forward(RoutingContext ctx, String targetUri, MultiMap headers, Function<String, String> rewriteLocation) {
+    public void forward(RoutingContext ctx, String targetUri, MultiMap headers, HeaderRules.Rewrite rewrite) {
         HttpServerRequest in = ctx.request();
         boolean stream = acceptsEventStream(in);
         RequestOptions options = new RequestOptions()
@@ -119,7 +118,7 @@ public class HttpProxy {
                 if (answered.failed()) {
                     upstreamFailed(ctx, targetUri, answered.cause());
                 } else {
-                    relay(ctx, answered.result(), rewriteLocation);
+                    relay(ctx, answered.result(), rewrite);
                 }
             });
         });
@@ -191,7 +190,7 @@ public class HttpProxy {
     }
 
     private static io.vertx.core.Future<HttpClientResponse> sendBody(HttpClientRequest out, HttpServerRequest in) {
-        if (!in.headers().contains("Content-Length")) {
+        if (!out.headers().contains("Content-Length")) { // absent, or dropped as named in the caller's Connection
             out.setChunked(true);
         }
         return out.send(in);
@@ -202,8 +201,7 @@ public class HttpProxy {
      * full). Not a Vert.x pipe: a pipe writes to a response the caller has already closed and fails with "Response
      * has already been written"; here every write checks first, and each side's end is handled explicitly.
      */
-    private static void relay(RoutingContext ctx, HttpClientResponse upstream,
-            Function<String, String> rewriteLocation) {
+    private static void relay(RoutingContext ctx, HttpClientResponse upstream, HeaderRules.Rewrite rewrite) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             quietReset(upstream);
@@ -211,16 +209,8 @@ public class HttpProxy {
         }
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
-        MultiMap out = response.headers();
-        for (Map.Entry<String, String> h : upstream.headers()) {
-            String name = h.getKey();
-            if (isHopByHop(name)) {
-                continue;
-            }
-            boolean location = "location".equalsIgnoreCase(name) || "content-location".equalsIgnoreCase(name);
-            out.add(name, location ? rewriteLocation.apply(h.getValue()) : h.getValue());
-        }
-        if (!upstream.headers().contains("Content-Length")) {
+        HeaderRules.copyResponse(upstream.headers(), response.headers(), rewrite);
+        if (!response.headers().contains("Content-Length")) { // absent, or named in the upstream's Connection
             response.setChunked(true);
         }
         response.closeHandler(v -> {

@@ -29,7 +29,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Mints the federated identity token (RS256, signed by the gateway) that replaces the caller's own token on every
- * proxied call. Signing costs far more than a map lookup, so a token is reused for exactly the same key - the whole
+ * proxied call: {@code sub} = {@link FederatedIdentity#federatedSubject()} (unique under the gateway's issuer),
+ * {@code home_sub} = the subject at home, {@code tenant}, {@code issuer}, {@code email} + {@code email_verified} only
+ * when the home tenant vouches for the address, {@code groups}, and on application calls {@code guest} and
+ * {@code resource_tenant} (docs/api.md). Signing costs far more than a map lookup, so a token is reused for exactly the same key - the whole
  * federated identity (tenant, issuer, subject, email, roles, session and the home token's expiry), the audience, the
  * resource tenant and the guest flag - for {@code cache-ttl} (well below its lifetime, so a cached token has most of
  * its life left). A token never outlives the home token it was minted for: its {@code exp} is the earlier of
@@ -124,10 +127,16 @@ public class FederatedTokenService {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", config.issuer());
         claims.put("aud", key.audience());
-        claims.put("sub", id.subject());
+        // unique under this one issuer: the home sub is unique only within its tenant's identity provider
+        claims.put("sub", id.federatedSubject());
+        claims.put("home_sub", id.subject());
         claims.put("tenant", id.tenant());
         claims.put("issuer", id.issuer());
-        claims.put("email", id.email());
+        if (id.email() != null) {
+            // verified by the home tenant ("tenant") and in one of its own domains (VouchedEmails)
+            claims.put("email", id.email());
+            claims.put("email_verified", true);
+        }
         // a guest's roles are from its home tenant: an application must never read them as its own
         claims.put("groups", key.guest() ? List.of() : id.roles());
         if (key.resourceTenant() != null) {

@@ -26,9 +26,11 @@ public class IdentityMapper {
     public static final String FEDERATED_IDENTITY = "crosstenant.federated-identity";
 
     private final VerifiedTokenCache verified;
+    private final VouchedEmails emails;
 
-    public IdentityMapper(VerifiedTokenCache verified) {
+    public IdentityMapper(VerifiedTokenCache verified, VouchedEmails emails) {
         this.verified = verified;
+        this.emails = emails;
     }
 
     /**
@@ -63,11 +65,12 @@ public class IdentityMapper {
         if (tenant == null || "Default".equals(tenant)) {
             return null; // never vouch for a token no named tenant verified
         }
-        // an unverified address is only a claim by the user; invitation redemption authorises on it
-        Object email = verified(jwt.getClaim("email_verified")) ? jwt.getClaim("email") : null;
+        // only an address the tenant verified, in one of its own domains: invitation redemption authorises on it and
+        // applications may key users on it
+        String email = emails.vouched(tenant, jwt.getClaim("email"), jwt.getClaim("email_verified"));
         long exp = jwt.getExpirationTime();
-        return new FederatedIdentity(tenant, jwt.getIssuer(), jwt.getSubject(),
-                email == null ? null : email.toString(), List.copyOf(identity.getRoles()), session(jwt),
+        return new FederatedIdentity(tenant, jwt.getIssuer(), jwt.getSubject(), email,
+                List.copyOf(identity.getRoles()), session(jwt),
                 exp > 0 ? Instant.ofEpochSecond(exp) : null);
     }
 
@@ -90,12 +93,5 @@ public class IdentityMapper {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean verified(Object claim) {
-        if (claim instanceof jakarta.json.JsonValue value) {
-            return value == jakarta.json.JsonValue.TRUE;
-        }
-        return Boolean.TRUE.equals(claim) || "true".equals(claim);
     }
 }

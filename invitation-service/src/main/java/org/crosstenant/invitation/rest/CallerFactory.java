@@ -20,10 +20,12 @@ public class CallerFactory {
 
     public Caller caller() {
         String tenant = token.getClaim("tenant");
-        String subject = token.getSubject();
+        // the subject at home: parties, grants and events are keyed by (tenant, home subject); the token's sub is
+        // the gateway's opaque federated subject (docs/api.md)
+        String subject = token.getClaim("home_sub");
         if (tenant == null || tenant.isBlank() || subject == null || subject.isBlank()) {
             // verified but useless for authorisation: refuse rather than guess
-            throw ProblemException.forbidden("Federated token lacks the tenant or sub claim");
+            throw ProblemException.forbidden("Federated token lacks the tenant or home_sub claim");
         }
         Set<String> groups = token.getGroups() == null ? Set.of() : Set.copyOf(token.getGroups());
         String email = token.getClaim("email");

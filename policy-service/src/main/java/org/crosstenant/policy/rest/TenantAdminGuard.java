@@ -39,7 +39,8 @@ public class TenantAdminGuard {
             throw ProblemException.forbidden("administering tenant " + tenant + " needs the role "
                     + config.adminRole());
         }
-        return new Party(callerTenant, jwt.getSubject(), jwt.getClaim("email"));
+        // (tenant, home subject) as every event names a party; the token's sub is the gateway's opaque one
+        return new Party(callerTenant, jwt.getClaim("home_sub"), jwt.getClaim("email"));
     }
 
     /** Path segments are checked after authorisation, so strangers learn nothing from 400 vs 403. */

@@ -33,7 +33,7 @@ public final class FederatedTokens {
     private FederatedTokens() {
     }
 
-    /** A token valid for 60 s for {@code subject} of {@code tenant}, with {@code roles} as the {@code groups} claim. */
+    /** A token valid for 60 s for {@code subject} (the subject at home, claim {@code home_sub}) of {@code tenant}, with {@code roles} as the {@code groups} claim. */
     public static String token(String tenant, String subject, String email, String... roles) {
         return sign(claims(tenant, subject, email, roles));
     }
@@ -44,10 +44,16 @@ public final class FederatedTokens {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", ISSUER);
         claims.put("aud", AUDIENCE);
-        claims.put("sub", subject);
+        // as the gateway: sub is opaque and unique under the issuer, the subject at home is home_sub (services key
+        // parties on tenant + home_sub; this stand-in value proves they never read sub)
+        claims.put("sub", "federated:" + tenant + ":" + subject);
+        claims.put("home_sub", subject);
         claims.put("tenant", tenant);
         claims.put("issuer", "http://127.0.0.1/realms/" + tenant);
-        claims.put("email", email);
+        if (email != null) {
+            claims.put("email", email); // as the gateway: only an address the home tenant vouches for, marked so
+            claims.put("email_verified", true);
+        }
         claims.put("groups", List.of(roles));
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", now.plus(LIFETIME).getEpochSecond());

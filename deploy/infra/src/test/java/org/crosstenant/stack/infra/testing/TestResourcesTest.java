@@ -81,7 +81,8 @@ class TestResourcesTest {
         Map<String, Object> claims = Rs256Jwt.verify(token, key);
         assertEquals("crosstenant-gateway", claims.get("iss"));
         assertEquals("crosstenant-services", claims.get("aud"));
-        assertEquals("bob-id", claims.get("sub"));
+        assertEquals("bob-id", claims.get("home_sub"));
+        assertEquals("federated:fabrikam:bob-id", claims.get("sub"), "opaque: services key on tenant + home_sub");
         assertEquals("fabrikam", claims.get("tenant"));
         assertEquals("http://127.0.0.1/realms/fabrikam", claims.get("issuer"));
         assertEquals("bob@fabrikam.example", claims.get("email"));
