@@ -30,7 +30,9 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Streams a request to an upstream and its response back, with Vert.x pipes: nothing is buffered, so Server-Sent
  * Events and large bodies pass through as they come. The caller's headers are filtered by the given function (the
- * caller's own token never leaves the gateway).
+ * caller's own token never leaves the gateway). A streaming response ({@code Accept: text/event-stream}) is ended
+ * after {@code fair-share.streams.idle-timeout} without a byte from the upstream, and at its deadline (lifetime or
+ * token expiry, {@link #STREAM_DEADLINE}).
  */
 @ApplicationScoped
 public class HttpProxy {
@@ -251,8 +253,8 @@ public class HttpProxy {
             }
         });
         upstream.exceptionHandler(failure -> {
-            LOG.debugf("upstream response interrupted: %s", failure.toString());
             // upstream reset or timed out mid-body: cut the caller's connection, a short body must not look whole
+            LOG.debugf("upstream response interrupted: %s", failure.toString());
             if (!response.ended() && !response.closed()) {
                 response.reset();
             }
