@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.crosstenant.gateway.support.OidcRealmsTestResource;
-import org.crosstenant.gateway.support.StreamingUpstreamTestResource;
+import org.crosstenant.gateway.support.UpstreamTestResource;
 import org.crosstenant.gateway.support.TenantTokens;
 import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,7 +37,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(FairShareRateLimitTest.SmallLimits.class)
 @QuarkusTestResource(OidcRealmsTestResource.class)
-@QuarkusTestResource(StreamingUpstreamTestResource.class)
+@QuarkusTestResource(UpstreamTestResource.class)
 @QuarkusTestResource(KafkaTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FairShareRateLimitTest {

@@ -2,6 +2,7 @@ package org.crosstenant.gateway;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.crosstenant.gateway.rest.Admission;
 import org.crosstenant.gateway.support.OidcRealmsTestResource;
-import org.crosstenant.gateway.support.StreamingUpstreamTestResource;
+import org.crosstenant.gateway.support.UpstreamTestResource;
 import org.crosstenant.gateway.support.TenantTokens;
 import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +47,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @TestProfile(FairShareStreamsTest.SmallQuotas.class)
 @QuarkusTestResource(OidcRealmsTestResource.class)
-@QuarkusTestResource(StreamingUpstreamTestResource.class)
+@QuarkusTestResource(UpstreamTestResource.class)
 @QuarkusTestResource(KafkaTestResource.class)
 class FairShareStreamsTest {
 
@@ -139,9 +140,11 @@ class FairShareStreamsTest {
         open.add(kept.body());
         CompletableFuture<String> silent = CompletableFuture.supplyAsync(() -> readAll(stream(erin,
                 "/api/v1/audit/stream")));
-        // the silent one ends (no byte for 2 s), after its one event, while the gateway still holds it open
-        String body = silent.get(30, TimeUnit.SECONDS);
+        // the silent one (the upstream sends one event, then nothing for 30 s, then a second) ends after its first
+        // event: no byte for 2 s
+        String body = silent.get(60, TimeUnit.SECONDS);
         assertThat(body, containsString("data: {\"seq\":1}"));
+        assertThat(body, not(containsString("\"seq\":2")));
         // the kept-alive one got well past the idle timeout: 20 keep-alives at 200 ms apart take 4 s > 2 s
         BufferedReader lines = new BufferedReader(new InputStreamReader(kept.body(), StandardCharsets.UTF_8));
         int keepAlives = 0;
