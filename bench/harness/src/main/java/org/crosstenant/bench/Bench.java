@@ -97,6 +97,8 @@ public final class Bench {
             Double saturatedAt = null;
             int syntheticCount = 0;
             AuditBench audit = new AuditBench(api, kafka, new ProcessCpu(stack, options.stackHome()));
+            NoisyNeighbour noisy = new NoisyNeighbour(api, new Api(stack.gateway(), stack.keycloak()), APP);
+            List<NoisyNeighbour.Round> noisyRounds = new ArrayList<>();
             try (SagaLoad load = options.runs("saga") || options.runs("restart")
                     ? new SagaLoad(api, kafka, APP, GUEST_EMAIL) : null) {
                 if (options.runs("saga") && options.warmUpSeconds() > 0) {
@@ -115,6 +117,13 @@ public final class Bench {
                             nginxRounds.add(n);
                             gatewayRounds.add(g);
                         });
+                    }
+                    if (options.runs("noisy")) {
+                        log("noisy neighbour: Fabrikam's walk at " + Stats.whole(NoisyNeighbour.WALK_RATE) + "/s, "
+                                + options.noisySeconds() + " s quiet, then " + options.noisySeconds()
+                                + " s while Contoso floods " + options.noisyFlood());
+                        guarded("noisy neighbour, round " + round, () -> noisyRounds.add(loggedNoisy(
+                                noisy.round(options.noisySeconds(), options.noisyFlood()))));
                     }
                     if (options.runs("saga")) {
                         guarded("floors, round " + round, () -> {
@@ -164,6 +173,7 @@ public final class Bench {
                     }
                 }
                 writeGateway(wrk, gatewayRounds, nginxRounds);
+                writeNoisy(noisyRounds);
                 writeSaga(saga, kafkaFloors, postgresFloors, saturatedAt);
                 writeAudit(auditGateway, auditSynthetic, rawConsume, syntheticCount);
                 writeRestart(restart);
@@ -326,6 +336,44 @@ public final class Bench {
     }
 
     // ---- the report ----
+
+    private void writeNoisy(List<NoisyNeighbour.Round> rounds) {
+        if (rounds.isEmpty()) {
+            return;
+        }
+        NoisyNeighbour.Flood flood = options.noisyFlood();
+        report.append("\n## g. Noisy neighbour (fair sharing between tenants)\n\n");
+        report.append(String.format(Locale.ROOT, "Fabrikam's walk (bob's page on `/apps/contoso/%s`, frank's partner "
+                + "settings, erin's audit query, in turn) at %s requests/s, open model, %d s alone, then %d s while Contoso "
+                + "floods: %s API requests/s (alice's application read, dave's audit query), %s `/apps` requests/s (alice) "
+                + "and %d audit streams (dave).%n%n", APP, Stats.whole(NoisyNeighbour.WALK_RATE), options.noisySeconds(),
+                options.noisySeconds(), Stats.whole(flood.apiPerSecond()), Stats.whole(flood.appsPerSecond()),
+                flood.streams()));
+        report.append("| round | quiet p50 ms | quiet p99 ms | quiet errors | noisy p50 ms | noisy p99 ms | noisy errors "
+                + "| Contoso sent | answered | 429 | other | streams open | streams refused |\n");
+        report.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        int n = 1;
+        for (NoisyNeighbour.Round r : rounds) {
+            report.append(String.format(Locale.ROOT, "| %d | %s | %s | %d | %s | %s | %d | %d | %d | %d | %d | %d | %d |%n",
+                    n++, LatencySummary.ms(r.quiet().latency().p50()), LatencySummary.ms(r.quiet().latency().p99()),
+                    r.quiet().errors(), LatencySummary.ms(r.noisy().latency().p50()),
+                    LatencySummary.ms(r.noisy().latency().p99()), r.noisy().errors(), r.flood().sent(),
+                    r.flood().answered(), r.flood().limited(), r.flood().other(), r.flood().streamsOpen(),
+                    r.flood().streamsRefused()));
+        }
+        double quietP99 = median(rounds, r -> r.quiet().latency().p99());
+        double noisyP99 = median(rounds, r -> r.noisy().latency().p99());
+        report.append(String.format(Locale.ROOT, "| **median** | **%s** | **%s** | | **%s** | **%s** | | | | | | | |%n",
+                LatencySummary.ms(median(rounds, r -> r.quiet().latency().p50())), LatencySummary.ms(quietP99),
+                LatencySummary.ms(median(rounds, r -> r.noisy().latency().p50())), LatencySummary.ms(noisyP99)));
+        long errors = rounds.stream().mapToLong(r -> r.noisy().errors() + r.quiet().errors()).sum();
+        report.append(String.format(Locale.ROOT, "%n**Fabrikam's p99 noisy ÷ quiet = %s** (target ≤ 2×); **Fabrikam's "
+                + "errors: %d** over all rounds and both phases (target 0).%n", Stats.times(Stats.ratio(noisyP99,
+                quietP99)), errors));
+        rounds.stream().filter(r -> !r.noisy().statuses().isEmpty() || !r.quiet().statuses().isEmpty()).findFirst()
+                .ifPresent(r -> report.append("Fabrikam's failed answers by status (0 = none): quiet ")
+                        .append(r.quiet().statuses()).append(", noisy ").append(r.noisy().statuses()).append(".\n"));
+    }
 
     private void writeGateway(Wrk wrk, List<WrkResult> gateway, List<WrkResult> nginx) {
         if (gateway.isEmpty()) {
@@ -547,6 +595,17 @@ public final class Bench {
                 Stats.whole(result.requestsPerSecond()), LatencySummary.ms(result.p50Millis()),
                 LatencySummary.ms(result.p99Millis()), result.errors()));
         return result;
+    }
+
+    private static NoisyNeighbour.Round loggedNoisy(NoisyNeighbour.Round r) {
+        log(String.format(Locale.ROOT, "Fabrikam quiet: p50 %s ms, p99 %s ms, %d errors; noisy: p50 %s ms, p99 %s ms, "
+                        + "%d errors %s; Contoso's flood: %d sent, %d answered, %d refused with 429, %d other; streams "
+                        + "%d open, %d refused", LatencySummary.ms(r.quiet().latency().p50()),
+                LatencySummary.ms(r.quiet().latency().p99()), r.quiet().errors(), LatencySummary.ms(r.noisy().latency().p50()),
+                LatencySummary.ms(r.noisy().latency().p99()), r.noisy().errors(), r.noisy().statuses(), r.flood().sent(),
+                r.flood().answered(), r.flood().limited(), r.flood().other(), r.flood().streamsOpen(),
+                r.flood().streamsRefused()));
+        return r;
     }
 
     private static LatencySummary loggedFloor(String what, LatencySummary summary) {

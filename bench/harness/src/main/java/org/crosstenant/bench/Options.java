@@ -19,26 +19,30 @@ import java.util.Set;
  * @param restartRate  arrival rate during the restart episode
  * @param restartSeconds seconds of the restart episode's load
  * @param floorSamples round trips per floor measurement
- * @param skip         parts not to run: gateway, saga, audit, restart
+ * @param skip         parts not to run: gateway, saga, audit, restart, noisy
  * @param out          the results file (markdown)
  * @param note         free text for the report (machine load, who else ran what)
  * @param installed    packages bench/run.sh installed with apt-get for this run (reported), may be empty
+ * @param noisySeconds seconds of Fabrikam's walk per phase (quiet, noisy) of the noisy-neighbour scenario
+ * @param noisyFlood   what Contoso sends in its noisy phase
  * @param quick        a short smoke run (figures not comparable)
  * @param command      the command line as given, for the report
  */
 record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int warmUpSeconds, List<Double> rates,
                double restartRate, int restartSeconds, int floorSamples, Set<String> skip, Path out, String note,
-               String installed, boolean quick, String command) {
+               String installed, int noisySeconds, NoisyNeighbour.Flood noisyFlood, boolean quick, String command) {
 
     static final String USAGE = """
             usage: bench/run.sh [--use-running] [--port-base N] [--quick] [--rounds N] [--duration S] [--wrk-duration S]
-                                [--rates 50,200,500] [--skip gateway,saga,audit,restart] [--out FILE] [--note TEXT]
-              --quick          a smoke run: 1 round, 5 s per saga rate (20 and 50/s), 3 s wrk runs
+                                [--rates 50,200,500] [--skip gateway,saga,audit,restart,noisy] [--out FILE] [--note TEXT]
+              --quick          a smoke run: 1 round, 5 s per saga rate (20 and 50/s), 3 s wrk runs, 5 s noisy phases
               --rounds N       rounds per figure; medians over them (default 3)
               --duration S     seconds of sending per saga arrival rate (default 30)
               --wrk-duration S seconds per wrk run (default 15)
               --warm-up S      unmeasured wrk seconds per proxied path before round 1; the saga gets 3×S (default 20)
               --restart-seconds S  load of the kill -9 episode (default 90; kills at 1/4 and 1/2 of it)
+              --noisy-seconds S    Fabrikam's measured walk per phase of the noisy-neighbour scenario (default 20)
+              --noisy-flood A,P,S  Contoso's flood: API requests/s, /apps requests/s, audit streams (default 600,1000,50)
             """;
 
     static Options parse(String[] args) {
@@ -53,6 +57,8 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
         // long enough for both kills to happen while requests still arrive (the second at half the duration)
         int restartSeconds = quick ? 40 : 90;
         int floorSamples = quick ? 300 : 2000;
+        int noisySeconds = quick ? 5 : 20;
+        NoisyNeighbour.Flood flood = new NoisyNeighbour.Flood(600, 1000, 50);
         Set<String> skip = Set.of();
         Path out = null;
         String note = "";
@@ -71,6 +77,8 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
                 case "--out" -> out = Path.of(args[++i]);
                 case "--note" -> note = args[++i];
                 case "--installed" -> installed = args[++i];
+                case "--noisy-seconds" -> noisySeconds = Math.max(1, Integer.parseInt(args[++i]));
+                case "--noisy-flood" -> flood = NoisyNeighbour.Flood.parse(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
             }
         }
@@ -78,7 +86,7 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
             out = Path.of("bench", "results", java.time.LocalDate.now(java.time.ZoneOffset.UTC) + (quick ? "-quick" : "") + ".md");
         }
         return new Options(home, rounds, saga, wrk, warmUp, rates, restartRate, restartSeconds, floorSamples, skip, out,
-                note, installed, quick, displayed(args));
+                note, installed, noisySeconds, flood, quick, displayed(args));
     }
 
     /** The user's options as given to bench/run.sh (what run.sh adds itself left out), quoted where needed. */

@@ -49,4 +49,18 @@ class ParsingTest {
         assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--rates", "0"}));
         assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--bogus"}));
     }
+
+    @Test
+    void noisyNeighbourOptions() {
+        Options defaults = Options.parse(new String[0]);
+        assertEquals(20, defaults.noisySeconds());
+        assertEquals(new NoisyNeighbour.Flood(600, 1000, 50), defaults.noisyFlood());
+        assertEquals(5, Options.parse(new String[] {"--quick"}).noisySeconds());
+        Options set = Options.parse(new String[] {"--noisy-seconds", "7", "--noisy-flood", "100, 200,3",
+                "--skip", "gateway,noisy"});
+        assertEquals(7, set.noisySeconds());
+        assertEquals(new NoisyNeighbour.Flood(100, 200, 3), set.noisyFlood());
+        assertFalse(set.runs("noisy"));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--noisy-flood", "100,200"}));
+    }
 }

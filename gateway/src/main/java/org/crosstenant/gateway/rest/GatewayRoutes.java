@@ -7,6 +7,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.crosstenant.gateway.messaging.AccessEventPublisher;
 import org.crosstenant.gateway.messaging.ViewProgress;
@@ -18,6 +19,7 @@ import org.crosstenant.gateway.repository.LocalView;
 import org.crosstenant.gateway.service.AccessPolicy;
 import org.crosstenant.gateway.service.FederatedTokenService;
 import org.crosstenant.gateway.service.IdentityMapper;
+import org.crosstenant.gateway.service.RateLimits.Surface;
 import org.crosstenant.gateway.service.ServiceRoutes;
 import org.jboss.logging.Logger;
 
@@ -62,6 +64,9 @@ public class GatewayRoutes {
     private final HttpProxy proxy;
     private final ViewProgress viewProgress;
     private final PublicLocations locations;
+    /** Fair sharing: rate limits and upstream quotas (field-injected so the constructor stays as it is). */
+    @Inject
+    Admission admission;
 
     public GatewayRoutes(IdentityMapper identities, FederatedTokenService tokens, ServiceRoutes serviceRoutes,
             LocalView view, AccessPolicy policy, AccessEventPublisher accessEvents, HttpProxy proxy,
@@ -98,6 +103,9 @@ public class GatewayRoutes {
             Problems.unauthorized(ctx, "A bearer token from a federated tenant is required");
             return;
         }
+        if (!admission.admitRate(ctx, caller, Surface.API)) {
+            return;
+        }
         // the raw path is checked, routed and forwarded: the service sees exactly what was decided on
         String path = ctx.request().path();
         if (smuggled(ctx, path)) {
@@ -106,6 +114,9 @@ public class GatewayRoutes {
         var base = serviceRoutes.baseUrlFor(path);
         if (base.isEmpty()) {
             Problems.notFound(ctx, "No API at " + path);
+            return;
+        }
+        if (!admission.admitUpstream(ctx, caller, Surface.API, base.get())) {
             return;
         }
         String publicBase = locations.publicBase(ctx);
@@ -157,6 +168,9 @@ public class GatewayRoutes {
             Problems.unauthorized(ctx, "A bearer token from a federated tenant is required");
             return;
         }
+        if (!admission.admitRate(ctx, caller, Surface.APPS)) {
+            return;
+        }
         // the raw path is checked, decided on, audited and forwarded: the application serves exactly that path
         String path = ctx.request().path();
         if (smuggled(ctx, path)) {
@@ -194,6 +208,9 @@ public class GatewayRoutes {
         }
         if (route == null) {
             Problems.notFound(ctx, "No application " + application + " is registered by tenant " + tenant);
+            return;
+        }
+        if (!admission.admitUpstream(ctx, caller, Surface.APPS, route.upstreamUrl())) {
             return;
         }
         accessEvents.publish(caller, tenant, application, decision, ctx.request().method().name(), path);

@@ -6,9 +6,12 @@ import java.util.Set;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.crosstenant.gateway.config.FairShareConfig;
 import org.crosstenant.gateway.config.GatewayConfig;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -25,7 +28,9 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Streams a request to an upstream and its response back, with Vert.x pipes: nothing is buffered, so Server-Sent
  * Events and large bodies pass through as they come. The caller's headers are filtered by the given function (the
- * caller's own token never leaves the gateway).
+ * caller's own token never leaves the gateway). A streaming response ({@code Accept: text/event-stream}) is ended
+ * after {@code fair-share.streams.idle-timeout} without a byte from the upstream, and at its deadline (lifetime or
+ * token expiry, {@link #STREAM_DEADLINE}).
  */
 @ApplicationScoped
 public class HttpProxy {
@@ -35,11 +40,25 @@ public class HttpProxy {
     static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
 
+    /**
+     * Routing-context key of a stream's deadline ({@link java.time.Instant}), set by {@link Admission}: the stream is
+     * ended then (its lifetime bound, or the caller's token expiry).
+     */
+    static final String STREAM_DEADLINE = "crosstenant.stream-deadline";
+
     private final HttpClient client;
     private final GatewayConfig.Proxy config;
+    private final FairShareConfig.Streams streams;
+    private final Vertx vertx;
+    private final Counter idleStreams;
+    private final Counter expiredStreams;
 
-    public HttpProxy(Vertx vertx, GatewayConfig config) {
+    public HttpProxy(Vertx vertx, GatewayConfig config, FairShareConfig fairShare, MeterRegistry registry) {
+        this.vertx = vertx;
         this.config = config.proxy();
+        this.streams = fairShare.streams();
+        this.idleStreams = streamsEnded(registry, "idle");
+        this.expiredStreams = streamsEnded(registry, "lifetime");
         this.client = vertx.httpClientBuilder().with(new HttpClientOptions()
                 .setConnectTimeout((int) this.config.connectTimeout().toMillis())
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -58,6 +77,11 @@ public class HttpProxy {
                 .withConnectHandler(connection -> connection.exceptionHandler(
                         e -> LOG.debugf("upstream connection %s: %s", connection.remoteAddress(), e.toString())))
                 .build();
+    }
+
+    private static Counter streamsEnded(MeterRegistry registry, String reason) {
+        return Counter.builder("crosstenant.gateway.streams.ended").description("streams the gateway ended")
+                .tag("reason", reason).register(registry);
     }
 
     @PreDestroy
@@ -88,8 +112,8 @@ public class HttpProxy {
                 .setHeaders(headers)
                 // bounds the wait for a connection, pooled or new (TCP connect, or a free slot in a busy pool)
                 .setConnectTimeout(config.connectTimeout().toMillis())
-                // an SSE stream may legitimately stay silent for long; anything else gets an idle limit
-                .setIdleTimeout(stream ? 0 : config.idleTimeout().toMillis());
+                // upstream silence limit; a stream's body is watched by watch() with the stream idle timeout
+                .setIdleTimeout((stream ? streams.idleTimeout() : config.idleTimeout()).toMillis());
         boolean hasBody = in.headers().contains("Content-Length") && !"0".equals(in.getHeader("Content-Length"))
                 || in.headers().contains("Transfer-Encoding");
         io.vertx.core.Future<HttpClientRequest> request;
@@ -118,7 +142,7 @@ public class HttpProxy {
                 if (answered.failed()) {
                     upstreamFailed(ctx, targetUri, answered.cause());
                 } else {
-                    relay(ctx, answered.result(), rewrite);
+                    relay(ctx, answered.result(), rewrite, stream);
                 }
             });
         });
@@ -201,7 +225,8 @@ public class HttpProxy {
      * full). Not a Vert.x pipe: a pipe writes to a response the caller has already closed and fails with "Response
      * has already been written"; here every write checks first, and each side's end is handled explicitly.
      */
-    private static void relay(RoutingContext ctx, HttpClientResponse upstream, HeaderRules.Rewrite rewrite) {
+    private void relay(RoutingContext ctx, HttpClientResponse upstream, HeaderRules.Rewrite rewrite,
+            boolean stream) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             quietReset(upstream);
@@ -225,10 +250,15 @@ public class HttpProxy {
                 response.reset();
             }
         });
+        long[] lastByte = {System.nanoTime()};
+        if (stream) {
+            watch(ctx, upstream, lastByte);
+        }
         upstream.handler(chunk -> {
             if (response.closed() || response.ended()) {
                 return;
             }
+            lastByte[0] = System.nanoTime();
             response.write(chunk);
             if (response.writeQueueFull()) {
                 upstream.pause();
@@ -240,6 +270,36 @@ public class HttpProxy {
                 response.end();
             }
         });
+    }
+
+    /**
+     * Ends a stream cleanly (events are self-delimiting; the client reconnects with {@code Last-Event-ID}) when no byte
+     * came from the upstream for {@code streams.idle-timeout} — a dead upstream, or a caller that stopped reading
+     * (the upstream is paused while the caller's buffer is full) — or at its deadline ({@link #STREAM_DEADLINE}: its
+     * maximum lifetime or the caller's token expiry); the upstream call is stopped then. One timer per stream, gone
+     * when the response ends.
+     *
+     * @param lastByte {@link System#nanoTime()} of the last chunk relayed, updated by the relay (event loop only)
+     */
+    private void watch(RoutingContext ctx, HttpClientResponse upstream, long[] lastByte) {
+        HttpServerResponse response = ctx.response();
+        java.time.Instant deadline = ctx.get(STREAM_DEADLINE);
+        long idleNanos = streams.idleTimeout().toNanos();
+        long period = Math.max(100, Math.min(1000, streams.idleTimeout().toMillis() / 4));
+        long timer = vertx.setPeriodic(period, id -> {
+            if (response.ended() || response.closed()) {
+                vertx.cancelTimer(id);
+                return;
+            }
+            boolean expired = deadline != null && !java.time.Instant.now().isBefore(deadline);
+            if (expired || System.nanoTime() - lastByte[0] >= idleNanos) {
+                vertx.cancelTimer(id);
+                (expired ? expiredStreams : idleStreams).increment();
+                response.end();
+                quietReset(upstream);
+            }
+        });
+        ctx.addEndHandler(done -> vertx.cancelTimer(timer));
     }
 
     private static void quietReset(HttpClientResponse upstream) {

@@ -88,6 +88,21 @@ public class VerifiedTokenCache {
     }
 
     /**
+     * Whether exactly this token was verified before and has not expired, without counting a lookup: the rate
+     * limiter in front of authentication asks it to tell the requests that will cost a signature check.
+     *
+     * @param rawToken the bearer token exactly as received (null: false)
+     * @return true when {@link #get} would answer it from the cache
+     */
+    public boolean holds(String rawToken) {
+        if (!enabled || rawToken == null) {
+            return false;
+        }
+        Entry entry = cache.getIfPresent(rawToken);
+        return entry != null && clock.instant().isBefore(entry.expiresAt());
+    }
+
+    /**
      * Remembers a successfully verified token until its {@code exp} or {@code max-ttl}.
      *
      * @param rawToken the bearer token exactly as verified

@@ -22,7 +22,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * A stand-in for the services and a shared application: records every request it gets (method, path, query,
  * headers, body), readable over HTTP at {@code GET /__recorded} (tests live in another class loader). Answers 202
  * with an absolute Location on its own address for POST /api/v1/invitations, and an SSE stream at /api/v1/audit/stream whose second event is
- * only sent after {@code POST /__release}: a test can thus prove the first one arrived before the stream ended.
+ * only sent after {@code POST /__release}: a test can thus prove the first one arrived before the stream ended (with
+ * {@code ?keepAliveMillis=N} instead: keep-alive comments every N ms, see {@link #keptAlive}).
  */
 public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -89,7 +90,12 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
             recorded.add(request);
         }
         if (path.equals("/api/v1/audit/stream")) {
-            stream(ex);
+            String keepAlive = query(ex).get("keepAliveMillis");
+            if (keepAlive != null) {
+                keptAlive(ex, Long.parseLong(keepAlive));
+            } else {
+                stream(ex);
+            }
             return;
         }
         if (path.endsWith("/__gate")) {
@@ -113,11 +119,7 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
      * requests reach the upstream concurrently (not queued behind a smaller connection pool).
      */
     private void gate(HttpExchange ex) throws IOException {
-        Map<String, String> query = new LinkedHashMap<>();
-        for (String pair : String.valueOf(ex.getRequestURI().getRawQuery()).split("&")) {
-            String[] kv = pair.split("=", 2);
-            query.put(kv[0], kv.length == 2 ? kv[1] : "");
-        }
+        Map<String, String> query = query(ex);
         int parties = Integer.parseInt(query.getOrDefault("n", "1"));
         CountDownLatch gate = gates.computeIfAbsent(query.getOrDefault("id", ""), id -> new CountDownLatch(parties));
         gate.countDown();
@@ -129,6 +131,36 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
             met = false;
         }
         respond(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("met", met)));
+    }
+
+    private static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : String.valueOf(ex.getRequestURI().getRawQuery()).split("&")) {
+            String[] kv = pair.split("=", 2);
+            query.put(kv[0], kv.length == 2 ? kv[1] : "");
+        }
+        return query;
+    }
+
+    /**
+     * {@code /api/v1/audit/stream?keepAliveMillis=N}: one {@code audit-record} event, then a {@code : keep-alive}
+     * comment every N ms, for at most 60 s or until the client goes (a stream that is never silent).
+     */
+    private static void keptAlive(HttpExchange ex, long keepAliveMillis) {
+        long until = System.currentTimeMillis() + 60_000;
+        try (OutputStream out = ex.getResponseBody()) {
+            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            out.write("event: audit-record\ndata: {\"seq\":1}\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            while (System.currentTimeMillis() < until) {
+                Thread.sleep(keepAliveMillis); // the upstream's own pacing, not a test wait
+                out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (IOException | InterruptedException gone) {
+            // the client or the gateway closed the stream
+        }
     }
 
     private void stream(HttpExchange ex) throws IOException {
