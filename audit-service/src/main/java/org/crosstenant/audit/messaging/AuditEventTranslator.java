@@ -1,5 +1,6 @@
 package org.crosstenant.audit.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -33,6 +34,18 @@ public class AuditEventTranslator {
     public static final String APPLICATION_REGISTERED = "org.crosstenant.policy.application-registered.v1";
     public static final String ACCESS_ALLOWED = "org.crosstenant.gateway.access-allowed.v1";
     public static final String ACCESS_DENIED = "org.crosstenant.gateway.access-denied.v1";
+    /**
+     * Most UTF-8 bytes of an event payload. The record republished to {@code audit.records} carries the payload as its
+     * {@code details} plus about 2 KB, so it stays below Kafka's 1 MB default record size; the largest valid event
+     * (a maximal access-settings-changed, docs/api.md "Limits") is about 330 KB.
+     */
+    public static final int MAX_PAYLOAD_BYTES = 512 * 1024;
+    /**
+     * Most characters of each field stored in a column or the actor: tenants, partner, application, invitation id,
+     * subject, email, outcome, session, times (producers send at most 63 for ids, 255 for subjects, 254 bytes for
+     * emails).
+     */
+    public static final int MAX_FIELD_CHARS = 320;
 
     private final ObjectMapper mapper;
     private final Map<String, Function<JsonNode, AuditDraft>> translations;
@@ -66,7 +79,9 @@ public class AuditEventTranslator {
      * @param type the CloudEvent type
      * @param payload the event's JSON payload
      * @return the draft to append
-     * @throws PoisonEventException for an unknown type or a payload that does not follow the producer's schema
+     * @throws PoisonEventException for an unknown type, a payload that does not follow the producer's schema, a
+     *         payload over {@value #MAX_PAYLOAD_BYTES} bytes or a stored field over {@value #MAX_FIELD_CHARS}
+     *         characters
      */
     public AuditDraft translate(String type, String payload) {
         Function<JsonNode, AuditDraft> translation = type == null ? null : translations.get(type);
@@ -75,6 +90,11 @@ public class AuditEventTranslator {
         }
         if (payload == null || payload.isBlank()) {
             throw new PoisonEventException("empty payload for " + type);
+        }
+        int bytes = payload.length() <= MAX_PAYLOAD_BYTES / 3 ? 0 : payload.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_PAYLOAD_BYTES) {
+            throw new PoisonEventException("payload of " + type + " is " + bytes + " bytes; the limit is "
+                    + MAX_PAYLOAD_BYTES);
         }
         JsonNode json;
         try {
@@ -277,6 +297,10 @@ public class AuditEventTranslator {
         }
         if (!node.isTextual() || (required && node.asText().isBlank())) {
             throw new PoisonEventException(field + " must be a non-empty string");
+        }
+        if (node.asText().length() > MAX_FIELD_CHARS) {
+            throw new PoisonEventException(field + " is " + node.asText().length() + " characters; the limit is "
+                    + MAX_FIELD_CHARS + ": " + Echo.of(node.asText()));
         }
         return node.asText();
     }

@@ -6,18 +6,26 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.crosstenant.invitation.model.Identifiers;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads a decided.v1 payload as a tolerant reader: unknown fields are ignored (the producer may add some), the
- * fields this service acts on must be present and well-formed, otherwise the message is poison.
+ * fields this service acts on must be present and well-formed, and what it stores within its limits (at most
+ * {@value #MAX_REASONS} reasons of at most {@value #MAX_REASON_CHARS} characters, no control characters), otherwise
+ * the message is poison.
  */
 @ApplicationScoped
 public class PolicyDecisionParser {
 
     public static final String TYPE = "org.crosstenant.policy.decided.v1";
+    /** Most reasons one decision may carry. */
+    public static final int MAX_REASONS = 32;
+    /** Most characters of one reason. */
+    public static final int MAX_REASON_CHARS = 1024;
 
     private final ObjectMapper json;
 
@@ -48,7 +56,21 @@ public class PolicyDecisionParser {
             if (!r.isArray()) {
                 throw new PoisonMessageException("decided.v1 reasons must be an array");
             }
-            r.forEach(n -> reasons.add(n.asText()));
+            // stored (decision_reasons) and republished (denied.v1): bounded, storable text only
+            if (r.size() > MAX_REASONS) {
+                throw new PoisonMessageException("decided.v1 has " + r.size() + " reasons; the limit is " + MAX_REASONS);
+            }
+            for (JsonNode n : r) {
+                if (!n.isTextual()) {
+                    throw new PoisonMessageException("decided.v1 reasons must be strings");
+                }
+                Identifiers.Refusal refusal = Identifiers.textViolation(n.asText(), MAX_REASON_CHARS);
+                if (refusal != null) {
+                    throw new PoisonMessageException("decided.v1 reason " + Echo.of(n.asText()) + " "
+                            + refusal.reason());
+                }
+                reasons.add(n.asText());
+            }
         }
         return new PolicyDecision(uuid(root, "decisionId"), uuid(root, "invitationId"), text(root, "resourceTenant"),
                 text(root, "homeTenant"), text(root, "application"), optionalText(root, "inviteeEmail"),

@@ -2,13 +2,17 @@ package org.crosstenant.invitation.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** RFC 9457 problem details. */
+/**
+ * RFC 9457 problem details; extension members {@code field} and {@code limit} name an exceeded size limit (a field's
+ * JSON path, header name or {@code body}, and the limit), absent otherwise.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String instance) {
+public record Problem(String type, String title, int status, String detail, String instance, String field,
+        Long limit) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
     static Problem of(int status, String slug, String title, String detail, String instance) {
-        return new Problem("urn:crosstenant:problem:" + slug, title, status, detail, instance);
+        return new Problem("urn:crosstenant:problem:" + slug, title, status, detail, instance, null, null);
     }
 }

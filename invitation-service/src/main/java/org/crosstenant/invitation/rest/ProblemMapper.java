@@ -28,7 +28,8 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(Problem.of(e.status(), e.slug(), e.title(), e.getMessage(), path(uri)));
+        return respond(new Problem("urn:crosstenant:problem:" + e.slug(), e.title(), e.status(), e.getMessage(),
+                path(uri), e.field(), e.limit()));
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })

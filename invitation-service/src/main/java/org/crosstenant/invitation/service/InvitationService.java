@@ -10,12 +10,10 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,6 +23,7 @@ import org.crosstenant.invitation.messaging.OutboxRelay;
 import org.crosstenant.invitation.messaging.PoisonMessageException;
 import org.crosstenant.invitation.messaging.PolicyDecision;
 import org.crosstenant.invitation.model.Caller;
+import org.crosstenant.invitation.model.Identifiers;
 import org.crosstenant.invitation.model.Invitation;
 import org.crosstenant.invitation.model.InvitationStatus;
 import org.crosstenant.invitation.model.OutboxEvent;
@@ -49,13 +48,13 @@ public class InvitationService {
 
     private static final Logger LOG = Logger.getLogger(InvitationService.class);
 
-    // the same rule as policy-service: anything looser would be accepted here (202) and dead-lettered there
-    static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
-    static final Pattern APPLICATION_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
+    // the same rules as policy-service (model/Identifiers): anything looser would be accepted here (202) and
+    // dead-lettered there
     private static final String ID_RULE = " must match [a-z0-9][a-z0-9-]{1,62} (2 to 63 characters, not starting with -)";
-    // deliberately simple: one @, no spaces, a dot in the domain; the home tenant's IdP is the real authority
-    static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
+    /** Most characters of an {@code Idempotency-Key} (the {@code idempotency_key} column). */
     static final int MAX_IDEMPOTENCY_KEY = 200;
+    /** Most characters of a redemption code a caller may offer (codes this service issues are far shorter). */
+    static final int MAX_REDEMPTION_CODE = 128;
 
     private final InvitationRepository invitations;
     private final OutboxRepository outbox;
@@ -86,41 +85,68 @@ public class InvitationService {
 
     // ---------------------------------------------------------------- filing
 
-    /** Checks syntax (422) and normalises; a missing field is the caller's job to report as 400. */
+    /**
+     * Checks syntax and limits (422) and returns the canonical request: tenant ids lower-cased (ASCII letters only, so
+     * no other character can become one), the application id as given (stripped), the email canonical
+     * ({@link Identifiers#canonicalEmail}) and checked on that form. A missing field is the caller's job to report as
+     * 400.
+     *
+     * @throws ProblemException 422 {@code invalid-invitation} listing every fault; {@code field}/{@code limit} name
+     *                          the first exceeded limit
+     */
     public static NewInvitation validate(String resourceTenant, String application, String inviteeTenant,
             String inviteeEmail) {
         List<String> problems = new ArrayList<>();
-        String rt = lower(resourceTenant);
-        String it = lower(inviteeTenant);
-        String app = application.trim();
-        String email = lower(inviteeEmail);
-        if (!TENANT_ID.matcher(rt).matches()) {
+        String rt = lowerAscii(resourceTenant.strip());
+        String it = lowerAscii(inviteeTenant.strip());
+        String app = application.strip();
+        String email = Identifiers.canonicalEmail(inviteeEmail);
+        if (!Identifiers.isId(rt)) {
             problems.add("resourceTenant" + ID_RULE);
         }
-        if (!TENANT_ID.matcher(it).matches()) {
+        if (!Identifiers.isId(it)) {
             problems.add("invitee.tenant" + ID_RULE);
         }
-        if (!APPLICATION_ID.matcher(app).matches()) {
+        if (!Identifiers.isId(app)) {
             problems.add("application" + ID_RULE);
         }
-        if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
-            problems.add("invitee.email is not an email address");
+        Identifiers.Refusal refusal = Identifiers.emailViolation(email);
+        if (refusal != null) {
+            problems.add("invitee.email " + refusal.reason());
         }
         if (problems.isEmpty() && rt.equals(it)) {
             problems.add("resourceTenant and invitee.tenant must differ: members of a tenant need no invitation");
         }
         if (!problems.isEmpty()) {
+            boolean overLimit = refusal != null && refusal.limit() != null;
             throw ProblemException.unprocessable("invalid-invitation", "Invalid invitation request",
-                    String.join("; ", problems));
+                    String.join("; ", problems), overLimit ? "invitee.email" : null,
+                    overLimit ? refusal.limit() : null);
         }
         return new NewInvitation(rt, app, it, email);
     }
 
+    /**
+     * Checks an {@code Idempotency-Key} header: 1 to {@value #MAX_IDEMPOTENCY_KEY} characters of printable ASCII
+     * (stored as given, so none may be lost or changed on the way to the database).
+     *
+     * @throws ProblemException 422 naming the limit when longer, 400 when empty or not printable ASCII
+     */
+    static void checkIdempotencyKey(String key) {
+        if (key.length() > MAX_IDEMPOTENCY_KEY) {
+            throw ProblemException.overLimit("Idempotency-Key", MAX_IDEMPOTENCY_KEY, "Idempotency-Key is "
+                    + key.length() + " characters; the limit is " + MAX_IDEMPOTENCY_KEY + " characters");
+        }
+        if (key.isBlank() || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw ProblemException.badRequest("Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY
+                    + " characters of printable ASCII");
+        }
+    }
+
     public Uni<Filed> file(Caller caller, NewInvitation request, String idempotencyKey) {
         String role = filingRole(caller, request);
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
-            return Uni.createFrom().failure(ProblemException.badRequest(
-                    "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
+        if (idempotencyKey != null) {
+            checkIdempotencyKey(idempotencyKey);
         }
         Instant now = now();
         String hash = sha256(request.canonical());
@@ -207,8 +233,9 @@ public class InvitationService {
     }
 
     public static boolean isInvitee(Caller caller, Invitation inv) {
+        // the caller's email is canonical already (CallerFactory), the stored one too: compared one way only
         return caller.tenant().equals(inv.inviteeTenant) && caller.email() != null
-                && caller.email().trim().equalsIgnoreCase(inv.inviteeEmail);
+                && caller.email().equals(inv.inviteeEmail);
     }
 
     static boolean visibleTo(Caller caller, Invitation inv) {
@@ -349,6 +376,11 @@ public class InvitationService {
     }
 
     public Uni<Invitation> redeem(Caller caller, UUID id, String code) {
+        if (code.length() > MAX_REDEMPTION_CODE) {
+            // cannot be a code this service issued; refused before it costs a database round trip
+            throw ProblemException.overLimit("code", MAX_REDEMPTION_CODE, "code is " + code.length()
+                    + " characters; the limit is " + MAX_REDEMPTION_CODE + " characters");
+        }
         Instant now = now();
         return Panache.withTransaction(() -> invitations.lock(id).flatMap(inv -> attempt(caller, inv, id, code, now)))
                 .map(attempt -> {
@@ -486,8 +518,11 @@ public class InvitationService {
         }
     }
 
-    private static String lower(String value) {
-        return value.trim().toLowerCase(Locale.ROOT);
+    /** ASCII letters only: {@code toLowerCase} would also turn U+212A (Kelvin) into {@code k}. */
+    private static String lowerAscii(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        value.chars().forEach(c -> out.append((char) (c >= 'A' && c <= 'Z' ? c + 32 : c)));
+        return out.toString();
     }
 
     /** PostgreSQL keeps microseconds; the same precision everywhere keeps events, views and rows equal. */

@@ -1,17 +1,44 @@
 package org.crosstenant.invitation.service;
 
-/** A client-visible failure; the REST layer renders it as RFC 9457 problem+json. */
+/**
+ * A client-visible failure; the REST layer renders it as RFC 9457 problem+json. A refusal for an exceeded size limit
+ * also names the field and the limit (problem members {@code field} and {@code limit}).
+ */
 public class ProblemException extends RuntimeException {
 
     private final int status;
     private final String slug;
     private final String title;
+    private final String field;
+    private final Long limit;
 
     public ProblemException(int status, String slug, String title, String detail) {
+        this(status, slug, title, detail, null, null);
+    }
+
+    private ProblemException(int status, String slug, String title, String detail, String field, Long limit) {
         super(detail);
         this.status = status;
         this.slug = slug;
         this.title = title;
+        this.field = field;
+        this.limit = limit;
+    }
+
+    /**
+     * 422 {@code limit-exceeded}: a field (or a token claim, {@code token.<claim>}) is over its size limit.
+     *
+     * @param field  the field's JSON path or header name
+     * @param limit  the limit, in the unit the detail names
+     * @param detail the message, naming field and limit
+     */
+    public static ProblemException overLimit(String field, long limit, String detail) {
+        return unprocessable("limit-exceeded", "Limit exceeded", detail, field, limit);
+    }
+
+    /** 422 with its own type, naming an exceeded limit when {@code field} is not null. */
+    public static ProblemException unprocessable(String slug, String title, String detail, String field, Long limit) {
+        return new ProblemException(422, slug, title, detail, field, limit);
     }
 
     public static ProblemException badRequest(String detail) {
@@ -44,5 +71,15 @@ public class ProblemException extends RuntimeException {
 
     public String title() {
         return title;
+    }
+
+    /** @return the field whose limit was exceeded, or null */
+    public String field() {
+        return field;
+    }
+
+    /** @return that field's limit, or null */
+    public Long limit() {
+        return limit;
     }
 }

@@ -70,11 +70,16 @@ public final class InvitationEventParser {
         }
         String inviteeTenant = id(invitee, "tenant");
         String email = text(invitee, "email");
-        if (!Identifiers.isEmail(email)) {
-            throw new PoisonMessageException("requested.v1 invitee.email is missing or not an email: " + Echo.of(email));
+        if (email == null) {
+            throw new PoisonMessageException("requested.v1 invitee.email is missing");
         }
-        return new InvitationRequested(invitationId, resourceTenant, application, inviteeTenant,
-                Identifiers.normaliseEmail(email));
+        // the limits of what is stored (decisions.invitee_email) and published (decided.v1), on the canonical form
+        String canonical = Identifiers.canonicalEmail(email);
+        Identifiers.Refusal refusal = Identifiers.emailViolation(canonical);
+        if (refusal != null) {
+            throw new PoisonMessageException("requested.v1 invitee.email " + Echo.of(email) + " " + refusal.reason());
+        }
+        return new InvitationRequested(invitationId, resourceTenant, application, inviteeTenant, canonical);
     }
 
     private static String id(JsonNode node, String field) {

@@ -16,10 +16,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.service.ApplicationService;
 import org.crosstenant.policy.service.InvalidInputException;
+import org.crosstenant.policy.service.Violations;
+import org.crosstenant.policy.model.Identifiers;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Set;
 
 /** The registry of shared applications, administered by each resource tenant's admins. */
@@ -65,24 +65,25 @@ public class ApplicationResource {
         if (!body.isObject()) {
             throw new InvalidInputException("the body must be a JSON object");
         }
-        List<String> violations = new ArrayList<>();
+        Violations violations = new Violations();
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                violations.add("unknown field " + name + " (known: displayName, upstreamUrl)");
+                violations.add("unknown field " + (name.length() > 64 ? Identifiers.echo(name) : name)
+                        + " (known: displayName, upstreamUrl)");
             }
         }
         String upstreamUrl = text(body, "upstreamUrl", violations);
         String displayName = text(body, "displayName", violations);
         ApplicationService.ApplicationInput input = new ApplicationService.ApplicationInput(upstreamUrl, displayName);
         if (!violations.isEmpty()) {
-            violations.addAll(ApplicationService.violations(input));
-            throw new InvalidInputException(violations);
+            ApplicationService.check(input, violations);
+            violations.throwIfAny();
         }
         return input;
     }
 
-    private static String text(JsonNode body, String field, List<String> violations) {
+    private static String text(JsonNode body, String field, Violations violations) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             return null;

@@ -4,9 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
 
-/** RFC 9457 problem details; {@code errors} (an extension member) lists every validation violation. */
+/**
+ * RFC 9457 problem details. Extension members: {@code errors} lists every validation violation; {@code field} and
+ * {@code limit} name the (first) size or count limit a request exceeded — a field's JSON path and its limit, or
+ * {@code body} and the byte limit for a 413.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String instance, List<String> errors) {
+public record Problem(String type, String title, int status, String detail, String instance, List<String> errors,
+                      String field, Long limit) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 }

@@ -30,7 +30,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, HttpServerRequest request) {
-        return respond(422, "invalid-input", "Unacceptable content", e.getMessage(), request, e.violations());
+        Problem problem = new Problem(TYPE_PREFIX + "invalid-input", "Unacceptable content", 422, e.getMessage(),
+                request.path(), e.violations(), e.field(), e.limit());
+        return Response.status(422).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
     @ServerExceptionMapper
@@ -109,7 +111,7 @@ public class ProblemMappers {
 
     private static Response.ResponseBuilder problemResponse(int status, String slug, String title, String detail,
                                                             HttpServerRequest request, List<String> errors) {
-        Problem problem = new Problem(TYPE_PREFIX + slug, title, status, detail, request.path(), errors);
+        Problem problem = new Problem(TYPE_PREFIX + slug, title, status, detail, request.path(), errors, null, null);
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem);
     }
 }

@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.crosstenant.policy.config.PolicyConfig;
 import org.crosstenant.policy.model.Identifiers;
 import org.crosstenant.policy.model.Party;
+import org.crosstenant.policy.service.InvalidInputException;
+import org.crosstenant.policy.service.Violations;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.Set;
@@ -40,13 +42,35 @@ public class TenantAdminGuard {
                     + config.adminRole());
         }
         // (tenant, home subject) as every event names a party; the token's sub is the gateway's opaque one
-        return new Party(callerTenant, jwt.getClaim("home_sub"), jwt.getClaim("email"));
+        return party(callerTenant, jwt.getClaim("home_sub"), jwt.getClaim("email"));
+    }
+
+    /**
+     * The caller as it is stored ({@code updated_by}) and published ({@code changedBy}/{@code registeredBy}): the
+     * subject as given, the email in its canonical form.
+     *
+     * @throws InvalidInputException (422, {@code field} {@code token.home_sub} or {@code token.email}) when the token's
+     *                               subject is not 1 to {@value Identifiers#MAX_SUBJECT_CHARS} characters of storable
+     *                               text or its email (when present) is not an acceptable email address
+     */
+    static Party party(String tenant, String subject, String email) {
+        Violations violations = new Violations();
+        Identifiers.Refusal refusal = Identifiers.textViolation(subject == null ? "" : subject,
+                Identifiers.MAX_SUBJECT_CHARS);
+        violations.add("token.home_sub", "the caller's token.home_sub claim", refusal);
+        String canonical = email == null ? null : Identifiers.canonicalEmail(email);
+        if (canonical != null) {
+            violations.add("token.email", "the caller's token.email claim", Identifiers.emailViolation(canonical));
+        }
+        violations.throwIfAny();
+        return new Party(tenant, subject, canonical);
     }
 
     /** Path segments are checked after authorisation, so strangers learn nothing from 400 vs 403. */
     public static void requireId(String value, String what) {
         if (!Identifiers.isId(value)) {
-            throw ProblemException.badRequest(what + " \"" + value + "\" does not match " + Identifiers.ID.pattern());
+            throw ProblemException.badRequest(what + " " + Identifiers.echo(value) + " does not match "
+                    + Identifiers.ID.pattern());
         }
     }
 }

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.crosstenant.policy.messaging.OutboxRelay;
 import org.crosstenant.policy.model.Application;
+import org.crosstenant.policy.model.Identifiers;
 import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.repository.ApplicationRepository;
 
@@ -12,8 +13,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -76,21 +75,35 @@ public class ApplicationService {
         return app;
     }
 
+    /** Most characters of {@code upstreamUrl} (printable ASCII, so also bytes). */
+    public static final int MAX_UPSTREAM_URL = 2048;
+    /** Most characters of {@code displayName}. */
+    public static final int MAX_DISPLAY_NAME = 200;
+
     static void validate(ApplicationInput input) {
-        List<String> violations = violations(input);
-        if (!violations.isEmpty()) {
-            throw new InvalidInputException(violations);
-        }
+        Violations violations = new Violations();
+        check(input, violations);
+        violations.throwIfAny();
     }
 
-    /** Every reason the input is not acceptable (empty when it is). */
-    public static List<String> violations(ApplicationInput input) {
-        List<String> violations = new ArrayList<>();
+    /**
+     * Records every reason the input is not acceptable: {@code upstreamUrl} an absolute http(s) URL with a host and
+     * no user info, 1 to {@value #MAX_UPSTREAM_URL} printable ASCII characters (percent-encode anything else; it is
+     * stored and published exactly as given); {@code displayName}, when given, 1 to {@value #MAX_DISPLAY_NAME}
+     * characters, not blank, no control characters (stored as given).
+     *
+     * @param input      what the caller sent
+     * @param violations where the reasons go (limits with their field)
+     */
+    public static void check(ApplicationInput input, Violations violations) {
         String url = input.upstreamUrl();
         if (url == null || url.isBlank()) {
             violations.add("upstreamUrl is required");
-        } else if (url.length() > 2048) {
-            violations.add("upstreamUrl must be at most 2048 characters");
+        } else if (url.length() > MAX_UPSTREAM_URL) {
+            violations.overLimit("upstreamUrl", MAX_UPSTREAM_URL, "upstreamUrl is " + url.length()
+                    + " characters; the limit is " + MAX_UPSTREAM_URL + " characters");
+        } else if (!url.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            violations.add("upstreamUrl must be printable ASCII without spaces (percent-encode anything else)");
         } else {
             try {
                 URI uri = new URI(url);
@@ -103,9 +116,9 @@ public class ApplicationService {
                 violations.add("upstreamUrl is not a valid URL: " + e.getReason());
             }
         }
-        if (input.displayName() != null && (input.displayName().isBlank() || input.displayName().length() > 200)) {
-            violations.add("displayName, when given, must be 1 to 200 non-blank characters");
+        if (input.displayName() != null) {
+            violations.add("displayName", "displayName",
+                    Identifiers.textViolation(input.displayName(), MAX_DISPLAY_NAME));
         }
-        return violations;
     }
 }

@@ -64,10 +64,13 @@ public class PartnerSettingsService {
                         tenant + " has no partner configuration for " + partner));
     }
 
-    /** Reads stored settings back through the same strict parser, so evaluation sees exactly what was validated. */
+    /**
+     * Reads stored settings back with the parser's structural rules ({@link PartnerSettingsParser#readStored}), which
+     * accept everything a write accepted.
+     */
     public PartnerSettings settingsOf(PartnerConfiguration config) {
         try {
-            return PartnerSettingsParser.parse(mapper.valueToTree(config.settings));
+            return PartnerSettingsParser.readStored(mapper.valueToTree(config.settings));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("stored settings of " + config.tenant + "/" + config.partner
                     + " are not JSON", e);
@@ -75,7 +78,8 @@ public class PartnerSettingsService {
     }
 
     /**
-     * Reads settings stored as JSON text (as the batch decision path reads them) through the same strict parser.
+     * Reads settings stored as JSON text (as the batch decision path reads them) with
+     * {@link PartnerSettingsParser#readStored}.
      *
      * @param tenant  configuring tenant (for the error message)
      * @param partner partner tenant (for the error message)
@@ -85,7 +89,7 @@ public class PartnerSettingsService {
      */
     public PartnerSettings settingsOf(String tenant, String partner, String json) {
         try {
-            return PartnerSettingsParser.parse(mapper.readTree(json));
+            return PartnerSettingsParser.readStored(mapper.readTree(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
             throw new IllegalStateException("stored settings of " + tenant + "/" + partner + " are not valid", e);
         }

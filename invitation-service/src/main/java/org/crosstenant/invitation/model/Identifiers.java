@@ -1,0 +1,130 @@
+package org.crosstenant.invitation.model;
+
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Shapes, canonical forms and size limits of what this service stores or publishes (docs/api.md, "Limits"); every
+ * limit is checked on the value as stored, i.e. after canonicalisation. The email and id rules are policy-service's
+ * ({@code org.crosstenant.policy.model.Identifiers}), so nothing accepted here is dead-lettered there.
+ */
+public final class Identifiers {
+
+    /** Tenant and application ids: lower-case DNS-label-like, 2 to 63 characters (ASCII). */
+    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
+    /** Most UTF-8 bytes of a canonical email address (RFC 5321 section 4.5.3.1.3). */
+    public static final int MAX_EMAIL_BYTES = 254;
+    /** Most UTF-8 bytes before the {@code @} (RFC 5321 section 4.5.3.1.1). */
+    public static final int MAX_EMAIL_LOCAL_BYTES = 64;
+    /** Most characters of a subject ({@code sub}), as the {@code *_subject} columns hold it. */
+    public static final int MAX_SUBJECT_CHARS = 255;
+    /** Most characters of a home issuer URL ({@code guest_issuer}). */
+    public static final int MAX_ISSUER_CHARS = 512;
+
+    private Identifiers() {
+    }
+
+    /**
+     * Why a value is refused: {@code reason} completes a sentence that starts with the field's name; {@code limit}
+     * is set when a size limit is exceeded (in the unit the reason names), null for any other fault.
+     */
+    public record Refusal(String reason, Long limit) {
+    }
+
+    public static boolean isId(String value) {
+        return value != null && ID.matcher(value).matches();
+    }
+
+    /**
+     * The one canonical form of an email address, for storing and comparing alike: stripped, lower-cased with
+     * {@link Locale#ROOT}, then Unicode NFC (RFC 8265's order). It may be longer than the input (U+0130 becomes
+     * {@code i} + U+0307), so limits are checked on it.
+     *
+     * @param raw an address as a caller, a token or an event gave it (not null)
+     * @return its canonical form (may still be invalid: see {@link #emailViolation})
+     */
+    public static String canonicalEmail(String raw) {
+        return Normalizer.normalize(raw.strip().toLowerCase(Locale.ROOT), Normalizer.Form.NFC);
+    }
+
+    /**
+     * Why a canonical email address is not acceptable, or null: one {@code @}; 1 to {@value #MAX_EMAIL_LOCAL_BYTES}
+     * bytes before it; a domain of at least two non-empty dot-separated labels; at most {@value #MAX_EMAIL_BYTES}
+     * UTF-8 bytes; no white space, control or format characters, unpaired surrogates, {@code "} or {@code \}; and
+     * stable under {@link #canonicalEmail}.
+     *
+     * @param canonical an address already passed through {@link #canonicalEmail}
+     * @return the refusal, or null
+     */
+    public static Refusal emailViolation(String canonical) {
+        int bytes = utf8Length(canonical);
+        if (bytes > MAX_EMAIL_BYTES) {
+            return new Refusal("is " + bytes + " bytes (UTF-8, after normalisation); the limit is "
+                    + MAX_EMAIL_BYTES + " bytes", (long) MAX_EMAIL_BYTES);
+        }
+        int at = canonical.indexOf('@');
+        if (at <= 0 || at != canonical.lastIndexOf('@')) {
+            return new Refusal("is not an email address (one @ with text before it)", null);
+        }
+        int local = utf8Length(canonical.substring(0, at));
+        if (local > MAX_EMAIL_LOCAL_BYTES) {
+            return new Refusal("has " + local + " bytes before the @ (UTF-8, after normalisation); the limit is "
+                    + MAX_EMAIL_LOCAL_BYTES + " bytes", (long) MAX_EMAIL_LOCAL_BYTES);
+        }
+        String domain = canonical.substring(at + 1);
+        if (domain.startsWith(".") || domain.endsWith(".") || domain.indexOf('.') < 0 || domain.contains("..")) {
+            return new Refusal("is not an email address (the domain needs dot-separated labels)", null);
+        }
+        String bad = forbiddenCharacter(canonical, true);
+        if (bad != null) {
+            return new Refusal("contains " + bad, null);
+        }
+        if (!canonicalEmail(canonical).equals(canonical)) {
+            return new Refusal("changes when normalised again", null);
+        }
+        return null;
+    }
+
+    /**
+     * Why a text (a subject, an issuer, a reason) cannot be stored as it is, or null: 1 to {@code maxChars} UTF-16
+     * characters, not blank, no control characters or unpaired surrogates (PostgreSQL refuses NUL; a lone surrogate
+     * would not read back as written).
+     *
+     * @param value    the text as it will be stored (not null)
+     * @param maxChars the limit
+     * @return the refusal, or null
+     */
+    public static Refusal textViolation(String value, int maxChars) {
+        if (value.length() > maxChars) {
+            return new Refusal("is " + value.length() + " characters; the limit is " + maxChars + " characters",
+                    (long) maxChars);
+        }
+        if (value.isBlank()) {
+            return new Refusal("must not be blank", null);
+        }
+        String bad = forbiddenCharacter(value, false);
+        return bad == null ? null : new Refusal("contains " + bad, null);
+    }
+
+    /** UTF-8 length in bytes. */
+    public static int utf8Length(String value) {
+        return value.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static String forbiddenCharacter(String value, boolean email) {
+        for (int i = 0; i < value.length(); ) {
+            int cp = value.codePointAt(i);
+            int type = Character.getType(cp);
+            boolean forbidden = type == Character.CONTROL || type == Character.SURROGATE
+                    || email && (type == Character.FORMAT || Character.isWhitespace(cp) || Character.isSpaceChar(cp)
+                            || cp == '"' || cp == '\\');
+            if (forbidden) {
+                return String.format("the character U+%04X at index %d", cp, i);
+            }
+            i += Character.charCount(cp);
+        }
+        return null;
+    }
+}

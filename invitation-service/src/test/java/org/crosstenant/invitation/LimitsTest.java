@@ -1,0 +1,126 @@
+package org.crosstenant.invitation;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
+import org.crosstenant.stack.infra.testing.FederatedTokens;
+import org.crosstenant.stack.infra.testing.KafkaTestResource;
+import org.crosstenant.stack.infra.testing.PostgresTestResource;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
+
+/** The limits of docs/api.md ("Limits"), checked on what is stored: 413 and 422 problem+json naming the limit. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "invitation"))
+@QuarkusTestResource(FederatedIdentityTestResource.class)
+class LimitsTest {
+
+    static final long BODY_LIMIT = 16 * 1024;
+    /** U+0130 lower-cases to two characters (i + U+0307): 2 bytes in UTF-8 become 3. */
+    static final String DOTTED_I = "\u0130";
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void aBodyOverTheByteLimitIs413ProblemJsonDeclaredOrChunked() throws Exception {
+        byte[] body = Api.fabrikamInvitee("bob@fabrikam.example" + " ".repeat((int) BODY_LIMIT))
+                .getBytes(StandardCharsets.UTF_8);
+        for (boolean chunked : new boolean[] { false, true }) {
+            RawUpload.Response response = RawUpload.send(base.toURI(), "POST", Api.BASE,
+                    "Bearer " + Tokens.fabrikamPartner(), body, chunked);
+            assertEquals(413, response.status(), response.body());
+            assertEquals("application/problem+json", response.headers().get("content-type"));
+            JsonObject problem = new JsonObject(response.body());
+            assertEquals("body", problem.getString("field"));
+            assertEquals(BODY_LIMIT, problem.getLong("limit"));
+            assertTrue(problem.getString("detail").contains(BODY_LIMIT + " bytes"), problem.encode());
+        }
+    }
+
+    @Test
+    void aChunkedBodyWithinTheLimitIsRead() throws Exception {
+        byte[] body = Api.fabrikamInvitee("chunked-" + UUID.randomUUID() + "@fabrikam.example")
+                .getBytes(StandardCharsets.UTF_8);
+        RawUpload.Response response = RawUpload.send(base.toURI(), "POST", Api.BASE,
+                "Bearer " + Tokens.fabrikamPartner(), body, true);
+        assertEquals(202, response.status(), response.body());
+    }
+
+    @Test
+    void theIssuesCaseExpandingEmailIsRefusedNamingTheLimit() {
+        String email = DOTTED_I + "a".repeat(302) + "@fabrikam.example";
+        Api.file(Tokens.fabrikamPartner(), Api.fabrikamInvitee(email)).then().statusCode(422)
+                .contentType(containsString("application/problem+json"))
+                .body("field", equalTo("invitee.email")).body("limit", equalTo(254))
+                .body("detail", containsString("the limit is 254 bytes"));
+    }
+
+    /**
+     * An email of 253 bytes as sent is 254 once canonical (at the limit): accepted, stored canonical, and its invitee
+     * — whose token carries the address as sent, not as stored — is recognised and redeems. One byte more (254 sent,
+     * 255 stored) is refused.
+     */
+    @Test
+    void anEmailAtItsLimitAfterNormalisationIsAcceptedAndComparedOneWay() {
+        String local = DOTTED_I + UUID.randomUUID().toString().substring(0, 8) + "a".repeat(52);
+        String domain = "b".repeat(186) + ".com";
+        String sent = local + "@" + domain;
+        assertEquals(253, sent.getBytes(StandardCharsets.UTF_8).length);
+        String id = Api.file(Tokens.fabrikamPartner(), Api.fabrikamInvitee(sent)).then().statusCode(202)
+                .body("invitee.email", equalTo("i\u0307" + local.substring(1).toLowerCase() + "@" + domain))
+                .extract().path("id");
+        Api.decide(id, "allow", "contoso inbound admits fabrikam", "fabrikam outbound admits the invitee");
+        Api.awaitStatus(Tokens.fabrikamPartner(), id, "pending_acceptance");
+        String code = Api.get(Tokens.fabrikamPartner(), id).then().extract().path("redemptionCode");
+        String invitee = FederatedTokens.token("fabrikam", "limit-sub-" + UUID.randomUUID(), " " + sent.toUpperCase());
+        Api.redeem(invitee, id, code).then().statusCode(200).body("status", equalTo("accepted"));
+
+        String oneMore = local + "@" + "b".repeat(187) + ".com";
+        Api.file(Tokens.fabrikamPartner(), Api.fabrikamInvitee(oneMore)).then().statusCode(422)
+                .body("field", equalTo("invitee.email")).body("limit", equalTo(254));
+    }
+
+    @Test
+    void idempotencyKeyAtItsLimitIsAcceptedAndOneMoreIsRefused() {
+        String body = Api.fabrikamInvitee("key-" + UUID.randomUUID() + "@fabrikam.example");
+        Api.as(Tokens.fabrikamPartner()).header("Idempotency-Key", "k".repeat(199) + UUID.randomUUID().toString()
+                .substring(0, 1)).contentType(ContentType.JSON).body(body).post(Api.BASE).then().statusCode(202);
+        Api.as(Tokens.fabrikamPartner()).header("Idempotency-Key", "k".repeat(201)).contentType(ContentType.JSON)
+                .body(body).post(Api.BASE).then().statusCode(422)
+                .body("field", equalTo("Idempotency-Key")).body("limit", equalTo(200));
+    }
+
+    @Test
+    void aRedemptionCodeOverItsLimitIsRefusedNamingIt() {
+        String id = Api.fileForBob();
+        Api.redeem(Tokens.bob(), id, "c".repeat(129)).then().statusCode(422)
+                .body("field", equalTo("code")).body("limit", equalTo(128));
+    }
+
+    @Test
+    void tokenClaimsThatCannotBeStoredAreRefusedNamingTheClaim() {
+        String body = Api.fabrikamInvitee("claims-" + UUID.randomUUID() + "@fabrikam.example");
+        Api.file(FederatedTokens.token("fabrikam", "s".repeat(255), null, "collab-partner"), body)
+                .then().statusCode(202);
+        Api.file(FederatedTokens.token("fabrikam", "s".repeat(256), null, "collab-partner"), body)
+                .then().statusCode(422).body("field", equalTo("token.sub")).body("limit", equalTo(255));
+        Api.file(FederatedTokens.token("fabrikam", "svc", DOTTED_I + "a".repeat(62) + "@fabrikam.example",
+                "collab-partner"), body)
+                .then().statusCode(422).body("field", equalTo("token.email")).body("limit", equalTo(64));
+    }
+}

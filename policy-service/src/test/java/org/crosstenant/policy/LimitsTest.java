@@ -1,0 +1,219 @@
+package org.crosstenant.policy;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crosstenant.policy.service.PolicyEvents;
+import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
+import org.crosstenant.stack.infra.testing.FederatedTokens;
+import org.crosstenant.stack.infra.testing.KafkaTestResource;
+import org.crosstenant.stack.infra.testing.PostgresTestResource;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The limits of docs/api.md ("Limits") as a caller meets them: 413 and 422 problem+json naming the limit. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "policy"))
+@QuarkusTestResource(FederatedIdentityTestResource.class)
+class LimitsTest {
+
+    static final long BODY_LIMIT = 512 * 1024;
+    /** Kafka's default max.request.size / message.max.bytes region: every event must stay well below it. */
+    static final int KAFKA_DEFAULT_MAX_RECORD = 1_048_576;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void aBodyOverTheByteLimitIs413ProblemJsonWithContentLength() throws Exception {
+        String tenant = TestStack.tenant("contoso");
+        assertTooLarge(put(tenant, "fabrikam", TestStack.adminOf(tenant), " ".repeat((int) BODY_LIMIT + 1), false));
+    }
+
+    @Test
+    void aChunkedBodyOverTheByteLimitIs413ProblemJson() throws Exception {
+        String tenant = TestStack.tenant("contoso");
+        assertTooLarge(put(tenant, "fabrikam", TestStack.adminOf(tenant), " ".repeat((int) BODY_LIMIT + 1), true));
+    }
+
+    @Test
+    void aChunkedBodyWithinTheLimitIsRead() throws Exception {
+        String tenant = TestStack.tenant("contoso");
+        RawUpload.Response response = put(tenant, "fabrikam", TestStack.adminOf(tenant),
+                PartnerSettingsResourceTest.DOCS_EXAMPLE, true);
+        assertEquals(200, response.status(), response.body());
+        assertEquals(1, new JsonObject(response.body()).getInteger("version"));
+    }
+
+    @Test
+    void threeHundredThousandTargetsAreRefusedNotStored() throws Exception {
+        String tenant = TestStack.tenant("fabrikam");
+        List<String> targets = IntStream.range(0, 300_000).mapToObj(i -> "user" + i + "@fabrikam.example").toList();
+        String body = usersBody("outbound", targets);
+        assertTrue(body.length() > 8_000_000, "an 8.4 MB body as in the issue");
+        assertTooLarge(put(tenant, "contoso", TestStack.adminOf(tenant), body, false));
+        assertTooLarge(put(tenant, "contoso", TestStack.adminOf(tenant), body, true));
+        given().header("Authorization", TestStack.adminOf(tenant)).when()
+                .get(PartnerSettingsResourceTest.PATH, tenant, "contoso").then().statusCode(404);
+    }
+
+    @Test
+    void theIssuesCaseExpandingTargetIs422NamingFieldAndLimit() {
+        String tenant = TestStack.tenant("fabrikam");
+        String target = "\u0130" + "a".repeat(302) + "@fabrikam.example";
+        given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
+                .body(usersBody("outbound", List.of(target)))
+                .when().put(PartnerSettingsResourceTest.PATH, tenant, "contoso")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("field", equalTo("outbound.collaboration.users.targets[0]"))
+                .body("limit", equalTo(254))
+                .body("detail", containsString("the limit is 254 bytes"));
+    }
+
+    @Test
+    void aListOverItsLimitIs422NamingFieldAndLimit() {
+        String tenant = TestStack.tenant("fabrikam");
+        List<String> targets = IntStream.range(0, 501).mapToObj(i -> "u" + i + "@fabrikam.example").toList();
+        given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
+                .body(usersBody("outbound", targets))
+                .when().put(PartnerSettingsResourceTest.PATH, tenant, "contoso")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("field", equalTo("outbound.collaboration.users.targets"))
+                .body("limit", equalTo(500))
+                .body("detail", containsString("has 501 distinct emails; the limit is 500"));
+    }
+
+    @Test
+    void applicationFieldsAtTheirLimitAreAcceptedAndOneMoreIsRefused() {
+        String tenant = TestStack.tenant("contoso");
+        String url = "http://apps.example/" + "p".repeat(2048 - "http://apps.example/".length());
+        registration(tenant, Map.of("upstreamUrl", url, "displayName", "\u00e9".repeat(200)))
+                .then().statusCode(200).body("upstreamUrl", equalTo(url));
+        registration(tenant, Map.of("upstreamUrl", url + "p"))
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("field", equalTo("upstreamUrl")).body("limit", equalTo(2048));
+        registration(tenant, Map.of("upstreamUrl", "http://apps.example", "displayName", "\u00e9".repeat(201)))
+                .then().statusCode(422).body("field", equalTo("displayName")).body("limit", equalTo(200));
+        registration(tenant, Map.of("upstreamUrl", "http://apps.example", "displayName", "a\u0000b"))
+                .then().statusCode(422).body("detail", containsString("U+0000"));
+    }
+
+    @Test
+    void aSubjectTooLongToStoreIs422NamingTheClaim() {
+        String tenant = TestStack.tenant("contoso");
+        String atLimit = "Bearer " + FederatedTokens.token(tenant, "s".repeat(255), null, "collab-admin");
+        given().header("Authorization", atLimit).contentType(ContentType.JSON)
+                .body(Map.of("upstreamUrl", "http://apps.example"))
+                .when().put("/api/v1/tenants/{tenant}/applications/{app}", tenant, "projects")
+                .then().statusCode(200);
+        String overLimit = "Bearer " + FederatedTokens.token(tenant, "s".repeat(256), null, "collab-admin");
+        given().header("Authorization", overLimit).contentType(ContentType.JSON)
+                .body(Map.of("upstreamUrl", "http://apps.example"))
+                .when().put("/api/v1/tenants/{tenant}/applications/{app}", tenant, "projects")
+                .then().statusCode(422).body("field", equalTo("token.home_sub")).body("limit", equalTo(255));
+    }
+
+    /**
+     * The largest valid configuration (both directions, 500 users of 254 bytes each made of 3-byte characters, 500
+     * application ids of 63 characters) is accepted, its settings-changed event stays far below Kafka's 1 MB default,
+     * and the stored form is read back by a decision.
+     */
+    @Test
+    void theMaximalConfigurationIsAcceptedPublishedAndDecidedOn() {
+        String resource = TestStack.tenant("res");
+        String home = TestStack.tenant("home");
+        List<String> users = IntStream.range(0, 500).mapToObj(LimitsTest::maximalEmail).toList();
+        List<String> apps = IntStream.range(0, 499).mapToObj(i -> String.format("%03d", i) + "a".repeat(60))
+                .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        apps.add("projects");
+        String body = maximalBody(users, apps);
+        assertTrue(body.getBytes(StandardCharsets.UTF_8).length < BODY_LIMIT);
+
+        given().header("Authorization", TestStack.adminOf(resource)).contentType(ContentType.JSON)
+                .body(Map.of("upstreamUrl", "http://127.0.0.1:8090"))
+                .when().put("/api/v1/tenants/{tenant}/applications/{app}", resource, "projects")
+                .then().statusCode(200);
+        for (String[] side : new String[][] {{resource, home}, {home, resource}}) {
+            given().header("Authorization", TestStack.adminOf(side[0])).contentType(ContentType.JSON).body(body)
+                    .when().put(PartnerSettingsResourceTest.PATH, side[0], side[1])
+                    .then().statusCode(200);
+        }
+
+        ConsumerRecord<String, String> event = KafkaSupport.awaitRecord(PolicyEvents.POLICY_EVENTS_TOPIC,
+                r -> home.equals(r.key()) && PolicyEvents.ACCESS_SETTINGS_CHANGED.equals(KafkaSupport.header(r, "ce_type")));
+        int size = event.value().getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(size < KAFKA_DEFAULT_MAX_RECORD / 3, "settings-changed event of " + size + " bytes");
+        JsonArray published = new JsonObject(event.value()).getJsonObject("settings").getJsonObject("outbound")
+                .getJsonObject("collaboration").getJsonObject("users").getJsonArray("targets");
+        assertEquals(users, published.getList());
+
+        UUID invitation = UUID.randomUUID();
+        KafkaSupport.produceCloudEvent(DecisionFlowTest.INVITATIONS, invitation.toString(),
+                UUID.randomUUID().toString(), DecisionFlowTest.REQUESTED, DecisionFlowTest.requestedPayload(
+                        new DecisionFlowTest.Pair(resource, home), invitation, users.get(499).toUpperCase(java.util.Locale.ROOT)));
+        JsonObject decision = new JsonObject(DecisionFlowTest.awaitDecision(invitation).value());
+        assertEquals("allow", decision.getString("outcome"), decision.encodePrettily());
+    }
+
+    /** 254 bytes: 64 before the @ (a 4-digit number and 20 three-byte characters), 189 after. */
+    static String maximalEmail(int i) {
+        String email = String.format("%04d", i) + "\u4e2d".repeat(20) + "@" + "\u6587".repeat(62) + ".cn";
+        assertEquals(254, email.getBytes(StandardCharsets.UTF_8).length);
+        return email;
+    }
+
+    private static String maximalBody(List<String> users, List<String> apps) {
+        JsonObject rules = new JsonObject()
+                .put("users", new JsonObject().put("access", "allowed").put("targets", new JsonArray(users)))
+                .put("applications", new JsonObject().put("access", "allowed").put("targets", new JsonArray(apps)));
+        return new JsonObject()
+                .put("inbound", new JsonObject().put("collaboration", rules))
+                .put("outbound", new JsonObject().put("collaboration", rules.copy()))
+                .encode();
+    }
+
+    static String usersBody(String direction, List<String> targets) {
+        return new JsonObject().put(direction, new JsonObject().put("collaboration", new JsonObject()
+                .put("users", new JsonObject().put("access", "allowed").put("targets", new JsonArray(targets)))))
+                .encode();
+    }
+
+    private static io.restassured.response.Response registration(String tenant, Map<String, String> body) {
+        return given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON).body(body)
+                .when().put("/api/v1/tenants/{tenant}/applications/{app}", tenant, "projects");
+    }
+
+    private RawUpload.Response put(String tenant, String partner, String authorization, String body,
+                                   boolean chunked) throws Exception {
+        return RawUpload.send(base.toURI(), "PUT", "/api/v1/tenants/" + tenant + "/access-settings/partners/"
+                + partner, authorization, body.getBytes(StandardCharsets.UTF_8), chunked);
+    }
+
+    static void assertTooLarge(RawUpload.Response response) {
+        assertEquals(413, response.status(), response.body());
+        assertEquals("application/problem+json", response.headers().get("content-type"));
+        JsonObject problem = new JsonObject(response.body());
+        assertEquals(413, problem.getInteger("status"));
+        assertEquals("body", problem.getString("field"));
+        assertEquals(BODY_LIMIT, problem.getLong("limit"));
+        assertTrue(problem.getString("detail").contains(BODY_LIMIT + " bytes"), problem.encode());
+    }
+}
