@@ -25,7 +25,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -37,8 +36,8 @@ import java.util.function.Supplier;
  * arrives during a pass asks for exactly one more pass, however many arrive. Through a transaction-scoped PostgreSQL
  * advisory lock, one pass at a time cluster-wide: an instance that does not get the lock skips its pass.
  * <p>
- * A pass takes the due rows ({@link OutboxRepository#lockDue}: at most one per aggregate, the aggregate's oldest
- * waiting row, past its back-off), sends them in insertion order without waiting in between, awaits every outcome
+ * A pass takes the due rows in insertion order ({@link OutboxRepository#lockDue}), sends them without waiting in
+ * between across aggregates, each aggregate's rows one after the other ({@link AggregateSends}), awaits every outcome
  * and settles each row on its own, so that no row holds up another aggregate's (no head-of-line blocking):
  * <ul>
  * <li>acknowledged: marked published (one UPDATE for the batch);</li>
@@ -160,22 +159,18 @@ public class OutboxRelay {
     }
 
     /**
-     * Sends every row at once, in order, awaits every outcome, then settles each row on its own: acknowledged rows
-     * are marked published (one UPDATE), a row the broker will never accept is parked, a row that failed
-     * transiently is retried after a back-off, or parked once it reached {@code policy.outbox.max-attempts}.
+     * Sends the rows ({@link AggregateSends}: aggregates in parallel, each aggregate's rows in order), awaits every
+     * outcome, then settles each row on its own: acknowledged rows are marked published (one UPDATE), a row the
+     * broker will never accept is parked, a row that failed transiently is retried after a back-off, or parked once
+     * it reached {@code policy.outbox.max-attempts}; a row not sent stays as it was.
      */
     private Uni<BatchResult> sendAll(List<OutboxEvent> rows, Executor backOnContext) {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(BatchResult.NONE);
         }
-        List<CompletableFuture<Throwable>> outcomes = new ArrayList<>(rows.size());
-        for (OutboxEvent row : rows) {
-            // subscribing sends: the loop hands the producer the rows in insertion order
-            outcomes.add(send(row).subscribeAsCompletionStage());
-        }
-        return Uni.createFrom().completionStage(CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)))
+        return AggregateSends.sendAll(rows, row -> row.aggregateType + "/" + row.aggregateId, this::send)
                 .emitOn(backOnContext)
-                .chain(() -> settle(rows, outcomes));
+                .chain(outcomes -> settle(rows, outcomes));
     }
 
     /** Sends one row; the item is the failure, null when the broker acknowledged it. */
@@ -185,17 +180,20 @@ public class OutboxRelay {
                 .onItemOrFailure().transform((ignored, failure) -> failure);
     }
 
-    private Uni<BatchResult> settle(List<OutboxEvent> rows, List<CompletableFuture<Throwable>> outcomes) {
+    private Uni<BatchResult> settle(List<OutboxEvent> rows, List<AggregateSends.Outcome> outcomes) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         List<UUID> acknowledged = new ArrayList<>(rows.size());
         List<Supplier<Uni<Integer>>> failures = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             OutboxEvent row = rows.get(i);
-            Throwable failure = outcomes.get(i).join();
-            if (failure == null) {
+            AggregateSends.Outcome outcome = outcomes.get(i);
+            if (!outcome.sent()) {
+                continue; // behind a row of its aggregate that is retried: stays as it was
+            }
+            if (outcome.failure() == null) {
                 acknowledged.add(row.id);
             } else {
-                failures.add(() -> failed(row, failure, now));
+                failures.add(() -> failed(row, outcome.failure(), now));
             }
         }
         int[] counts = new int[3];

@@ -32,9 +32,9 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
 
     /**
      * The rows due for a send, oldest first ({@code seq}), locked for the caller's transaction: neither published nor
-     * parked, past their back-off ({@code next_attempt_at}), and the first such row of their aggregate — a later row
-     * of an aggregate waits while an earlier one is still being retried (per-aggregate order), while other aggregates
-     * flow on. SKIP LOCKED is a second guard so that the same row is never published twice concurrently.
+     * parked, past their back-off ({@code next_attempt_at}), and not behind an earlier row of their aggregate that is
+     * still backing off — a later row of an aggregate waits while an earlier one is being retried (per-aggregate
+     * order), while other aggregates flow on. SKIP LOCKED is a second guard so that the same row is never published twice concurrently.
      *
      * @param limit at most this many rows
      */
@@ -47,7 +47,7 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
                         + "and (o.next_attempt_at is null or o.next_attempt_at <= now()) "
                         + "and not exists (select 1 from outbox e where e.aggregate_type = o.aggregate_type "
                         + "and e.aggregate_id = o.aggregate_id and e.published_at is null and e.parked_at is null "
-                        + "and e.seq < o.seq) "
+                        + "and e.seq < o.seq and e.next_attempt_at > now()) "
                         + "order by o.seq limit :limit for update of o skip locked", OutboxEvent.class)
                 .setParameter("limit", limit)
                 .getResultList());
