@@ -29,6 +29,9 @@ class MetricsTest {
             Pattern.compile("(?m)^crosstenant_outbox_backlog\\{[^}]*service=\"invitation\"[^}]*} "),
             Pattern.compile("(?m)^crosstenant_outbox_oldest_age_seconds\\{[^}]*service=\"invitation\"[^}]*} "),
             Pattern.compile("(?m)^crosstenant_outbox_published_total\\{[^}]*service=\"invitation\"[^}]*} [1-9]"),
+            Pattern.compile("(?m)^crosstenant_outbox_parked_total\\{[^}]*cause=\"permanent\"[^}]*service=\"invitation\"[^}]*} "),
+            Pattern.compile("(?m)^crosstenant_outbox_parked_rows\\{[^}]*service=\"invitation\"[^}]*} "),
+            Pattern.compile("(?m)^crosstenant_outbox_retries_total\\{[^}]*service=\"invitation\"[^}]*} "),
             // per route: the URI template, not the concrete id
             Pattern.compile("(?m)^http_server_requests_seconds_count\\{[^}]*uri=\"/api/v1/invitations/\\{id}\"[^}]*} "),
             Pattern.compile("(?m)^http_server_requests_seconds_count\\{[^}]*uri=\"/api/v1/invitations\"[^}]*} "),

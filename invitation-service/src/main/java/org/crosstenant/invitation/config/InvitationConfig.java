@@ -60,5 +60,40 @@ public interface InvitationConfig {
         /** CloudEvents source attribute of everything this service publishes. */
         @WithDefault("/crosstenant/invitation-service")
         String source();
+
+        /**
+         * Sends of one row that may fail transiently (broker unreachable, time-out, not enough replicas) before the
+         * row is parked; a permanent failure (record too large, invalid topic) parks it at the first.
+         */
+        @WithDefault("10")
+        int maxAttempts();
+
+        /** Back-off after a row's first transient failure; it doubles with each further failure. */
+        @WithDefault("1s")
+        Duration retryInitialBackoff();
+
+        /** Longest back-off between two sends of one row. */
+        @WithDefault("5m")
+        Duration retryMaxBackoff();
+    }
+
+    Consumer consumer();
+
+    /** How the policy.decisions consumer retries a batch that failed transiently (e.g. the database is down). */
+    interface Consumer {
+        /**
+         * Attempts of a batch (or, once a batch was split, of one record) before its records are dead-lettered with
+         * the reason; a permanent failure is dead-lettered at the first attempt.
+         */
+        @WithDefault("60")
+        int maxAttempts();
+
+        /** Back-off after the first transient failure; it doubles with each further one. */
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        /** Longest back-off between two attempts. */
+        @WithDefault("10s")
+        Duration maxBackoff();
     }
 }

@@ -1,15 +1,16 @@
 package org.crosstenant.invitation.messaging;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,15 +35,34 @@ import io.vertx.core.Vertx;
 /**
  * Publishes outbox rows to Kafka as binary-mode CloudEvents. Services call {@link #trigger()} right after a commit;
  * the timer is only a safety net for rows left behind (broker down, crash between commit and publish).
- * A round sends its whole batch without waiting for one acknowledgement per row, then marks the acknowledged rows
- * published in one UPDATE, inside the transaction that holds their row locks and the relay's advisory lock (one
- * publishing relay at a time, so per-invitation order survives several instances). Triggers that arrive while a round
- * runs coalesce into one more round; they never queue up one round each.
+ * A round sends its whole batch without waiting for one acknowledgement per row, then settles every row on its own,
+ * inside the transaction that holds their row locks and the relay's advisory lock (one publishing relay at a time, so
+ * per-invitation order survives several instances). Triggers that arrive while a round runs coalesce into one more
+ * round; they never queue up one round each.
+ * <p>
+ * No row holds up another invitation's (issue #6):
+ * <ul>
+ * <li>acknowledged: marked published (one UPDATE for the round);</li>
+ * <li>refused for good ({@link Failures#isTransient} false: record too large, invalid topic, serialization): parked
+ * at once ({@code parked_at}, {@code park_reason}), ERROR log, {@code crosstenant_outbox_parked_total};</li>
+ * <li>failed transiently (time-out, broker down, not enough replicas): sent again after an exponential back-off
+ * ({@code invitation.outbox.retry-initial-backoff} doubling up to {@code retry-max-backoff}), WARN log,
+ * {@code crosstenant_outbox_retries_total}; parked like the above after {@code invitation.outbox.max-attempts}.</li>
+ * </ul>
+ * A later row of the same invitation waits while an earlier one is retried; once the earlier one is parked, the later
+ * rows flow on. A parked row stays in the table until an operator re-queues it (docs/topics.md). At least once: a
+ * row acknowledged in a round whose transaction did not commit is sent again; consumers drop it by CloudEvent id.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** A send not acknowledged within this is a transient failure. */
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(15);
+    /** How a failed row was settled (indexes into a round's counts). */
+    private static final int PERMANENT = 0;
+    private static final int EXHAUSTED = 1;
+    private static final int RETRIED = 2;
 
     private final MutinyEmitter<String> emitter;
     private final OutboxRepository outbox;
@@ -71,10 +91,11 @@ public class OutboxRelay {
             return;
         }
         again.set(false);
-        freshContext.run(this::drainBatch).subscribe().with(published -> {
+        freshContext.run(this::drainBatch).subscribe().with(settled -> {
             running.set(false);
-            // a full batch may have more behind it; a trigger that arrived meanwhile needs its own round
-            if (published >= config.outbox().batchSize() || again.get()) {
+            // a round that settled rows may have more behind it (the next row of an invitation, a full batch); a
+            // trigger that arrived meanwhile needs its own round
+            if (settled > 0 || again.get()) {
                 trigger();
             }
         }, failure -> {
@@ -91,52 +112,120 @@ public class OutboxRelay {
     }
 
     /**
-     * Publishes one batch: every row is handed to the producer at once, in commit order (the idempotent producer keeps
-     * that order per partition), then all acknowledgements are awaited together and the acknowledged prefix is marked
-     * published in one UPDATE. A row after a failed one stays unpublished even if the broker took it, so the next
-     * round re-sends it behind the failed one: a duplicate that consumers drop by CloudEvent id, never a reordering.
+     * One round: takes the due rows in commit order ({@link OutboxRepository#lockDue}), sends them without waiting in
+     * between across invitations, each invitation's rows one after the other ({@link AggregateSends}), awaits every
+     * outcome and settles each row on its own (see the class comment).
      *
-     * @return how many rows were marked published (0 when another relay holds the lock or nothing is waiting)
+     * @return how many rows were settled, i.e. published or parked (0 when another relay holds the lock, nothing is
+     *         due, or every send failed transiently)
      */
     Uni<Integer> drainBatch() {
         return Panache.withTransaction(() -> outbox.tryRelayLock().flatMap(locked -> locked
-                ? outbox.lockUnpublished(config.outbox().batchSize())
+                ? outbox.lockDue(config.outbox().batchSize())
                         .flatMap(rows -> publishAll(rows, backToThisContext()))
                 // another instance is publishing; its next round or our timer takes what is left
-                : Uni.createFrom().item(0)));
+                : Uni.createFrom().item(Round.NONE)))
+                .invoke(round -> {
+                    // counted once the transaction committed
+                    metrics.published(round.published());
+                    metrics.parked(OutboxMetrics.PARKED_PERMANENT, round.parkedPermanent());
+                    metrics.parked(OutboxMetrics.PARKED_EXHAUSTED, round.parkedExhausted());
+                    metrics.retried(round.retried());
+                })
+                .map(Round::settled);
     }
 
-    private Uni<Integer> publishAll(List<OutboxEvent> rows, Executor context) {
+    /** What one round did: rows published, parked at once (permanent), parked after the ceiling, retried later. */
+    private record Round(int published, int parkedPermanent, int parkedExhausted, int retried) {
+        static final Round NONE = new Round(0, 0, 0, 0);
+
+        int settled() {
+            return published + parkedPermanent + parkedExhausted;
+        }
+    }
+
+    private Uni<Round> publishAll(List<OutboxEvent> rows, Executor context) {
         if (rows.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(Round.NONE);
         }
-        List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
-        for (OutboxEvent row : rows) {
-            // subscribing hands the record to the producer now; the loop keeps the commit order
-            acks.add(send(row).subscribeAsCompletionStage());
+        return AggregateSends.sendAll(rows, row -> row.aggregateType + "/" + row.aggregateId, this::sendOne)
+                .emitOn(context)
+                .flatMap(outcomes -> settle(rows, outcomes));
+    }
+
+    /** Sends one row; the item is the failure, null when the broker acknowledged it. */
+    private Uni<Throwable> sendOne(OutboxEvent row) {
+        return Uni.createFrom().deferred(() -> send(row))
+                .ifNoItem().after(ACK_TIMEOUT).fail()
+                .onItemOrFailure().transform((ignored, failure) -> failure);
+    }
+
+    private Uni<Round> settle(List<OutboxEvent> rows, List<AggregateSends.Outcome> outcomes) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        List<UUID> acknowledged = new ArrayList<>(rows.size());
+        List<Supplier<Uni<Integer>>> failures = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            OutboxEvent row = rows.get(i);
+            AggregateSends.Outcome outcome = outcomes.get(i);
+            if (!outcome.sent()) {
+                continue; // behind a row of its aggregate that is retried: stays as it was
+            }
+            if (outcome.failure() == null) {
+                acknowledged.add(row.id);
+            } else {
+                failures.add(() -> failed(row, outcome.failure(), now));
+            }
         }
-        CompletableFuture<Void> settled = CompletableFuture
-                .allOf(acks.stream().map(a -> a.handle((ok, failure) -> (Void) null)).toArray(CompletableFuture[]::new));
-        return Uni.createFrom().completionStage(settled).emitOn(context).flatMap(ignored -> {
-            int prefix = 0;
-            while (prefix < rows.size() && !acks.get(prefix).isCompletedExceptionally()) {
-                prefix++;
-            }
-            if (prefix < rows.size()) {
-                OutboxEvent failed = rows.get(prefix);
-                Throwable cause = acks.get(prefix).handle((ok, failure) -> failure).join();
-                LOG.warnf(cause, "Publishing outbox row %s (%s) failed; it and the %d row(s) after it are retried later",
-                        failed.id, failed.type, rows.size() - prefix - 1);
-            }
-            if (prefix == 0) {
-                return Uni.createFrom().item(0);
-            }
-            int published = prefix;
-            List<UUID> ids = rows.subList(0, prefix).stream().map(r -> r.id).toList();
-            return outbox.markPublished(ids, Instant.now().truncatedTo(ChronoUnit.MICROS))
-                    .invoke(marked -> metrics.published(published))
-                    .replaceWith(published);
-        });
+        int[] counts = new int[3];
+        Uni<Void> updates = acknowledged.isEmpty() ? Uni.createFrom().voidItem()
+                : outbox.markPublished(acknowledged, now).replaceWithVoid();
+        for (Supplier<Uni<Integer>> failure : failures) {
+            // one statement at a time on the session
+            updates = updates.chain(() -> failure.get().invoke(kind -> counts[kind]++).replaceWithVoid());
+        }
+        return updates.map(ignored -> new Round(acknowledged.size(), counts[PERMANENT], counts[EXHAUSTED],
+                counts[RETRIED]));
+    }
+
+    /**
+     * Parks or reschedules a row whose send failed ({@link Failures} classifies the failure).
+     *
+     * @return {@link #PERMANENT}, {@link #EXHAUSTED} (both parked) or {@link #RETRIED}
+     */
+    private Uni<Integer> failed(OutboxEvent row, Throwable failure, Instant now) {
+        int attempts = row.attempts + 1;
+        String reason = Failures.describe(failure);
+        if (!Failures.isTransient(failure)) {
+            LOG.errorf("Outbox row %s (%s, invitation %s, topic %s) PARKED: the broker will never accept it;"
+                    + " later rows flow on: %s", row.id, row.type, row.aggregateId, row.topic, reason);
+            return outbox.park(row.id, attempts, now, reason).replaceWith(PERMANENT);
+        }
+        int max = config.outbox().maxAttempts();
+        if (attempts >= max) {
+            LOG.errorf("Outbox row %s (%s, invitation %s, topic %s) PARKED after %d failed attempts: %s", row.id,
+                    row.type, row.aggregateId, row.topic, attempts, reason);
+            return outbox.park(row.id, attempts, now, "gave up after " + attempts + " attempts: " + reason)
+                    .replaceWith(EXHAUSTED);
+        }
+        Duration backOff = backOff(attempts, config.outbox().retryInitialBackoff(),
+                config.outbox().retryMaxBackoff());
+        LOG.warnf("Outbox row %s (%s, invitation %s) not acknowledged (attempt %d of %d), retried in %s: %s", row.id,
+                row.type, row.aggregateId, attempts, max, backOff, reason);
+        return outbox.retryLater(row.id, attempts, now.plus(backOff), reason).replaceWith(RETRIED);
+    }
+
+    /**
+     * Exponential back-off: {@code initial} after the first failure, doubled after each further one, at most
+     * {@code max}.
+     *
+     * @param attempts failed attempts so far (≥ 1)
+     */
+    static Duration backOff(int attempts, Duration initial, Duration max) {
+        Duration delay = initial;
+        for (int i = 1; i < attempts && delay.compareTo(max) < 0; i++) {
+            delay = delay.multipliedBy(2);
+        }
+        return delay.compareTo(max) > 0 ? max : delay;
     }
 
     private Uni<Void> send(OutboxEvent row) {

@@ -43,4 +43,12 @@ public class OutboxEvent {
 
     @Column(name = "published_at")
     public Instant publishedAt;
+
+    /** Failed sends so far (transient failures; a permanent failure parks the row at once). */
+    @Column(nullable = false)
+    public int attempts;
+
+    /** When the relay gave up on this row (never published unless an operator re-queues it); null otherwise. */
+    @Column(name = "parked_at")
+    public Instant parkedAt;
 }

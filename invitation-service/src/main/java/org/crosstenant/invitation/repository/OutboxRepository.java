@@ -30,14 +30,24 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
     }
 
     /**
-     * Unpublished rows in commit order, locked until the caller's transaction ends; SKIP LOCKED keeps a second relay
-     * (another instance, or the timer racing the after-commit trigger) from publishing the same rows at the same time.
+     * The rows due for a send, in commit order, locked until the caller's transaction ends: neither published nor
+     * parked, past their back-off ({@code next_attempt_at}), and not behind an earlier row of their invitation that is
+     * still backing off — a later row of an invitation waits while an earlier one is being retried (per-invitation
+     * order), while other aggregates flow on. SKIP LOCKED keeps a second relay (another instance, or the timer racing the after-commit
+     * trigger) from publishing the same rows at the same time.
+     *
+     * @param limit at most this many rows
      */
-    public Uni<List<OutboxEvent>> lockUnpublished(int limit) {
+    public Uni<List<OutboxEvent>> lockDue(int limit) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("select id, aggregate_type, aggregate_id, type, topic, payload::text as payload,"
-                        + " occurred_at, published_at from outbox where published_at is null"
-                        + " order by seq limit :limit for update skip locked", OutboxEvent.class)
+                .createNativeQuery("select o.id, o.aggregate_type, o.aggregate_id, o.type, o.topic,"
+                        + " o.payload::text as payload, o.occurred_at, o.published_at, o.attempts, o.parked_at"
+                        + " from outbox o where o.published_at is null and o.parked_at is null"
+                        + " and (o.next_attempt_at is null or o.next_attempt_at <= now())"
+                        + " and not exists (select 1 from outbox e where e.aggregate_type = o.aggregate_type"
+                        + " and e.aggregate_id = o.aggregate_id and e.published_at is null and e.parked_at is null"
+                        + " and e.seq < o.seq and e.next_attempt_at > now())"
+                        + " order by o.seq limit :limit for update of o skip locked", OutboxEvent.class)
                 .setParameter("limit", limit)
                 .getResultList());
     }
@@ -54,6 +64,44 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
                 .createNativeQuery("update outbox set published_at = :at where id in (:ids)")
                 .setParameter("at", at)
                 .setParameter("ids", ids)
+                .executeUpdate());
+    }
+
+    /**
+     * Records a transient send failure: the row is sent again, not before {@code notBefore}.
+     *
+     * @param id        outbox row id
+     * @param attempts  failed sends so far, this one included
+     * @param notBefore earliest next send (UTC)
+     * @param error     the failure, at most 1000 characters
+     */
+    public Uni<Integer> retryLater(UUID id, int attempts, Instant notBefore, String error) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("update outbox set attempts = :attempts, next_attempt_at = :next,"
+                        + " last_error = :error where id = :id")
+                .setParameter("attempts", attempts)
+                .setParameter("next", notBefore)
+                .setParameter("error", error)
+                .setParameter("id", id)
+                .executeUpdate());
+    }
+
+    /**
+     * Parks a row: the relay never sends it again unless an operator re-queues it (docs/topics.md).
+     *
+     * @param id       outbox row id
+     * @param attempts failed sends so far, this one included
+     * @param at       when (UTC)
+     * @param reason   why, at most 1000 characters
+     */
+    public Uni<Integer> park(UUID id, int attempts, Instant at, String reason) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("update outbox set attempts = :attempts, parked_at = :at, park_reason = :reason,"
+                        + " last_error = :reason where id = :id")
+                .setParameter("attempts", attempts)
+                .setParameter("at", at)
+                .setParameter("reason", reason)
+                .setParameter("id", id)
                 .executeUpdate());
     }
 
@@ -92,16 +140,22 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
         });
     }
 
-    /** What {@link #backlog()} reports: unpublished rows and the age of the oldest in seconds (0 when none). */
-    public record Backlog(long rows, double oldestAgeSeconds) {
+    /**
+     * What {@link #backlog()} reports: rows waiting to be published (parked ones not included), the age of the oldest
+     * in seconds (0 when none), and the parked rows.
+     */
+    public record Backlog(long rows, double oldestAgeSeconds, long parked) {
     }
 
-    /** Counts the unpublished rows and the age of the oldest (one query on the partial index). */
+    /** Counts the waiting rows, the age of the oldest and the parked rows (one query). */
     public Uni<Backlog> backlog() {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("select count(*), coalesce(extract(epoch from (now() - min(occurred_at))), 0)"
+                .createNativeQuery("select count(*) filter (where parked_at is null),"
+                        + " coalesce(extract(epoch from (now() - min(occurred_at) filter (where parked_at is null))), 0),"
+                        + " count(*) filter (where parked_at is not null)"
                         + " from outbox where published_at is null", Object[].class)
                 .getSingleResult())
-                .map(row -> new Backlog(((Number) row[0]).longValue(), Math.max(0, ((Number) row[1]).doubleValue())));
+                .map(row -> new Backlog(((Number) row[0]).longValue(), Math.max(0, ((Number) row[1]).doubleValue()),
+                        ((Number) row[2]).longValue()));
     }
 }

@@ -25,6 +25,26 @@ public interface PolicyConfig {
 
     Outbox outbox();
 
+    Consumer consumer();
+
+    /** How the invitations.events consumer retries a batch that failed transiently (e.g. the database is down). */
+    interface Consumer {
+        /**
+         * Attempts of a batch (or, once a batch was split, of one record) before its records are dead-lettered with
+         * the reason; a permanent failure is dead-lettered at the first attempt.
+         */
+        @WithDefault("60")
+        int maxAttempts();
+
+        /** Back-off after the first transient failure; it doubles with each further one. */
+        @WithDefault("100ms")
+        Duration initialBackoff();
+
+        /** Longest back-off between two attempts. */
+        @WithDefault("10s")
+        Duration maxBackoff();
+    }
+
     interface Outbox {
         /** How many unpublished rows one relay pass sends at most. */
         @WithDefault("100")
@@ -33,5 +53,20 @@ public interface PolicyConfig {
         /** Interval of the safety-net timer; the relay also runs right after every commit. */
         @WithDefault("1s")
         Duration pollInterval();
+
+        /**
+         * Sends of one row that may fail transiently (broker unreachable, time-out, not enough replicas) before the
+         * row is parked; a permanent failure (record too large, invalid topic) parks it at the first.
+         */
+        @WithDefault("10")
+        int maxAttempts();
+
+        /** Back-off after a row's first transient failure; it doubles with each further failure. */
+        @WithDefault("1s")
+        Duration retryInitialBackoff();
+
+        /** Longest back-off between two sends of one row. */
+        @WithDefault("5m")
+        Duration retryMaxBackoff();
     }
 }

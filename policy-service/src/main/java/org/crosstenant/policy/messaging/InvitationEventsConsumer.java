@@ -6,14 +6,15 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.crosstenant.policy.config.PolicyConfig;
 import org.crosstenant.policy.model.IncomingEvent;
 import org.crosstenant.policy.service.DecisionService;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -29,9 +30,14 @@ import java.util.concurrent.CompletableFuture;
  * <ol>
  * <li>every record is parsed; a malformed one (structured mode, missing or invalid attributes, specversion other than
  * 1.0, unknown type, null key or value, bad JSON, a key that is not the invitation id) is set aside as poison;</li>
- * <li>all valid events are applied in ONE transaction ({@link DecisionService#handleBatch}). Any failure there (e.g.
- * the database is down) retries the whole batch with back-off (100 ms up to 10 s) without a limit, so the partition
- * waits for the database instead of dead-lettering valid invitations; the inbox keeps retries idempotent;</li>
+ * <li>all valid events are applied in ONE transaction ({@link DecisionService#handleBatch}) through
+ * {@link IsolatingApplier}: a transient failure (the database is down) retries the batch with back-off
+ * ({@code policy.consumer.initial-backoff} doubling up to {@code max-backoff}), visibly (WARN,
+ * {@code crosstenant_consumer_retries_total}), up to {@code policy.consumer.max-attempts}; a permanent failure
+ * (constraint violation, value too long, any deterministic exception) applies the batch again event by event, so that
+ * only the event that fails is set aside as poison; events given up on (permanent, or transient beyond the ceiling)
+ * join the poison with the reason (ERROR, {@code crosstenant_consumer_dead_lettered_total}). The inbox keeps retries
+ * idempotent. A stored configuration that cannot be read back is not a failure here: the decision is a deny;</li>
  * <li>each poison record is nacked on its own with its reason, which the channel's dead-letter-queue failure strategy
  * sends to invitations.events.dlq.policy-service (the original record with a {@code dead-letter-reason} header);</li>
  * <li>the batch's last record per partition is acked (the throttled commit strategy then commits the offset), unless
@@ -45,12 +51,20 @@ public class InvitationEventsConsumer {
 
     private static final Logger LOG = Logger.getLogger(InvitationEventsConsumer.class);
 
+    static final String CHANNEL = "invitations-in";
+
     private final DecisionService decisions;
     private final InvitationEventParser parser;
+    private final ConsumerMetrics metrics;
+    private final IsolatingApplier.Retries retries;
 
-    public InvitationEventsConsumer(DecisionService decisions, ObjectMapper mapper) {
+    public InvitationEventsConsumer(DecisionService decisions, ObjectMapper mapper, ConsumerMetrics metrics,
+                                    PolicyConfig config) {
         this.decisions = decisions;
         this.parser = new InvitationEventParser(mapper);
+        this.metrics = metrics;
+        this.retries = new IsolatingApplier.Retries(config.consumer().maxAttempts(),
+                config.consumer().initialBackoff(), config.consumer().maxBackoff());
     }
 
     /**
@@ -59,25 +73,28 @@ public class InvitationEventsConsumer {
      */
     @Incoming("invitations-in")
     public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
-        List<IncomingEvent> events = new ArrayList<>(batch.getRecords().size());
+        List<Parsed> events = new ArrayList<>(batch.getRecords().size());
         List<Poison> poison = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch.getRecords()) {
             try {
-                events.add(parse(record));
+                events.add(new Parsed(record, parse(record)));
             } catch (PoisonMessageException e) {
                 LOG.warnf("poison record on invitations.events (partition %d, offset %d), dead-lettered: %s",
                         record.getPartition(), offsetOf(record), e.getMessage());
                 poison.add(new Poison(record, e));
             }
         }
-        return decisions.handleBatch(events)
-                .onFailure().invoke(failure -> LOG.warnf(failure,
-                        "batch of %d invitation event(s) not applied, retried", events.size()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(10)).indefinitely()
-                .invoke(result -> LOG.debugf("batch of %d record(s): %d applied, %d duplicate(s), %d decided, "
-                        + "%d poison", batch.getRecords().size(), result.applied(), result.duplicates(),
-                        result.decided(), poison.size()))
-                .chain(() -> deadLetter(poison))
+        metrics.deadLettered(CHANNEL, ConsumerMetrics.INVALID, poison.size());
+        return IsolatingApplier.apply(CHANNEL, events,
+                        some -> decisions.handleBatch(some.stream().map(Parsed::event).toList())
+                                .invoke(result -> LOG.debugf("%d event(s): %d applied, %d duplicate(s), %d decided",
+                                        some.size(), result.applied(), result.duplicates(), result.decided())),
+                        retries, metrics,
+                        (parsed, cause, reason) -> poison.add(new Poison(parsed.record(),
+                                new PoisonMessageException(reason))))
+                // offset order, so that the dead-letter topic gets them in the order they came
+                .chain(() -> deadLetter(poison.stream().sorted(Comparator.comparingLong(p -> offsetOf(p.record())))
+                        .toList()))
                 .chain(() -> ackLatest(batch, poison));
     }
 
@@ -123,6 +140,10 @@ public class InvitationEventsConsumer {
             }
         }
         return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)));
+    }
+
+    /** A valid event and the record it came from. */
+    private record Parsed(KafkaRecord<String, String> record, IncomingEvent event) {
     }
 
     private record Poison(KafkaRecord<String, String> record, PoisonMessageException reason) {

@@ -23,8 +23,15 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code crosstenant_outbox_backlog}: rows not yet published (gauge);</li>
  *   <li>{@code crosstenant_outbox_oldest_age_seconds}: seconds since the oldest unpublished row occurred, 0 when
  *   none waits (gauge);</li>
- *   <li>{@code crosstenant_outbox_published_total}: rows the relay published and marked (counter).</li>
+ *   <li>{@code crosstenant_outbox_published_total}: rows the relay published and marked (counter);</li>
+ *   <li>{@code crosstenant_outbox_parked_total{cause}}: rows parked, {@code cause=permanent} (the broker will never
+ *   accept them) or {@code cause=retries-exhausted} (transient failures up to the ceiling) (counter; alert on any
+ *   increase);</li>
+ *   <li>{@code crosstenant_outbox_parked_rows}: rows parked now, waiting for an operator (gauge; alert when above 0);</li>
+ *   <li>{@code crosstenant_outbox_retries_total}: transient send failures, each retried after a back-off
+ *   (counter).</li>
  * </ul>
+ * The backlog and age gauges count rows waiting to be published, not parked ones.
  * A scrape must not block on the database, so the backlog is read by a timer (the relay's safety-net interval)
  * and the gauges report the last reading; the age is computed at scrape time from the oldest row's timestamp.
  */
@@ -40,6 +47,14 @@ public class OutboxMetrics {
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicReference<Instant> oldest = new AtomicReference<>();
     private final Counter published;
+    private final Counter parkedPermanent;
+    private final Counter parkedExhausted;
+    private final Counter retries;
+    private final AtomicLong parked = new AtomicLong();
+    /** {@code cause} of rows parked at the first failure. */
+    static final String PARKED_PERMANENT = "permanent";
+    /** {@code cause} of rows parked after {@code policy.outbox.max-attempts} transient failures. */
+    static final String PARKED_EXHAUSTED = "retries-exhausted";
 
     public OutboxMetrics(OutboxRepository outbox, Vertx vertx, MeterRegistry registry) {
         this.outbox = outbox;
@@ -52,6 +67,34 @@ public class OutboxMetrics {
                 .tags(TAGS).register(registry);
         this.published = Counter.builder("crosstenant.outbox.published")
                 .description("outbox rows published to Kafka and marked published").tags(TAGS).register(registry);
+        this.parkedPermanent = parkedCounter(registry, PARKED_PERMANENT);
+        this.parkedExhausted = parkedCounter(registry, PARKED_EXHAUSTED);
+        this.retries = Counter.builder("crosstenant.outbox.retries")
+                .description("outbox sends that failed transiently and are retried after a back-off").tags(TAGS)
+                .register(registry);
+        Gauge.builder("crosstenant.outbox.parked.rows", parked, AtomicLong::get)
+                .description("outbox rows parked (never published until an operator re-queues them)").tags(TAGS)
+                .register(registry);
+    }
+
+    private static Counter parkedCounter(MeterRegistry registry, String cause) {
+        return Counter.builder("crosstenant.outbox.parked").description("outbox rows parked")
+                .tags(TAGS.and("cause", cause)).register(registry);
+    }
+
+    /** Counts rows a relay pass parked (after its transaction committed). */
+    void parked(String cause, int rows) {
+        if (rows > 0) {
+            (PARKED_PERMANENT.equals(cause) ? parkedPermanent : parkedExhausted).increment(rows);
+            parked.addAndGet(rows);
+        }
+    }
+
+    /** Counts transient send failures a relay pass rescheduled (after its transaction committed). */
+    void retried(int rows) {
+        if (rows > 0) {
+            retries.increment(rows);
+        }
     }
 
     /** Counts rows a relay pass published and marked (after its transaction committed). */
@@ -74,6 +117,7 @@ public class OutboxMetrics {
                 .invoke(reading -> {
                     backlog.set(reading.count());
                     oldest.set(reading.oldest());
+                    parked.set(reading.parked());
                 })
                 .onFailure().invoke(failure -> LOG.debugf(failure, "outbox backlog not read"))
                 .onFailure().recoverWithNull()

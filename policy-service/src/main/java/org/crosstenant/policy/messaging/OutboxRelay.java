@@ -25,9 +25,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Publishes outbox rows as binary CloudEvents (id = row id, key and subject = aggregate id) and marks them
@@ -36,17 +36,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * arrives during a pass asks for exactly one more pass, however many arrive. Through a transaction-scoped PostgreSQL
  * advisory lock, one pass at a time cluster-wide: an instance that does not get the lock skips its pass.
  * <p>
- * A pass sends a whole batch in insertion order without waiting in between (the idempotent producer keeps
- * per-partition order, so one aggregate's events keep their order), then awaits all acknowledgements and marks the
- * acknowledged prefix published in one UPDATE. When a send fails, the rows from the first failure on stay unpublished
- * and are sent again, in order, by a later pass; rows after it that were acknowledged anyway are then published twice,
- * which the consumers' inboxes (keyed by {@code ce_id} = row id) absorb. At least once, never out of order.
+ * A pass takes the due rows in insertion order ({@link OutboxRepository#lockDue}), sends them without waiting in
+ * between across aggregates, each aggregate's rows one after the other ({@link AggregateSends}), awaits every outcome
+ * and settles each row on its own, so that no row holds up another aggregate's (no head-of-line blocking):
+ * <ul>
+ * <li>acknowledged: marked published (one UPDATE for the batch);</li>
+ * <li>refused for good ({@link Failures#isTransient} false: record too large, invalid topic, serialization):
+ * parked at once ({@code parked_at}, {@code park_reason}), ERROR log, {@code crosstenant_outbox_parked_total};</li>
+ * <li>failed transiently (time-out, broker down, not enough replicas): sent again after an exponential back-off
+ * ({@code policy.outbox.retry-initial-backoff} doubling up to {@code retry-max-backoff}), WARN log,
+ * {@code crosstenant_outbox_retries_total}; parked like the above after {@code policy.outbox.max-attempts}.</li>
+ * </ul>
+ * A later row of the same aggregate waits while an earlier one is retried; once the earlier one is parked, the later
+ * rows flow on. A parked row stays in the table until an operator re-queues it (docs/topics.md). At least once: a
+ * row whose send was acknowledged but whose transaction did not commit is sent again, and consumers' inboxes (keyed
+ * by {@code ce_id} = row id) absorb it.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(15);
+    /** How a failed row was settled (indexes into a pass's counts). */
+    private static final int PERMANENT = 0;
+    private static final int EXHAUSTED = 1;
+    private static final int RETRIED = 2;
 
     private final OutboxRepository outbox;
     private final MutinyEmitter<String> emitter;
@@ -110,13 +124,19 @@ public class OutboxRelay {
         }
     }
 
-    /** Passes until a batch comes back short (nothing more waiting) or a send failed. */
+    /** Passes while a pass settled rows (published or parked); a pass that settled none ends the drain. */
     private Uni<Integer> drain() {
-        return publishBatch().chain(result -> result.fullBatch() ? drain().map(more -> result.sent() + more)
+        return publishBatch().chain(result -> result.settled() > 0 ? drain().map(more -> result.sent() + more)
                 : Uni.createFrom().item(result.sent()));
     }
 
-    private record BatchResult(int sent, boolean fullBatch) {
+    /** What one pass did: rows published, parked at once (permanent), parked after the ceiling, retried later. */
+    private record BatchResult(int sent, int parkedPermanent, int parkedExhausted, int retried) {
+        static final BatchResult NONE = new BatchResult(0, 0, 0, 0);
+
+        int settled() {
+            return sent + parkedPermanent + parkedExhausted;
+        }
     }
 
     private Uni<BatchResult> publishBatch() {
@@ -127,45 +147,104 @@ public class OutboxRelay {
             Executor backOnContext = task -> context.runOnContext(ignored -> task.run());
             return outbox.tryRelayLock().chain(locked -> !locked
                     // another instance is publishing; its next pass or our timer takes what is left
-                    ? Uni.createFrom().item(new BatchResult(0, false))
-                    : outbox.lockUnpublished(limit).chain(rows -> sendAll(rows, backOnContext)
-                            .map(sent -> new BatchResult(sent, sent == rows.size() && rows.size() == limit))));
-        }).invoke(result -> metrics.published(result.sent()));
+                    ? Uni.createFrom().item(BatchResult.NONE)
+                    : outbox.lockDue(limit).chain(rows -> sendAll(rows, backOnContext)));
+        }).invoke(result -> {
+            // counted once the transaction committed
+            metrics.published(result.sent());
+            metrics.parked(OutboxMetrics.PARKED_PERMANENT, result.parkedPermanent());
+            metrics.parked(OutboxMetrics.PARKED_EXHAUSTED, result.parkedExhausted());
+            metrics.retried(result.retried());
+        });
     }
 
     /**
-     * Sends every row at once, in order, awaits all acknowledgements, and marks the acknowledged prefix published.
-     *
-     * @return how many rows (from the first) were acknowledged and marked
+     * Sends the rows ({@link AggregateSends}: aggregates in parallel, each aggregate's rows in order), awaits every
+     * outcome, then settles each row on its own: acknowledged rows are marked published (one UPDATE), a row the
+     * broker will never accept is parked, a row that failed transiently is retried after a back-off, or parked once
+     * it reached {@code policy.outbox.max-attempts}; a row not sent stays as it was.
      */
-    private Uni<Integer> sendAll(List<OutboxEvent> rows, Executor backOnContext) {
+    private Uni<BatchResult> sendAll(List<OutboxEvent> rows, Executor backOnContext) {
         if (rows.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(BatchResult.NONE);
         }
-        List<CompletableFuture<Boolean>> acks = new ArrayList<>(rows.size());
-        for (OutboxEvent row : rows) {
-            // subscribing sends: the loop hands the producer the rows in insertion order
-            acks.add(emitter.sendMessage(toMessage(row))
-                    .ifNoItem().after(ACK_TIMEOUT).fail()
-                    .onItemOrFailure().transform((ignored, failure) -> {
-                        if (failure != null) {
-                            LOG.warnf(failure, "outbox row %s (%s) not acknowledged; left for the next pass",
-                                    row.id, row.type);
-                        }
-                        return failure == null;
-                    })
-                    .subscribeAsCompletionStage());
-        }
-        return Uni.createFrom().completionStage(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)))
+        return AggregateSends.sendAll(rows, row -> row.aggregateType + "/" + row.aggregateId, this::send)
                 .emitOn(backOnContext)
-                .chain(() -> {
-                    List<UUID> acknowledged = new ArrayList<>(rows.size());
-                    for (int i = 0; i < rows.size() && acks.get(i).join(); i++) {
-                        acknowledged.add(rows.get(i).id);
-                    }
-                    return outbox.markPublished(acknowledged, Instant.now().truncatedTo(ChronoUnit.MICROS))
-                            .replaceWith(acknowledged.size());
-                });
+                .chain(outcomes -> settle(rows, outcomes));
+    }
+
+    /** Sends one row; the item is the failure, null when the broker acknowledged it. */
+    private Uni<Throwable> send(OutboxEvent row) {
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(toMessage(row)))
+                .ifNoItem().after(ACK_TIMEOUT).fail()
+                .onItemOrFailure().transform((ignored, failure) -> failure);
+    }
+
+    private Uni<BatchResult> settle(List<OutboxEvent> rows, List<AggregateSends.Outcome> outcomes) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        List<UUID> acknowledged = new ArrayList<>(rows.size());
+        List<Supplier<Uni<Integer>>> failures = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            OutboxEvent row = rows.get(i);
+            AggregateSends.Outcome outcome = outcomes.get(i);
+            if (!outcome.sent()) {
+                continue; // behind a row of its aggregate that is retried: stays as it was
+            }
+            if (outcome.failure() == null) {
+                acknowledged.add(row.id);
+            } else {
+                failures.add(() -> failed(row, outcome.failure(), now));
+            }
+        }
+        int[] counts = new int[3];
+        Uni<Void> updates = outbox.markPublished(acknowledged, now).replaceWithVoid();
+        for (Supplier<Uni<Integer>> failure : failures) {
+            // one statement at a time on the session
+            updates = updates.chain(() -> failure.get().invoke(kind -> counts[kind]++).replaceWithVoid());
+        }
+        return updates.map(ignored -> new BatchResult(acknowledged.size(), counts[PERMANENT], counts[EXHAUSTED],
+                counts[RETRIED]));
+    }
+
+    /**
+     * Parks or reschedules a row whose send failed ({@link Failures} classifies the failure).
+     *
+     * @return {@link #PERMANENT}, {@link #EXHAUSTED} (both parked) or {@link #RETRIED}
+     */
+    private Uni<Integer> failed(OutboxEvent row, Throwable failure, Instant now) {
+        int attempts = row.attempts + 1;
+        String reason = Failures.describe(failure);
+        if (!Failures.isTransient(failure)) {
+            LOG.errorf("outbox row %s (%s, aggregate %s, topic %s) PARKED: the broker will never accept it; "
+                    + "later rows flow on: %s", row.id, row.type, row.aggregateId, row.topic, reason);
+            return outbox.park(row.id, attempts, now, reason).replaceWith(PERMANENT);
+        }
+        int max = config.outbox().maxAttempts();
+        if (attempts >= max) {
+            LOG.errorf("outbox row %s (%s, aggregate %s, topic %s) PARKED after %d failed attempts: %s", row.id,
+                    row.type, row.aggregateId, row.topic, attempts, reason);
+            return outbox.park(row.id, attempts, now, "gave up after " + attempts + " attempts: " + reason)
+                    .replaceWith(EXHAUSTED);
+        }
+        Duration backOff = backOff(attempts, config.outbox().retryInitialBackoff(),
+                config.outbox().retryMaxBackoff());
+        LOG.warnf("outbox row %s (%s, aggregate %s) not acknowledged (attempt %d of %d), retried in %s: %s", row.id,
+                row.type, row.aggregateId, attempts, max, backOff, reason);
+        return outbox.retryLater(row.id, attempts, now.plus(backOff), reason).replaceWith(RETRIED);
+    }
+
+    /**
+     * Exponential back-off: {@code initial} after the first failure, doubled after each further one, at most
+     * {@code max}.
+     *
+     * @param attempts failed attempts so far (≥ 1)
+     */
+    static Duration backOff(int attempts, Duration initial, Duration max) {
+        Duration delay = initial;
+        for (int i = 1; i < attempts && delay.compareTo(max) < 0; i++) {
+            delay = delay.multipliedBy(2);
+        }
+        return delay.compareTo(max) > 0 ? max : delay;
     }
 
     private Message<String> toMessage(OutboxEvent row) {

@@ -31,15 +31,24 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
     }
 
     /**
-     * The oldest unpublished rows in insertion order ({@code seq}), locked for the caller's transaction; SKIP LOCKED
-     * is a second guard so that the same row is never published twice concurrently.
+     * The rows due for a send, oldest first ({@code seq}), locked for the caller's transaction: neither published nor
+     * parked, past their back-off ({@code next_attempt_at}), and not behind an earlier row of their aggregate that is
+     * still backing off — a later row of an aggregate waits while an earlier one is being retried (per-aggregate
+     * order), while other aggregates flow on. SKIP LOCKED is a second guard so that the same row is never published twice concurrently.
+     *
+     * @param limit at most this many rows
      */
-    public Uni<List<OutboxEvent>> lockUnpublished(int limit) {
+    public Uni<List<OutboxEvent>> lockDue(int limit) {
         return Panache.getSession().chain(session -> session
                 // the entity's columns only: seq is not mapped (the database assigns it)
-                .createNativeQuery("select id, aggregate_type, aggregate_id, type, topic, payload, occurred_at, "
-                        + "published_at from outbox where published_at is null order by seq "
-                        + "limit :limit for update skip locked", OutboxEvent.class)
+                .createNativeQuery("select o.id, o.aggregate_type, o.aggregate_id, o.type, o.topic, o.payload, "
+                        + "o.occurred_at, o.published_at, o.attempts, o.parked_at from outbox o "
+                        + "where o.published_at is null and o.parked_at is null "
+                        + "and (o.next_attempt_at is null or o.next_attempt_at <= now()) "
+                        + "and not exists (select 1 from outbox e where e.aggregate_type = o.aggregate_type "
+                        + "and e.aggregate_id = o.aggregate_id and e.published_at is null and e.parked_at is null "
+                        + "and e.seq < o.seq and e.next_attempt_at > now()) "
+                        + "order by o.seq limit :limit for update of o skip locked", OutboxEvent.class)
                 .setParameter("limit", limit)
                 .getResultList());
     }
@@ -62,21 +71,63 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
                 .executeUpdate());
     }
 
-    public Uni<Long> countUnpublished() {
-        return count("publishedAt is null");
+    /**
+     * Records a transient send failure: the row is sent again, not before {@code notBefore}.
+     *
+     * @param id        outbox row id
+     * @param attempts  failed sends so far, this one included
+     * @param notBefore earliest next send (UTC)
+     * @param error     the failure, at most 1000 characters
+     */
+    public Uni<Integer> retryLater(UUID id, int attempts, Instant notBefore, String error) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("update outbox set attempts = :attempts, next_attempt_at = :next, "
+                        + "last_error = :error where id = :id")
+                .setParameter("attempts", attempts)
+                .setParameter("next", notBefore.atOffset(ZoneOffset.UTC))
+                .setParameter("error", error)
+                .setParameter("id", id)
+                .executeUpdate());
     }
 
     /**
-     * The backlog in one query: how many rows wait and when the oldest of them occurred.
+     * Parks a row: the relay never sends it again unless an operator re-queues it (docs/topics.md).
      *
-     * @return count (≥ 0) and the oldest {@code occurred_at}, null when nothing waits
+     * @param id       outbox row id
+     * @param attempts failed sends so far, this one included
+     * @param at       when (UTC)
+     * @param reason   why, at most 1000 characters
+     */
+    public Uni<Integer> park(UUID id, int attempts, Instant at, String reason) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("update outbox set attempts = :attempts, parked_at = :at, park_reason = :reason, "
+                        + "last_error = :reason where id = :id")
+                .setParameter("attempts", attempts)
+                .setParameter("at", at.atOffset(ZoneOffset.UTC))
+                .setParameter("reason", reason)
+                .setParameter("id", id)
+                .executeUpdate());
+    }
+
+    /** Rows still to be published: neither published nor parked. */
+    public Uni<Long> countUnpublished() {
+        return count("publishedAt is null and parkedAt is null");
+    }
+
+    /**
+     * The backlog in one query: how many rows wait (parked rows not included), when the oldest of them occurred,
+     * and how many rows are parked.
+     *
+     * @return counts (≥ 0) and the oldest {@code occurred_at}, null when nothing waits
      */
     public Uni<Backlog> backlog() {
         return Panache.getSession().chain(session -> session
-                .createNativeQuery("select count(*), min(occurred_at) from outbox where published_at is null",
-                        Object[].class)
+                .createNativeQuery("select count(*) filter (where parked_at is null), "
+                        + "min(occurred_at) filter (where parked_at is null), count(*) filter (where parked_at is not null) "
+                        + "from outbox where published_at is null", Object[].class)
                 .getSingleResult()
-                .map(row -> new Backlog(((Number) row[0]).longValue(), toInstant(row[1]))));
+                .map(row -> new Backlog(((Number) row[0]).longValue(), toInstant(row[1]),
+                        ((Number) row[2]).longValue())));
     }
 
     private static Instant toInstant(Object value) {
@@ -98,7 +149,7 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
         throw new IllegalStateException("unexpected occurred_at type " + value.getClass());
     }
 
-    /** Unpublished rows: how many, and the {@code occurred_at} of the oldest (null when none). */
-    public record Backlog(long count, Instant oldest) {
+    /** Rows waiting: how many, the {@code occurred_at} of the oldest (null when none), and how many are parked. */
+    public record Backlog(long count, Instant oldest, long parked) {
     }
 }

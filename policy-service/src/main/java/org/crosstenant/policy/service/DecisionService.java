@@ -1,5 +1,7 @@
 package org.crosstenant.policy.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,22 +47,34 @@ public class DecisionService {
 
     private static final Logger LOG = Logger.getLogger(DecisionService.class);
     public static final String AGGREGATE_TYPE = "invitation";
+    /** The reason of a deny because the resource tenant's configuration for the home tenant cannot be read back. */
+    public static final String UNREADABLE_RESOURCE_SETTINGS = "the resource tenant's access settings could not be read";
+    /** The reason of a deny because the home tenant's configuration for the resource tenant cannot be read back. */
+    public static final String UNREADABLE_HOME_SETTINGS = "the home tenant's access settings could not be read";
 
     private final Pool pool;
     private final DecisionBatchRepository batches;
     private final PartnerSettingsService settings;
     private final OutboxRelay relay;
+    private final Counter unreadableInputs;
 
     public DecisionService(Pool pool, DecisionBatchRepository batches, PartnerSettingsService settings,
-                           OutboxRelay relay) {
+                           OutboxRelay relay, MeterRegistry registry) {
         this.pool = pool;
         this.batches = batches;
         this.settings = settings;
         this.relay = relay;
+        // alert on any increase: a tenant's stored configuration cannot be read back (docs/config/policy-service.md)
+        this.unreadableInputs = Counter.builder("crosstenant.policy.decisions.unreadable.inputs")
+                .description("decisions denied because a stored input (partner configuration) could not be read back")
+                .register(registry);
     }
 
-    /** What one batch did: events applied (new to the inbox), duplicates skipped, decisions made. */
-    public record BatchResult(int applied, int duplicates, int decided) {
+    /**
+     * What one batch did: events applied (new to the inbox), duplicates skipped, decisions made, and how many of
+     * those were denied because an input could not be read back.
+     */
+    public record BatchResult(int applied, int duplicates, int decided, int unreadable) {
     }
 
     /**
@@ -73,12 +87,15 @@ public class DecisionService {
      */
     public Uni<BatchResult> handleBatch(List<IncomingEvent> events) {
         if (events.isEmpty()) {
-            return Uni.createFrom().item(new BatchResult(0, 0, 0));
+            return Uni.createFrom().item(new BatchResult(0, 0, 0, 0));
         }
         return Uni.createFrom().deferred(() -> pool.withTransaction(connection -> apply(connection, events)))
                 .invoke(result -> {
                     if (result.decided() > 0) {
                         relay.trigger();
+                    }
+                    if (result.unreadable() > 0) {
+                        unreadableInputs.increment(result.unreadable());
                     }
                 });
     }
@@ -107,15 +124,16 @@ public class DecisionService {
                 }
             }
             if (requests.isEmpty()) {
-                return Uni.createFrom().item(new BatchResult(fresh.size(), duplicates, 0));
+                return Uni.createFrom().item(new BatchResult(fresh.size(), duplicates, 0, 0));
             }
             List<InvitationRequested> toDecide = new ArrayList<>(requests.values());
             return decide(connection, toDecide, now)
-                    .map(decided -> new BatchResult(fresh.size(), duplicates, decided));
+                    .map(decided -> new BatchResult(fresh.size(), duplicates, decided[0], decided[1]));
         });
     }
 
-    private Uni<Integer> decide(SqlConnection connection, List<InvitationRequested> requests, Instant now) {
+    /** @return decisions stored, and how many of them were denied because an input could not be read back */
+    private Uni<int[]> decide(SqlConnection connection, List<InvitationRequested> requests, Instant now) {
         Set<String> appKeys = new LinkedHashSet<>();
         List<String> appTenants = new ArrayList<>();
         List<String> appIds = new ArrayList<>();
@@ -145,15 +163,26 @@ public class DecisionService {
 
     private List<Decision> evaluate(List<InvitationRequested> requests, Set<String> registered,
                                     Map<String, StoredSettings> configurations, Instant now) {
-        Map<String, Optional<PolicyEvaluator.VersionedSettings>> parsed = new LinkedHashMap<>();
+        Map<String, ReadBack> parsed = new LinkedHashMap<>();
         List<Decision> decisions = new ArrayList<>(requests.size());
         for (InvitationRequested request : requests) {
             PolicyEvaluator.Request asked = new PolicyEvaluator.Request(request.resourceTenant(),
                     request.inviteeTenant(), request.application(), request.inviteeEmail());
-            PolicyEvaluator.Evaluation evaluation = PolicyEvaluator.evaluate(asked,
-                    registered.contains(key(request.resourceTenant(), request.application())),
-                    versioned(parsed, configurations, request.resourceTenant(), request.inviteeTenant()),
-                    versioned(parsed, configurations, request.inviteeTenant(), request.resourceTenant()));
+            ReadBack inbound = versioned(parsed, configurations, request.resourceTenant(), request.inviteeTenant());
+            ReadBack outbound = versioned(parsed, configurations, request.inviteeTenant(), request.resourceTenant());
+            List<String> unreadable = new ArrayList<>(2);
+            if (inbound.unreadable()) {
+                unreadable.add(UNREADABLE_RESOURCE_SETTINGS);
+            }
+            if (outbound.unreadable()) {
+                unreadable.add(UNREADABLE_HOME_SETTINGS);
+            }
+            PolicyEvaluator.Evaluation evaluation = unreadable.isEmpty()
+                    ? PolicyEvaluator.evaluate(asked,
+                            registered.contains(key(request.resourceTenant(), request.application())),
+                            inbound.settings(), outbound.settings())
+                    // never retried: the same stored row would fail the same way on every redelivery
+                    : PolicyEvaluator.unreadable(asked, unreadable, inbound.version(), outbound.version());
             Decision decision = new Decision();
             decision.id = UUID.randomUUID();
             decision.invitationId = request.invitationId();
@@ -170,18 +199,43 @@ public class DecisionService {
         return decisions;
     }
 
-    /** Parses each stored configuration once per batch, however many requests share it. */
-    private Optional<PolicyEvaluator.VersionedSettings> versioned(
-            Map<String, Optional<PolicyEvaluator.VersionedSettings>> parsed,
-            Map<String, StoredSettings> configurations, String tenant, String partner) {
-        return parsed.computeIfAbsent(key(tenant, partner), k -> Optional.ofNullable(configurations.get(k))
-                .map(stored -> new PolicyEvaluator.VersionedSettings(
-                        settings.settingsOf(stored.tenant(), stored.partner(), stored.settingsJson()),
-                        stored.version())));
+    /**
+     * A stored configuration as read back: its settings (empty when none is stored), or unreadable (the strict
+     * parser refused the stored row), with the stored version either way (0 when none).
+     */
+    private record ReadBack(Optional<PolicyEvaluator.VersionedSettings> settings, boolean unreadable, long version) {
     }
 
-    /** Inserts the decisions, then one outbox row per decision actually inserted, in request order. */
-    private Uni<Integer> store(SqlConnection connection, List<Decision> decisions, Instant now) {
+    /**
+     * Parses each stored configuration once per batch, however many requests share it. A row the parser refuses is
+     * logged at ERROR once per batch and reported unreadable; decisions that need it are denied.
+     */
+    private ReadBack versioned(Map<String, ReadBack> parsed, Map<String, StoredSettings> configurations,
+                               String tenant, String partner) {
+        return parsed.computeIfAbsent(key(tenant, partner), k -> {
+            StoredSettings stored = configurations.get(k);
+            if (stored == null) {
+                return new ReadBack(Optional.empty(), false, 0);
+            }
+            try {
+                return new ReadBack(Optional.of(new PolicyEvaluator.VersionedSettings(
+                        settings.settingsOf(stored.tenant(), stored.partner(), stored.settingsJson()),
+                        stored.version())), false, stored.version());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "stored access settings of %s for partner %s (version %d) cannot be read back; "
+                        + "every decision that needs them is denied until %s changes them", stored.tenant(),
+                        stored.partner(), stored.version(), stored.tenant());
+                return new ReadBack(Optional.empty(), true, stored.version());
+            }
+        });
+    }
+
+    /**
+     * Inserts the decisions, then one outbox row per decision actually inserted, in request order.
+     *
+     * @return decisions stored, and how many of them were denied because an input could not be read back
+     */
+    private Uni<int[]> store(SqlConnection connection, List<Decision> decisions, Instant now) {
         List<NewDecision> rows = new ArrayList<>(decisions.size());
         for (Decision d : decisions) {
             rows.add(new NewDecision(d.id, d.invitationId, d.resourceTenant, d.homeTenant, d.application,
@@ -190,18 +244,32 @@ public class DecisionService {
         return batches.insertDecisions(connection, rows, now).chain(inserted -> {
             List<NewOutboxRow> events = new ArrayList<>(inserted.size());
             Set<UUID> published = new HashSet<>();
+            int unreadable = 0;
             for (Decision d : decisions) {
                 if (!inserted.contains(d.invitationId) || !published.add(d.invitationId)) {
                     // a re-sent request under a new event id: the invitation keeps its first decision
                     LOG.infof("invitation %s already decided, not decided again", d.invitationId);
                     continue;
                 }
-                LOG.infof("invitation %s: %s (%s)", d.invitationId, d.outcome, reasonsOf(d));
+                if (unreadableInputs(d)) {
+                    unreadable++;
+                    LOG.errorf("invitation %s: %s because an input could not be read back (%s)", d.invitationId,
+                            d.outcome, reasonsOf(d));
+                } else {
+                    LOG.infof("invitation %s: %s (%s)", d.invitationId, d.outcome, reasonsOf(d));
+                }
                 events.add(new NewOutboxRow(UUID.randomUUID(), d.invitationId.toString(), PolicyEvents.DECIDED,
                         PolicyEvents.DECISIONS_TOPIC, PolicyEvents.decided(d).encode()));
             }
-            return batches.appendOutbox(connection, AGGREGATE_TYPE, events, now);
+            int[] counts = {events.size(), unreadable};
+            return batches.appendOutbox(connection, AGGREGATE_TYPE, events, now).replaceWith(counts);
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean unreadableInputs(Decision decision) {
+        List<String> reasons = (List<String>) decision.evaluation.get("reasons");
+        return reasons.contains(UNREADABLE_RESOURCE_SETTINGS) || reasons.contains(UNREADABLE_HOME_SETTINGS);
     }
 
     @SuppressWarnings("unchecked")

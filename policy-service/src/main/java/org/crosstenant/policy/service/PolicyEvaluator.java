@@ -87,6 +87,23 @@ public final class PolicyEvaluator {
                 : new Evaluation(DENY, List.copyOf(refused), Map.copyOf(versions));
     }
 
+    /**
+     * The decision when an input of {@link #evaluate} could not be read back from the database (a stored partner
+     * configuration the strict parser refuses): always {@link #DENY}, with the given reasons, never a retry.
+     *
+     * @param reasons         one per unreadable input, naming which (e.g. "the resource tenant's access settings
+     *                        could not be read"), never its content
+     * @param inboundVersion  stored version of the resource tenant's configuration for the home tenant (0 when none)
+     * @param outboundVersion stored version of the home tenant's configuration for the resource tenant (0 when none)
+     */
+    public static Evaluation unreadable(Request request, List<String> reasons, long inboundVersion,
+                                        long outboundVersion) {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        versions.put(request.resourceTenant(), inboundVersion);
+        versions.putIfAbsent(request.homeTenant(), outboundVersion);
+        return new Evaluation(DENY, List.copyOf(reasons), Map.copyOf(versions));
+    }
+
     private static void check(String owner, String partner, Direction direction, Optional<VersionedSettings> config,
                               Request request, List<String> admitted, List<String> refused) {
         String scope = owner + " " + direction.label + " collaboration " + direction.preposition + " " + partner;
