@@ -1,0 +1,21 @@
+package org.crosstenant.gateway.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Request-size limits the gateway applies before proxying (docs/api.md, "Limits"); the body limit of everything else
+ * is Quarkus' {@code quarkus.http.limits.max-body-size}.
+ */
+@ConfigMapping(prefix = "crosstenant.gateway.limits")
+public interface LimitsConfig {
+
+    /**
+     * Most bytes of a request body to {@code /api/**} (the platform services): a declared {@code Content-Length} over
+     * it is answered 413 problem+json without contacting a service. Keep it at least the largest service limit
+     * (policy-service: 512K).
+     */
+    @WithDefault("512K")
+    MemorySize apiMaxBodySize();
+}

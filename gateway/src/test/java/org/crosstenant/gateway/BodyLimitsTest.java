@@ -1,0 +1,124 @@
+package org.crosstenant.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import org.crosstenant.gateway.support.OidcRealmsTestResource;
+import org.crosstenant.gateway.support.TenantTokens;
+import org.crosstenant.gateway.support.UpstreamTestResource;
+import org.crosstenant.stack.infra.testing.KafkaTestResource;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A declared body over its limit is refused by the gateway with 413 problem+json naming the limit, before any service
+ * or application is contacted: 512 KiB on /api, 10 MiB on /apps (docs/api.md, "Limits").
+ */
+@QuarkusTest
+@QuarkusTestResource(OidcRealmsTestResource.class)
+@QuarkusTestResource(UpstreamTestResource.class)
+@QuarkusTestResource(KafkaTestResource.class)
+class BodyLimitsTest {
+
+    static final long API_LIMIT = 512 * 1024;
+    static final long APPS_LIMIT = 10 * 1024 * 1024;
+
+    @TestHTTPResource("/")
+    URI gateway;
+
+    @Test
+    void anApiBodyOverItsLimitIs413ProblemJson() throws Exception {
+        assertTooLarge(declare("POST", "/api/v1/invitations", API_LIMIT + 1), API_LIMIT);
+        // 300,000 targets as in the issue: an 8.4 MB body
+        assertTooLarge(declare("PUT", "/api/v1/tenants/fabrikam/access-settings/partners/contoso", 8_400_000),
+                API_LIMIT);
+    }
+
+    @Test
+    void anApplicationBodyOverItsLimitIs413ProblemJson() throws Exception {
+        assertTooLarge(declare("PUT", "/apps/contoso/contoso-projects/files/x", APPS_LIMIT + 1), APPS_LIMIT);
+    }
+
+    @Test
+    void aBodyAtTheLimitIsNotRefusedForItsSize() throws Exception {
+        // /api body of exactly the limit: the gateway goes on (to the service, which is not running in this test)
+        String[] response = send("POST", "/api/v1/invitations", API_LIMIT, true);
+        assertNotEquals(413, Integer.parseInt(response[0]), response[1]);
+    }
+
+    private String[] declare(String method, String path, long length) throws Exception {
+        return send(method, path, length, false);
+    }
+
+    /** Sends the head (and, if asked, the body) on a raw socket; returns {status, body}. */
+    private String[] send(String method, String path, long length, boolean withBody) throws Exception {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: " + gateway.getHost() + ":" + gateway.getPort()
+                    + "\r\nAuthorization: Bearer " + TenantTokens.token("contoso", "alice-sub", "alice@contoso.example")
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            if (withBody) {
+                Thread writer = new Thread(() -> {
+                    try {
+                        out.write(new byte[(int) length]);
+                        out.flush();
+                    } catch (Exception e) {
+                        // answered before the whole body was read
+                    }
+                });
+                writer.setDaemon(true);
+                writer.start();
+            }
+            return read(socket.getInputStream());
+        }
+    }
+
+    private static String[] read(InputStream in) throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        while (true) {
+            String text = buffer.toString(StandardCharsets.UTF_8);
+            int end = text.indexOf("\r\n\r\n");
+            if (end >= 0) {
+                String head = text.substring(0, end).toLowerCase();
+                int at = head.indexOf("content-length:");
+                int length = at < 0 ? 0 : Integer.parseInt(head.substring(at + 15, head.indexOf("\r\n", at) < 0
+                        ? head.length() : head.indexOf("\r\n", at)).trim());
+                if (buffer.size() - end - 4 >= length) {
+                    return new String[] { text.substring(9, 12), text.substring(0, end) + "\n\n"
+                            + text.substring(end + 4) };
+                }
+            }
+            int n = in.read(chunk);
+            if (n < 0) {
+                throw new IllegalStateException("closed before a whole response: " + text);
+            }
+            buffer.write(chunk, 0, n);
+        }
+    }
+
+    private static void assertTooLarge(String[] response, long limit) {
+        assertEquals("413", response[0], response[1]);
+        assertTrue(response[1].toLowerCase().contains("content-type: application/problem+json"), response[1]);
+        JsonObject problem = new JsonObject(response[1].substring(response[1].indexOf("\n\n") + 2));
+        assertEquals(413, problem.getInteger("status"));
+        assertEquals("body", problem.getString("field"));
+        assertEquals(limit, problem.getLong("limit"));
+        assertTrue(problem.getString("detail").contains(limit + " bytes"), problem.encode());
+    }
+}
