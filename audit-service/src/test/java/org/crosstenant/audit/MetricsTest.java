@@ -49,6 +49,9 @@ class MetricsTest {
                     .contains("crosstenant_audit_append_lag_seconds_bucket{");
             assertThat(sample(text, "crosstenant_audit_outbox_backlog")).isGreaterThanOrEqualTo(0);
             assertThat(sample(text, "crosstenant_audit_outbox_oldest_age_seconds")).isGreaterThanOrEqualTo(0);
+            assertThat(text).containsPattern("crosstenant_outbox_parked_total\\{[^}]*cause=\"permanent\"[^}]*service=\"audit\"")
+                    .containsPattern("crosstenant_outbox_parked_rows\\{[^}]*service=\"audit\"")
+                    .containsPattern("crosstenant_outbox_retries_total\\{[^}]*service=\"audit\"");
             // HTTP server metrics per route (the templated path, not the raw one)
             assertThat(text).containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/api/v1/audit/records\"");
             // Kafka consumer lag, one client per channel

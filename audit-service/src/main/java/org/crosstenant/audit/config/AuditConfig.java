@@ -56,15 +56,38 @@ public interface AuditConfig {
         /** Safety-net period of the relay (it also runs right after each commit). */
         @WithDefault("5s")
         Duration relayInterval();
+
+        /**
+         * Passes in which the record at the cursor may fail transiently (broker unreachable, time-out) before its
+         * failing messages are parked; a message the broker will never accept is parked at the first.
+         */
+        @WithDefault("10")
+        int maxAttempts();
+
+        /** Back-off after the first transient failure; it doubles with each further failure. */
+        @WithDefault("1s")
+        Duration retryInitialBackoff();
+
+        /** Longest back-off between two passes at a failing record. */
+        @WithDefault("5m")
+        Duration retryMaxBackoff();
     }
 
     interface Consumer {
         /**
-         * First back-off when the append of a batch fails (database trouble: poison never reaches the append); it
-         * doubles up to {@link #maxBackoff()}. The batch is retried without limit, never dead-lettered.
+         * First back-off when the append of a batch fails transiently (database trouble); it doubles up to
+         * {@link #maxBackoff()}, for at most {@link #maxAttempts()} attempts.
          */
         @WithDefault("200ms")
         Duration initialBackoff();
+
+        /**
+         * Attempts of a batch (or, once a batch was split after a permanent failure, of one record) that fails
+         * transiently before its records are dead-lettered with the reason; a permanent failure (constraint
+         * violation, value too long, any deterministic exception) is dead-lettered at the first attempt.
+         */
+        @WithDefault("60")
+        int maxAttempts();
 
         /** Longest back-off between those retries: how long a recovered database may wait for us at most. */
         @WithDefault("10s")

@@ -30,10 +30,25 @@ public class PublishRepository {
             + " resource_tenant, home_tenant, application, invitation_id, source_event_id, source_type, occurred_at,"
             + " recorded_at, details::text, previous_hash, hash";
 
-    /** Locks the cursor until the transaction ends (one relay at a time, across instances); the last published sequence. */
-    public Uni<Long> lockCursor(SqlConnection connection) {
-        return connection.query("select published_sequence from publish_cursor where id = 1 for update").execute()
-                .map(rows -> rows.iterator().next().getLong(0));
+    /**
+     * The publish cursor: the last sequence whose messages are all settled (published or parked), and the back-off
+     * state of the record after it while that one fails transiently.
+     *
+     * @param attempts      failed passes of the record after {@code sequence} (0 when none)
+     * @param nextAttemptAt earliest next pass, null when at once
+     */
+    public record Cursor(long sequence, int attempts, Instant nextAttemptAt) {
+    }
+
+    /** Locks the cursor until the transaction ends (one relay at a time, across instances) and reads it. */
+    public Uni<Cursor> lockCursor(SqlConnection connection) {
+        return connection.query("select published_sequence, attempts, next_attempt_at from publish_cursor"
+                        + " where id = 1 for update").execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    var next = row.getOffsetDateTime(2);
+                    return new Cursor(row.getLong(0), row.getInteger(1), next == null ? null : next.toInstant());
+                });
     }
 
     /** Up to {@code limit} records after {@code after}, in sequence order. */
@@ -48,10 +63,38 @@ public class PublishRepository {
                 });
     }
 
-    /** Records everything up to {@code sequence} as published. */
-    public Uni<Void> advance(SqlConnection connection, long sequence) {
-        return connection.preparedQuery("update publish_cursor set published_sequence = $1 where id = 1")
-                .execute(Tuple.of(sequence)).replaceWithVoid();
+    /**
+     * Records everything up to {@code sequence} as settled, and the back-off of the record after it.
+     *
+     * @param attempts      failed passes of the next record (0 after a success)
+     * @param nextAttemptAt earliest next pass (null: at once)
+     * @param lastError     the failure that caused the back-off (null after a success)
+     */
+    public Uni<Void> advance(SqlConnection connection, long sequence, int attempts, Instant nextAttemptAt,
+            String lastError) {
+        return connection.preparedQuery("update publish_cursor set published_sequence = $1, attempts = $2,"
+                        + " next_attempt_at = $3, last_error = coalesce($4, last_error) where id = 1")
+                .execute(Tuple.of(sequence, attempts, nextAttemptAt == null ? null
+                        : nextAttemptAt.atOffset(java.time.ZoneOffset.UTC), lastError)).replaceWithVoid();
+    }
+
+    /**
+     * Parks one message (record and tenant) the relay gives up on; parking it again keeps the first reason.
+     *
+     * @param reason why, at most 1000 characters
+     */
+    public Uni<Void> park(SqlConnection connection, long sequence, String tenant, java.util.UUID messageId,
+            Instant at, String reason) {
+        return connection.preparedQuery("insert into publish_parked (record_sequence, tenant, message_id, parked_at,"
+                        + " reason) values ($1, $2, $3, $4, $5) on conflict do nothing")
+                .execute(Tuple.of(sequence, tenant, messageId, at.atOffset(java.time.ZoneOffset.UTC), reason))
+                .replaceWithVoid();
+    }
+
+    /** How many messages are parked (no lock taken). */
+    public Uni<Long> parkedCount(Pool pool) {
+        return pool.query("select count(*) from publish_parked").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** How far publishing is behind the chain head (no lock taken). */

@@ -24,7 +24,14 @@ import org.crosstenant.audit.model.AuditRecord;
  * <li>{@code crosstenant_audit_append_lag_seconds}: event time ({@code occurredAt}) → append committed, per record
  * (timer with p50/p90/p99/p99.9 and histogram buckets);</li>
  * <li>{@code crosstenant_audit_outbox_backlog}: records committed but not yet published to audit.records;</li>
- * <li>{@code crosstenant_audit_outbox_oldest_age_seconds}: age of the oldest of those (0 when none).</li>
+ * <li>{@code crosstenant_audit_outbox_oldest_age_seconds}: age of the oldest of those (0 when none);</li>
+ * <li>{@code crosstenant_outbox_parked_total{service="audit",cause}}: messages to audit.records parked,
+ * {@code cause=permanent} (the broker will never accept them) or {@code retries-exhausted} (alert on any
+ * increase);</li>
+ * <li>{@code crosstenant_outbox_parked_rows{service="audit"}}: messages in {@code publish_parked} (alert when above
+ * 0);</li>
+ * <li>{@code crosstenant_outbox_retries_total{service="audit"}}: relay passes that met a transient failure and back
+ * off.</li>
  * </ul>
  * Registered at start-up so that every name exists before the first append.
  */
@@ -39,7 +46,27 @@ public class AuditMetrics {
     /** Microseconds, so that the gauge can read an atomic. */
     private final AtomicLong oldestAgeMicros = new AtomicLong();
 
+    /** {@code cause} of messages parked at the first failure. */
+    public static final String PARKED_PERMANENT = "permanent";
+    /** {@code cause} of messages parked after {@code audit.outbox.max-attempts} transient failures. */
+    public static final String PARKED_EXHAUSTED = "retries-exhausted";
+
+    private final Counter parkedPermanent;
+    private final Counter parkedExhausted;
+    private final Counter retries;
+    private final AtomicLong parkedRows = new AtomicLong();
+
     public AuditMetrics(MeterRegistry registry) {
+        parkedPermanent = Counter.builder("crosstenant.outbox.parked").description("outbox messages parked")
+                .tags("service", "audit", "cause", PARKED_PERMANENT).register(registry);
+        parkedExhausted = Counter.builder("crosstenant.outbox.parked").description("outbox messages parked")
+                .tags("service", "audit", "cause", PARKED_EXHAUSTED).register(registry);
+        retries = Counter.builder("crosstenant.outbox.retries")
+                .description("relay passes that met a transient failure and back off").tag("service", "audit")
+                .register(registry);
+        Gauge.builder("crosstenant.outbox.parked.rows", parkedRows, AtomicLong::get)
+                .description("messages parked (never published until an operator re-queues them)")
+                .tag("service", "audit").register(registry);
         appended = Counter.builder("crosstenant.audit.appended.records")
                 .description("Audit records appended to the hash chain").register(registry);
         batchSize = DistributionSummary.builder("crosstenant.audit.append.batch.size")
@@ -78,5 +105,25 @@ public class AuditMetrics {
     public void outbox(long unpublished, Duration oldestAge) {
         backlog.set(unpublished);
         oldestAgeMicros.set(oldestAge.isNegative() ? 0 : oldestAge.toNanos() / 1000);
+    }
+
+    /** Counts messages the relay parked ({@code cause}: {@link #PARKED_PERMANENT} or {@link #PARKED_EXHAUSTED}). */
+    public void outboxParked(String cause, int messages) {
+        if (messages > 0) {
+            (PARKED_PERMANENT.equals(cause) ? parkedPermanent : parkedExhausted).increment(messages);
+            parkedRows.addAndGet(messages);
+        }
+    }
+
+    /** Counts relay passes that met a transient failure. */
+    public void outboxRetried(int passes) {
+        if (passes > 0) {
+            retries.increment(passes);
+        }
+    }
+
+    /** @param parked messages in {@code publish_parked}, as last read */
+    public void outboxParkedRows(long parked) {
+        parkedRows.set(parked);
     }
 }

@@ -1,0 +1,56 @@
+package org.crosstenant.audit.messaging;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * What the Kafka consumers of this service count (Prometheus names, tagged {@code service=audit} and
+ * {@code channel}):
+ * <ul>
+ * <li>{@code crosstenant_consumer_retries_total}: transient processing failures (database unreachable, time-out),
+ * each retried after a back-off (counter);</li>
+ * <li>{@code crosstenant_consumer_dead_lettered_total{cause}}: records sent to the channel's dead-letter topic,
+ * {@code cause=invalid} (malformed record), {@code permanent} (processing failed in a way retrying cannot fix:
+ * constraint violation, value too long, unreadable state) or {@code retries-exhausted} (transient failures up to the
+ * ceiling) (counter; alert on {@code permanent} and {@code retries-exhausted}).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class ConsumerMetrics {
+
+    /** {@code cause} of a malformed record. */
+    public static final String INVALID = "invalid";
+    /** {@code cause} of a record whose processing failed deterministically. */
+    public static final String PERMANENT = "permanent";
+    /** {@code cause} of a record given up on after the retry ceiling. */
+    public static final String EXHAUSTED = "retries-exhausted";
+
+    private final MeterRegistry registry;
+
+    public ConsumerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Counts one transient failure of {@code channel}'s processing that is retried. */
+    public void retried(String channel) {
+        Counter.builder("crosstenant.consumer.retries")
+                .description("transient consumer processing failures, retried after a back-off")
+                .tags("service", "audit", "channel", channel).register(registry).increment();
+    }
+
+    /**
+     * Counts records sent to {@code channel}'s dead-letter topic.
+     *
+     * @param cause   {@link #INVALID}, {@link #PERMANENT} or {@link #EXHAUSTED}
+     * @param records how many (nothing is counted for 0)
+     */
+    public void deadLettered(String channel, String cause, int records) {
+        if (records > 0) {
+            Counter.builder("crosstenant.consumer.dead.lettered")
+                    .description("records sent to a dead-letter topic")
+                    .tags("service", "audit", "channel", channel, "cause", cause).register(registry)
+                    .increment(records);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.crosstenant.audit.messaging;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Applies one consumed batch so that no record can hold up the others (issue #6, no head-of-line blocking):
+ * <ol>
+ * <li>the whole batch is applied in one go ({@code work}, one transaction); a transient failure ({@link Failures})
+ * is retried with exponential back-off ({@code initialBackoff} doubling up to {@code maxBackoff}), each retry logged
+ * at WARN and counted ({@code crosstenant_consumer_retries_total});</li>
+ * <li>when it fails permanently (a constraint violation, a value too long, a bug one record triggers), the batch is
+ * applied again record by record (each with the same retries), so that only the records that fail are rejected;</li>
+ * <li>a record that fails permanently on its own, and every record of a batch (or a single record) still failing
+ * transiently after {@code maxAttempts} attempts, is handed to {@code reject} with its reason — the caller
+ * dead-letters it — logged at ERROR and counted ({@code crosstenant_consumer_dead_lettered_total}).</li>
+ * </ol>
+ * {@code work} must be idempotent for a retried sub-list and atomic (all or nothing), which the consumers' inboxes and
+ * single transactions give.
+ */
+public final class IsolatingApplier {
+
+    private static final Logger LOG = Logger.getLogger(IsolatingApplier.class);
+
+    /** The retry ceiling and back-off of a channel. */
+    public record Retries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    }
+
+    /** Takes a record that is given up on. */
+    @FunctionalInterface
+    public interface Rejector<E> {
+        /**
+         * @param item   the record (as the caller's type)
+         * @param cause  {@link ConsumerMetrics#PERMANENT} or {@link ConsumerMetrics#EXHAUSTED}
+         * @param reason why, one line, at most 1000 characters
+         */
+        void reject(E item, String cause, String reason);
+    }
+
+    private IsolatingApplier() {
+    }
+
+    /**
+     * @param channel the consuming channel (logs and metric tags)
+     * @param items   the batch's valid records, in offset order (may be empty)
+     * @param work    applies a sub-list of {@code items}, all or nothing
+     * @return completes once every record is applied or rejected; never fails
+     */
+    public static <E> Uni<Void> apply(String channel, List<E> items, Function<List<E>, Uni<?>> work, Retries retries,
+            ConsumerMetrics metrics, Rejector<E> reject) {
+        if (items.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return withRetries(channel, items, work, retries, metrics).replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    String reason = Failures.describe(failure);
+                    if (Failures.isTransient(failure)) {
+                        return rejectAll(channel, items, ConsumerMetrics.EXHAUSTED,
+                                "gave up after " + retries.maxAttempts() + " attempts: " + reason, metrics, reject);
+                    }
+                    if (items.size() == 1) {
+                        return rejectAll(channel, items, ConsumerMetrics.PERMANENT,
+                                "cannot be applied: " + reason, metrics, reject);
+                    }
+                    LOG.warnf("%s: a batch of %d record(s) failed permanently (%s); applying them one by one so "
+                            + "that only the bad one(s) are dead-lettered", channel, items.size(), reason);
+                    Uni<Void> oneByOne = Uni.createFrom().voidItem();
+                    for (E item : items) {
+                        oneByOne = oneByOne.chain(() -> apply(channel, List.of(item), work, retries, metrics, reject));
+                    }
+                    return oneByOne;
+                });
+    }
+
+    private static <E> Uni<?> withRetries(String channel, List<E> items, Function<List<E>, Uni<?>> work,
+            Retries retries, ConsumerMetrics metrics) {
+        Uni<?> once = Uni.createFrom().deferred(() -> work.apply(items));
+        if (retries.maxAttempts() <= 1) {
+            return once;
+        }
+        Duration max = retries.maxBackoff().compareTo(retries.initialBackoff()) < 0 ? retries.initialBackoff()
+                : retries.maxBackoff();
+        return once
+                .onFailure(Failures::isTransient).invoke(failure -> {
+                    metrics.retried(channel);
+                    LOG.warnf("%s: %d record(s) not applied yet (transient), retried with back-off up to %d "
+                            + "attempts: %s", channel, items.size(), retries.maxAttempts(), Failures.describe(failure));
+                })
+                .onFailure(Failures::isTransient).retry().withBackOff(retries.initialBackoff(), max)
+                .atMost(retries.maxAttempts() - 1L);
+    }
+
+    private static <E> Uni<Void> rejectAll(String channel, List<E> items, String cause, String reason,
+            ConsumerMetrics metrics, Rejector<E> reject) {
+        LOG.errorf("%s: %d record(s) dead-lettered (%s), the consumer moves on: %s", channel, items.size(), cause,
+                reason);
+        metrics.deadLettered(channel, cause, items.size());
+        items.forEach(item -> reject.reject(item, cause, reason));
+        return Uni.createFrom().voidItem();
+    }
+}
