@@ -118,7 +118,7 @@ class LimitsTest {
         Api.file(FederatedTokens.token("fabrikam", "s".repeat(255), null, "collab-partner"), body)
                 .then().statusCode(202);
         Api.file(FederatedTokens.token("fabrikam", "s".repeat(256), null, "collab-partner"), body)
-                .then().statusCode(422).body("field", equalTo("token.sub")).body("limit", equalTo(255));
+                .then().statusCode(422).body("field", equalTo("token.home_sub")).body("limit", equalTo(255));
         Api.file(FederatedTokens.token("fabrikam", "svc", DOTTED_I + "a".repeat(62) + "@fabrikam.example",
                 "collab-partner"), body)
                 .then().statusCode(422).body("field", equalTo("token.email")).body("limit", equalTo(64));

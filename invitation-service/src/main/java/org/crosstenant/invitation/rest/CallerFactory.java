@@ -25,7 +25,7 @@ public class CallerFactory {
      *
      * @return the caller
      * @throws ProblemException 403 when the tenant or subject claim is missing (or the tenant is not an id); 422
-     *                          {@code limit-exceeded}/{@code invalid-token-claim} naming {@code token.sub},
+     *                          {@code limit-exceeded}/{@code invalid-token-claim} naming {@code token.home_sub},
      *                          {@code token.email} or {@code token.issuer} when a claim cannot be stored as it is
      */
     public Caller caller() {
@@ -43,7 +43,7 @@ public class CallerFactory {
         Set<String> groups = token.getGroups() == null ? Set.of() : Set.copyOf(token.getGroups());
         String email = token.getClaim("email");
         String issuer = token.getClaim("issuer");
-        check("token.sub", Identifiers.textViolation(subject, Identifiers.MAX_SUBJECT_CHARS));
+        check("token.home_sub", Identifiers.textViolation(subject, Identifiers.MAX_SUBJECT_CHARS));
         if (issuer != null) {
             check("token.issuer", Identifiers.textViolation(issuer, Identifiers.MAX_ISSUER_CHARS));
         }
