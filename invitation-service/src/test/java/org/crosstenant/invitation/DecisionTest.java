@@ -20,7 +20,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.crosstenant.invitation.messaging.PolicyDecisionConsumer;
+import org.crosstenant.invitation.messaging.IsolatingApplier;
 import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
 import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.crosstenant.stack.infra.testing.PostgresTestResource;
@@ -158,7 +158,7 @@ class DecisionTest {
         Handler counter = new Handler() {
             @Override
             public void publish(LogRecord record) {
-                if (String.valueOf(record.getMessage()).contains("retrying")) {
+                if (String.valueOf(record.getMessage()).contains("not applied yet")) {
                     retries.incrementAndGet();
                 }
             }
@@ -171,7 +171,7 @@ class DecisionTest {
             public void close() {
             }
         };
-        Logger log = Logger.getLogger(PolicyDecisionConsumer.class.getName());
+        Logger log = Logger.getLogger(IsolatingApplier.class.getName());
         log.addHandler(counter);
         String eventId = UUID.randomUUID().toString();
         ddl("alter table inbox rename to inbox_parked_by_test");

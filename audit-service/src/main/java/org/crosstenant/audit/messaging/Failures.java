@@ -20,9 +20,11 @@ import io.vertx.sqlclient.DatabaseException;
  * transient; any other {@link KafkaException} (record too large, invalid topic, serialization, authorization) is
  * permanent — the broker will never accept that record;</li>
  * <li>PostgreSQL (SQLSTATE of a {@link DatabaseException} or {@link SQLException}): classes 21 (cardinality), 22 (data
- * exception: value too long, invalid text), 23 (integrity constraint violation), 27 (triggered data change) and 44
- * (check option) are permanent; every other class (08 connection, 40 serialization/deadlock, 53 resources, 57
- * operator intervention, ...) is transient;</li>
+ * exception: value too long, invalid text), 23 (integrity constraint violation), 27 (triggered data change), 44
+ * (check option), 0A (feature not supported) and 54 (program limit exceeded) are permanent — the same statement
+ * fails the same way; every other class (08 connection, 40 serialization/deadlock, 53 resources, 57 operator
+ * intervention, and 42 too: a missing table or privilege is the deployment's fault, not the record's, and as
+ * permanent it would dead-letter every record) is transient;</li>
  * <li>time-outs ({@link TimeoutException}, Mutiny's {@code TimeoutException}), I/O errors and other Vert.x errors
  * (closed connection, pool exhausted) are transient.</li>
  * </ul>
@@ -31,7 +33,7 @@ import io.vertx.sqlclient.DatabaseException;
  */
 public final class Failures {
 
-    private static final Set<String> PERMANENT_SQL_CLASSES = Set.of("21", "22", "23", "27", "44");
+    private static final Set<String> PERMANENT_SQL_CLASSES = Set.of("0A", "21", "22", "23", "27", "44", "54");
     /** Longest reason kept (log lines, park reasons, dead-letter headers). */
     static final int MAX_REASON = 1000;
 

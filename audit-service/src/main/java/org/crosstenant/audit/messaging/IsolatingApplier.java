@@ -16,9 +16,15 @@ import io.smallrye.mutiny.Uni;
  * at WARN and counted ({@code crosstenant_consumer_retries_total});</li>
  * <li>when it fails permanently (a constraint violation, a value too long, a bug one record triggers), the batch is
  * applied again record by record (each with the same retries), so that only the records that fail are rejected;</li>
- * <li>a record that fails permanently on its own, and every record of a batch (or a single record) still failing
- * transiently after {@code maxAttempts} attempts, is handed to {@code reject} with its reason — the caller
- * dead-letters it — logged at ERROR and counted ({@code crosstenant_consumer_dead_lettered_total}).</li>
+ * <li>a batch still failing transiently after {@code maxAttempts} attempts is applied record by record too, so that
+ * a record whose failure only looks transient cannot hold the others back;</li>
+ * <li>a record that fails permanently on its own is handed to {@code reject} with its reason — the caller
+ * dead-letters it — logged at ERROR and counted ({@code crosstenant_consumer_dead_lettered_total});</li>
+ * <li>a single record still failing transiently after {@code maxAttempts} attempts is NOT dead-lettered: a transient
+ * failure (database down, connection lost) is not the record's fault, and dead-lettering during an outage would drop
+ * valid events (a revocation, an audit record). It is logged at ERROR and counted
+ * ({@code crosstenant_consumer_stuck_total}) and retried in further rounds at the back-off ceiling until it applies
+ * or fails permanently.</li>
  * </ol>
  * {@code work} must be idempotent for a retried sub-list and atomic (all or nothing), which the consumers' inboxes and
  * single transactions give.
@@ -36,7 +42,7 @@ public final class IsolatingApplier {
     public interface Rejector<E> {
         /**
          * @param item   the record (as the caller's type)
-         * @param cause  {@link ConsumerMetrics#PERMANENT} or {@link ConsumerMetrics#EXHAUSTED}
+         * @param cause  {@link ConsumerMetrics#PERMANENT}
          * @param reason why, one line, at most 1000 characters
          */
         void reject(E item, String cause, String reason);
@@ -59,16 +65,23 @@ public final class IsolatingApplier {
         return withRetries(channel, items, work, retries, metrics).replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> {
                     String reason = Failures.describe(failure);
-                    if (Failures.isTransient(failure)) {
-                        return rejectAll(channel, items, ConsumerMetrics.EXHAUSTED,
-                                "gave up after " + retries.maxAttempts() + " attempts: " + reason, metrics, reject);
+                    boolean transientFailure = Failures.isTransient(failure);
+                    if (transientFailure && items.size() == 1) {
+                        LOG.errorf("%s: a record still fails transiently after %d attempts; kept (not the record's "
+                                + "fault), retried at the back-off ceiling: %s", channel, retries.maxAttempts(), reason);
+                        metrics.stuck(channel);
+                        Retries slow = new Retries(retries.maxAttempts(), retries.maxBackoff(), retries.maxBackoff());
+                        return Uni.createFrom().voidItem().onItem().delayIt().by(retries.maxBackoff())
+                                .chain(() -> apply(channel, items, work, slow, metrics, reject));
                     }
                     if (items.size() == 1) {
                         return rejectAll(channel, items, ConsumerMetrics.PERMANENT,
                                 "cannot be applied: " + reason, metrics, reject);
                     }
-                    LOG.warnf("%s: a batch of %d record(s) failed permanently (%s); applying them one by one so "
-                            + "that only the bad one(s) are dead-lettered", channel, items.size(), reason);
+                    LOG.warnf("%s: a batch of %d record(s) failed %s (%s); applying them one by one so that no "
+                            + "record holds the others back", channel, items.size(),
+                            transientFailure ? "transiently " + retries.maxAttempts() + " times" : "permanently",
+                            reason);
                     Uni<Void> oneByOne = Uni.createFrom().voidItem();
                     for (E item : items) {
                         oneByOne = oneByOne.chain(() -> apply(channel, List.of(item), work, retries, metrics, reject));

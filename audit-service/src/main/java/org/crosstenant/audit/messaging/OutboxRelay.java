@@ -171,7 +171,8 @@ public class OutboxRelay {
      * Walks the pass's records in sequence order and moves the cursor past every record whose messages are all
      * acknowledged or parked: a message the broker will never accept is parked at once; a record with a message that
      * failed transiently stops the walk (the cursor stays before it, with a back-off) until it failed
-     * {@code audit.outbox.max-attempts} times, when its failing messages are parked too and the walk goes on.
+     * {@code audit.outbox.max-attempts} times while the broker acknowledged other messages of the pass, when its
+     * failing messages are parked too and the walk goes on (during an outage it is kept and retried instead).
      *
      * @return how many records the cursor moved past
      */
@@ -183,6 +184,9 @@ public class OutboxRelay {
         Instant nextAttemptAt = null;
         String lastError = null;
         int settled = 0;
+        // the ceiling parks only while the broker demonstrably accepts other messages: during an outage every message
+        // fails, and parking them would hold back valid records until an operator re-queued them
+        boolean brokerAccepting = sent.stream().flatMap(List::stream).anyMatch(m -> m.outcome().join() == null);
         Uni<Void> parking = Uni.createFrom().voidItem();
         for (int i = 0; i < records.size(); i++) {
             AuditRecordEntity record = records.get(i);
@@ -193,11 +197,17 @@ public class OutboxRelay {
                 int tried = attempts + 1;
                 String reason = Failures.describe(failed.stream().map(m -> m.outcome().join())
                         .filter(Failures::isTransient).findFirst().orElseThrow());
-                if (tried < config.outbox().maxAttempts()) {
+                if (tried < config.outbox().maxAttempts() || !brokerAccepting) {
                     Duration backOff = backOff(tried, config.outbox().retryInitialBackoff(),
                             config.outbox().retryMaxBackoff());
-                    LOG.warnf("audit record %d not acknowledged (attempt %d of %d), the relay retries from it in %s:"
-                            + " %s", record.sequence, tried, config.outbox().maxAttempts(), backOff, reason);
+                    if (tried < config.outbox().maxAttempts()) {
+                        LOG.warnf("audit record %d not acknowledged (attempt %d of %d), the relay retries from it in "
+                                + "%s: %s", record.sequence, tried, config.outbox().maxAttempts(), backOff, reason);
+                    } else {
+                        LOG.errorf("audit record %d still not acknowledged after %d attempts while the broker accepts "
+                                + "nothing else either (outage?): kept, retried in %s: %s", record.sequence, tried,
+                                backOff, reason);
+                    }
                     counts[RETRIED]++;
                     attempts = tried;
                     nextAttemptAt = now.plus(backOff);

@@ -12,8 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
  * each retried after a back-off (counter);</li>
  * <li>{@code crosstenant_consumer_dead_lettered_total{cause}}: records sent to the channel's dead-letter topic,
  * {@code cause=invalid} (malformed record), {@code permanent} (processing failed in a way retrying cannot fix:
- * constraint violation, value too long, unreadable state) or {@code retries-exhausted} (transient failures up to the
- * ceiling) (counter; alert on {@code permanent} and {@code retries-exhausted}).</li>
+ * constraint violation, value too long, unreadable state) (counter; alert on {@code permanent});</li>
+ * <li>{@code crosstenant_consumer_stuck_total}: retry rounds that ended with a record still failing transiently; the
+ * record is kept and retried, never dead-lettered (counter; alert on it: its partition waits).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -23,8 +24,6 @@ public class ConsumerMetrics {
     public static final String INVALID = "invalid";
     /** {@code cause} of a record whose processing failed deterministically. */
     public static final String PERMANENT = "permanent";
-    /** {@code cause} of a record given up on after the retry ceiling. */
-    public static final String EXHAUSTED = "retries-exhausted";
 
     private final MeterRegistry registry;
 
@@ -40,9 +39,19 @@ public class ConsumerMetrics {
     }
 
     /**
+     * Counts one round of {@code channel}'s retries that ended with a record still failing transiently: the record is
+     * kept and retried at the back-off ceiling, never dead-lettered (alert on it: the partition waits).
+     */
+    public void stuck(String channel) {
+        Counter.builder("crosstenant.consumer.stuck")
+                .description("retry rounds that ended with a record still failing transiently (kept, retried)")
+                .tags("service", "invitation", "channel", channel).register(registry).increment();
+    }
+
+    /**
      * Counts records sent to {@code channel}'s dead-letter topic.
      *
-     * @param cause   {@link #INVALID}, {@link #PERMANENT} or {@link #EXHAUSTED}
+     * @param cause   {@link #INVALID} or {@link #PERMANENT}
      * @param records how many (nothing is counted for 0)
      */
     public void deadLettered(String channel, String cause, int records) {

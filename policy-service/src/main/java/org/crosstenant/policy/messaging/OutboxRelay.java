@@ -193,7 +193,7 @@ public class OutboxRelay {
             if (outcome.failure() == null) {
                 acknowledged.add(row.id);
             } else {
-                failures.add(() -> failed(row, outcome.failure(), now));
+                failures.add(() -> failed(row, outcome.failure(), now, !acknowledged.isEmpty())); // evaluated after the loop
             }
         }
         int[] counts = new int[3];
@@ -208,10 +208,14 @@ public class OutboxRelay {
 
     /**
      * Parks or reschedules a row whose send failed ({@link Failures} classifies the failure).
+     * A transient failure parks the row after the ceiling only while the broker demonstrably accepts other rows
+     * ({@code brokerAccepting}: this pass had an acknowledgement): during an outage every row fails, and parking them
+     * would hold back valid events (a revocation) until an operator re-queued them; such a row is kept and retried at
+     * the back-off ceiling instead, with an ERROR log.
      *
      * @return {@link #PERMANENT}, {@link #EXHAUSTED} (both parked) or {@link #RETRIED}
      */
-    private Uni<Integer> failed(OutboxEvent row, Throwable failure, Instant now) {
+    private Uni<Integer> failed(OutboxEvent row, Throwable failure, Instant now, boolean brokerAccepting) {
         int attempts = row.attempts + 1;
         String reason = Failures.describe(failure);
         if (!Failures.isTransient(failure)) {
@@ -220,7 +224,7 @@ public class OutboxRelay {
             return outbox.park(row.id, attempts, now, reason).replaceWith(PERMANENT);
         }
         int max = config.outbox().maxAttempts();
-        if (attempts >= max) {
+        if (attempts >= max && brokerAccepting) {
             LOG.errorf("outbox row %s (%s, aggregate %s, topic %s) PARKED after %d failed attempts: %s", row.id,
                     row.type, row.aggregateId, row.topic, attempts, reason);
             return outbox.park(row.id, attempts, now, "gave up after " + attempts + " attempts: " + reason)
@@ -228,6 +232,12 @@ public class OutboxRelay {
         }
         Duration backOff = backOff(attempts, config.outbox().retryInitialBackoff(),
                 config.outbox().retryMaxBackoff());
+        if (attempts >= max) {
+            LOG.errorf("outbox row %s (%s, aggregate %s) still not acknowledged after %d attempts while the broker "
+                    + "accepts nothing else either (outage?): kept, retried in %s: %s", row.id, row.type, row.aggregateId,
+                    attempts, backOff, reason);
+            return outbox.retryLater(row.id, attempts, now.plus(backOff), reason).replaceWith(RETRIED);
+        }
         LOG.warnf("outbox row %s (%s, aggregate %s) not acknowledged (attempt %d of %d), retried in %s: %s", row.id,
                 row.type, row.aggregateId, attempts, max, backOff, reason);
         return outbox.retryLater(row.id, attempts, now.plus(backOff), reason).replaceWith(RETRIED);

@@ -48,6 +48,10 @@ class FailuresTest {
         assertTrue(Failures.isTransient(new IllegalStateException("wrapped", pg("53300"))), "too many connections");
         assertTrue(Failures.isTransient(new VertxException("Connection is not active now")));
         assertTrue(Failures.isTransient(new IOException("connection reset")));
+        assertFalse(Failures.isTransient(pg("54000")), "program limit exceeded: the same statement fails again");
+        assertFalse(Failures.isTransient(pg("0A000")), "feature not supported");
+        // a missing table or privilege is the deployment's fault: as permanent it would dead-letter every record
+        assertTrue(Failures.isTransient(pg("42P01")), "undefined table");
     }
 
     @Test
