@@ -116,20 +116,34 @@ class FairShareStreamsTest {
     void requestsInFlightToOneUpstreamAreCappedPerTenant() throws Exception {
         String frank = TenantTokens.token("fabrikam", "frank-sub", "frank@fabrikam.example", "collab-admin");
         String alice = TenantTokens.token("contoso", "alice-sub", "alice@contoso.example", "collab-admin");
-        // four held responses (the upstream keeps them open; not asked as event streams, so only the in-flight
-        // quota counts them)
+        // four requests held inside the upstream (a gate that opens when five are inside)
+        String gate = "__gate?id=" + java.util.UUID.randomUUID() + "&n=5";
+        List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            HttpResponse<InputStream> held = client.send(request(KEEP_ALIVE_STREAM, frank).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals(200, held.statusCode());
-            open.add(held.body());
+            held.add(client.sendAsync(request("/api/v1/tenants/fabrikam/applications/" + gate, frank).build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> admission.inFlight("fabrikam") == 4);
         HttpResponse<String> fifth = client.send(request("/api/v1/tenants/fabrikam/applications/x", frank).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertQuota(Answer.of(fifth), "concurrency-quota", "upstream.concurrent-per-tenant=4");
-        HttpResponse<String> other = client.send(request("/api/v1/tenants/contoso/applications/x", alice).build(),
-                HttpResponse.BodyHandlers.ofString());
+        // another tenant is served at once: its request is the fifth inside the gate and opens it for all
+        HttpResponse<String> other = client.send(request("/api/v1/tenants/contoso/applications/" + gate, alice)
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, other.statusCode(), other.body());
+        assertThat(other.body(), containsString("\"met\":true"));
+        for (CompletableFuture<HttpResponse<String>> answer : held) {
+            assertEquals(200, answer.get(30, TimeUnit.SECONDS).statusCode());
+        }
+    }
+
+    @Test
+    void aStreamNotAskedForAsOneIsRefusedNotLeftWithoutLimits() throws Exception {
+        String erin = TenantTokens.token("fabrikam", "erin-no-accept", "erin@fabrikam.example", "collab-auditor");
+        HttpResponse<String> answer = client.send(request(KEEP_ALIVE_STREAM, erin).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(406, answer.statusCode(), answer.body());
+        assertThat(answer.body(), containsString("urn:crosstenant:problem:stream-not-requested"));
     }
 
     @Test

@@ -71,11 +71,16 @@ public class Admission {
         filters.register(this::beforeAuthentication, BEFORE_AUTHENTICATION);
     }
 
-    /** The per-address limit on proxied paths, for requests whose token is not in the verified-token cache. */
+    /**
+     * The per-address limit, before authentication, for every request whose Authorization is not in the
+     * verified-token cache (proactive authentication verifies a bearer token on any path, so a forged-token flood is
+     * limited whatever the path) and for token-less requests to the proxied paths.
+     */
     void beforeAuthentication(RoutingContext ctx) {
         String path = ctx.request().path();
-        if (path == null || !(path.startsWith("/api/") || path.startsWith("/apps/"))
-                || verified.holds(GatewayRoutes.bearerToken(ctx.request().getHeader("Authorization")))) {
+        String authorization = ctx.request().getHeader("Authorization");
+        boolean proxied = path != null && (path.startsWith("/api/") || path.startsWith("/apps/"));
+        if (authorization == null ? !proxied : verified.holds(GatewayRoutes.bearerToken(authorization))) {
             ctx.next();
             return;
         }
@@ -173,18 +178,40 @@ public class Admission {
         return quotas.openStreams(tenant);
     }
 
-    /** {@code scheme://host:port} of a URL, as the connection pool keys connections; the URL itself if unparsable. */
+    /**
+     * {@code scheme://host:port} of a URL, as the connection pool keys connections, never the path: two URLs of one
+     * upstream share one quota however they are spelled. A host {@link URI} does not parse as a server name (e.g. with
+     * {@code _}) is taken from the raw authority (user info dropped); the URL itself only if even that is missing.
+     */
     static String origin(String url) {
         try {
             URI uri = URI.create(url);
-            if (uri.getScheme() == null || uri.getHost() == null) {
+            String authority = uri.getRawAuthority();
+            if (uri.getScheme() == null || authority == null) {
                 return url;
             }
             String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
-            return scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port;
+            String host = uri.getHost();
+            int port = uri.getPort();
+            if (host == null) {
+                String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+                int colon = hostPort.lastIndexOf(':');
+                boolean hasPort = colon > hostPort.lastIndexOf(']') && colon >= 0;
+                host = hasPort ? hostPort.substring(0, colon) : hostPort;
+                port = hasPort ? parsePort(hostPort.substring(colon + 1)) : -1;
+            }
+            port = port >= 0 ? port : "https".equals(scheme) ? 443 : 80;
+            return scheme + "://" + host.toLowerCase(java.util.Locale.ROOT) + ":" + port;
         } catch (IllegalArgumentException e) {
             return url;
+        }
+    }
+
+    private static int parsePort(String digits) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

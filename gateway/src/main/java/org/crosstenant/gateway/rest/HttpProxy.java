@@ -232,6 +232,14 @@ public class HttpProxy {
             quietReset(upstream);
             return;
         }
+        if (!stream && isEventStream(upstream.getHeader("Content-Type"))) {
+            // the stream quotas, idle timeout and deadline were chosen on the request's Accept: a stream that was not
+            // asked for as one would run without them (and hold a connection for good)
+            quietReset(upstream);
+            Problems.send(ctx, 406, "stream-not-requested", "Not Acceptable", "This resource is a stream of "
+                    + "Server-Sent Events: ask for it with Accept: text/event-stream (stream quotas and limits apply).");
+            return;
+        }
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
         HeaderRules.copyResponse(upstream.headers(), response.headers(), rewrite);
@@ -315,6 +323,11 @@ public class HttpProxy {
             }
         }
         return false;
+    }
+
+    /** Whether a response Content-Type is {@code text/event-stream} (parameters and case ignored). */
+    static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.trim().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 
     static boolean acceptsEventStream(HttpServerRequest in) {
