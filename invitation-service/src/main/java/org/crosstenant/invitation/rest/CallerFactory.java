@@ -25,8 +25,9 @@ public class CallerFactory {
      *
      * @return the caller
      * @throws ProblemException 403 when the tenant or subject claim is missing (or the tenant is not an id); 422
-     *                          {@code limit-exceeded}/{@code invalid-token-claim} naming {@code token.home_sub},
-     *                          {@code token.email} or {@code token.issuer} when a claim cannot be stored as it is
+     *                          {@code limit-exceeded}/{@code invalid-token-claim} naming {@code token.home_sub}
+     *                          or {@code token.issuer} when a claim cannot be stored as it is (an email that cannot be
+     *                          stored is treated as absent)
      */
     public Caller caller() {
         String tenant = token.getClaim("tenant");
@@ -48,8 +49,10 @@ public class CallerFactory {
             check("token.issuer", Identifiers.textViolation(issuer, Identifiers.MAX_ISSUER_CHARS));
         }
         String canonical = email == null ? null : Identifiers.canonicalEmail(email);
-        if (canonical != null) {
-            check("token.email", Identifiers.emailViolation(canonical));
+        if (canonical != null && Identifiers.emailViolation(canonical) != null) {
+            // the gateway vouches by its own rule; an address this service cannot store is treated as absent (the
+            // caller is still known by tenant + home_sub) rather than refusing every request of that caller
+            canonical = null;
         }
         return new Caller(tenant, subject, canonical, issuer, groups);
     }

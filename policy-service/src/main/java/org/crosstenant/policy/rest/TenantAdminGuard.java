@@ -49,9 +49,9 @@ public class TenantAdminGuard {
      * The caller as it is stored ({@code updated_by}) and published ({@code changedBy}/{@code registeredBy}): the
      * subject as given, the email in its canonical form.
      *
-     * @throws InvalidInputException (422, {@code field} {@code token.home_sub} or {@code token.email}) when the token's
-     *                               subject is not 1 to {@value Identifiers#MAX_SUBJECT_CHARS} characters of storable
-     *                               text or its email (when present) is not an acceptable email address
+     * @throws InvalidInputException (422, {@code field} {@code token.home_sub}) when the token's subject is not 1 to
+     *                               {@value Identifiers#MAX_SUBJECT_CHARS} characters of storable text; an email that
+     *                               is not an acceptable address is treated as absent (null)
      */
     static Party party(String tenant, String subject, String email) {
         Violations violations = new Violations();
@@ -59,8 +59,8 @@ public class TenantAdminGuard {
                 Identifiers.MAX_SUBJECT_CHARS);
         violations.add("token.home_sub", "the caller's token.home_sub claim", refusal);
         String canonical = email == null ? null : Identifiers.canonicalEmail(email);
-        if (canonical != null) {
-            violations.add("token.email", "the caller's token.email claim", Identifiers.emailViolation(canonical));
+        if (canonical != null && Identifiers.emailViolation(canonical) != null) {
+            canonical = null; // not storable: treated as absent, the caller is still known by tenant + home_sub
         }
         violations.throwIfAny();
         return new Party(tenant, subject, canonical);
