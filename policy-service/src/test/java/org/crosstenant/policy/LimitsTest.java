@@ -158,7 +158,8 @@ class LimitsTest {
         }
 
         ConsumerRecord<String, String> event = KafkaSupport.awaitRecord(PolicyEvents.POLICY_EVENTS_TOPIC,
-                r -> home.equals(r.key()) && PolicyEvents.ACCESS_SETTINGS_CHANGED.equals(KafkaSupport.header(r, "ce_type")));
+                r -> PolicyEvents.partnerConfigurationKey(home, resource).equals(r.key())
+                        && PolicyEvents.ACCESS_SETTINGS_CHANGED.equals(KafkaSupport.header(r, "ce_type")));
         int size = event.value().getBytes(StandardCharsets.UTF_8).length;
         assertTrue(size < KAFKA_DEFAULT_MAX_RECORD / 3, "settings-changed event of " + size + " bytes");
         JsonArray published = new JsonObject(event.value()).getJsonObject("settings").getJsonObject("outbound")
