@@ -1,5 +1,6 @@
 package org.crosstenant.invitation;
 
+import org.crosstenant.platform.messaging.IsolatingApplier;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -20,7 +21,6 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.crosstenant.invitation.messaging.IsolatingApplier;
 import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
 import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.crosstenant.stack.infra.testing.PostgresTestResource;

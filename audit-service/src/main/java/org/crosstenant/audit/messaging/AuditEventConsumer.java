@@ -1,5 +1,6 @@
 package org.crosstenant.audit.messaging;
 
+import org.crosstenant.platform.messaging.IsolatingApplier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.crosstenant.audit.messaging;
 
+import org.crosstenant.platform.messaging.IsolatingApplier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,12 +19,12 @@ import jakarta.enterprise.context.ApplicationScoped;
  * </ul>
  */
 @ApplicationScoped
-public class ConsumerMetrics {
+public class ConsumerMetrics implements IsolatingApplier.Metrics {
 
     /** {@code cause} of a malformed record. */
     public static final String INVALID = "invalid";
     /** {@code cause} of a record whose processing failed deterministically. */
-    public static final String PERMANENT = "permanent";
+    public static final String PERMANENT = IsolatingApplier.PERMANENT;
 
     private final MeterRegistry registry;
 
@@ -32,6 +33,7 @@ public class ConsumerMetrics {
     }
 
     /** Counts one transient failure of {@code channel}'s processing that is retried. */
+    @Override
     public void retried(String channel) {
         Counter.builder("crosstenant.consumer.retries")
                 .description("transient consumer processing failures, retried after a back-off")
@@ -42,6 +44,7 @@ public class ConsumerMetrics {
      * Counts one round of {@code channel}'s retries that ended with a record still failing transiently: the record is
      * kept and retried at the back-off ceiling, never dead-lettered (alert on it: the partition waits).
      */
+    @Override
     public void stuck(String channel) {
         Counter.builder("crosstenant.consumer.stuck")
                 .description("retry rounds that ended with a record still failing transiently (kept, retried)")
@@ -54,6 +57,7 @@ public class ConsumerMetrics {
      * @param cause   {@link #INVALID} or {@link #PERMANENT}
      * @param records how many (nothing is counted for 0)
      */
+    @Override
     public void deadLettered(String channel, String cause, int records) {
         if (records > 0) {
             Counter.builder("crosstenant.consumer.dead.lettered")

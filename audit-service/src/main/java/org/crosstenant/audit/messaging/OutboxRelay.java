@@ -1,5 +1,6 @@
 package org.crosstenant.audit.messaging;
 
+import org.crosstenant.platform.messaging.Failures;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package org.crosstenant.invitation.messaging;
 
+import org.crosstenant.platform.messaging.Failures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package org.crosstenant.invitation.messaging;
 
+import org.crosstenant.platform.messaging.Failures;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

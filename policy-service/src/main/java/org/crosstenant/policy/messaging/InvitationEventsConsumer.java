@@ -1,5 +1,6 @@
 package org.crosstenant.policy.messaging;
 
+import org.crosstenant.platform.messaging.IsolatingApplier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;

@@ -1,5 +1,6 @@
 package org.crosstenant.policy.messaging;
 
+import org.crosstenant.platform.messaging.Failures;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,6 @@
 package org.crosstenant.policy.messaging;
 
+import org.crosstenant.platform.messaging.Failures;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import org.apache.kafka.common.errors.InvalidTopicException;

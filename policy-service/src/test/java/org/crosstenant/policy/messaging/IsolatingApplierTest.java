@@ -1,5 +1,6 @@
 package org.crosstenant.policy.messaging;
 
+import org.crosstenant.platform.messaging.IsolatingApplier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;

@@ -1,4 +1,4 @@
-package org.crosstenant.policy.messaging;
+package org.crosstenant.platform.messaging;
 
 import java.io.IOException;
 import java.sql.SQLException;
@@ -35,7 +35,7 @@ public final class Failures {
 
     private static final Set<String> PERMANENT_SQL_CLASSES = Set.of("0A", "21", "22", "23", "27", "44", "54");
     /** Longest reason kept (log lines, park reasons, dead-letter headers). */
-    static final int MAX_REASON = 1000;
+    public static final int MAX_REASON = 1000;
 
     private Failures() {
     }

@@ -1,4 +1,4 @@
-package org.crosstenant.invitation.messaging;
+package org.crosstenant.platform.messaging;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +33,21 @@ public final class IsolatingApplier {
 
     private static final Logger LOG = Logger.getLogger(IsolatingApplier.class);
 
+    /** The dead-letter {@code cause} of a record whose processing failed deterministically. */
+    public static final String PERMANENT = "permanent";
+
+    /** What the applier counts; each service tags the counters with its own name. */
+    public interface Metrics {
+        /** One transient failure of {@code channel}'s processing, retried after a back-off. */
+        void retried(String channel);
+
+        /** One retry round of {@code channel} that ended with a record still failing transiently (kept, retried). */
+        void stuck(String channel);
+
+        /** {@code records} records of {@code channel} dead-lettered for {@code cause} (nothing for 0). */
+        void deadLettered(String channel, String cause, int records);
+    }
+
     /** The retry ceiling and back-off of a channel. */
     public record Retries(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
     }
@@ -42,7 +57,7 @@ public final class IsolatingApplier {
     public interface Rejector<E> {
         /**
          * @param item   the record (as the caller's type)
-         * @param cause  {@link ConsumerMetrics#PERMANENT}
+         * @param cause  {@link #PERMANENT}
          * @param reason why, one line, at most 1000 characters
          */
         void reject(E item, String cause, String reason);
@@ -58,7 +73,7 @@ public final class IsolatingApplier {
      * @return completes once every record is applied or rejected; never fails
      */
     public static <E> Uni<Void> apply(String channel, List<E> items, Function<List<E>, Uni<?>> work, Retries retries,
-            ConsumerMetrics metrics, Rejector<E> reject) {
+            Metrics metrics, Rejector<E> reject) {
         if (items.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -75,7 +90,7 @@ public final class IsolatingApplier {
                                 .chain(() -> apply(channel, items, work, slow, metrics, reject));
                     }
                     if (items.size() == 1) {
-                        return rejectAll(channel, items, ConsumerMetrics.PERMANENT,
+                        return rejectAll(channel, items, PERMANENT,
                                 "cannot be applied: " + reason, metrics, reject);
                     }
                     LOG.warnf("%s: a batch of %d record(s) failed %s (%s); applying them one by one so that no "
@@ -91,7 +106,7 @@ public final class IsolatingApplier {
     }
 
     private static <E> Uni<?> withRetries(String channel, List<E> items, Function<List<E>, Uni<?>> work,
-            Retries retries, ConsumerMetrics metrics) {
+            Retries retries, Metrics metrics) {
         Uni<?> once = Uni.createFrom().deferred(() -> work.apply(items));
         if (retries.maxAttempts() <= 1) {
             return once;
@@ -109,7 +124,7 @@ public final class IsolatingApplier {
     }
 
     private static <E> Uni<Void> rejectAll(String channel, List<E> items, String cause, String reason,
-            ConsumerMetrics metrics, Rejector<E> reject) {
+            Metrics metrics, Rejector<E> reject) {
         LOG.errorf("%s: %d record(s) dead-lettered (%s), the consumer moves on: %s", channel, items.size(), cause,
                 reason);
         metrics.deadLettered(channel, cause, items.size());
