@@ -252,7 +252,18 @@ public final class KafkaBroker implements AutoCloseable {
             throw new IllegalStateException("interrupted while formatting Kafka storage", e);
         }
         if (format.exitValue() != 0) {
-            throw new IllegalStateException("Kafka storage format failed with code " + format.exitValue() + " (see " + out + ")");
+            // the output usually goes with a temporary directory: carry its end in the message
+            throw new IllegalStateException("Kafka storage format failed with code " + format.exitValue() + ": "
+                    + tail(out, 2_000));
+        }
+    }
+
+    private static String tail(Path file, int maxChars) {
+        try {
+            String text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            return text.length() <= maxChars ? text : "…" + text.substring(text.length() - maxChars);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(no output in " + file + ": " + e.getMessage() + ")";
         }
     }
 
