@@ -1,5 +1,7 @@
 package org.crosstenant.gateway;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +12,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 
 import org.crosstenant.gateway.support.OidcRealmsTestResource;
 import org.crosstenant.gateway.support.TenantTokens;
@@ -23,8 +28,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A declared body over its limit is refused by the gateway with 413 problem+json naming the limit, before any service
- * or application is contacted: 512 KiB on /api, 10 MiB on /apps (docs/api.md, "Limits").
+ * A body over its limit is refused by the gateway with 413 problem+json naming the limit: a declared one before any
+ * service or application is contacted, a chunked one as soon as it streams past the limit (the upstream call is
+ * reset): 512 KiB on /api, 10 MiB on /apps (docs/api.md, "Limits").
  */
 @QuarkusTest
 @QuarkusTestResource(OidcRealmsTestResource.class)
@@ -56,6 +62,75 @@ class BodyLimitsTest {
         // /api body of exactly the limit: the gateway goes on (to the service, which is not running in this test)
         String[] response = send("POST", "/api/v1/invitations", API_LIMIT, true);
         assertNotEquals(413, Integer.parseInt(response[0]), response[1]);
+    }
+
+    /**
+     * The kind of fault: a body without a declared length (chunked) is counted as it streams, on every proxied path:
+     * over the limit the caller gets the same 413 problem and the upstream never receives the whole body; under it,
+     * the upstream gets every byte.
+     */
+    @Test
+    void aChunkedBodyOverItsLimitIs413AndIsNotForwardedWhole() throws Exception {
+        given().baseUri(TenantTokens.value("test.upstream.url")).delete("/__recorded");
+        assertTooLarge(chunked("POST", "/api/v1/invitations", aliceToken(), API_LIMIT + 1), API_LIMIT);
+
+        String app = "chunked-" + UUID.randomUUID().toString().substring(0, 8);
+        AppAccessTest.registerApplication("contoso", app, TenantTokens.value("test.upstream.url") + "/app");
+        String path = "/apps/contoso/" + app + "/files/x";
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(
+                () -> given().auth().oauth2(aliceToken()).get(path).then().statusCode(200));
+        assertTooLarge(chunked("PUT", path, aliceToken(), APPS_LIMIT + 1), APPS_LIMIT);
+
+        for (Object request : given().baseUri(TenantTokens.value("test.upstream.url")).get("/__recorded").then()
+                .extract().jsonPath().getList("")) {
+            String body = String.valueOf(((java.util.Map<?, ?>) request).get("body"));
+            assertTrue(body.length() <= API_LIMIT, "the upstream received a body of " + body.length() + " bytes");
+        }
+    }
+
+    @Test
+    void aChunkedBodyUnderItsLimitIsForwardedWhole() throws Exception {
+        given().baseUri(TenantTokens.value("test.upstream.url")).delete("/__recorded");
+        String[] response = chunked("POST", "/api/v1/invitations", aliceToken(), API_LIMIT);
+        assertEquals("202", response[0], response[1]);
+        List<Object> bodies = given().baseUri(TenantTokens.value("test.upstream.url")).get("/__recorded").then()
+                .extract().jsonPath().getList("body");
+        assertEquals(List.of((int) API_LIMIT), bodies.stream().map(b -> String.valueOf(b).length()).toList());
+    }
+
+    private static String aliceToken() {
+        return TenantTokens.token("contoso", "alice-sub", "alice@contoso.example");
+    }
+
+    /** Sends {@code length} bytes of "x" chunked (64 KiB chunks) while reading the answer; returns {status, body}. */
+    private String[] chunked(String method, String path, String token, long length) throws Exception {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: " + gateway.getHost() + ":" + gateway.getPort()
+                    + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json"
+                    + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread writer = new Thread(() -> {
+                try {
+                    byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.ISO_8859_1);
+                    for (long left = length; left > 0; left -= chunk.length) {
+                        int n = (int) Math.min(chunk.length, left);
+                        out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(chunk, 0, n);
+                        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                } catch (Exception e) {
+                    // answered and closed before the whole body was sent
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            return read(socket.getInputStream());
+        }
     }
 
     private String[] declare(String method, String path, long length) throws Exception {

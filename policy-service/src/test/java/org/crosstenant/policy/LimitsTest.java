@@ -132,7 +132,7 @@ class LimitsTest {
     }
 
     /**
-     * The largest valid configuration (both directions, 500 users of 254 bytes each made of 3-byte characters, 500
+     * The largest valid configuration (both directions, 500 users of 254 bytes each, 500
      * application ids of 63 characters) is accepted, its settings-changed event stays far below Kafka's 1 MB default,
      * and the stored form is read back by a decision.
      */
@@ -174,9 +174,10 @@ class LimitsTest {
         assertEquals("allow", decision.getString("outcome"), decision.encodePrettily());
     }
 
-    /** 254 bytes: 64 before the @ (a 4-digit number and 20 three-byte characters), 189 after. */
+    /** 254 bytes: 64 before the @ (a 4-digit number and 60 letters), 189 after (three LDH labels and "com"). */
     static String maximalEmail(int i) {
-        String email = String.format("%04d", i) + "\u4e2d".repeat(20) + "@" + "\u6587".repeat(62) + ".cn";
+        String email = String.format("%04d", i) + "x".repeat(60) + "@" + "d".repeat(63) + "." + "e".repeat(63) + "."
+                + "f".repeat(57) + ".com";
         assertEquals(254, email.getBytes(StandardCharsets.UTF_8).length);
         return email;
     }

@@ -65,8 +65,9 @@ public interface FairShareConfig {
         int burst();
 
         /**
-         * Client addresses tracked; beyond it every untracked address shares one overflow bucket of the same rate and
-         * burst (a flood from many addresses is held to one address's budget instead of growing memory).
+         * Client addresses tracked; beyond it an untracked address shares the bucket of its network (IPv4 /24, IPv6
+         * /48) of the same rate and burst, at most as many networks tracked, and beyond those one overflow bucket (a
+         * flood from many addresses is held to one address's budget per network instead of growing memory).
          */
         @WithDefault("100000")
         int maxTracked();

@@ -18,4 +18,20 @@ public interface LimitsConfig {
      */
     @WithDefault("512K")
     MemorySize apiMaxBodySize();
+
+    /**
+     * Most bytes of all request header lines together ({@code name: value} and CRLF each, tokens included); over it
+     * 431 problem+json naming {@code field: "headers"} and the limit. Keep it below
+     * {@code quarkus.http.limits.max-header-size}, the HTTP layer's backstop whose 431 has no body.
+     */
+    @WithDefault("20K")
+    MemorySize maxHeaderSize();
+
+    /**
+     * Most bytes of the request line (method, target with query, version); over it 414 problem+json naming
+     * {@code field: "request-line"} and the limit. Keep it below {@code quarkus.http.limits.max-initial-line-length},
+     * the HTTP layer's backstop whose 414 has no body.
+     */
+    @WithDefault("4096")
+    int maxRequestLineLength();
 }

@@ -94,8 +94,13 @@ public class Admission {
         refuse(ctx, "unverified", verdict.limit(), verdict.retryAfterSeconds(), "rate-limited",
                 "Too many requests with a token the gateway has not verified yet from this client address ("
                         + PREFIX + "client-address.per-second=" + l.perSecond() + ", burst=" + l.burst()
-                        + (verdict.limit().endsWith("overflow") ? "; shared by all addresses beyond "
-                                + PREFIX + "client-address.max-tracked=" + l.maxTracked() : "")
+                        + switch (verdict.limit()) {
+                            case "client-address-prefix" -> "; shared by the addresses of this network (IPv4 /24, "
+                                    + "IPv6 /48) beyond " + PREFIX + "client-address.max-tracked=" + l.maxTracked();
+                            case "client-address-overflow" -> "; shared by all addresses beyond "
+                                    + PREFIX + "client-address.max-tracked=" + l.maxTracked() + " and as many networks";
+                            default -> "";
+                        }
                         + ").");
     }
 

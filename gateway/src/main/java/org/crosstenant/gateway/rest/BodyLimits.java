@@ -10,6 +10,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,8 +18,9 @@ import io.vertx.ext.web.RoutingContext;
  * Refuses a request whose declared body ({@code Content-Length}) is over its limit with 413 problem+json (members
  * {@code field: "body"} and {@code limit} in bytes) before authentication, routing or proxying: on {@code /api/**}
  * {@code crosstenant.gateway.limits.api-max-body-size}, elsewhere {@code quarkus.http.limits.max-body-size}. It runs
- * ahead of Quarkus' own check, whose 413 has no body. A chunked body is streamed, not counted here: on {@code /api}
- * the service refuses one over its own limit with the same 413 problem, which the gateway passes on.
+ * ahead of Quarkus' own check, whose 413 has no body. A body without a declared length (chunked) is counted while
+ * the proxy streams it ({@link #limitFor}, {@link #tooLarge}): over the same limit the caller gets the same 413 and
+ * the upstream call is reset, so no more of it is forwarded.
  */
 @ApplicationScoped
 public class BodyLimits {
@@ -41,20 +43,43 @@ public class BodyLimits {
 
     void check(RoutingContext ctx) {
         String length = ctx.request().getHeader("Content-Length");
-        String path = ctx.request().path();
-        long max = path != null && path.startsWith("/api/") ? apiLimit : limit;
+        long max = limitFor(ctx.request().path());
         if (length != null && declaredLength(length) > max) {
-            ctx.response().putHeader("Connection", "close");
-            ctx.response().endHandler(v -> ctx.request().connection().close());
-            ctx.response().setStatusCode(413)
-                    .putHeader("Content-Type", Problems.CONTENT_TYPE)
-                    .putHeader("Cache-Control", "no-store")
-                    .end(Problems.body(413, "body-too-large", "Content Too Large",
-                            "The request body exceeds the limit of " + max + " bytes", path)
-                            .put("field", "body").put("limit", max).encode());
+            tooLarge(ctx, max);
             return;
         }
         ctx.next();
+    }
+
+    /**
+     * @param path the request path
+     * @return the most bytes of a request body to it: the {@code /api/**} limit or the general one
+     */
+    public long limitFor(String path) {
+        return path != null && path.startsWith("/api/") ? apiLimit : limit;
+    }
+
+    /**
+     * Answers 413 problem+json {@code body-too-large} with {@code field: "body"} and {@code limit} (bytes), and closes
+     * the connection once answered (the rest of the body is not read); nothing if the answer already started.
+     *
+     * @param ctx the request
+     * @param max the limit it exceeded, in bytes
+     */
+    public static void tooLarge(RoutingContext ctx, long max) {
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten() || response.closed()) {
+            ctx.request().connection().close();
+            return;
+        }
+        response.putHeader("Connection", "close");
+        response.endHandler(v -> ctx.request().connection().close());
+        response.setStatusCode(413)
+                .putHeader("Content-Type", Problems.CONTENT_TYPE)
+                .putHeader("Cache-Control", "no-store")
+                .end(Problems.body(413, "body-too-large", "Content Too Large",
+                        "The request body exceeds the limit of " + max + " bytes", ctx.request().path())
+                        .put("field", "body").put("limit", max).encode());
     }
 
     /** A Content-Length that is not a number counts as unlimited: such a request is not read. */

@@ -52,9 +52,12 @@ public class HttpProxy {
     private final Vertx vertx;
     private final Counter idleStreams;
     private final Counter expiredStreams;
+    private final BodyLimits bodyLimits;
 
-    public HttpProxy(Vertx vertx, GatewayConfig config, FairShareConfig fairShare, MeterRegistry registry) {
+    public HttpProxy(Vertx vertx, GatewayConfig config, FairShareConfig fairShare, MeterRegistry registry,
+            BodyLimits bodyLimits) {
         this.vertx = vertx;
+        this.bodyLimits = bodyLimits;
         this.config = config.proxy();
         this.streams = fairShare.streams();
         this.idleStreams = streamsEnded(registry, "idle");
@@ -138,7 +141,7 @@ public class HttpProxy {
             }
             out.exceptionHandler(e -> LOG.debugf("upstream request %s: %s", targetUri, e.toString()));
             response.closeHandler(v -> out.reset()); // caller went away: stop the upstream call
-            (hasBody ? sendBody(out, in) : out.send()).onComplete(answered -> {
+            (hasBody ? sendBody(ctx, out) : out.send()).onComplete(answered -> {
                 if (answered.failed()) {
                     upstreamFailed(ctx, targetUri, answered.cause());
                 } else {
@@ -213,11 +216,24 @@ public class HttpProxy {
         Problems.badGateway(ctx, "The upstream service did not answer"); // no-op if the caller is gone
     }
 
-    private static io.vertx.core.Future<HttpClientResponse> sendBody(HttpClientRequest out, HttpServerRequest in) {
+    /**
+     * Streams the caller's body. A declared length was checked before routing ({@link BodyLimits}) and the HTTP layer
+     * delivers no more than declared; a body without one (chunked) is counted as it streams, and over the path's
+     * limit the caller gets 413 and the upstream call is reset (nothing more is forwarded).
+     */
+    private io.vertx.core.Future<HttpClientResponse> sendBody(RoutingContext ctx, HttpClientRequest out) {
+        HttpServerRequest in = ctx.request();
         if (!out.headers().contains("Content-Length")) { // absent, or dropped as named in the caller's Connection
             out.setChunked(true);
         }
-        return out.send(in);
+        if (in.headers().contains("Content-Length")) {
+            return out.send(in);
+        }
+        long max = bodyLimits.limitFor(in.path());
+        return out.send(new BoundedBody(in, max, () -> {
+            BodyLimits.tooLarge(ctx, max);
+            out.reset();
+        }));
     }
 
     /**

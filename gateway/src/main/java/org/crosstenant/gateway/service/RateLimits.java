@@ -21,9 +21,12 @@ import io.netty.util.NetUtil;
  * <p>
  * Memory is bounded: tenant buckets are one per federated tenant and surface; caller buckets at most
  * {@code maxTrackedCallersPerTenant} per tenant and surface, address buckets at most {@code maxTrackedAddresses}.
- * A key beyond its cap is not tracked: it shares one overflow bucket (of its tenant, for callers; of everyone, for
- * addresses) with the same rate and burst as one key, so creating keys never buys capacity, and one tenant's
- * subjects never displace another tenant's. Buckets idle until full again are forgotten (nothing changes for them).
+ * A caller beyond its cap is not tracked: it shares one overflow bucket of its tenant with the same rate and burst as
+ * one caller, so minting subjects never buys capacity, and one tenant's subjects never displace another tenant's.
+ * An address beyond the cap shares the bucket of its network prefix (IPv4 /24, IPv6 /48; at most
+ * {@code maxTrackedAddresses} prefixes), so a flood from many addresses of one network is held to one address's budget
+ * without touching clients of other networks; only beyond both caps does an address share the one last overflow
+ * bucket. Buckets idle until full again are forgotten (nothing changes for them).
  * Thread-safe.
  */
 public class RateLimits {
@@ -61,7 +64,8 @@ public class RateLimits {
      *
      * @param allowed whether the request may go on
      * @param limit the limit that refused it ({@code tenant}, {@code caller}, {@code caller-overflow},
-     *        {@code client-address}, {@code client-address-overflow}); null when allowed
+     *        {@code client-address}, {@code client-address-prefix}, {@code client-address-overflow}); null when
+     *        allowed
      * @param retryAfterSeconds whole seconds until one request fits again (at least 1; RFC 9110 Retry-After); 0 when
      *        allowed
      */
@@ -84,6 +88,7 @@ public class RateLimits {
     private final int addressBurst;
     private final int maxTrackedAddresses;
     private final Cache<String, Bucket> addressBuckets;
+    private final Cache<String, Bucket> prefixBuckets;
     private final Bucket addressOverflow;
 
     /**
@@ -91,7 +96,7 @@ public class RateLimits {
      * @param maxTrackedCallersPerTenant caller buckets per tenant and surface, at most (at least 1)
      * @param addressPerSecond sustained requests per second of one client address whose token is not verified yet
      * @param addressBurst capacity of one address's bucket
-     * @param maxTrackedAddresses address buckets, at most (at least 1)
+     * @param maxTrackedAddresses address buckets, at most, and network-prefix buckets, at most (at least 1)
      */
     public RateLimits(Map<Surface, Limits> limits, int maxTrackedCallersPerTenant, int addressPerSecond,
             int addressBurst, int maxTrackedAddresses) {
@@ -105,6 +110,7 @@ public class RateLimits {
         this.addressBurst = addressBurst;
         this.maxTrackedAddresses = maxTrackedAddresses;
         this.addressBuckets = boundedBuckets(maxTrackedAddresses, addressBurst, addressPerSecond);
+        this.prefixBuckets = boundedBuckets(maxTrackedAddresses, addressBurst, addressPerSecond);
         this.addressOverflow = bucket(addressBurst, addressPerSecond);
     }
 
@@ -147,15 +153,32 @@ public class RateLimits {
      * yet: the ones that cost a signature check).
      *
      * @param address the peer's IP address as text (IPv4, or IPv6 in any textual form); IPv6 addresses are limited
-     *        per /64 prefix (one host usually holds a whole /64), IPv4-mapped IPv6 as the IPv4 address
-     * @return allowed, or {@code client-address} / {@code client-address-overflow} and when to retry
+     *        per /64 prefix (one host usually holds a whole /64), IPv4-mapped IPv6 as the IPv4 address. When
+     *        {@code maxTrackedAddresses} addresses are tracked, a new one is limited under its network prefix (IPv4
+     *        /24, IPv6 /48); when as many prefixes are tracked too, under the one overflow bucket
+     * @return allowed, or {@code client-address} / {@code client-address-prefix} / {@code client-address-overflow}
+     *         and when to retry
      */
     public Verdict tryAcquireUnverified(String address) {
-        Held held = held(addressBuckets, addressKey(address), maxTrackedAddresses, () -> addressOverflow,
-                () -> bucket(addressBurst, addressPerSecond));
-        ConsumptionProbe probe = held.bucket().tryConsumeAndReturnRemaining(1);
-        return probe.isConsumed() ? Verdict.ALLOWED
-                : Verdict.refused(held.overflow() ? "client-address-overflow" : "client-address", probe);
+        byte[] bytes = addressBytes(address);
+        String limit = "client-address";
+        Bucket bucket = tracked(addressBuckets, addressKey(address, bytes, 32, 64));
+        if (bucket == null) {
+            limit = "client-address-prefix";
+            bucket = tracked(prefixBuckets, addressKey(address, bytes, 24, 48));
+        }
+        if (bucket == null) {
+            limit = "client-address-overflow";
+            bucket = addressOverflow;
+        }
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        return probe.isConsumed() ? Verdict.ALLOWED : Verdict.refused(limit, probe);
+    }
+
+    /** The key's bucket in {@code cache} (created while under the cap), or null when untracked and at the cap. */
+    private Bucket tracked(Cache<String, Bucket> cache, String key) {
+        Held held = held(cache, key, maxTrackedAddresses, () -> null, () -> bucket(addressBurst, addressPerSecond));
+        return held.bucket();
     }
 
     /** A key's bucket, or the overflow bucket when the key is not tracked and the cache is at its cap. */
@@ -180,8 +203,42 @@ public class RateLimits {
      * an IP literal is its own key (never resolved: no DNS lookup).
      */
     static String addressKey(String address) {
+        return addressKey(address, addressBytes(address), 32, 64);
+    }
+
+    /**
+     * The network prefix an untracked address is limited under once the address cap is reached: the first 24 bits
+     * of an IPv4 address, the first 48 of an IPv6 address, canonical as {@link #addressKey(String)}.
+     */
+    static String prefixKey(String address) {
+        return addressKey(address, addressBytes(address), 24, 48);
+    }
+
+    /**
+     * The canonical key of the first {@code v4Bits} / {@code v6Bits} of an address ("a.b.c.0/24", "2001:db8::/64");
+     * a full-length IPv4 key has no suffix. Not an IP literal ({@code bytes} null): the text itself.
+     */
+    private static String addressKey(String address, byte[] bytes, int v4Bits, int v6Bits) {
+        if (bytes == null) {
+            return address == null ? "" : address;
+        }
+        int bits = bytes.length == 4 ? v4Bits : v6Bits;
+        byte[] masked = bytes.clone();
+        for (int i = 0; i < masked.length; i++) {
+            int keep = Math.max(0, Math.min(8, bits - 8 * i));
+            masked[i] &= (byte) (0xff << (8 - keep));
+        }
+        String text = NetUtil.bytesToIpAddress(masked);
+        return bits == 8 * masked.length ? text : text + "/" + bits;
+    }
+
+    /**
+     * The address's bytes (4 for IPv4 and IPv4-mapped IPv6, 16 for IPv6), from its text with brackets and zone
+     * removed; null when the text is not an IP literal (parsed only, never resolved).
+     */
+    private static byte[] addressBytes(String address) {
         if (address == null || address.isEmpty()) {
-            return "";
+            return null;
         }
         String literal = address.startsWith("[") && address.endsWith("]")
                 ? address.substring(1, address.length() - 1) : address;
@@ -189,18 +246,11 @@ public class RateLimits {
         if (zone >= 0) {
             literal = literal.substring(0, zone);
         }
-        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(literal); // parses only, never resolves
-        if (bytes == null) {
-            return address;
-        }
-        if (bytes.length == 16 && isIpv4Mapped(bytes)) {
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(literal);
+        if (bytes != null && bytes.length == 16 && isIpv4Mapped(bytes)) {
             bytes = Arrays.copyOfRange(bytes, 12, 16);
         }
-        if (bytes.length == 4) {
-            return NetUtil.bytesToIpAddress(bytes);
-        }
-        Arrays.fill(bytes, 8, 16, (byte) 0);
-        return NetUtil.bytesToIpAddress(bytes) + "/64";
+        return bytes;
     }
 
     private static boolean isIpv4Mapped(byte[] bytes) {

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import org.crosstenant.gateway.config.GatewayConfig;
 import org.crosstenant.gateway.config.IdentityConfig;
+import org.crosstenant.platform.model.EmailAddresses;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,21 +22,19 @@ import org.jboss.logging.Logger;
  * is dropped, not passed on marked: an application that keys users by email would otherwise still take Fabrikam's
  * user for Contoso's Alice.
  * <p>
- * The address is returned in one canonical form, compared one way everywhere: printable ASCII only (no spaces,
- * controls or non-ASCII characters, which have more than one lower-case form or look alike), at most 254 characters
- * (RFC 5321 §4.5.3.1.3), one {@code @} with a non-empty local part, lower-cased (as invitation-service compares
- * invitees). Anything else is dropped.
+ * The address is returned in the one canonical form of {@link EmailAddresses} and only if acceptable under its
+ * rule (printable ASCII, at most 64 bytes before the one {@code @} and 254 in all, LDH domain labels): the same rule
+ * by which invitation-service accepts invitees and policy-service targets, so that every invitee it accepts can be
+ * vouched for here and nothing is vouched for that the services would treat differently. Anything else is dropped.
  */
 @ApplicationScoped
 public class VouchedEmails {
 
     private static final Logger LOG = Logger.getLogger(VouchedEmails.class);
     /** RFC 5321 path limit; invitation-service accepts no longer invitee address. */
-    static final int MAX_LENGTH = 254;
+    static final int MAX_LENGTH = EmailAddresses.MAX_BYTES;
     private static final Pattern DOMAIN = Pattern.compile(
             "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
-    /** Printable ASCII without space, one {@code @}, non-empty local part. */
-    private static final Pattern ADDRESS = Pattern.compile("[\\x21-\\x3f\\x41-\\x7e]+@[\\x21-\\x3f\\x41-\\x7e]+");
 
     /** Domain (lower case) → the one tenant that owns it. */
     private final Map<String, String> owners;
@@ -85,11 +84,13 @@ public class VouchedEmails {
      * @return the canonical address if {@code tenant} vouches for it, else null
      */
     public String vouched(String tenant, Object email, Object verified) {
-        if (!isTrue(verified) || !(text(email) instanceof String raw) || raw.length() > MAX_LENGTH
-                || !ADDRESS.matcher(raw).matches()) {
+        if (!isTrue(verified) || !(text(email) instanceof String raw)) {
             return null;
         }
-        String canonical = raw.toLowerCase(Locale.ROOT); // ASCII only, so one lower-case form
+        String canonical = EmailAddresses.canonicalOrNull(raw);
+        if (canonical == null) {
+            return null;
+        }
         String domain = canonical.substring(canonical.indexOf('@') + 1);
         return tenant != null && tenant.equals(owners.get(domain)) ? canonical : null;
     }

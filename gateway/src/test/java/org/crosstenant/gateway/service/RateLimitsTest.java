@@ -62,17 +62,54 @@ class RateLimitsTest {
     }
 
     @Test
-    void addressesBeyondTheCapShareOneBucket() {
+    void addressesBeyondTheCapShareTheBucketOfTheirNetworkThenOneOverflowBucket() {
         RateLimits rates = limits(10, 2);
         assertTrue(rates.tryAcquireUnverified("192.0.2.1").allowed());
         assertTrue(rates.tryAcquireUnverified("192.0.2.2").allowed());
+        // the address cap is reached: 192.0.2.3 and .4 share the bucket of 192.0.2.0/24
         assertTrue(rates.tryAcquireUnverified("192.0.2.3").allowed());
         assertTrue(rates.tryAcquireUnverified("192.0.2.4").allowed());
         Verdict fifth = rates.tryAcquireUnverified("192.0.2.5");
-        assertEquals("client-address-overflow", fifth.limit());
+        assertEquals("client-address-prefix", fifth.limit());
         // a tracked address still has its own bucket (one token left)
         assertTrue(rates.tryAcquireUnverified("192.0.2.1").allowed());
         assertEquals("client-address", rates.tryAcquireUnverified("192.0.2.1").limit());
+        // another network has a bucket of its own; once as many networks as addresses are tracked, the rest share one
+        assertTrue(rates.tryAcquireUnverified("198.51.100.1").allowed());
+        assertTrue(rates.tryAcquireUnverified("203.0.113.1").allowed());
+        assertTrue(rates.tryAcquireUnverified("203.0.113.1").allowed());
+        assertEquals("client-address-overflow", rates.tryAcquireUnverified("203.0.113.1").limit());
+    }
+
+    /**
+     * The kind of fault: a flood from every address of some networks (IPv6 /47: two /48s, 2^17 /64s; IPv4: a whole
+     * /24) beyond the address cap must not take the budget of a first request from any other network.
+     */
+    @Test
+    void aFloodFromManyAddressesOfSomeNetworksLeavesOtherNetworksTheirBudget() {
+        RateLimits rates = limits(10, 50);
+        for (int i = 0; i < 2_000; i++) {
+            // spread over 2001:db8:a::/47 (its /48s 2001:db8:a:: and 2001:db8:b::), a new /64 each time
+            rates.tryAcquireUnverified(String.format("2001:db8:%x:%x::1", 0xa + (i & 1), i));
+            rates.tryAcquireUnverified("192.0.2." + (i % 256));
+        }
+        assertEquals("client-address-prefix", rates.tryAcquireUnverified("2001:db8:b:ffff::1").limit());
+        assertEquals("client-address-prefix", rates.tryAcquireUnverified("192.0.2.77").limit());
+        for (String other : new String[] {"2001:db8:c::1", "2001:db8:9:1::1", "2001:db9::1", "198.51.100.7",
+                "192.0.3.1", "::ffff:203.0.113.5"}) {
+            assertTrue(rates.tryAcquireUnverified(other).allowed(), other);
+        }
+    }
+
+    @Test
+    void networkPrefixesAreCanonical() {
+        assertEquals("192.0.2.0/24", RateLimits.prefixKey("192.0.2.200"));
+        assertEquals("192.0.2.0/24", RateLimits.prefixKey("::ffff:192.0.2.1"));
+        String v6 = RateLimits.prefixKey("2001:db8:a:1234::1");
+        assertEquals("2001:db8:a::/48", v6);
+        assertEquals(v6, RateLimits.prefixKey("[2001:0DB8:000A:ffff:ffff:ffff:ffff:ffff]"));
+        assertFalse(v6.equals(RateLimits.prefixKey("2001:db8:b::1")));
+        assertEquals("example.invalid", RateLimits.prefixKey("example.invalid"));
     }
 
     @Test

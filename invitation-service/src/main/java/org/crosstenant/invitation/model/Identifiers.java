@@ -1,9 +1,9 @@
 package org.crosstenant.invitation.model;
 
 import java.nio.charset.StandardCharsets;
-import java.text.Normalizer;
-import java.util.Locale;
 import java.util.regex.Pattern;
+
+import org.crosstenant.platform.model.EmailAddresses;
 
 /**
  * Shapes, canonical forms and size limits of what this service stores or publishes (docs/api.md, "Limits"); every
@@ -15,9 +15,9 @@ public final class Identifiers {
     /** Tenant and application ids: lower-case DNS-label-like, 2 to 63 characters (ASCII). */
     public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     /** Most UTF-8 bytes of a canonical email address (RFC 5321 section 4.5.3.1.3). */
-    public static final int MAX_EMAIL_BYTES = 254;
+    public static final int MAX_EMAIL_BYTES = EmailAddresses.MAX_BYTES;
     /** Most UTF-8 bytes before the {@code @} (RFC 5321 section 4.5.3.1.1). */
-    public static final int MAX_EMAIL_LOCAL_BYTES = 64;
+    public static final int MAX_EMAIL_LOCAL_BYTES = EmailAddresses.MAX_LOCAL_BYTES;
     /** Most characters of a subject ({@code sub}), as the {@code *_subject} columns hold it. */
     public static final int MAX_SUBJECT_CHARS = 255;
     /** Most characters of a home issuer URL ({@code guest_issuer}). */
@@ -38,53 +38,28 @@ public final class Identifiers {
     }
 
     /**
-     * The one canonical form of an email address, for storing and comparing alike: stripped, lower-cased with
-     * {@link Locale#ROOT}, then Unicode NFC (RFC 8265's order). It may be longer than the input (U+0130 becomes
-     * {@code i} + U+0307), so limits are checked on it.
+     * The one canonical form of an email address, for storing and comparing alike: {@link EmailAddresses#canonical}
+     * (stripped, ASCII letters lower-cased), the form the gateway vouches in.
      *
      * @param raw an address as a caller, a token or an event gave it (not null)
      * @return its canonical form (may still be invalid: see {@link #emailViolation})
      */
     public static String canonicalEmail(String raw) {
-        return Normalizer.normalize(raw.strip().toLowerCase(Locale.ROOT), Normalizer.Form.NFC);
+        return EmailAddresses.canonical(raw);
     }
 
     /**
-     * Why a canonical email address is not acceptable, or null: one {@code @}; 1 to {@value #MAX_EMAIL_LOCAL_BYTES}
-     * bytes before it; a domain of at least two non-empty dot-separated labels; at most {@value #MAX_EMAIL_BYTES}
-     * UTF-8 bytes; no white space, control or format characters, unpaired surrogates, {@code "} or {@code \}; and
-     * stable under {@link #canonicalEmail}.
+     * Why a canonical email address is not acceptable, or null: the one rule of {@link EmailAddresses#violation}
+     * (printable ASCII, one {@code @}, at most {@value #MAX_EMAIL_LOCAL_BYTES} bytes before it and
+     * {@value #MAX_EMAIL_BYTES} in all, a domain of LDH labels), shared with the gateway's vouching and the other
+     * service so that every address accepted here can be matched there.
      *
      * @param canonical an address already passed through {@link #canonicalEmail}
      * @return the refusal, or null
      */
     public static Refusal emailViolation(String canonical) {
-        int bytes = utf8Length(canonical);
-        if (bytes > MAX_EMAIL_BYTES) {
-            return new Refusal("is " + bytes + " bytes (UTF-8, after normalisation); the limit is "
-                    + MAX_EMAIL_BYTES + " bytes", (long) MAX_EMAIL_BYTES);
-        }
-        int at = canonical.indexOf('@');
-        if (at <= 0 || at != canonical.lastIndexOf('@')) {
-            return new Refusal("is not an email address (one @ with text before it)", null);
-        }
-        int local = utf8Length(canonical.substring(0, at));
-        if (local > MAX_EMAIL_LOCAL_BYTES) {
-            return new Refusal("has " + local + " bytes before the @ (UTF-8, after normalisation); the limit is "
-                    + MAX_EMAIL_LOCAL_BYTES + " bytes", (long) MAX_EMAIL_LOCAL_BYTES);
-        }
-        String domain = canonical.substring(at + 1);
-        if (domain.startsWith(".") || domain.endsWith(".") || domain.indexOf('.') < 0 || domain.contains("..")) {
-            return new Refusal("is not an email address (the domain needs dot-separated labels)", null);
-        }
-        String bad = forbiddenCharacter(canonical, true);
-        if (bad != null) {
-            return new Refusal("contains " + bad, null);
-        }
-        if (!canonicalEmail(canonical).equals(canonical)) {
-            return new Refusal("changes when normalised again", null);
-        }
-        return null;
+        EmailAddresses.Refusal refusal = EmailAddresses.violation(canonical);
+        return refusal == null ? null : new Refusal(refusal.reason(), refusal.limit());
     }
 
     /**
@@ -104,7 +79,7 @@ public final class Identifiers {
         if (value.isBlank()) {
             return new Refusal("must not be blank", null);
         }
-        String bad = forbiddenCharacter(value, false);
+        String bad = forbiddenCharacter(value);
         return bad == null ? null : new Refusal("contains " + bad, null);
     }
 
@@ -113,14 +88,11 @@ public final class Identifiers {
         return value.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private static String forbiddenCharacter(String value, boolean email) {
+    private static String forbiddenCharacter(String value) {
         for (int i = 0; i < value.length(); ) {
             int cp = value.codePointAt(i);
             int type = Character.getType(cp);
-            boolean forbidden = type == Character.CONTROL || type == Character.SURROGATE
-                    || email && (type == Character.FORMAT || Character.isWhitespace(cp) || Character.isSpaceChar(cp)
-                            || cp == '"' || cp == '\\');
-            if (forbidden) {
+            if (type == Character.CONTROL || type == Character.SURROGATE) {
                 return String.format("the character U+%04X at index %d", cp, i);
             }
             i += Character.charCount(cp);

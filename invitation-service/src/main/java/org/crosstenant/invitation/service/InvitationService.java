@@ -118,10 +118,9 @@ public class InvitationService {
             problems.add("resourceTenant and invitee.tenant must differ: members of a tenant need no invitation");
         }
         if (!problems.isEmpty()) {
-            boolean overLimit = refusal != null && refusal.limit() != null;
             throw ProblemException.unprocessable("invalid-invitation", "Invalid invitation request",
-                    String.join("; ", problems), overLimit ? "invitee.email" : null,
-                    overLimit ? refusal.limit() : null);
+                    String.join("; ", problems), refusal != null ? "invitee.email" : null,
+                    refusal != null ? refusal.limit() : null);
         }
         return new NewInvitation(rt, app, it, email);
     }

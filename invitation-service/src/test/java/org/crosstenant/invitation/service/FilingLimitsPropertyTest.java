@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 import org.crosstenant.invitation.model.Identifiers;
+import org.crosstenant.platform.model.EmailAddresses;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,7 @@ class FilingLimitsPropertyTest {
                 assertTrue(e.getBytes(StandardCharsets.UTF_8).length <= Identifiers.MAX_EMAIL_BYTES, e);
                 assertEquals(e, Identifiers.canonicalEmail(e));
                 assertNull(Identifiers.emailViolation(e));
+                assertEquals(e, EmailAddresses.canonicalOrNull(e), "the gateway's rule agrees");
                 assertTrue(Identifiers.isId(stored.inviteeTenant()) && Identifiers.isId(stored.resourceTenant()));
                 assertEquals(stored, InvitationService.validate(stored.resourceTenant(), stored.application(),
                         stored.inviteeTenant(), stored.inviteeEmail()));
@@ -59,7 +61,7 @@ class FilingLimitsPropertyTest {
         int pieces = random.nextInt(maxPieces) + 1;
         for (int i = 0; i < pieces; i++) {
             int dice = random.nextInt(100);
-            out.append(dice < 30 ? PIECES[random.nextInt(PIECES.length)] : "x");
+            out.append(dice < 8 ? PIECES[random.nextInt(PIECES.length)] : "x"); // so that many are acceptable
         }
         return out.toString();
     }

@@ -1,0 +1,52 @@
+package org.crosstenant.platform.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The one email rule: canonical form, limits on it, and the ASCII/LDH shape every side agrees on. */
+class EmailAddressesTest {
+
+    @Test
+    void theCanonicalFormStripsAndLowerCasesAsciiOnly() {
+        assertEquals("bob@fabrikam.example", EmailAddresses.canonical("  Bob@FABRIKAM.example\n"));
+        // a non-ASCII character is never folded into an acceptable one
+        assertEquals("bob@\u212aabrikam.example", EmailAddresses.canonical("bob@\u212Aabrikam.example"));
+        assertEquals("\u0130b@x.example", EmailAddresses.canonical("\u0130B@X.example"));
+    }
+
+    @Test
+    void acceptableAddressesAreAsciiWithLdhDomainLabelsWithinTheByteLimits() {
+        for (String ok : List.of("bob@fabrikam.example", "o'brien+tag@a-b.example", "bob@xn--bcher-kva.example",
+                "a".repeat(64) + "@" + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(57) + ".com")) {
+            assertNull(EmailAddresses.violation(ok), ok);
+            assertEquals(ok, EmailAddresses.canonicalOrNull(ok));
+        }
+        for (String bad : List.of("j\u00f6rg@fabrikam.example", "bob@b\u00fccher.example", "bob@\u212aabrikam.example",
+                "a b@x.example", "a\"b@x.example", "a\\b@x.example", "a\u0000b@x.example", "bob@x..example",
+                "bob@-x.example", "bob@x_y.example", "bob@example", "@x.example", "a@b@x.example",
+                "bob@" + "l".repeat(64) + ".example")) {
+            assertNotNull(EmailAddresses.violation(EmailAddresses.canonical(bad)), bad);
+            assertNull(EmailAddresses.canonicalOrNull(bad), bad);
+        }
+        assertNull(EmailAddresses.canonicalOrNull(null));
+    }
+
+    @Test
+    void limitsAreNamedOnTheCanonicalForm() {
+        String domain = "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(58) + ".com";
+        assertEquals(254L, EmailAddresses.violation("a".repeat(64) + "@" + domain).limit());
+        assertEquals(64L, EmailAddresses.violation("a".repeat(65) + "@x.example").limit());
+        // the issue's target: 320 characters, 321 bytes
+        EmailAddresses.Refusal refusal = EmailAddresses.violation(
+                EmailAddresses.canonical("\u0130" + "a".repeat(302) + "@fabrikam.example"));
+        assertEquals(254L, refusal.limit());
+        assertTrue(refusal.reason().contains("321 bytes"), refusal.reason());
+        assertTrue(EmailAddresses.violation("j\u00f6rg@x.example").reason().contains("printable ASCII"));
+    }
+}
