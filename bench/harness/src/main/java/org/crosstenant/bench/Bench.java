@@ -88,6 +88,9 @@ public final class Bench {
 
             List<WrkResult> gatewayRounds = new ArrayList<>();
             List<WrkResult> nginxRounds = new ArrayList<>();
+            List<Double> gatewayCpuPerRequest = new ArrayList<>();
+            List<Double> nginxCpuPerRequest = new ArrayList<>();
+            ProcessCpu cpu = new ProcessCpu(stack, options.stackHome());
             List<LatencySummary> kafkaFloors = new ArrayList<>();
             List<LatencySummary> postgresFloors = new ArrayList<>();
             Map<Double, List<SagaLoad.Result>> saga = new LinkedHashMap<>();
@@ -96,7 +99,7 @@ public final class Bench {
             List<Double> rawConsume = new ArrayList<>();
             Double saturatedAt = null;
             int syntheticCount = 0;
-            AuditBench audit = new AuditBench(api, kafka, new ProcessCpu(stack, options.stackHome()));
+            AuditBench audit = new AuditBench(api, kafka, cpu);
             NoisyNeighbour noisy = new NoisyNeighbour(api, new Api(stack.gateway(), stack.keycloak()), APP);
             List<NoisyNeighbour.Round> noisyRounds = new ArrayList<>();
             try (SagaLoad load = options.runs("saga") || options.runs("restart")
@@ -111,11 +114,20 @@ public final class Bench {
                     log("==== round " + round + " of " + options.rounds());
                     if (options.runs("gateway")) {
                         guarded("gateway vs nginx, round " + round, () -> {
+                            double nginxCpu = ProcessCpu.tree(nginx.proxyProcess());
                             WrkResult n = logged("nginx proxy", wrk.run(nginxUrl, null, options.wrkSeconds()));
-                            WrkResult g = logged("gateway /apps (guest)", wrk.run(appUrl, api.token("fabrikam", GUEST),
-                                    options.wrkSeconds()));
+                            nginxCpu = ProcessCpu.tree(nginx.proxyProcess()) - nginxCpu;
+                            String token = api.token("fabrikam", GUEST);
+                            double gatewayCpu = cpu.service("gateway").orElse(Double.NaN);
+                            WrkResult g = logged("gateway /apps (guest)", wrk.run(appUrl, token, options.wrkSeconds()));
+                            gatewayCpu = cpu.service("gateway").orElse(Double.NaN) - gatewayCpu;
                             nginxRounds.add(n);
                             gatewayRounds.add(g);
+                            nginxCpuPerRequest.add(microsPerRequest(nginxCpu, n));
+                            gatewayCpuPerRequest.add(microsPerRequest(gatewayCpu, g));
+                            log(String.format(Locale.ROOT, "CPU per request: nginx proxy %.1f µs, gateway %.1f µs",
+                                    nginxCpuPerRequest.get(nginxCpuPerRequest.size() - 1),
+                                    gatewayCpuPerRequest.get(gatewayCpuPerRequest.size() - 1)));
                         });
                     }
                     if (options.runs("noisy")) {
@@ -172,7 +184,7 @@ public final class Bench {
                         failed("restart episode", e);
                     }
                 }
-                writeGateway(wrk, gatewayRounds, nginxRounds);
+                writeGateway(wrk, gatewayRounds, nginxRounds, gatewayCpuPerRequest, nginxCpuPerRequest);
                 writeNoisy(noisyRounds);
                 writeSaga(saga, kafkaFloors, postgresFloors, saturatedAt);
                 writeAudit(auditGateway, auditSynthetic, rawConsume, syntheticCount);
@@ -375,7 +387,13 @@ public final class Bench {
                         .append(r.quiet().statuses()).append(", noisy ").append(r.noisy().statuses()).append(".\n"));
     }
 
-    private void writeGateway(Wrk wrk, List<WrkResult> gateway, List<WrkResult> nginx) {
+    /** CPU microseconds per request answered (wrk's count, errors included: they cost CPU too); NaN without one. */
+    static double microsPerRequest(double cpuSeconds, WrkResult result) {
+        return result.requests() > 0 ? cpuSeconds * 1e6 / result.requests() : Double.NaN;
+    }
+
+    private void writeGateway(Wrk wrk, List<WrkResult> gateway, List<WrkResult> nginx, List<Double> gatewayCpu,
+                              List<Double> nginxCpu) {
         if (gateway.isEmpty()) {
             return;
         }
@@ -401,6 +419,12 @@ public final class Bench {
                 Stats.whole(gRate), LatencySummary.ms(median(gateway, WrkResult::p50Millis)), LatencySummary.ms(gP99)));
         report.append(String.format(Locale.ROOT, "%n**Ratio: gateway throughput = %s nginx; gateway p99 − nginx p99 = %s ms** "
                         + "(target ≥ 1.0× and ≤ +1 ms).%n", Stats.times(Stats.ratio(gRate, nRate)), LatencySummary.ms(gP99 - nP99)));
+        double gCpu = Stats.median(gatewayCpu);
+        double nCpu = Stats.median(nginxCpu);
+        report.append(String.format(Locale.ROOT, "%nCPU per request (user + system from `/proc/<pid>/stat` over each wrk run "
+                        + "÷ requests, medians): gateway JVM %.1f µs, nginx proxy (master + worker) %.1f µs, "
+                        + "**gateway ÷ nginx = %s** — less sensitive to what else runs on the machine than req/s.%n",
+                gCpu, nCpu, Stats.times(Stats.ratio(gCpu, nCpu))));
     }
 
     private void writeSaga(Map<Double, List<SagaLoad.Result>> saga, List<LatencySummary> kafkaFloors,

@@ -79,6 +79,11 @@ final class Nginx implements AutoCloseable {
         return "http://127.0.0.1:" + upstreamPort;
     }
 
+    /** The baseline proxy's processes: its master and its worker (for their CPU time, {@link ProcessCpu#tree}). */
+    ProcessHandle proxyProcess() {
+        return processes.get(1).toHandle();
+    }
+
     /** The baseline proxy's base URL. */
     String proxyUrl() {
         return "http://127.0.0.1:" + proxyPort;

@@ -48,6 +48,17 @@ final class ProcessCpu {
         return seconds;
     }
 
+    /** CPU seconds used so far by one service's JVM, if it is running. */
+    Optional<Double> service(String service) {
+        return stack.process(service).flatMap(ProcessCpu::cpu);
+    }
+
+    /** CPU seconds used so far by a process and its live descendants (e.g. an nginx master and its workers). */
+    static double tree(ProcessHandle root) {
+        return Stream.concat(Stream.of(root), root.descendants()).map(ProcessCpu::cpu).flatMap(Optional::stream)
+                .mapToDouble(Double::doubleValue).sum();
+    }
+
     /** {@code after − before} per group present in both, in CPU seconds. */
     static Map<String, Double> used(Map<String, Double> before, Map<String, Double> after) {
         Map<String, Double> used = new LinkedHashMap<>();

@@ -26,6 +26,13 @@ class WrkResultTest {
             """;
 
     @Test
+    void cpuPerRequestIsCpuTimeOverTheRequestsWrkCounted() {
+        WrkResult result = WrkResult.parse(OUTPUT); // 9623 requests
+        assertEquals(2.5e6 / 9623, Bench.microsPerRequest(2.5, result), 1e-9);
+        assertEquals(Double.NaN, Bench.microsPerRequest(2.5, new WrkResult(0, 0, 0, 0, 0)));
+    }
+
+    @Test
     void readsRateLatenciesAndErrors() {
         WrkResult result = WrkResult.parse(OUTPUT);
         assertEquals(640.71, result.requestsPerSecond(), 1e-9);

@@ -42,13 +42,25 @@ public class BodyLimits {
     }
 
     void check(RoutingContext ctx) {
+        if (admit(ctx)) {
+            ctx.next();
+        }
+    }
+
+    /**
+     * The check itself, for a route that handles the request on its own (the {@code /apps} hot path,
+     * {@code GatewayRoutes#appsFromCache}, which runs before this route).
+     *
+     * @return true when the request may go on; false when it was answered with 413
+     */
+    boolean admit(RoutingContext ctx) {
         String length = ctx.request().getHeader("Content-Length");
         long max = limitFor(ctx.request().path());
         if (length != null && declaredLength(length) > max) {
             tooLarge(ctx, max);
-            return;
+            return false;
         }
-        ctx.next();
+        return true;
     }
 
     /**
