@@ -121,11 +121,9 @@ public class OutboxRelay {
      *         due, or every send failed transiently)
      */
     Uni<Integer> drainBatch() {
-        return Panache.withTransaction(() -> outbox.tryRelayLock().flatMap(locked -> locked
-                ? outbox.lockDue(config.outbox().batchSize())
-                        .flatMap(rows -> publishAll(rows, backToThisContext()))
-                // another instance is publishing; its next round or our timer takes what is left
-                : Uni.createFrom().item(Round.NONE)))
+        // no rows when another instance holds the relay lock: its next round or our timer takes what is left
+        return Panache.withTransaction(() -> outbox.lockDue(config.outbox().batchSize())
+                        .flatMap(rows -> publishAll(rows, backToThisContext())))
                 .invoke(round -> {
                     // counted once the transaction committed
                     metrics.published(round.published());

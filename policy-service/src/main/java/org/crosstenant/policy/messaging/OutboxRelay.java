@@ -146,10 +146,8 @@ public class OutboxRelay {
             Context context = Vertx.currentContext();
             // acks complete on a Kafka thread; the session must be used on its own context again
             Executor backOnContext = task -> context.runOnContext(ignored -> task.run());
-            return outbox.tryRelayLock().chain(locked -> !locked
-                    // another instance is publishing; its next pass or our timer takes what is left
-                    ? Uni.createFrom().item(BatchResult.NONE)
-                    : outbox.lockDue(limit).chain(rows -> sendAll(rows, backOnContext)));
+            // no rows when another instance holds the relay lock: its next pass or our timer takes what is left
+            return outbox.lockDue(limit).chain(rows -> sendAll(rows, backOnContext));
         }).invoke(result -> {
             // counted once the transaction committed
             metrics.published(result.sent());
