@@ -160,6 +160,11 @@ class FilingTest {
                     .map(r -> r.<String>path("id"))
                     .collect(Collectors.toSet());
             assertEquals(1, ids.size(), "one invitation for one key: " + ids);
+            // claim, invitation and outbox row are one statement: the losers of the race wrote no outbox row either
+            String id = ids.iterator().next();
+            KafkaSupport.awaitEvents(id, "org.crosstenant.invitation.requested.v1", 1);
+            assertEquals(1, KafkaSupport.snapshot(KafkaSupport.INVITATIONS).stream()
+                    .filter(rec -> id.equals(rec.key())).count());
         } finally {
             pool.shutdownNow();
         }

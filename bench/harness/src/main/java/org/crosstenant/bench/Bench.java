@@ -99,6 +99,7 @@ public final class Bench {
             List<Double> rawConsume = new ArrayList<>();
             Double saturatedAt = null;
             int syntheticCount = 0;
+            Map<Double, List<Map<String, Double>>> sagaCpu = new LinkedHashMap<>();
             AuditBench audit = new AuditBench(api, kafka, cpu);
             NoisyNeighbour noisy = new NoisyNeighbour(api, new Api(stack.gateway(), stack.keycloak()), APP);
             List<NoisyNeighbour.Round> noisyRounds = new ArrayList<>();
@@ -150,6 +151,7 @@ public final class Bench {
                             }
                             log("saga at " + Stats.whole(rate) + "/s for " + options.sagaSeconds() + " s (open model)");
                             SagaLoad.Result result;
+                            Map<String, Double> cpuBefore = cpu.snapshot();
                             try {
                                 result = load.run(new OpenSchedule(rate, options.sagaSeconds()),
                                         Duration.ofSeconds(Math.max(10, options.sagaSeconds() / 2)), Bench::log);
@@ -157,8 +159,11 @@ public final class Bench {
                                 failed("saga at " + Stats.whole(rate) + "/s, round " + round, e);
                                 continue;
                             }
-                            log(describe(result));
+                            Map<String, Double> cpuPerInvitation = ProcessCpu.perOperation(
+                                    ProcessCpu.used(cpuBefore, cpu.snapshot()), result.sent());
+                            log(describe(result) + "; CPU ms per invitation " + cpuPerInvitation);
                             saga.computeIfAbsent(rate, key -> new ArrayList<>()).add(result);
+                            sagaCpu.computeIfAbsent(rate, key -> new ArrayList<>()).add(cpuPerInvitation);
                             if (saturated(result)) {
                                 saturatedAt = rate;
                                 log("saga saturated at " + Stats.whole(rate) + "/s: higher rates are not run in this or later rounds");
@@ -187,6 +192,7 @@ public final class Bench {
                 writeGateway(wrk, gatewayRounds, nginxRounds, gatewayCpuPerRequest, nginxCpuPerRequest);
                 writeNoisy(noisyRounds);
                 writeSaga(saga, kafkaFloors, postgresFloors, saturatedAt);
+                writeSagaCpu(sagaCpu);
                 writeAudit(auditGateway, auditSynthetic, rawConsume, syntheticCount);
                 writeRestart(restart);
             }
@@ -475,6 +481,38 @@ public final class Bench {
         double lagMax = saga.values().stream().flatMap(List::stream).mapToDouble(SagaLoad.Result::senderLagMaxMs).max().orElse(0);
         report.append(String.format(Locale.ROOT, "%nThe sender's worst delay behind its schedule: %s ms (charged to the "
                 + "latencies, which start at the intended time).%n", LatencySummary.ms(lagMax)));
+    }
+
+    /**
+     * CPU per invitation filed, per process and saga rate (medians over rounds, ms of user + system time from
+     * {@link ProcessCpu}, from the first send to the end of the drain, divided by the requests sent), and the rate the
+     * CPU alone allows on this machine's cores. The harness's own polls are served by the gateway and
+     * invitation-service too, so their figures include a few GETs per invitation.
+     */
+    private void writeSagaCpu(Map<Double, List<Map<String, Double>>> sagaCpu) {
+        if (sagaCpu.isEmpty()) {
+            return;
+        }
+        List<String> groups = new ArrayList<>(StackInfo.SERVICES);
+        groups.add(ProcessCpu.POSTGRESQL);
+        groups.add(ProcessCpu.KAFKA);
+        int cores = Runtime.getRuntime().availableProcessors();
+        report.append("\nCPU per invitation filed, ms (user + system from `/proc/<pid>/stat` during each rate's sending and "
+                + "drain ÷ requests sent; medians over rounds; the harness's own GET polls included, the harness itself not):\n\n");
+        report.append("| rate /s | ").append(String.join(" | ", groups)).append(" | total | rate the CPU allows on ")
+                .append(cores).append(" cores |\n|---|");
+        report.append("---|".repeat(groups.size() + 2)).append('\n');
+        sagaCpu.forEach((rate, runs) -> {
+            StringBuilder row = new StringBuilder("| ").append(Stats.whole(rate)).append(" |");
+            double total = 0;
+            for (String group : groups) {
+                double ms = medianOf(runs, run -> run.getOrDefault(group, Double.NaN));
+                total += Double.isNaN(ms) ? 0 : ms;
+                row.append(Double.isNaN(ms) ? " n/a |" : String.format(Locale.ROOT, " %.3f |", ms));
+            }
+            report.append(row).append(String.format(Locale.ROOT, " %.3f | %s/s |%n", total,
+                    Stats.whole(total > 0 ? cores * 1000 / total : 0)));
+        });
     }
 
     private void writeAudit(List<AuditBench.Ingest> gateway, List<AuditBench.Ingest> synthetic, List<Double> raw, int syntheticCount) {

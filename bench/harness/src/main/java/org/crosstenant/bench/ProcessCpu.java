@@ -71,6 +71,20 @@ final class ProcessCpu {
         return used;
     }
 
+    /**
+     * CPU milliseconds per operation per group.
+     *
+     * @param used       CPU seconds per group ({@link #used})
+     * @param operations operations done meanwhile; 0 gives an empty map (nothing to divide by)
+     */
+    static Map<String, Double> perOperation(Map<String, Double> used, long operations) {
+        Map<String, Double> perOperation = new LinkedHashMap<>();
+        if (operations > 0) {
+            used.forEach((group, seconds) -> perOperation.put(group, seconds * 1000 / operations));
+        }
+        return perOperation;
+    }
+
     private static Optional<Double> cpu(ProcessHandle process) {
         return process.info().totalCpuDuration().map(Duration::toNanos).map(nanos -> nanos / 1e9);
     }

@@ -92,11 +92,12 @@ public class OutboxRelay {
             return;
         }
         again.set(false);
-        freshContext.run(this::drainBatch).subscribe().with(settled -> {
+        freshContext.run(this::round).subscribe().with(round -> {
             running.set(false);
-            // a round that settled rows may have more behind it (the next row of an invitation, a full batch); a
-            // trigger that arrived meanwhile needs its own round
-            if (settled > 0 || again.get()) {
+            // a full round may have more behind it, a parked row frees the next rows of its invitation; a trigger that
+            // arrived meanwhile (a commit after this round's select) needs its own round. Otherwise every due row was
+            // in this round: no empty follow-up round (three round trips) after each publication
+            if (round.needsAnother() || again.get()) {
                 trigger();
             }
         }, failure -> {
@@ -121,27 +122,42 @@ public class OutboxRelay {
      *         due, or every send failed transiently)
      */
     Uni<Integer> drainBatch() {
-        return Panache.withTransaction(() -> outbox.tryRelayLock().flatMap(locked -> locked
-                ? outbox.lockDue(config.outbox().batchSize())
-                        .flatMap(rows -> publishAll(rows, backToThisContext()))
-                // another instance is publishing; its next round or our timer takes what is left
-                : Uni.createFrom().item(Round.NONE)))
+        return round().map(Round::settled);
+    }
+
+    private Uni<Round> round() {
+        int limit = config.outbox().batchSize();
+        // no rows when another instance holds the relay lock: its next round or our timer takes what is left
+        return Panache.withTransaction(() -> outbox.lockDue(limit)
+                        .flatMap(rows -> publishAll(rows, backToThisContext())
+                                .map(round -> rows.size() >= limit ? round.asFull() : round)))
                 .invoke(round -> {
                     // counted once the transaction committed
                     metrics.published(round.published());
                     metrics.parked(OutboxMetrics.PARKED_PERMANENT, round.parkedPermanent());
                     metrics.parked(OutboxMetrics.PARKED_EXHAUSTED, round.parkedExhausted());
                     metrics.retried(round.retried());
-                })
-                .map(Round::settled);
+                });
     }
 
-    /** What one round did: rows published, parked at once (permanent), parked after the ceiling, retried later. */
-    private record Round(int published, int parkedPermanent, int parkedExhausted, int retried) {
-        static final Round NONE = new Round(0, 0, 0, 0);
+    /**
+     * What one round did: rows published, parked at once (permanent), parked after the ceiling, retried later, and
+     * whether it took a full batch.
+     */
+    private record Round(int published, int parkedPermanent, int parkedExhausted, int retried, boolean full) {
+        static final Round NONE = new Round(0, 0, 0, 0, false);
 
         int settled() {
             return published + parkedPermanent + parkedExhausted;
+        }
+
+        Round asFull() {
+            return new Round(published, parkedPermanent, parkedExhausted, retried, true);
+        }
+
+        /** More rows may be due now: the batch was full, or a parked row let its invitation's next rows go. */
+        boolean needsAnother() {
+            return full || parkedPermanent + parkedExhausted > 0;
         }
     }
 
@@ -185,7 +201,7 @@ public class OutboxRelay {
             updates = updates.chain(() -> failure.get().invoke(kind -> counts[kind]++).replaceWithVoid());
         }
         return updates.map(ignored -> new Round(acknowledged.size(), counts[PERMANENT], counts[EXHAUSTED],
-                counts[RETRIED]));
+                counts[RETRIED], false));
     }
 
     /**

@@ -1,7 +1,5 @@
 package org.crosstenant.invitation.repository;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,27 +15,9 @@ public class IdempotencyRepository {
     }
 
     /**
-     * Claims the key. A concurrent request with the same key blocks on the primary key until the first transaction
-     * ends, then inserts nothing: exactly one invitation per key.
-     *
-     * @return true when this transaction now owns the key
+     * The key's record, or null when the caller never used it. Keys are claimed together with the invitation they
+     * name ({@link FilingRepository}).
      */
-    public Uni<Boolean> claim(String tenant, String subject, String key, String requestHash, UUID invitationId,
-            Instant at) {
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("insert into idempotency_key (caller_tenant, caller_subject, idempotency_key,"
-                        + " request_hash, invitation_id, created_at) values (:t, :s, :k, :h, :i, :at)"
-                        + " on conflict do nothing")
-                .setParameter("t", tenant)
-                .setParameter("s", subject)
-                .setParameter("k", key)
-                .setParameter("h", requestHash)
-                .setParameter("i", invitationId)
-                .setParameter("at", at)
-                .executeUpdate())
-                .map(rows -> rows == 1);
-    }
-
     @SuppressWarnings("unchecked")
     public Uni<Entry> find(String tenant, String subject, String key) {
         return Panache.getSession().flatMap(session -> session

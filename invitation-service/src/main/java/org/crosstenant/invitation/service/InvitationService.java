@@ -27,6 +27,7 @@ import org.crosstenant.invitation.model.Identifiers;
 import org.crosstenant.invitation.model.Invitation;
 import org.crosstenant.invitation.model.InvitationStatus;
 import org.crosstenant.invitation.model.OutboxEvent;
+import org.crosstenant.invitation.repository.FilingRepository;
 import org.crosstenant.invitation.repository.IdempotencyRepository;
 import org.crosstenant.invitation.repository.InboxRepository;
 import org.crosstenant.invitation.repository.InvitationRepository;
@@ -60,6 +61,7 @@ public class InvitationService {
     private final OutboxRepository outbox;
     private final InboxRepository inbox;
     private final IdempotencyRepository idempotency;
+    private final FilingRepository filing;
     private final InvitationEvents events;
     private final OutboxRelay relay;
     private final RedemptionCodes codes;
@@ -67,12 +69,13 @@ public class InvitationService {
     private final ObjectMapper json;
 
     public InvitationService(InvitationRepository invitations, OutboxRepository outbox, InboxRepository inbox,
-            IdempotencyRepository idempotency, InvitationEvents events, OutboxRelay relay, RedemptionCodes codes,
+            IdempotencyRepository idempotency, FilingRepository filing, InvitationEvents events, OutboxRelay relay, RedemptionCodes codes,
             InvitationConfig config, ObjectMapper json) {
         this.invitations = invitations;
         this.outbox = outbox;
         this.inbox = inbox;
         this.idempotency = idempotency;
+        this.filing = filing;
         this.events = events;
         this.relay = relay;
         this.codes = codes;
@@ -142,6 +145,18 @@ public class InvitationService {
         }
     }
 
+    /**
+     * Files an invitation: the invitation, its {@code requested.v1} outbox row and the Idempotency-Key claim commit in
+     * one statement ({@link FilingRepository}); the relay is triggered after that commit. A key already claimed by the
+     * same caller answers as the first request did (the same invitation, {@code created} false) when the request is
+     * the same, and 422 {@code idempotency-key-reused} when it is not.
+     *
+     * @param caller         the authenticated caller
+     * @param request        the validated, canonical request ({@link #validate})
+     * @param idempotencyKey the {@code Idempotency-Key} header, or null
+     * @return the invitation and whether this call created it
+     * @throws ProblemException 403 when the caller may not file it, 400/422 for a bad key
+     */
     public Uni<Filed> file(Caller caller, NewInvitation request, String idempotencyKey) {
         String role = filingRole(caller, request);
         if (idempotencyKey != null) {
@@ -149,14 +164,16 @@ public class InvitationService {
         }
         Instant now = now();
         String hash = sha256(request.canonical());
-        return Panache.withTransaction(() -> idempotencyKey == null
-                ? create(UUID.randomUUID(), caller, role, request, now)
-                : fileOnce(caller, role, request, idempotencyKey, hash, now))
-                .invoke(filed -> {
-                    if (filed.created()) {
-                        relay.trigger();
-                    }
-                });
+        Invitation inv = newInvitation(UUID.randomUUID(), caller, role, request, now);
+        return filing.file(inv, events.requested(inv, now), idempotencyKey, hash).flatMap(created -> {
+            if (created) {
+                relay.trigger();
+                return Uni.createFrom().item(new Filed(inv, true));
+            }
+            // the key was claimed before, or by a concurrent request that committed first: answer as it did
+            return Panache.withSession(() -> idempotency.find(caller.tenant(), caller.subject(), idempotencyKey)
+                    .flatMap(existing -> replay(existing, hash, idempotencyKey)));
+        });
     }
 
     /** A partner asks for its own person; an admin of the resource tenant invites. Anyone else may not file. */
@@ -171,21 +188,6 @@ public class InvitationService {
                 + " or a collab-admin of " + request.resourceTenant() + " may file this invitation");
     }
 
-    private Uni<Filed> fileOnce(Caller caller, String role, NewInvitation request, String key, String hash,
-            Instant now) {
-        return idempotency.find(caller.tenant(), caller.subject(), key).flatMap(existing -> {
-            if (existing != null) {
-                return replay(existing, hash, key);
-            }
-            UUID id = UUID.randomUUID();
-            return idempotency.claim(caller.tenant(), caller.subject(), key, hash, id, now).flatMap(claimed -> claimed
-                    ? create(id, caller, role, request, now)
-                    // a concurrent request with the same key committed first: answer as it did
-                    : idempotency.find(caller.tenant(), caller.subject(), key)
-                            .flatMap(winner -> replay(winner, hash, key)));
-        });
-    }
-
     private Uni<Filed> replay(IdempotencyRepository.Entry entry, String hash, String key) {
         if (!entry.requestHash().equals(hash)) {
             return Uni.createFrom().failure(ProblemException.unprocessable("idempotency-key-reused",
@@ -195,7 +197,7 @@ public class InvitationService {
         return invitations.findById(entry.invitationId()).map(inv -> new Filed(inv, false));
     }
 
-    private Uni<Filed> create(UUID id, Caller caller, String role, NewInvitation request, Instant now) {
+    private Invitation newInvitation(UUID id, Caller caller, String role, NewInvitation request, Instant now) {
         Invitation inv = new Invitation();
         inv.id = id;
         inv.resourceTenant = request.resourceTenant();
@@ -210,9 +212,7 @@ public class InvitationService {
         inv.createdAt = now;
         inv.updatedAt = now;
         inv.expiresAt = now.plus(config.expiry());
-        return invitations.persist(inv)
-                .flatMap(saved -> outbox.persist(events.requested(inv, now)))
-                .map(ignored -> new Filed(inv, true));
+        return inv;
     }
 
     // ---------------------------------------------------------------- reading

@@ -107,6 +107,35 @@ class OutboxSafetyNetTest {
         assertEquals(rows.stream().map(r -> r.payload).toList(), order);
     }
 
+    /**
+     * A round that took a full batch ({@code invitation.outbox.batch-size}, 100) is followed by another at once: one
+     * trigger publishes 250 rows long before the safety-net timer (120 s in this profile) could.
+     */
+    @Test
+    void oneTriggerDrainsMoreThanABatch() throws Throwable {
+        String aggregate = UUID.randomUUID().toString();
+        List<OutboxEvent> rows = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            OutboxEvent row = new OutboxEvent();
+            row.id = UUID.randomUUID();
+            row.aggregateType = InvitationEvents.AGGREGATE_TYPE;
+            row.aggregateId = aggregate;
+            row.type = InvitationEvents.EXPIRED;
+            row.topic = KafkaSupport.INVITATIONS;
+            row.payload = "{\"n\": " + i + "}";
+            row.occurredAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            rows.add(row);
+        }
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> outbox.persist(rows)));
+
+        relay.trigger();
+
+        KafkaSupport.awaitEvents(aggregate, InvitationEvents.EXPIRED, rows.size());
+        List<String> order = KafkaSupport.snapshot(KafkaSupport.INVITATIONS).stream()
+                .filter(r -> aggregate.equals(r.key())).map(ConsumerRecord::value).toList();
+        assertEquals(rows.stream().map(r -> r.payload).toList(), order);
+    }
+
     private Instant publishedAt(UUID id) {
         try {
             return VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> outbox.findById(id)))
