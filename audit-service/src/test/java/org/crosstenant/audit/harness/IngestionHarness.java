@@ -64,10 +64,10 @@ class IngestionHarness {
         return System.getProperty("harness.profile");
     }
 
-    /** Sends a command to async-profiler loaded into this JVM ({@code -Dharness.profiler=<libasyncProfiler.so>}). */
+    /** Sends a command (quoted, or jcmd splits it at the commas) to async-profiler loaded into this JVM ({@code -Dharness.profiler=<libasyncProfiler.so>}). */
     private static void profiler(String command) throws Exception {
         Process jcmd = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "JVMTI.agent_load",
-                System.getProperty("harness.profiler"), command).redirectErrorStream(true)
+                System.getProperty("harness.profiler"), "\"" + command + "\"").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File(profile() + ".jcmd.log"))).start();
         jcmd.waitFor();
     }
