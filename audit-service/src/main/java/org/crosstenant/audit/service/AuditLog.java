@@ -27,8 +27,9 @@ import org.jboss.logging.Logger;
 /**
  * Appends records in batches: one transaction per batch takes the chain-head lock, checks the whole batch's event ids
  * against the records' unique {@code source_event_id} (the inbox) in one query, computes the hash chain in order in
- * memory (from the drafts' parsed JSON), inserts the records (one multi-row statement) and moves the head once. Publishing to audit.records reads the committed
- * records afterwards (see {@code OutboxRelay}); SSE subscribers are woken right after the commit.
+ * memory (from the drafts' parsed JSON), inserts the records (one multi-row statement) and moves the head once. The
+ * caller hands the returned records to {@code OutboxRelay} for audit.records; SSE subscribers are woken once per
+ * commit, right after it.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -82,7 +83,7 @@ public class AuditLog {
                     }
                     if (!appended.isEmpty()) {
                         metrics.appended(appended, clock.instant());
-                        appended.forEach(broadcaster::committed);
+                        broadcaster.committed(appended);
                     }
                 });
     }
