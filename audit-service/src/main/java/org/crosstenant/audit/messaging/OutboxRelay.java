@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,6 +33,7 @@ import org.crosstenant.audit.repository.PublishRepository;
 import org.crosstenant.audit.service.AuditLog;
 import org.crosstenant.audit.service.AuditMetrics;
 import org.crosstenant.audit.service.AuditRecordMapper;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
@@ -93,8 +95,8 @@ public class OutboxRelay {
      */
     public OutboxRelay(@Channel("audit-records") Emitter<String> channel, KafkaClientService kafka, Pool pool,
             PublishRepository repository, AuditRecordMapper mapper, AuditMetrics metrics, AuditConfig config,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mp.messaging.outgoing.audit-records.topic",
-                    defaultValue = AuditLog.RECORDS_TOPIC) String topic) {
+            @ConfigProperty(name = "mp.messaging.outgoing.audit-records.topic", defaultValue = AuditLog.RECORDS_TOPIC)
+            String topic) {
         this.kafka = kafka;
         this.pool = pool;
         this.repository = repository;
@@ -220,22 +222,20 @@ public class OutboxRelay {
         }
         CompletableFuture<Void> all = new CompletableFuture<>();
         AtomicInteger remaining = new AtomicInteger(messages.size());
+        BiConsumer<Sent, Exception> settled = (message, failure) -> {
+            message.outcome().complete(failure);
+            if (remaining.decrementAndGet() == 0) {
+                all.complete(null);
+            }
+        };
         return producer().runOnSendingThread(kafkaProducer -> {
             int i = 0;
             for (List<Sent> ofRecord : sent) {
                 for (Sent message : ofRecord) {
                     try {
-                        kafkaProducer.send(messages.get(i++), (metadata, failure) -> {
-                            message.outcome().complete(failure);
-                            if (remaining.decrementAndGet() == 0) {
-                                all.complete(null);
-                            }
-                        });
+                        kafkaProducer.send(messages.get(i++), (metadata, failure) -> settled.accept(message, failure));
                     } catch (RuntimeException failure) {
-                        message.outcome().complete(failure);
-                        if (remaining.decrementAndGet() == 0) {
-                            all.complete(null);
-                        }
+                        settled.accept(message, failure);
                     }
                 }
             }
