@@ -48,7 +48,8 @@ public interface AuditConfig {
 
         /**
          * Records the relay publishes per transaction (each gives one message per tenant it concerns, at most two;
-         * the emitter buffers 16384 messages, so keep it at or below 8000).
+         * all of them are handed to the producer at once, so they must fit its {@code buffer.memory}, 32 MiB by
+         * default: keep it at or below 8000).
          */
         @WithDefault("1000")
         int batchSize();

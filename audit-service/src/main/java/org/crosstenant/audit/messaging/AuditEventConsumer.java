@@ -106,7 +106,7 @@ public class AuditEventConsumer {
         Uni<Void> append = IsolatingApplier.apply(channel, inputs,
                 some -> auditLog.append(some.stream().map(Parsed::input).toList()).invoke(appended -> {
                     if (!appended.isEmpty()) {
-                        relay.trigger();
+                        relay.committed(appended);
                     }
                 }),
                 retries, metrics, (parsed, cause, reason) -> poison.add(new DeadLetters.Poison(parsed.record(), reason)));

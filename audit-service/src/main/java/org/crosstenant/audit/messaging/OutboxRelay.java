@@ -5,41 +5,49 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.crosstenant.audit.config.AuditConfig;
-import org.crosstenant.audit.model.AuditRecordEntity;
+import org.crosstenant.audit.model.AuditRecord;
 import org.crosstenant.audit.repository.PublishRepository;
 import org.crosstenant.audit.service.AuditLog;
 import org.crosstenant.audit.service.AuditMetrics;
 import org.crosstenant.audit.service.AuditRecordMapper;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes committed records to audit.records, one CloudEvent per record and tenant it concerns (key = tenant):
- * right after each append commits ({@link #trigger()}) and on a timer as the safety net (broker down, crash between
- * commit and publish). Each pass locks the publish cursor, reads up to {@code audit.outbox.batch-size} records after
- * it, sends all their messages at once (in sequence order, so per-key order holds), waits for every outcome and only
- * then moves the cursor past the records that are settled (at-least-once). No message holds up the log for good
+ * right after each append commits ({@link #committed(List)}) and on a timer as the safety net (broker down, crash
+ * between commit and publish). Each pass locks the publish cursor, takes up to {@code audit.outbox.batch-size} records
+ * after it — from the records this JVM has just appended when they continue the cursor without a gap, else read back
+ * from the database (after a restart, another instance's appends, a backlog beyond {@link #MAX_CACHED}) — hands all
+ * their messages to the channel's Kafka producer in one go (in sequence order, so per-key order holds; binary-mode
+ * CloudEvent headers written here), waits for one completion per pass that the producer's callbacks count down, and
+ * only then moves the cursor past the records that are settled (at-least-once). The records just appended serve
+ * only as a cache of rows already committed: the cursor row stays the single truth of what is published. No message holds up the log for good
  * (issue #6):
  * <ul>
  * <li>a message the broker will never accept ({@link Failures#isTransient} false: record too large, invalid topic)
@@ -59,27 +67,60 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
-    private final MutinyEmitter<String> emitter;
+    /** Most records kept in memory for the relay; beyond that they are read back from the database. */
+    static final int MAX_CACHED = 16_384;
+
+    private static final byte[] SPEC_VERSION = bytes("1.0");
+    private static final byte[] TYPE = bytes(AuditLog.RECORD_APPENDED_TYPE);
+    private static final byte[] JSON = bytes("application/json");
+
+    private final KafkaClientService kafka;
     private final Pool pool;
     private final PublishRepository repository;
     private final AuditRecordMapper mapper;
     private final AuditMetrics metrics;
     private final AuditConfig config;
-    private final URI source;
+    private final byte[] source;
+    private final String topic;
+    /** Records committed by this JVM and not yet known to be published, by sequence. */
+    private final ConcurrentNavigableMap<Long, AuditRecord> appended = new ConcurrentSkipListMap<>();
+    private volatile KafkaProducer<String, String> producer;
     /** One drain at a time in this JVM; triggers during a drain ask for one more pass. */
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
-    public OutboxRelay(@Channel("audit-records") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
-            MutinyEmitter<String> emitter, Pool pool, PublishRepository repository, AuditRecordMapper mapper,
-            AuditMetrics metrics, AuditConfig config) {
-        this.emitter = emitter;
+    /**
+     * @param channel never used to send: it makes SmallRye create the {@code audit-records} channel, whose Kafka
+     *        producer (with every {@code mp.messaging.outgoing.audit-records.*} setting) the relay sends with
+     */
+    public OutboxRelay(@Channel("audit-records") Emitter<String> channel, KafkaClientService kafka, Pool pool,
+            PublishRepository repository, AuditRecordMapper mapper, AuditMetrics metrics, AuditConfig config,
+            @ConfigProperty(name = "mp.messaging.outgoing.audit-records.topic", defaultValue = AuditLog.RECORDS_TOPIC)
+            String topic) {
+        this.kafka = kafka;
         this.pool = pool;
         this.repository = repository;
         this.mapper = mapper;
         this.metrics = metrics;
         this.config = config;
-        this.source = URI.create(config.outbox().source());
+        this.source = bytes(URI.create(config.outbox().source()).toString());
+        this.topic = topic;
+    }
+
+    /**
+     * Hands the relay records whose transaction just committed, and publishes what is pending now, without waiting.
+     *
+     * @param records committed records in sequence order; kept in memory (at most {@link #MAX_CACHED} in all) so that
+     *        the relay need not read them back
+     */
+    public void committed(List<AuditRecord> records) {
+        for (AuditRecord record : records) {
+            if (appended.size() >= MAX_CACHED) {
+                break; // the relay reads the rest from the database
+            }
+            appended.put(record.sequence(), record);
+        }
+        trigger();
     }
 
     /** Publish what is pending now, without waiting for it. */
@@ -126,38 +167,108 @@ public class OutboxRelay {
         int limit = config.outbox().batchSize();
         int[] counts = new int[3];
         return pool.withTransaction(connection -> repository.lockCursor(connection).flatMap(cursor -> {
+            appended.headMap(cursor.sequence(), true).clear(); // published or parked already
             if (cursor.nextAttemptAt() != null && cursor.nextAttemptAt().isAfter(Instant.now())) {
                 return Uni.createFrom().item(0); // the record at the cursor is backing off
             }
-            return repository.recordsAfter(connection, cursor.sequence(), limit).flatMap(records -> {
-                if (records.isEmpty()) {
-                    return Uni.createFrom().item(0);
-                }
-                List<List<Sent>> sent = new ArrayList<>(records.size());
-                List<CompletableFuture<Throwable>> all = new ArrayList<>();
-                for (AuditRecordEntity record : records) {
-                    String payload = mapper.toJson(mapper.toRecord(record));
-                    List<Sent> messages = new ArrayList<>(record.tenants.length);
-                    for (String tenant : record.tenants) {
-                        // subscribing sends: the loops hand the producer the messages in sequence order
-                        CompletableFuture<Throwable> outcome = Uni.createFrom()
-                                .deferred(() -> send(record, tenant, payload))
-                                .onItemOrFailure().transform((ignored, failure) -> failure)
-                                .subscribeAsCompletionStage();
-                        messages.add(new Sent(tenant, outcome));
-                        all.add(outcome);
-                    }
-                    sent.add(messages);
-                }
-                return Uni.createFrom().completionStage(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)))
-                        .flatMap(ignored -> settle(connection, cursor, records, sent, counts));
-            });
+            List<AuditRecord> cached = cachedAfter(cursor.sequence(), limit);
+            Uni<List<AuditRecord>> pending = !cached.isEmpty()
+                    ? Uni.createFrom().item(cached)
+                    : repository.recordsAfter(connection, cursor.sequence(), limit)
+                            .map(rows -> rows.stream().map(mapper::toRecord).toList());
+            return pending.flatMap(records -> records.isEmpty()
+                    ? Uni.createFrom().item(0)
+                    : send(records).flatMap(sent -> settle(connection, cursor, records, sent, counts)));
         })).invoke(settled -> {
             // counted once the transaction committed
             metrics.outboxParked(AuditMetrics.PARKED_PERMANENT, counts[PERMANENT]);
             metrics.outboxParked(AuditMetrics.PARKED_EXHAUSTED, counts[EXHAUSTED]);
             metrics.outboxRetried(counts[RETRIED]);
         });
+    }
+
+    /** The cached records that continue {@code after} without a gap, at most {@code limit}; empty when there is none. */
+    private List<AuditRecord> cachedAfter(long after, int limit) {
+        List<AuditRecord> records = new ArrayList<>(Math.min(limit, appended.size()));
+        long expected = after + 1;
+        for (Map.Entry<Long, AuditRecord> entry : appended.tailMap(after, false).entrySet()) {
+            if (entry.getKey() != expected || records.size() == limit) {
+                break;
+            }
+            records.add(entry.getValue());
+            expected++;
+        }
+        return records;
+    }
+
+    /**
+     * Sends every message of the pass (in sequence order) from the producer's sending thread and completes once all
+     * of them have an outcome.
+     *
+     * @return per record, its messages with their outcomes
+     */
+    private Uni<List<List<Sent>>> send(List<AuditRecord> records) {
+        List<List<Sent>> sent = new ArrayList<>(records.size());
+        List<ProducerRecord<String, String>> messages = new ArrayList<>(records.size() * 2);
+        for (AuditRecord record : records) {
+            String payload = mapper.toJson(record);
+            byte[] time = bytes(record.recordedAt().toString());
+            List<Sent> ofRecord = new ArrayList<>(record.tenants().size());
+            for (String tenant : record.tenants()) {
+                ofRecord.add(new Sent(tenant, new CompletableFuture<>()));
+                messages.add(message(record, tenant, payload, time));
+            }
+            sent.add(ofRecord);
+        }
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        AtomicInteger remaining = new AtomicInteger(messages.size());
+        BiConsumer<Sent, Exception> settled = (message, failure) -> {
+            message.outcome().complete(failure);
+            if (remaining.decrementAndGet() == 0) {
+                all.complete(null);
+            }
+        };
+        return producer().runOnSendingThread(kafkaProducer -> {
+            int i = 0;
+            for (List<Sent> ofRecord : sent) {
+                for (Sent message : ofRecord) {
+                    try {
+                        kafkaProducer.send(messages.get(i++), (metadata, failure) -> settled.accept(message, failure));
+                    } catch (RuntimeException failure) {
+                        settled.accept(message, failure);
+                    }
+                }
+            }
+        }).chain(() -> Uni.createFrom().completionStage(all)).replaceWith(sent);
+    }
+
+    private KafkaProducer<String, String> producer() {
+        KafkaProducer<String, String> current = producer;
+        if (current == null) {
+            current = kafka.getProducer("audit-records");
+            if (current == null) {
+                throw new IllegalStateException("the audit-records channel has no Kafka producer (yet)");
+            }
+            producer = current;
+        }
+        return current;
+    }
+
+    private ProducerRecord<String, String> message(AuditRecord record, String tenant, String payload, byte[] time) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", SPEC_VERSION);
+        headers.add("ce_id", bytes(messageId(record.recordId(), tenant).toString()));
+        headers.add("ce_type", TYPE);
+        headers.add("ce_source", source);
+        headers.add("ce_subject", bytes(tenant));
+        headers.add("ce_datacontenttype", JSON);
+        headers.add("content-type", JSON);
+        headers.add("ce_time", time);
+        return new ProducerRecord<>(topic, null, null, tenant, payload, headers);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** One message of a pass: its tenant and its outcome (the failure, null when acknowledged). */
@@ -178,7 +289,7 @@ public class OutboxRelay {
      * @return how many records the cursor moved past
      */
     private Uni<Integer> settle(SqlConnection connection, PublishRepository.Cursor cursor,
-            List<AuditRecordEntity> records, List<List<Sent>> sent, int[] counts) {
+            List<AuditRecord> records, List<List<Sent>> sent, int[] counts) {
         Instant now = Instant.now();
         long last = cursor.sequence();
         int attempts = cursor.attempts();
@@ -190,7 +301,7 @@ public class OutboxRelay {
         boolean brokerAccepting = sent.stream().flatMap(List::stream).anyMatch(m -> m.outcome().join() == null);
         Uni<Void> parking = Uni.createFrom().voidItem();
         for (int i = 0; i < records.size(); i++) {
-            AuditRecordEntity record = records.get(i);
+            AuditRecord record = records.get(i);
             List<Sent> failed = sent.get(i).stream().filter(m -> m.outcome().join() != null).toList();
             boolean retry = failed.stream().anyMatch(m -> Failures.isTransient(m.outcome().join()));
             String reasonPrefix = "";
@@ -203,10 +314,10 @@ public class OutboxRelay {
                             config.outbox().retryMaxBackoff());
                     if (tried < config.outbox().maxAttempts()) {
                         LOG.warnf("audit record %d not acknowledged (attempt %d of %d), the relay retries from it in "
-                                + "%s: %s", record.sequence, tried, config.outbox().maxAttempts(), backOff, reason);
+                                + "%s: %s", record.sequence(), tried, config.outbox().maxAttempts(), backOff, reason);
                     } else {
                         LOG.errorf("audit record %d still not acknowledged after %d attempts while the broker accepts "
-                                + "nothing else either (outage?): kept, retried in %s: %s", record.sequence, tried,
+                                + "nothing else either (outage?): kept, retried in %s: %s", record.sequence(), tried,
                                 backOff, reason);
                     }
                     counts[RETRIED]++;
@@ -221,13 +332,13 @@ public class OutboxRelay {
                 String reason = reasonPrefix + Failures.describe(message.outcome().join());
                 counts[retry ? EXHAUSTED : PERMANENT]++;
                 LOG.errorf("audit record %d, message for tenant %s PARKED (publish_parked); later records flow on: %s",
-                        record.sequence, message.tenant(), reason);
-                UUID id = messageId(record.recordId, message.tenant());
-                long sequence = record.sequence;
+                        record.sequence(), message.tenant(), reason);
+                UUID id = messageId(record.recordId(), message.tenant());
+                long sequence = record.sequence();
                 parking = parking.chain(() -> repository.park(connection, sequence, message.tenant(), id, now,
                         reason));
             }
-            last = record.sequence;
+            last = record.sequence();
             attempts = 0;
             settled++;
         }
@@ -257,20 +368,5 @@ public class OutboxRelay {
     /** The ce_id of the message for {@code tenant} of a record: stable across re-publication. */
     static UUID messageId(UUID recordId, String tenant) {
         return UUID.nameUUIDFromBytes((recordId + "/" + tenant).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Uni<Void> send(AuditRecordEntity record, String tenant, String payload) {
-        OutgoingCloudEventMetadata<String> cloudEvent = OutgoingCloudEventMetadata.<String>builder()
-                .withId(messageId(record.recordId, tenant).toString())
-                .withType(AuditLog.RECORD_APPENDED_TYPE)
-                .withSource(source)
-                .withSubject(tenant)
-                .withDataContentType("application/json")
-                .withTimestamp(record.recordedAt.atZone(ZoneOffset.UTC))
-                .build();
-        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(tenant)
-                .build();
-        return emitter.sendMessage(Message.of(payload, Metadata.of(cloudEvent, kafka)));
     }
 }

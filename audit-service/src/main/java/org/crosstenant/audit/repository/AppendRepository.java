@@ -3,7 +3,6 @@ package org.crosstenant.audit.repository;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,16 +19,28 @@ import org.crosstenant.audit.model.AuditRecordEntity;
 import org.crosstenant.audit.model.ChainHead;
 
 /**
- * The batched append path, in plain SQL on the reactive PostgreSQL client (no ORM session: a batch of records is a
- * handful of statements). Every method runs on the connection of the caller's transaction.
+ * The batched append path, in plain SQL on the reactive PostgreSQL client (no ORM session: a batch of records is
+ * four statements: lock the head, check the batch's event ids, insert the records, move the head). Every method runs on the connection of the caller's transaction.
  */
 @ApplicationScoped
 public class AppendRepository {
 
-    private static final String INSERT_RECORD = "insert into audit_record (sequence, record_id, tenants, action,"
+    /**
+     * One statement per batch: every column travels as one array parameter and {@code unnest} turns them back into
+     * rows (PostgreSQL plans and executes one INSERT instead of one per record). {@code tenants} has one or two
+     * entries (resource tenant, then home tenant), sent as two arrays; the JSON columns as text, cast once.
+     */
+    private static final String INSERT_RECORDS = "insert into audit_record (sequence, record_id, tenants, action,"
             + " outcome, actor, resource_tenant, home_tenant, application, invitation_id, source_event_id, source_type,"
-            + " occurred_at, recorded_at, details, previous_hash, hash) values ($1, $2, $3, $4, $5, $6::text::jsonb,"
-            + " $7, $8, $9, $10, $11, $12, $13, $14, $15::text::jsonb, $16, $17)";
+            + " occurred_at, recorded_at, details, previous_hash, hash)"
+            + " select sequence, record_id, case when second is null then array[first] else array[first, second] end,"
+            + " action, outcome, actor::jsonb, resource_tenant, home_tenant, application, invitation_id,"
+            + " source_event_id, source_type, occurred_at, $17::timestamptz, details::jsonb, previous_hash, hash"
+            + " from unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::varchar[], $5::text[], $6::text[],"
+            + " $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::text[],"
+            + " $14::timestamptz[], $15::text[], $16::text[], $18::text[])"
+            + " as r(sequence, record_id, first, second, action, outcome, actor, resource_tenant, home_tenant,"
+            + " application, invitation_id, source_event_id, source_type, occurred_at, details, previous_hash, hash)";
 
     /** Locks the single chain-head row until the transaction ends: appends are serialised, sequences gapless. */
     public Uni<ChainHead> lockHead(SqlConnection connection) {
@@ -44,9 +55,12 @@ public class AppendRepository {
                 });
     }
 
-    /** Which of {@code eventIds} are already in the inbox (one query for the whole batch). */
+    /**
+     * Which of {@code eventIds} already have a record (one query for the whole batch): the unique
+     * {@code audit_record.source_event_id} is the inbox, so an event is appended at most once even across instances.
+     */
     public Uni<Set<UUID>> alreadyProcessed(SqlConnection connection, List<UUID> eventIds) {
-        return connection.preparedQuery("select event_id from inbox where event_id = any($1)")
+        return connection.preparedQuery("select source_event_id from audit_record where source_event_id = any($1)")
                 .execute(Tuple.of(eventIds.toArray(UUID[]::new)))
                 .map(rows -> {
                     Set<UUID> seen = new HashSet<>();
@@ -55,23 +69,58 @@ public class AppendRepository {
                 });
     }
 
-    /** Inserts the records, in sequence order, as one pipelined batch of the same prepared statement. */
+    /**
+     * Inserts the records with one statement (see {@link #INSERT_RECORDS}).
+     *
+     * @param records consecutive sequences of one batch, all with the same {@code recordedAt} and one or two tenants
+     */
     public Uni<Void> insertRecords(SqlConnection connection, List<AuditRecordEntity> records) {
-        List<Tuple> rows = new ArrayList<>(records.size());
-        for (AuditRecordEntity r : records) {
-            rows.add(Tuple.from(new Object[] { r.sequence, r.recordId, r.tenants, r.action, r.outcome, r.actor,
-                    r.resourceTenant, r.homeTenant, r.application, r.invitationId, r.sourceEventId, r.sourceType,
-                    utc(r.occurredAt), utc(r.recordedAt), r.details, r.previousHash, r.hash }));
+        int n = records.size();
+        Long[] sequences = new Long[n];
+        UUID[] recordIds = new UUID[n];
+        String[] firsts = new String[n];
+        String[] seconds = new String[n];
+        String[] actions = new String[n];
+        String[] outcomes = new String[n];
+        String[] actors = new String[n];
+        String[] resourceTenants = new String[n];
+        String[] homeTenants = new String[n];
+        String[] applications = new String[n];
+        String[] invitationIds = new String[n];
+        UUID[] sourceEventIds = new UUID[n];
+        String[] sourceTypes = new String[n];
+        OffsetDateTime[] occurredAts = new OffsetDateTime[n];
+        String[] details = new String[n];
+        String[] previousHashes = new String[n];
+        String[] hashes = new String[n];
+        for (int i = 0; i < n; i++) {
+            AuditRecordEntity r = records.get(i);
+            if (r.tenants.length < 1 || r.tenants.length > 2 || !r.recordedAt.equals(records.get(0).recordedAt)) {
+                throw new IllegalArgumentException("record " + r.sequence + ": one or two tenants and the batch's"
+                        + " recordedAt expected");
+            }
+            sequences[i] = r.sequence;
+            recordIds[i] = r.recordId;
+            firsts[i] = r.tenants[0];
+            seconds[i] = r.tenants.length > 1 ? r.tenants[1] : null;
+            actions[i] = r.action;
+            outcomes[i] = r.outcome;
+            actors[i] = r.actor;
+            resourceTenants[i] = r.resourceTenant;
+            homeTenants[i] = r.homeTenant;
+            applications[i] = r.application;
+            invitationIds[i] = r.invitationId;
+            sourceEventIds[i] = r.sourceEventId;
+            sourceTypes[i] = r.sourceType;
+            occurredAts[i] = utc(r.occurredAt);
+            details[i] = r.details;
+            previousHashes[i] = r.previousHash;
+            hashes[i] = r.hash;
         }
-        return connection.preparedQuery(INSERT_RECORD).executeBatch(rows).replaceWithVoid();
-    }
-
-    /** Marks the events processed: one multi-row insert. */
-    public Uni<Void> insertInbox(SqlConnection connection, List<UUID> eventIds, List<String> types, Instant at) {
-        return connection.preparedQuery("insert into inbox (event_id, type, processed_at)"
-                        + " select id, type, $3::timestamptz from unnest($1::uuid[], $2::text[]) as t(id, type)")
-                .execute(Tuple.of(eventIds.toArray(UUID[]::new), types.toArray(String[]::new), utc(at)))
-                .replaceWithVoid();
+        return connection.preparedQuery(INSERT_RECORDS).execute(Tuple.from(new Object[] { sequences, recordIds,
+                firsts, seconds, actions, outcomes, actors, resourceTenants, homeTenants, applications, invitationIds,
+                sourceEventIds, sourceTypes, occurredAts, details, previousHashes, utc(records.get(0).recordedAt),
+                hashes })).replaceWithVoid();
     }
 
     /** Moves the chain head to the batch's last record. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -39,16 +40,36 @@ public final class AuditHasher {
     private AuditHasher() {
     }
 
+    /**
+     * @param record a stored record (its {@code actor} and {@code details} are parsed from their JSON text)
+     * @return the lower-case hex SHA-256 of {@code previousHash + canonical(record)}
+     * @throws IllegalStateException when actor or details is not JSON
+     */
     public static String hash(AuditRecordEntity record) {
-        return sha256(record.previousHash + canonical(record));
+        return sha256(record.previousHash + canonical(record, json(record.actor), json(record.details)));
+    }
+
+    /**
+     * The same hash for a record being appended, from the JSON it was built from, without parsing its text again.
+     *
+     * @param actor   the JSON tree whose text is {@code record.actor} (null when absent)
+     * @param details the JSON tree whose text is {@code record.details}
+     * @return equal to {@link #hash(AuditRecordEntity)} of the stored record
+     */
+    public static String hash(AuditRecordEntity record, JsonNode actor, JsonNode details) {
+        return sha256(record.previousHash + canonical(record, tree(actor), tree(details)));
     }
 
     public static String canonical(AuditRecordEntity r) {
+        return canonical(r, json(r.actor), json(r.details));
+    }
+
+    private static String canonical(AuditRecordEntity r, Object actor, Object details) {
         Map<String, Object> fields = new TreeMap<>();
         fields.put("action", r.action);
-        fields.put("actor", json(r.actor));
+        fields.put("actor", actor);
         fields.put("application", r.application);
-        fields.put("details", json(r.details));
+        fields.put("details", details);
         fields.put("homeTenant", r.homeTenant);
         fields.put("invitationId", r.invitationId);
         fields.put("occurredAt", r.occurredAt == null ? null : r.occurredAt.toString());
@@ -64,6 +85,18 @@ public final class AuditHasher {
             return CANONICAL.writeValueAsString(fields);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise an audit record", e);
+        }
+    }
+
+    /** A tree as the plain Maps/Lists/numbers that parsing its text would give (Jackson's own conversion). */
+    private static Object tree(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            return CANONICAL.treeToValue(node, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot convert a JSON tree", e);
         }
     }
 

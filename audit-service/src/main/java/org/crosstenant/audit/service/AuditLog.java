@@ -25,10 +25,11 @@ import org.crosstenant.audit.repository.AppendRepository;
 import org.jboss.logging.Logger;
 
 /**
- * Appends records in batches: one transaction per batch takes the chain-head lock, checks the whole batch against
- * the inbox in one query, computes the hash chain in order in memory, inserts the records (one pipelined batch) and
- * the inbox rows (one multi-row insert) and moves the head once. Publishing to audit.records reads the committed
- * records afterwards (see {@code OutboxRelay}); SSE subscribers are woken right after the commit.
+ * Appends records in batches: one transaction per batch takes the chain-head lock, checks the whole batch's event ids
+ * against the records' unique {@code source_event_id} (the inbox) in one query, computes the hash chain in order in
+ * memory (from the drafts' parsed JSON), inserts the records (one multi-row statement) and moves the head once. The
+ * caller hands the returned records to {@code OutboxRelay} for audit.records; SSE subscribers are woken once per
+ * commit, right after it.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -82,7 +83,7 @@ public class AuditLog {
                     }
                     if (!appended.isEmpty()) {
                         metrics.appended(appended, clock.instant());
-                        appended.forEach(broadcaster::committed);
+                        broadcaster.committed(appended);
                     }
                 });
     }
@@ -93,8 +94,6 @@ public class AuditLog {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<AuditRecordEntity> entities = new ArrayList<>(inputs.size());
         List<AuditRecord> records = new ArrayList<>(inputs.size());
-        List<UUID> ids = new ArrayList<>(inputs.size());
-        List<String> types = new ArrayList<>(inputs.size());
         long sequence = head.lastSequence;
         String previousHash = head.lastHash;
         for (AuditInput input : inputs.values()) {
@@ -105,8 +104,6 @@ public class AuditLog {
             previousHash = entity.hash;
             entities.add(entity);
             records.add(record(entity, input.draft()));
-            ids.add(input.event().id());
-            types.add(input.event().type());
         }
         if (entities.isEmpty()) {
             return Uni.createFrom().item(List.of());
@@ -114,7 +111,6 @@ public class AuditLog {
         long lastSequence = sequence;
         String lastHash = previousHash;
         return repository.insertRecords(connection, entities)
-                .chain(() -> repository.insertInbox(connection, ids, types, now))
                 .chain(() -> repository.moveHead(connection, lastSequence, lastHash))
                 .replaceWith(records);
     }
@@ -138,7 +134,7 @@ public class AuditLog {
         entity.recordedAt = now;
         entity.details = draft.details().toString();
         entity.previousHash = previousHash;
-        entity.hash = AuditHasher.hash(entity);
+        entity.hash = AuditHasher.hash(entity, draft.actor(), draft.details());
         return entity;
     }
 

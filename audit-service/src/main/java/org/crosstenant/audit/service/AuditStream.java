@@ -69,7 +69,8 @@ public class AuditStream {
             // committed in between can be missed
             Multi<Signal> wakeUps = Multi.createBy().merging().streams(
                     Multi.createFrom().item(Signal.CATCH_UP),
-                    broadcaster.appended().filter(record -> record.concerns(tenant)).map(record -> Signal.CATCH_UP),
+                    broadcaster.appended().filter(batch -> batch.stream().anyMatch(record -> record.concerns(tenant)))
+                            .map(batch -> Signal.CATCH_UP),
                     Multi.createFrom().ticks().every(config.stream().keepAlive()).map(tick -> Signal.KEEP_ALIVE))
                     // a burst of appends while we read collapses into one more read
                     .onOverflow().dropPreviousItems();

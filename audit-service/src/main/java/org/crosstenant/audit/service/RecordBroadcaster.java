@@ -1,5 +1,7 @@
 package org.crosstenant.audit.service;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Multi;
@@ -14,14 +16,15 @@ import org.crosstenant.audit.model.AuditRecord;
 @ApplicationScoped
 public class RecordBroadcaster {
 
-    private final BroadcastProcessor<AuditRecord> processor = BroadcastProcessor.create();
+    private final BroadcastProcessor<List<AuditRecord>> processor = BroadcastProcessor.create();
 
-    public void committed(AuditRecord record) {
-        processor.onNext(record);
+    /** @param records the records of one committed transaction (one signal per transaction, not per record) */
+    public void committed(List<AuditRecord> records) {
+        processor.onNext(records);
     }
 
-    /** Hot stream: only records committed after subscription. */
-    public Multi<AuditRecord> appended() {
+    /** Hot stream of committed transactions' records: only those committed after subscription. */
+    public Multi<List<AuditRecord>> appended() {
         return processor;
     }
 }
