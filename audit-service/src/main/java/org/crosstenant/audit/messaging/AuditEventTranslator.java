@@ -201,9 +201,14 @@ public class AuditEventTranslator {
 
     /**
      * The tree with every string value and field name made storable: NUL (U+0000) and each unpaired UTF-16 surrogate
-     * replaced by U+FFFD. Nodes without such characters are returned as they are.
+     * replaced by U+FFFD; and every floating-point number as PostgreSQL's {@code jsonb} gives it back
+     * ({@link #asStored}). Nodes without either are returned as they are. The hash is computed from this tree and
+     * {@code /verify} from the stored text: both must see the same values.
      */
     static JsonNode sanitise(JsonNode node) {
+        if (node.isFloatingPointNumber()) {
+            return asStored(node);
+        }
         if (node.isTextual()) {
             String text = node.textValue();
             String clean = storable(text);
@@ -224,6 +229,30 @@ public class AuditEventTranslator {
         }
         return node;
     }
+
+    /**
+     * A floating-point number as {@code /verify} will read it back from {@code jsonb}: PostgreSQL stores numbers as
+     * {@code numeric} and prints them in plain notation with their scale, so Jackson's {@code 1.0E20} comes back as the
+     * integer {@code 100000000000000000000} and {@code -0.0} as {@code 0.0}. Hashing the number as sent would then
+     * disagree with the stored record (a false tamper alarm). Infinite values (Jackson's reading of e.g. {@code 1e400})
+     * are stored as the string Jackson writes for them either way, and are left alone.
+     *
+     * @param number a floating-point JSON number
+     * @return the number parsed from its plain notation (an integer node when that has no fraction)
+     */
+    static JsonNode asStored(JsonNode number) {
+        if (!Double.isFinite(number.doubleValue())) {
+            return number;
+        }
+        try {
+            return PLAIN_NUMBERS.readTree(new java.math.BigDecimal(number.asText()).toPlainString());
+        } catch (NumberFormatException | JsonProcessingException e) {
+            return number;
+        }
+    }
+
+    /** Parses the plain notation of a number the way the stored text is parsed back (Jackson's defaults). */
+    private static final ObjectMapper PLAIN_NUMBERS = new ObjectMapper();
 
     /** The text itself when PostgreSQL can store it, else a copy with NUL and unpaired surrogates as U+FFFD. */
     static String storable(String text) {

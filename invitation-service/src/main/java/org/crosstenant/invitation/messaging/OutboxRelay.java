@@ -127,10 +127,13 @@ public class OutboxRelay {
 
     private Uni<Round> round() {
         int limit = config.outbox().batchSize();
-        // no rows when another instance holds the relay lock: its next round or our timer takes what is left
-        return Panache.withTransaction(() -> outbox.lockDue(limit)
-                        .flatMap(rows -> publishAll(rows, backToThisContext())
-                                .map(round -> rows.size() >= limit ? round.asFull() : round)))
+        // the lock in a statement of its own: the due-rows query that follows then sees everything committed before
+        // the lock was granted (a lock taken inside that query would let it read a snapshot older than the lock)
+        return Panache.withTransaction(() -> outbox.tryRelayLock().flatMap(locked -> locked
+                ? outbox.lockDue(limit).flatMap(rows -> publishAll(rows, backToThisContext())
+                        .map(round -> rows.size() >= limit ? round.asFull() : round))
+                // another instance is publishing; its next round or our timer takes what is left
+                : Uni.createFrom().item(Round.NONE)))
                 .invoke(round -> {
                     // counted once the transaction committed
                     metrics.published(round.published());

@@ -19,31 +19,35 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
     static final long RELAY_LOCK = 0x696e_7669_6f75_74L;
 
     /**
+     * Takes the relay's transaction-scoped advisory lock, if free. One relay at a time keeps each invitation's events
+     * in commit order even with several instances (row locks alone would let two relays interleave batches).
+     */
+    public Uni<Boolean> tryRelayLock() {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("select pg_try_advisory_xact_lock(:key)", Boolean.class)
+                .setParameter("key", RELAY_LOCK)
+                .getSingleResult());
+    }
+
+    /**
      * The rows due for a send, in commit order, locked until the caller's transaction ends: neither published nor
      * parked, past their back-off ({@code next_attempt_at}), and not behind an earlier row of their invitation that is
      * still backing off — a later row of an invitation waits while an earlier one is being retried (per-invitation
      * order), while other aggregates flow on. SKIP LOCKED keeps a second relay (another instance, or the timer racing the after-commit
      * trigger) from publishing the same rows at the same time.
-     * <p>
-     * The same statement takes the relay's transaction-scoped advisory lock, if free (a CTE, evaluated once): one
-     * relay at a time publishes, which keeps each invitation's events in commit order even with several instances (row
-     * locks alone would let two relays interleave batches). Lock and read in one round trip; when another relay holds
-     * the lock the result is empty, as when nothing is due.
      *
      * @param limit at most this many rows
      */
     public Uni<List<OutboxEvent>> lockDue(int limit) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("with relay_lock as (select pg_try_advisory_xact_lock(:key) as locked)"
-                        + " select o.id, o.aggregate_type, o.aggregate_id, o.type, o.topic,"
+                .createNativeQuery("select o.id, o.aggregate_type, o.aggregate_id, o.type, o.topic,"
                         + " o.payload::text as payload, o.occurred_at, o.published_at, o.attempts, o.parked_at"
-                        + " from relay_lock l, outbox o where l.locked and o.published_at is null and o.parked_at is null"
+                        + " from outbox o where o.published_at is null and o.parked_at is null"
                         + " and (o.next_attempt_at is null or o.next_attempt_at <= now())"
                         + " and not exists (select 1 from outbox e where e.aggregate_type = o.aggregate_type"
                         + " and e.aggregate_id = o.aggregate_id and e.published_at is null and e.parked_at is null"
                         + " and e.seq < o.seq and e.next_attempt_at > now())"
                         + " order by o.seq limit :limit for update of o skip locked", OutboxEvent.class)
-                .setParameter("key", RELAY_LOCK)
                 .setParameter("limit", limit)
                 .getResultList());
     }

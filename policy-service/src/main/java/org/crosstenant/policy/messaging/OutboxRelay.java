@@ -154,9 +154,13 @@ public class OutboxRelay {
             Context context = Vertx.currentContext();
             // acks complete on a Kafka thread; the session must be used on its own context again
             Executor backOnContext = task -> context.runOnContext(ignored -> task.run());
-            // no rows when another instance holds the relay lock: its next pass or our timer takes what is left
-            return outbox.lockDue(limit).chain(rows -> sendAll(rows, backOnContext)
-                    .map(result -> rows.size() >= limit ? result.asFull() : result));
+            // the lock in a statement of its own: the due-rows query that follows then sees everything committed
+            // before the lock was granted (inside that query it could read a snapshot older than the lock)
+            return outbox.tryRelayLock().chain(locked -> !locked
+                    // another instance is publishing; its next pass or our timer takes what is left
+                    ? Uni.createFrom().item(BatchResult.NONE)
+                    : outbox.lockDue(limit).chain(rows -> sendAll(rows, backOnContext)
+                            .map(result -> rows.size() >= limit ? result.asFull() : result)));
         }).invoke(result -> {
             // counted once the transaction committed
             metrics.published(result.sent());

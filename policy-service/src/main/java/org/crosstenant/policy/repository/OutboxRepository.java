@@ -20,31 +20,35 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
     static final long RELAY_LOCK = 0x706f_6c69_6379_6f75L;
 
     /**
+     * Takes the relay's advisory lock for the caller's transaction, if no other relay (another instance) holds it.
+     * Row locks alone would let two instances publish interleaved batches, e.g. a tenant's v2 before its v1.
+     */
+    public Uni<Boolean> tryRelayLock() {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select pg_try_advisory_xact_lock(:key)", Boolean.class)
+                .setParameter("key", RELAY_LOCK)
+                .getSingleResult());
+    }
+
+    /**
      * The rows due for a send, oldest first ({@code seq}), locked for the caller's transaction: neither published nor
      * parked, past their back-off ({@code next_attempt_at}), and not behind an earlier row of their aggregate that is
      * still backing off — a later row of an aggregate waits while an earlier one is being retried (per-aggregate
      * order), while other aggregates flow on. SKIP LOCKED is a second guard so that the same row is never published twice concurrently.
-     * <p>
-     * The same statement takes the relay's advisory lock for the caller's transaction, if no other relay (another
-     * instance) holds it (a CTE, evaluated once; lock and read in one round trip). Row locks alone would let two
-     * instances publish interleaved batches, e.g. a tenant's v2 before its v1. When another relay holds the lock the
-     * result is empty, as when nothing is due.
      *
      * @param limit at most this many rows
      */
     public Uni<List<OutboxEvent>> lockDue(int limit) {
         return Panache.getSession().chain(session -> session
                 // the entity's columns only: seq is not mapped (the database assigns it)
-                .createNativeQuery("with relay_lock as (select pg_try_advisory_xact_lock(:key) as locked) "
-                        + "select o.id, o.aggregate_type, o.aggregate_id, o.type, o.topic, o.payload, "
-                        + "o.occurred_at, o.published_at, o.attempts, o.parked_at from relay_lock l, outbox o "
-                        + "where l.locked and o.published_at is null and o.parked_at is null "
+                .createNativeQuery("select o.id, o.aggregate_type, o.aggregate_id, o.type, o.topic, o.payload, "
+                        + "o.occurred_at, o.published_at, o.attempts, o.parked_at from outbox o "
+                        + "where o.published_at is null and o.parked_at is null "
                         + "and (o.next_attempt_at is null or o.next_attempt_at <= now()) "
                         + "and not exists (select 1 from outbox e where e.aggregate_type = o.aggregate_type "
                         + "and e.aggregate_id = o.aggregate_id and e.published_at is null and e.parked_at is null "
                         + "and e.seq < o.seq and e.next_attempt_at > now()) "
                         + "order by o.seq limit :limit for update of o skip locked", OutboxEvent.class)
-                .setParameter("key", RELAY_LOCK)
                 .setParameter("limit", limit)
                 .getResultList());
     }
