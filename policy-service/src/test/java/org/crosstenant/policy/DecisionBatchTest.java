@@ -132,16 +132,31 @@ class DecisionBatchTest {
                 r -> keyless.toString().equals(r.key())).size(), "the keyless record was decided");
     }
 
+    /**
+     * Every partition of the topic that holds records has the group's committed offset at its end. The topic has
+     * several partitions and the batch's records (a keyless one included) land on any of them: watching one
+     * partition only waited forever when none of the records went there.
+     */
     private static void awaitCommittedToEnd() throws Exception {
-        TopicPartition partition = new TopicPartition(DecisionFlowTest.INVITATIONS, 0);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaSupport.bootstrap()))) {
-            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get()
-                    .offset();
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            admin.describeTopics(List.of(DecisionFlowTest.INVITATIONS)).allTopicNames().get()
+                    .get(DecisionFlowTest.INVITATIONS).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(DecisionFlowTest.INVITATIONS, p.partition()),
+                            OffsetSpec.latest()));
+            Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, info) -> {
+                if (info.offset() > 0) {
+                    ends.put(partition, info.offset());
+                }
+            });
+            assertTrue(!ends.isEmpty(), "no records on " + DecisionFlowTest.INVITATIONS);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                OffsetAndMetadata committed = admin.listConsumerGroupOffsets("policy-service")
-                        .partitionsToOffsetAndMetadata().get().get(partition);
-                return committed != null && committed.offset() >= end;
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("policy-service")
+                        .partitionsToOffsetAndMetadata().get();
+                return ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() >= e.getValue());
             });
         }
     }
