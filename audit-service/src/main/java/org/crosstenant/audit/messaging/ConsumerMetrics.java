@@ -1,69 +1,14 @@
 package org.crosstenant.audit.messaging;
 
-import org.crosstenant.platform.messaging.IsolatingApplier;
-import io.micrometer.core.instrument.Counter;
+import org.crosstenant.platform.messaging.ConsumerCounters;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
-/**
- * What the Kafka consumers of this service count (Prometheus names, tagged {@code service=audit} and
- * {@code channel}):
- * <ul>
- * <li>{@code crosstenant_consumer_retries_total}: transient processing failures (database unreachable, time-out),
- * each retried after a back-off (counter);</li>
- * <li>{@code crosstenant_consumer_dead_lettered_total{cause}}: records sent to the channel's dead-letter topic,
- * {@code cause=invalid} (malformed record), {@code permanent} (processing failed in a way retrying cannot fix:
- * constraint violation, value too long, unreadable state) (counter; alert on {@code permanent});</li>
- * <li>{@code crosstenant_consumer_stuck_total}: retry rounds that ended with a record still failing transiently; the
- * record is kept and retried, never dead-lettered (counter; alert on it: its partition waits).</li>
- * </ul>
- */
-@ApplicationScoped
-public class ConsumerMetrics implements IsolatingApplier.Metrics {
-
-    /** {@code cause} of a malformed record. */
-    public static final String INVALID = "invalid";
-    /** {@code cause} of a record whose processing failed deterministically. */
-    public static final String PERMANENT = IsolatingApplier.PERMANENT;
-
-    private final MeterRegistry registry;
+/** This service's consumer counters ({@link ConsumerCounters}), tagged {@code service=audit}. */
+@Singleton // no client proxy: the superclass has no no-args constructor, and the bean keeps no state
+public class ConsumerMetrics extends ConsumerCounters {
 
     public ConsumerMetrics(MeterRegistry registry) {
-        this.registry = registry;
-    }
-
-    /** Counts one transient failure of {@code channel}'s processing that is retried. */
-    @Override
-    public void retried(String channel) {
-        Counter.builder("crosstenant.consumer.retries")
-                .description("transient consumer processing failures, retried after a back-off")
-                .tags("service", "audit", "channel", channel).register(registry).increment();
-    }
-
-    /**
-     * Counts one round of {@code channel}'s retries that ended with a record still failing transiently: the record is
-     * kept and retried at the back-off ceiling, never dead-lettered (alert on it: the partition waits).
-     */
-    @Override
-    public void stuck(String channel) {
-        Counter.builder("crosstenant.consumer.stuck")
-                .description("retry rounds that ended with a record still failing transiently (kept, retried)")
-                .tags("service", "audit", "channel", channel).register(registry).increment();
-    }
-
-    /**
-     * Counts records sent to {@code channel}'s dead-letter topic.
-     *
-     * @param cause   {@link #INVALID} or {@link #PERMANENT}
-     * @param records how many (nothing is counted for 0)
-     */
-    @Override
-    public void deadLettered(String channel, String cause, int records) {
-        if (records > 0) {
-            Counter.builder("crosstenant.consumer.dead.lettered")
-                    .description("records sent to a dead-letter topic")
-                    .tags("service", "audit", "channel", channel, "cause", cause).register(registry)
-                    .increment(records);
-        }
+        super(registry, "audit");
     }
 }
