@@ -46,20 +46,75 @@ class DecisionFlowTest {
         assertEquals(1L, decision.getJsonObject("policyVersions").getLong(pair.resource));
         assertEquals(1L, decision.getJsonObject("policyVersions").getLong(pair.home));
         assertTrue(decision.getJsonArray("reasons").contains(pair.resource + " inbound collaboration from "
-                + pair.home + " admits bob@" + pair.home + ".example (users: allowed all)"), decision.encodePrettily());
+                + pair.home + " admits bob@" + pair.home + ".example and application projects"),
+                decision.encodePrettily());
+        assertEquals(false, decision.getBoolean("approvalRequired"));
         assertEquals(JsonShape.ofExample(PolicyEvents.DECIDED), JsonShape.of(record.value()));
     }
 
     @Test
-    void blockedOutboundDeniesWithAReasonNamingTheRule() {
+    void blockedOutboundDeniesSayingOnlyThatTheHomeSideBlockedIt() {
         Pair pair = Pair.configured("blocked");
         String carol = "carol@" + pair.home + ".example";
         UUID invitation = request(pair, carol, UUID.randomUUID().toString());
 
         JsonObject decision = new JsonObject(awaitDecision(invitation).value());
         assertEquals("deny", decision.getString("outcome"));
-        assertEquals(List.of(pair.home + " outbound collaboration to " + pair.resource + " does not admit " + carol
-                + " (users: blocked all)"), decision.getJsonArray("reasons").getList());
+        assertEquals(List.of(pair.home + " outbound settings blocked it"), decision.getJsonArray("reasons").getList());
+    }
+
+    /**
+     * The resource tenant's DEFAULT decides when it has no partner configuration for the home tenant, its invitation
+     * rules apply (domain deny list, who may invite, approval), and a changed default is used at once (the compiled
+     * cache follows the stored versions).
+     */
+    @Test
+    void theDefaultAndItsInvitationRulesDecide() {
+        Pair pair = new Pair(TestStack.tenant("res"), TestStack.tenant("home"));
+        given().header("Authorization", TestStack.adminOf(pair.resource)).contentType(ContentType.JSON)
+                .body(Map.of("upstreamUrl", "http://127.0.0.1:8090"))
+                .when().put("/api/v1/tenants/{tenant}/applications/{app}", pair.resource, "projects")
+                .then().statusCode(200);
+        putDefault(pair.resource, """
+                {"inbound": {"collaboration": {"usersAndGroups": {"access": "allowed", "targets": [{"group": "engineering"}]},
+                                               "applications": {"access": "allowed", "targets": ["all"]}}},
+                 "invitations": {"domains": {"access": "blocked", "targets": ["globex.example"]},
+                                 "approvalRequired": true}}""");
+        putDefault(pair.home, """
+                {"outbound": {"collaboration": {"usersAndGroups": {"access": "allowed", "targets": ["all"]},
+                                                "applications": {"access": "allowed", "targets": ["all"]}}}}""");
+
+        // a group-only allow list may admit (decided finally at access); approval is required
+        JsonObject allowed = decide(pair, "bob@" + pair.home + ".example");
+        assertEquals("allow", allowed.getString("outcome"), allowed.encodePrettily());
+        assertEquals(true, allowed.getBoolean("approvalRequired"));
+        assertEquals(0L, allowed.getJsonObject("policyVersions").getLong(pair.resource));
+
+        JsonObject denied = decide(pair, "ceo@globex.example");
+        assertEquals("deny", denied.getString("outcome"));
+        assertEquals(false, denied.getBoolean("approvalRequired"));
+        assertTrue(denied.getJsonArray("reasons").getList().contains("domain globex.example is not allowed by "
+                + pair.resource + "'s invitation rules (/invitations/domains: blocked list, default)"),
+                denied.encodePrettily());
+
+        putDefault(pair.resource, """
+                {"inbound": {"collaboration": {"usersAndGroups": {"access": "allowed", "targets": ["all"]},
+                                               "applications": {"access": "allowed", "targets": ["all"]}}},
+                 "invitations": {"whoMayInvite": "adminsOnly"}}""");
+        JsonObject byPartnerSystem = decide(pair, "bob@" + pair.home + ".example");
+        assertEquals("deny", byPartnerSystem.getString("outcome"));
+        assertEquals(List.of(pair.resource + "'s invitation rules (/invitations/whoMayInvite: adminsOnly, default) "
+                + "do not let a partner system invite"), byPartnerSystem.getJsonArray("reasons").getList());
+    }
+
+    private static JsonObject decide(Pair pair, String email) {
+        return new JsonObject(awaitDecision(request(pair, email, UUID.randomUUID().toString())).value());
+    }
+
+    private static void putDefault(String tenant, String body) {
+        given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON).body(body)
+                .when().put(AccessSettingsResourceTest.DEFAULT_PATH, tenant)
+                .then().statusCode(200);
     }
 
     @Test
@@ -157,7 +212,7 @@ class DecisionFlowTest {
                     + "\"users\": {\"access\": \"" + usersAccess + "\", \"targets\": [\"all\"]},"
                     + "\"applications\": {\"access\": \"allowed\", \"targets\": [\"projects\"]}}}}";
             given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON).body(body)
-                    .when().put(PartnerSettingsResourceTest.PATH, tenant, partner)
+                    .when().put(AccessSettingsResourceTest.PATH, tenant, partner)
                     .then().statusCode(200);
         }
     }

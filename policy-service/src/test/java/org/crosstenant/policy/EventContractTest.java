@@ -93,13 +93,8 @@ class EventContractTest {
     void accessSettingsChangedMatchesItsExample() throws Exception {
         JsonObject example = new JsonObject(Files.readString(
                 Path.of("src/main/resources/events/" + PolicyEvents.ACCESS_SETTINGS_CHANGED + ".json")));
-        PartnerConfiguration config = new PartnerConfiguration();
-        config.tenant = "contoso";
-        config.partner = "fabrikam";
-        config.settings = example.getJsonObject("settings").getMap();
-        config.version = 3;
-        config.updatedAt = now;
-        check(PolicyEvents.ACCESS_SETTINGS_CHANGED, PolicyEvents.accessSettingsChanged(config, alice));
+        check(PolicyEvents.ACCESS_SETTINGS_CHANGED, PolicyEvents.accessSettingsChanged("contoso", "fabrikam", 3, 2,
+                example.getJsonObject("settings"), example.getJsonObject("effective"), alice, now));
     }
 
     @Test
@@ -113,7 +108,7 @@ class EventContractTest {
         decision.inviteeEmail = "bob@fabrikam.example";
         decision.outcome = "deny";
         decision.evaluation = java.util.Map.of("reasons", List.of("because"),
-                "policyVersions", java.util.Map.of("contoso", 1L, "fabrikam", 0L));
+                "policyVersions", java.util.Map.of("contoso", 1L, "fabrikam", 0L), "approvalRequired", false);
         decision.decidedAt = now;
         check(PolicyEvents.DECIDED, PolicyEvents.decided(decision));
     }

@@ -44,10 +44,10 @@ class ForwardedHeadersTest {
         String partner = TestStack.tenant("partner");
         String body = "{\"inbound\": {\"collaboration\": {\"users\": {\"access\": \"allowed\", \"targets\": [\"all\"]}}}}";
         given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON).body(body)
-                .when().put(PartnerSettingsResourceTest.PATH, tenant, partner)
+                .when().put(AccessSettingsResourceTest.PATH, tenant, partner)
                 .then().statusCode(200);
         given().header("Authorization", TestStack.adminOf(tenant))
-                .when().get(PartnerSettingsResourceTest.PATH, tenant, partner)
+                .when().get(AccessSettingsResourceTest.PATH, tenant, partner)
                 .then().statusCode(200)
                 .header("Content-Location", equalTo("http://localhost:" + io.restassured.RestAssured.port
                         + "/api/v1/tenants/" + tenant + "/access-settings/partners/" + partner));

@@ -58,7 +58,7 @@ class LimitsTest {
     void aChunkedBodyWithinTheLimitIsRead() throws Exception {
         String tenant = TestStack.tenant("contoso");
         RawUpload.Response response = put(tenant, "fabrikam", TestStack.adminOf(tenant),
-                PartnerSettingsResourceTest.DOCS_EXAMPLE, true);
+                AccessSettingsResourceTest.DOCS_EXAMPLE, true);
         assertEquals(200, response.status(), response.body());
         assertEquals(1, new JsonObject(response.body()).getInteger("version"));
     }
@@ -72,7 +72,7 @@ class LimitsTest {
         assertTooLarge(put(tenant, "contoso", TestStack.adminOf(tenant), body, false));
         assertTooLarge(put(tenant, "contoso", TestStack.adminOf(tenant), body, true));
         given().header("Authorization", TestStack.adminOf(tenant)).when()
-                .get(PartnerSettingsResourceTest.PATH, tenant, "contoso").then().statusCode(404);
+                .get(AccessSettingsResourceTest.PATH, tenant, "contoso").then().statusCode(404);
     }
 
     @Test
@@ -81,9 +81,9 @@ class LimitsTest {
         String target = "\u0130" + "a".repeat(302) + "@fabrikam.example";
         given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
                 .body(usersBody("outbound", List.of(target)))
-                .when().put(PartnerSettingsResourceTest.PATH, tenant, "contoso")
+                .when().put(AccessSettingsResourceTest.PATH, tenant, "contoso")
                 .then().statusCode(422).contentType("application/problem+json")
-                .body("field", equalTo("outbound.collaboration.users.targets[0]"))
+                .body("field", equalTo("/outbound/collaboration/usersAndGroups/targets/0/user"))
                 .body("limit", equalTo(254))
                 .body("detail", containsString("the limit is 254 bytes"));
     }
@@ -94,11 +94,11 @@ class LimitsTest {
         List<String> targets = IntStream.range(0, 501).mapToObj(i -> "u" + i + "@fabrikam.example").toList();
         given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
                 .body(usersBody("outbound", targets))
-                .when().put(PartnerSettingsResourceTest.PATH, tenant, "contoso")
+                .when().put(AccessSettingsResourceTest.PATH, tenant, "contoso")
                 .then().statusCode(422).contentType("application/problem+json")
-                .body("field", equalTo("outbound.collaboration.users.targets"))
+                .body("field", equalTo("/outbound/collaboration/usersAndGroups/targets"))
                 .body("limit", equalTo(500))
-                .body("detail", containsString("has 501 distinct emails; the limit is 500"));
+                .body("detail", containsString("has 501 distinct entries; the limit is 500"));
     }
 
     @Test
@@ -132,8 +132,8 @@ class LimitsTest {
     }
 
     /**
-     * The largest valid configuration (both directions, 500 users of 254 bytes each, 500
-     * application ids of 63 characters) is accepted, its settings-changed event stays far below Kafka's 1 MB default,
+     * The largest valid configuration (500 outbound users of 254 bytes each, 500 application ids of 63 characters
+     * in both directions) is accepted; both user lists full is over the 256 KiB limit (422), its settings-changed event stays far below Kafka's 1 MB default,
      * and the stored form is read back by a decision.
      */
     @Test
@@ -144,8 +144,15 @@ class LimitsTest {
         List<String> apps = IntStream.range(0, 499).mapToObj(i -> String.format("%03d", i) + "a".repeat(60))
                 .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
         apps.add("projects");
-        String body = maximalBody(users, apps);
+        String body = maximalBody(users, apps, false);
         assertTrue(body.getBytes(StandardCharsets.UTF_8).length < BODY_LIMIT);
+        // both directions at their list limits: over the 256 KiB of canonical JSON one configuration may have
+        given().header("Authorization", TestStack.adminOf(resource)).contentType(ContentType.JSON)
+                .body(maximalBody(users, apps, true))
+                .when().put(AccessSettingsResourceTest.PATH, resource, home)
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("field", equalTo("")).body("limit", equalTo(262144))
+                .body("detail", containsString("the limit is 262144 bytes"));
 
         given().header("Authorization", TestStack.adminOf(resource)).contentType(ContentType.JSON)
                 .body(Map.of("upstreamUrl", "http://127.0.0.1:8090"))
@@ -153,18 +160,18 @@ class LimitsTest {
                 .then().statusCode(200);
         for (String[] side : new String[][] {{resource, home}, {home, resource}}) {
             given().header("Authorization", TestStack.adminOf(side[0])).contentType(ContentType.JSON).body(body)
-                    .when().put(PartnerSettingsResourceTest.PATH, side[0], side[1])
+                    .when().put(AccessSettingsResourceTest.PATH, side[0], side[1])
                     .then().statusCode(200);
         }
 
         ConsumerRecord<String, String> event = KafkaSupport.awaitRecord(PolicyEvents.POLICY_EVENTS_TOPIC,
-                r -> PolicyEvents.partnerConfigurationKey(home, resource).equals(r.key())
+                r -> PolicyEvents.accessSettingsKey(home, resource).equals(r.key())
                         && PolicyEvents.ACCESS_SETTINGS_CHANGED.equals(KafkaSupport.header(r, "ce_type")));
         int size = event.value().getBytes(StandardCharsets.UTF_8).length;
         assertTrue(size < KAFKA_DEFAULT_MAX_RECORD / 3, "settings-changed event of " + size + " bytes");
         JsonArray published = new JsonObject(event.value()).getJsonObject("settings").getJsonObject("outbound")
-                .getJsonObject("collaboration").getJsonObject("users").getJsonArray("targets");
-        assertEquals(users, published.getList());
+                .getJsonObject("collaboration").getJsonObject("usersAndGroups").getJsonArray("targets");
+        assertEquals(userTargets(users), published);
 
         UUID invitation = UUID.randomUUID();
         KafkaSupport.produceCloudEvent(DecisionFlowTest.INVITATIONS, invitation.toString(),
@@ -182,20 +189,28 @@ class LimitsTest {
         return email;
     }
 
-    private static String maximalBody(List<String> users, List<String> apps) {
-        JsonObject rules = new JsonObject()
-                .put("users", new JsonObject().put("access", "allowed").put("targets", new JsonArray(users)))
+    /** Outbound users listed (inbound: all, or listed too when {@code bothListed}), both application lists. */
+    private static String maximalBody(List<String> users, List<String> apps, boolean bothListed) {
+        JsonObject listed = new JsonObject()
+                .put("usersAndGroups", new JsonObject().put("access", "allowed").put("targets", userTargets(users)))
                 .put("applications", new JsonObject().put("access", "allowed").put("targets", new JsonArray(apps)));
+        JsonObject inbound = bothListed ? listed.copy() : new JsonObject()
+                .put("usersAndGroups", new JsonObject().put("access", "allowed").put("targets", new JsonArray().add("all")))
+                .put("applications", listed.getJsonObject("applications").copy());
         return new JsonObject()
-                .put("inbound", new JsonObject().put("collaboration", rules))
-                .put("outbound", new JsonObject().put("collaboration", rules.copy()))
+                .put("inbound", new JsonObject().put("collaboration", inbound))
+                .put("outbound", new JsonObject().put("collaboration", listed))
                 .encode();
     }
 
     static String usersBody(String direction, List<String> targets) {
         return new JsonObject().put(direction, new JsonObject().put("collaboration", new JsonObject()
-                .put("users", new JsonObject().put("access", "allowed").put("targets", new JsonArray(targets)))))
+                .put("usersAndGroups", new JsonObject().put("access", "allowed").put("targets", userTargets(targets)))))
                 .encode();
+    }
+
+    static JsonArray userTargets(List<String> emails) {
+        return new JsonArray(emails.stream().map(email -> new JsonObject().put("user", email)).toList());
     }
 
     private static io.restassured.response.Response registration(String tenant, Map<String, String> body) {

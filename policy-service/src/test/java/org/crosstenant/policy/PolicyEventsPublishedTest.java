@@ -21,6 +21,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** What the REST changes publish on policy.events, read back with a plain KafkaConsumer. */
@@ -53,8 +54,8 @@ class PolicyEventsPublishedTest {
     void accessSettingsChangedIsPublishedAsABinaryCloudEventKeyedByThePartnerConfiguration() {
         String tenant = TestStack.tenant("contoso");
         given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
-                .body(PartnerSettingsResourceTest.DOCS_EXAMPLE)
-                .when().put(PartnerSettingsResourceTest.PATH, tenant, "fabrikam")
+                .body(AccessSettingsResourceTest.DOCS_EXAMPLE)
+                .when().put(AccessSettingsResourceTest.PATH, tenant, "fabrikam")
                 .then().statusCode(200);
 
         String key = tenant + "/partners/fabrikam";
@@ -64,8 +65,15 @@ class PolicyEventsPublishedTest {
         JsonObject payload = new JsonObject(record.value());
         assertEquals("fabrikam", payload.getString("partner"));
         assertEquals("allowed", payload.getJsonObject("settings").getJsonObject("inbound")
-                .getJsonObject("collaboration").getJsonObject("users").getString("access"));
-        assertEquals(JsonShape.ofExample(PolicyEvents.ACCESS_SETTINGS_CHANGED), JsonShape.of(record.value()));
+                .getJsonObject("collaboration").getJsonObject("usersAndGroups").getString("access"));
+        // settings are as stored (any subset); effective is complete: every leaf present
+        assertEquals(outside(JsonShape.ofExample(PolicyEvents.ACCESS_SETTINGS_CHANGED)),
+                outside(JsonShape.of(record.value())));
+        com.fasterxml.jackson.databind.JsonNode effective = new com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(payload.getJsonObject("effective").getMap());
+        for (String leaf : org.crosstenant.policy.model.AccessSettings.LEAVES) {
+            assertFalse(effective.at(leaf).isMissingNode(), leaf);
+        }
     }
 
     @Test
@@ -80,8 +88,8 @@ class PolicyEventsPublishedTest {
                     .then().statusCode(200);
         }
         given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
-                .body(PartnerSettingsResourceTest.DOCS_EXAMPLE)
-                .when().put(PartnerSettingsResourceTest.PATH, tenant, "fabrikam")
+                .body(AccessSettingsResourceTest.DOCS_EXAMPLE)
+                .when().put(AccessSettingsResourceTest.PATH, tenant, "fabrikam")
                 .then().statusCode(200);
 
         Set<String> keys = new TreeSet<>();
@@ -92,6 +100,13 @@ class PolicyEventsPublishedTest {
         });
         assertEquals(Set.of(tenant + "/applications/fabrikam", tenant + "/applications/wiki",
                 tenant + "/partners/fabrikam"), keys);
+    }
+
+    /** The shape outside the configuration documents. */
+    private static Set<String> outside(Set<String> shape) {
+        Set<String> outside = new TreeSet<>(shape);
+        outside.removeIf(path -> path.startsWith("settings.") || path.startsWith("effective."));
+        return outside;
     }
 
     static void assertCloudEvent(ConsumerRecord<String, String> record, String type, String subject) {

@@ -79,7 +79,11 @@ public final class InvitationEventParser {
         if (refusal != null) {
             throw new PoisonMessageException("requested.v1 invitee.email " + Echo.of(email) + " " + refusal.reason());
         }
-        return new InvitationRequested(invitationId, resourceTenant, application, inviteeTenant, canonical);
+        JsonNode requestedBy = root.get("requestedBy");
+        boolean byResourceAdmin = requestedBy != null && requestedBy.isObject()
+                && resourceTenant.equals(text(requestedBy, "tenant"));
+        return new InvitationRequested(invitationId, resourceTenant, application, inviteeTenant, canonical,
+                byResourceAdmin);
     }
 
     private static String id(JsonNode node, String field) {

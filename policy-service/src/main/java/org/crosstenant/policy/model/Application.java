@@ -22,6 +22,9 @@ public class Application extends PanacheEntityBase {
     public String upstreamUrl;
     @Column(name = "display_name")
     public String displayName;
+    /** Whether guests and direct-connect users must satisfy MFA (enforced by the gateway). */
+    @Column(name = "require_mfa")
+    public boolean requireMfa;
     public long version;
     @Column(name = "updated_at")
     public Instant updatedAt;

@@ -90,8 +90,31 @@ public final class Identifiers {
         if (value == null) {
             return "null";
         }
-        return value.length() <= 64 ? "\"" + value + "\""
-                : "\"" + value.substring(0, 64) + "\"…(" + value.length() + " chars)";
+        return value.length() <= 64 ? "\"" + escaped(value) + "\""
+                : "\"" + escaped(value.substring(0, 64)) + "\"…(" + value.length() + " chars)";
+    }
+
+    /**
+     * {@code value} with every control character and every surrogate written as {@code \\uXXXX}, so that a refused
+     * value can be repeated in a message that is always storable and encodable (no NUL, no lone surrogate).
+     */
+    public static String escaped(String value) {
+        StringBuilder out = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean bad = Character.isISOControl(c) || Character.isSurrogate(c);
+            if (bad && out == null) {
+                out = new StringBuilder(value.length() + 16).append(value, 0, i);
+            }
+            if (out != null) {
+                if (bad) {
+                    out.append(String.format("\\u%04X", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? value : out.toString();
     }
 
     /** UTF-8 length in bytes (what Kafka records and the JSON payloads are made of). */

@@ -12,10 +12,17 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A tenant's configuration for one partner tenant; {@code settings} is the normalised v1 form. */
+/**
+ * One stored access configuration of a tenant: for one partner tenant, or its default ({@code partner} =
+ * {@link #DEFAULT}). {@code settings} is the canonical configuration document; null when the partner configuration
+ * was deleted (the row keeps counting versions). {@code version} starts at 1 and grows by one per change.
+ */
 @Entity
 @Table(name = "partner_configurations")
 public class PartnerConfiguration extends PanacheEntityBase {
+    /** The {@code partner} value of a tenant's default configuration; never a tenant id (Identifiers.ID). */
+    public static final String DEFAULT = "*";
+
     @Id
     public UUID id;
     public String tenant;

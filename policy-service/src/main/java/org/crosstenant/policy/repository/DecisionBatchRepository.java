@@ -35,7 +35,7 @@ public class DecisionBatchRepository {
 
     private static final String CONFIGURATIONS = "select c.tenant, c.partner, c.settings, c.version "
             + "from partner_configurations c join unnest($1::text[], $2::text[]) as k(tenant, partner) "
-            + "on c.tenant = k.tenant and c.partner = k.partner";
+            + "on c.tenant = k.tenant and c.partner = k.partner where c.settings is not null";
 
     private static final String INSERT_DECISIONS = "insert into decisions (id, invitation_id, resource_tenant, "
             + "home_tenant, application, invitee_email, outcome, evaluation, decided_at) "

@@ -6,11 +6,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import org.crosstenant.policy.model.PartnerConfiguration;
 
+import java.util.List;
 import java.util.UUID;
 
+/** Stored configurations: partner configurations and defaults ({@link PartnerConfiguration#DEFAULT}). */
 @ApplicationScoped
 public class PartnerConfigurationRepository implements PanacheRepositoryBase<PartnerConfiguration, UUID> {
 
+    /** @return the row (also a deleted one, settings null), or null */
     public Uni<PartnerConfiguration> findByTenantAndPartner(String tenant, String partner) {
         return find("tenant = ?1 and partner = ?2", tenant, partner).firstResult();
     }
@@ -19,5 +22,11 @@ public class PartnerConfigurationRepository implements PanacheRepositoryBase<Par
     public Uni<PartnerConfiguration> findForUpdate(String tenant, String partner) {
         return find("tenant = ?1 and partner = ?2", tenant, partner)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** @return the tenant's live (not deleted) partner configurations, default excluded, by partner id */
+    public Uni<List<PartnerConfiguration>> livePartnersOf(String tenant) {
+        return list("tenant = ?1 and partner <> ?2 and settings is not null order by partner", tenant,
+                PartnerConfiguration.DEFAULT);
     }
 }

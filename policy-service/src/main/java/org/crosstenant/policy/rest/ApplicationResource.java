@@ -28,7 +28,7 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 public class ApplicationResource {
 
-    private static final Set<String> FIELDS = Set.of("upstreamUrl", "displayName");
+    private static final Set<String> FIELDS = Set.of("upstreamUrl", "displayName", "requireMfa");
 
     private final ApplicationService applications;
     private final TenantAdminGuard guard;
@@ -70,12 +70,17 @@ public class ApplicationResource {
             String name = names.next();
             if (!FIELDS.contains(name)) {
                 violations.add("unknown field " + (name.length() > 64 ? Identifiers.echo(name) : name)
-                        + " (known: displayName, upstreamUrl)");
+                        + " (known: displayName, requireMfa, upstreamUrl)");
             }
         }
         String upstreamUrl = text(body, "upstreamUrl", violations);
         String displayName = text(body, "displayName", violations);
-        ApplicationService.ApplicationInput input = new ApplicationService.ApplicationInput(upstreamUrl, displayName);
+        JsonNode requireMfa = body.get("requireMfa");
+        if (requireMfa != null && !requireMfa.isNull() && !requireMfa.isBoolean()) {
+            violations.add("requireMfa must be true or false");
+        }
+        ApplicationService.ApplicationInput input = new ApplicationService.ApplicationInput(upstreamUrl, displayName,
+                requireMfa != null && requireMfa.asBoolean(false));
         if (!violations.isEmpty()) {
             ApplicationService.check(input, violations);
             violations.throwIfAny();

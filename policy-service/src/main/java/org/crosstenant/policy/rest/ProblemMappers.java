@@ -10,6 +10,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import org.crosstenant.policy.service.AccessSettingsService;
 import org.crosstenant.policy.service.InvalidInputException;
 import org.crosstenant.policy.service.UnknownResourceException;
 import org.jboss.logging.Logger;
@@ -33,6 +34,11 @@ public class ProblemMappers {
         Problem problem = new Problem(TYPE_PREFIX + "invalid-input", "Unacceptable content", 422, e.getMessage(),
                 request.path(), e.violations(), e.field(), e.limit());
         return Response.status(422).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    @ServerExceptionMapper
+    public Response precondition(AccessSettingsService.PreconditionFailedException e, HttpServerRequest request) {
+        return respond(412, "precondition-failed", "Precondition failed", e.getMessage(), request, null);
     }
 
     @ServerExceptionMapper

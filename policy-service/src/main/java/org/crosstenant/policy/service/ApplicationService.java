@@ -31,7 +31,7 @@ public class ApplicationService {
     }
 
     /** What a caller may set on an application. */
-    public record ApplicationInput(String upstreamUrl, String displayName) {
+    public record ApplicationInput(String upstreamUrl, String displayName, boolean requireMfa) {
     }
 
     /**
@@ -42,12 +42,14 @@ public class ApplicationService {
         validate(input);
         return Panache.withTransaction(() -> applications.findForUpdate(tenant, appId).chain(existing -> {
                     if (existing != null && Objects.equals(existing.upstreamUrl, input.upstreamUrl())
-                            && Objects.equals(existing.displayName, input.displayName())) {
+                            && Objects.equals(existing.displayName, input.displayName())
+                            && existing.requireMfa == input.requireMfa()) {
                         return Uni.createFrom().item(existing);
                     }
                     Application app = existing != null ? existing : newApplication(tenant, appId);
                     app.upstreamUrl = input.upstreamUrl();
                     app.displayName = input.displayName();
+                    app.requireMfa = input.requireMfa();
                     app.version = app.version + 1;
                     app.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                     app.updatedBy = by.subject();

@@ -11,6 +11,7 @@ import org.crosstenant.policy.messaging.OutboxRelay;
 import org.crosstenant.policy.model.Decision;
 import org.crosstenant.policy.model.IncomingEvent;
 import org.crosstenant.policy.model.InvitationRequested;
+import org.crosstenant.policy.model.PartnerConfiguration;
 import org.crosstenant.policy.repository.DecisionBatchRepository;
 import org.crosstenant.policy.repository.DecisionBatchRepository.NewDecision;
 import org.crosstenant.policy.repository.DecisionBatchRepository.NewOutboxRow;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -54,11 +54,11 @@ public class DecisionService {
 
     private final Pool pool;
     private final DecisionBatchRepository batches;
-    private final PartnerSettingsService settings;
+    private final EffectiveSettingsCache settings;
     private final OutboxRelay relay;
     private final Counter unreadableInputs;
 
-    public DecisionService(Pool pool, DecisionBatchRepository batches, PartnerSettingsService settings,
+    public DecisionService(Pool pool, DecisionBatchRepository batches, EffectiveSettingsCache settings,
                            OutboxRelay relay, MeterRegistry registry) {
         this.pool = pool;
         this.batches = batches;
@@ -145,9 +145,12 @@ public class DecisionService {
                 appTenants.add(request.resourceTenant());
                 appIds.add(request.application());
             }
-            // inbound (resource tenant about the home tenant) and outbound (home tenant about the resource tenant)
+            // inbound (resource tenant about the home tenant) and outbound (home tenant about the resource tenant),
+            // each over its tenant's default
             for (String[] pair : new String[][] {{request.resourceTenant(), request.inviteeTenant()},
-                    {request.inviteeTenant(), request.resourceTenant()}}) {
+                    {request.inviteeTenant(), request.resourceTenant()},
+                    {request.resourceTenant(), PartnerConfiguration.DEFAULT},
+                    {request.inviteeTenant(), PartnerConfiguration.DEFAULT}}) {
                 if (configKeys.add(key(pair[0], pair[1]))) {
                     configTenants.add(pair[0]);
                     configPartners.add(pair[1]);
@@ -163,26 +166,29 @@ public class DecisionService {
 
     private List<Decision> evaluate(List<InvitationRequested> requests, Set<String> registered,
                                     Map<String, StoredSettings> configurations, Instant now) {
-        Map<String, ReadBack> parsed = new LinkedHashMap<>();
+        Map<String, ReadBack> compiled = new LinkedHashMap<>();
         List<Decision> decisions = new ArrayList<>(requests.size());
         for (InvitationRequested request : requests) {
-            PolicyEvaluator.Request asked = new PolicyEvaluator.Request(request.resourceTenant(),
-                    request.inviteeTenant(), request.application(), request.inviteeEmail());
-            ReadBack inbound = versioned(parsed, configurations, request.resourceTenant(), request.inviteeTenant());
-            ReadBack outbound = versioned(parsed, configurations, request.inviteeTenant(), request.resourceTenant());
-            List<String> unreadable = new ArrayList<>(2);
-            if (inbound.unreadable()) {
-                unreadable.add(UNREADABLE_RESOURCE_SETTINGS);
+            ReadBack inbound = compiled(compiled, configurations, request.resourceTenant(), request.inviteeTenant());
+            ReadBack outbound = compiled(compiled, configurations, request.inviteeTenant(), request.resourceTenant());
+            List<String> reasons = new ArrayList<>(2);
+            if (inbound.settings() == null) {
+                reasons.add(UNREADABLE_RESOURCE_SETTINGS);
             }
-            if (outbound.unreadable()) {
-                unreadable.add(UNREADABLE_HOME_SETTINGS);
+            if (outbound.settings() == null) {
+                reasons.add(UNREADABLE_HOME_SETTINGS);
             }
-            PolicyEvaluator.Evaluation evaluation = unreadable.isEmpty()
-                    ? PolicyEvaluator.evaluate(asked,
-                            registered.contains(key(request.resourceTenant(), request.application())),
-                            inbound.settings(), outbound.settings())
-                    // never retried: the same stored row would fail the same way on every redelivery
-                    : PolicyEvaluator.unreadable(asked, unreadable, inbound.version(), outbound.version());
+            // never retried: the same stored row would fail the same way on every redelivery
+            AccessEvaluator.Evaluation evaluation = !reasons.isEmpty()
+                    ? new AccessEvaluator.Evaluation(AccessEvaluator.DENY, List.copyOf(reasons), false)
+                    : AccessEvaluator.explain(new AccessEvaluator.Invitation(request.resourceTenant(),
+                            request.inviteeTenant(), request.application(), request.inviteeEmail(),
+                            request.inviteeDomain(), request.filedByResourceAdmin(),
+                            registered.contains(key(request.resourceTenant(), request.application()))),
+                            inbound.settings(), outbound.settings());
+            Map<String, Long> versions = new TreeMap<>();
+            versions.put(request.resourceTenant(), inbound.partnerVersion());
+            versions.putIfAbsent(request.inviteeTenant(), outbound.partnerVersion());
             Decision decision = new Decision();
             decision.id = UUID.randomUUID();
             decision.invitationId = request.invitationId();
@@ -191,8 +197,8 @@ public class DecisionService {
             decision.application = request.application();
             decision.inviteeEmail = request.inviteeEmail();
             decision.outcome = evaluation.outcome();
-            decision.evaluation = Map.of("reasons", evaluation.reasons(),
-                    "policyVersions", new TreeMap<>(evaluation.policyVersions()));
+            decision.evaluation = Map.of("reasons", evaluation.reasons(), "policyVersions", versions,
+                    "approvalRequired", evaluation.approvalRequired());
             decision.decidedAt = now;
             decisions.add(decision);
         }
@@ -200,32 +206,29 @@ public class DecisionService {
     }
 
     /**
-     * A stored configuration as read back: its settings (empty when none is stored), or unreadable (the strict
-     * parser refused the stored row), with the stored version either way (0 when none).
+     * Effective settings of (tenant, partner) as compiled (null when a stored configuration is unreadable), and the
+     * stored partner configuration's version (0 when none).
      */
-    private record ReadBack(Optional<PolicyEvaluator.VersionedSettings> settings, boolean unreadable, long version) {
+    private record ReadBack(CompiledSettings settings, long partnerVersion) {
     }
 
     /**
-     * Parses each stored configuration once per batch, however many requests share it. A row the parser refuses is
-     * logged at ERROR once per batch and reported unreadable; decisions that need it are denied.
+     * Compiles (through the cache) each effective configuration once per batch, however many requests share it. A
+     * stored row the parser refuses is logged at ERROR once per batch; decisions that need it are denied.
      */
-    private ReadBack versioned(Map<String, ReadBack> parsed, Map<String, StoredSettings> configurations,
-                               String tenant, String partner) {
-        return parsed.computeIfAbsent(key(tenant, partner), k -> {
-            StoredSettings stored = configurations.get(k);
-            if (stored == null) {
-                return new ReadBack(Optional.empty(), false, 0);
-            }
+    private ReadBack compiled(Map<String, ReadBack> done, Map<String, StoredSettings> configurations,
+                              String tenant, String partner) {
+        return done.computeIfAbsent(key(tenant, partner), k -> {
+            StoredSettings own = configurations.get(k);
+            StoredSettings tenantDefault = configurations.get(key(tenant, PartnerConfiguration.DEFAULT));
+            long version = own == null ? 0 : own.version();
             try {
-                return new ReadBack(Optional.of(new PolicyEvaluator.VersionedSettings(
-                        settings.settingsOf(stored.tenant(), stored.partner(), stored.settingsJson()),
-                        stored.version())), false, stored.version());
+                return new ReadBack(settings.compiled(tenant, partner, tenantDefault, own), version);
             } catch (RuntimeException e) {
-                LOG.errorf(e, "stored access settings of %s for partner %s (version %d) cannot be read back; "
-                        + "every decision that needs them is denied until %s changes them", stored.tenant(),
-                        stored.partner(), stored.version(), stored.tenant());
-                return new ReadBack(Optional.empty(), true, stored.version());
+                LOG.errorf(e, "stored access settings of %s for partner %s (version %d) or its default cannot be "
+                        + "read back; every decision that needs them is denied until %s changes them", tenant,
+                        partner, version, tenant);
+                return new ReadBack(null, version);
             }
         });
     }

@@ -7,6 +7,8 @@ import org.crosstenant.policy.model.Decision;
 import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.model.PartnerConfiguration;
 
+import java.time.Instant;
+
 /**
  * Payloads of the events this service publishes (docs/topics.md). Their examples live in
  * src/main/resources/events/<type>.json and a test keeps both in step.
@@ -17,13 +19,13 @@ public final class PolicyEvents {
     public static final String DECISIONS_TOPIC = "policy.decisions";
 
     public static final String APPLICATION_REGISTERED = "org.crosstenant.policy.application-registered.v1";
-    public static final String ACCESS_SETTINGS_CHANGED = "org.crosstenant.policy.access-settings-changed.v1";
+    public static final String ACCESS_SETTINGS_CHANGED = "org.crosstenant.policy.access-settings-changed.v2";
     public static final String DECIDED = "org.crosstenant.policy.decided.v1";
 
     /** Aggregate type of an application registration (outbox {@code aggregate_type}). */
     public static final String APPLICATION_AGGREGATE = "application";
-    /** Aggregate type of a partner configuration (outbox {@code aggregate_type}). */
-    public static final String PARTNER_CONFIGURATION_AGGREGATE = "partner-configuration";
+    /** Aggregate type of a configuration, default or partner (outbox {@code aggregate_type}). */
+    public static final String ACCESS_SETTINGS_AGGREGATE = "access-settings";
 
     private PolicyEvents() {
     }
@@ -42,14 +44,15 @@ public final class PolicyEvents {
     }
 
     /**
-     * The Kafka key (and {@code ce_subject}) of a partner configuration's events on {@code policy.events}:
-     * {@code <tenant>/partners/<partner>} (see {@link #applicationKey}).
+     * The Kafka key (and {@code ce_subject}) of a configuration's events on {@code policy.events}:
+     * {@code <tenant>/default} for the default, {@code <tenant>/partners/<partner>} for a partner configuration
+     * (see {@link #applicationKey}).
      *
      * @param tenant  the configuring tenant id
-     * @param partner the partner tenant id
+     * @param partner the partner tenant id, or {@link PartnerConfiguration#DEFAULT}
      */
-    public static String partnerConfigurationKey(String tenant, String partner) {
-        return tenant + "/partners/" + partner;
+    public static String accessSettingsKey(String tenant, String partner) {
+        return PartnerConfiguration.DEFAULT.equals(partner) ? tenant + "/default" : tenant + "/partners/" + partner;
     }
 
     public static JsonObject applicationRegistered(Application app, Party by) {
@@ -57,17 +60,46 @@ public final class PolicyEvents {
                 .put("tenant", app.tenant)
                 .put("application", app.appId)
                 .put("upstreamUrl", app.upstreamUrl)
+                .put("requireMfa", app.requireMfa)
                 .put("version", app.version)
                 .put("registeredBy", party(by))
                 .put("occurredAt", app.updatedAt.toString());
     }
 
-    public static JsonObject accessSettingsChanged(PartnerConfiguration config, Party by) {
+    /**
+     * {@code access-settings-changed.v2} of a stored configuration.
+     *
+     * @param partner        the partner tenant, or null for the default
+     * @param version        the configuration's version
+     * @param defaultVersion the version of the tenant's default it was merged with (0 when never set)
+     * @param settings       the configuration as stored
+     * @param effective      the complete effective configuration of (tenant, partner), or of the default
+     */
+    public static JsonObject accessSettingsChanged(String tenant, String partner, long version, long defaultVersion,
+                                                   JsonObject settings, JsonObject effective, Party by,
+                                                   Instant occurredAt) {
+        return new JsonObject()
+                .put("tenant", tenant)
+                .put("partner", partner)
+                .put("version", version)
+                .put("defaultVersion", defaultVersion)
+                .put("deleted", false)
+                .put("settings", settings)
+                .put("effective", effective)
+                .put("changedBy", party(by))
+                .put("occurredAt", occurredAt.toString());
+    }
+
+    /** {@code access-settings-changed.v2} of a deleted partner configuration: consumers forget the pair. */
+    public static JsonObject accessSettingsDeleted(PartnerConfiguration config, long defaultVersion, Party by) {
         return new JsonObject()
                 .put("tenant", config.tenant)
                 .put("partner", config.partner)
                 .put("version", config.version)
-                .put("settings", new JsonObject(config.settings))
+                .put("defaultVersion", defaultVersion)
+                .put("deleted", true)
+                .putNull("settings")
+                .putNull("effective")
                 .put("changedBy", party(by))
                 .put("occurredAt", config.updatedAt.toString());
     }
@@ -81,6 +113,8 @@ public final class PolicyEvents {
                 .put("application", decision.application)
                 .put("inviteeEmail", decision.inviteeEmail)
                 .put("outcome", decision.outcome)
+                .put("approvalRequired", Boolean.TRUE.equals(new JsonObject(decision.evaluation)
+                        .getBoolean("approvalRequired")))
                 .put("reasons", new JsonObject(decision.evaluation).getJsonArray("reasons", new JsonArray()))
                 .put("policyVersions", new JsonObject(decision.evaluation).getJsonObject("policyVersions", new JsonObject()))
                 .put("occurredAt", decision.decidedAt.toString());

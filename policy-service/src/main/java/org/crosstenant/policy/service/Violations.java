@@ -36,11 +36,25 @@ public final class Violations {
      * @param message the full message, naming field and limit
      */
     public void overLimit(String field, long limit, String message) {
-        if (this.field == null) {
+        if (this.limit == null) {
             this.field = field;
             this.limit = limit;
         }
         add(message);
+    }
+
+    /**
+     * Adds a violation about one field, named by JSON pointer (RFC 6901): the message is prefixed with it, and the
+     * first such field becomes the problem's {@code field} unless a limit violation names another.
+     *
+     * @param pointer the field, e.g. {@code /inbound/collaboration/usersAndGroups/targets/3}
+     * @param message what is wrong with it
+     */
+    public void at(String pointer, String message) {
+        if (field == null) {
+            field = pointer;
+        }
+        add(pointer + ": " + message);
     }
 
     /**

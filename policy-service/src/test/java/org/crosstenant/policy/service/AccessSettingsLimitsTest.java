@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.crosstenant.policy.model.Identifiers;
-import org.crosstenant.policy.model.PartnerSettings;
-import org.crosstenant.policy.model.TargetRule;
+import org.crosstenant.policy.model.AccessSettings;
 import org.crosstenant.platform.model.EmailAddresses;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Limits of the partner configuration, checked on the value that is stored (after normalisation), and the promise
+ * Limits of an access configuration, checked on the value that is stored (after normalisation), and the promise
  * that whatever a write accepted can be read back.
  */
-class PartnerSettingsLimitsTest {
+class AccessSettingsLimitsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** U+0130 lower-cases to two characters (i + U+0307): 2 bytes in UTF-8 become 3. */
@@ -37,8 +36,8 @@ class PartnerSettingsLimitsTest {
         String target = DOTTED_I + "a".repeat(302) + "@fabrikam.example";
         assertEquals(320, target.length());
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> PartnerSettingsParser.parse(users("outbound", List.of(target))));
-        assertEquals("outbound.collaboration.users.targets[0]", e.field());
+                () -> AccessSettingsParser.parse(users("outbound", List.of(target))));
+        assertEquals("/outbound/collaboration/usersAndGroups/targets/0/user", e.field());
         assertEquals(254L, e.limit());
         assertTrue(e.getMessage().contains("the limit is 254 bytes"), e.getMessage());
     }
@@ -49,23 +48,23 @@ class PartnerSettingsLimitsTest {
         String domain = "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61) + ".com";
         String atLimit = " " + "A".repeat(60) + "@" + domain + " ";
         assertEquals(254, bytes(Identifiers.canonicalEmail(atLimit)));
-        PartnerSettings settings = PartnerSettingsParser.parse(users("inbound", List.of(atLimit)));
-        assertEquals(List.of("a".repeat(60) + "@" + domain), settings.inbound().users().targets());
+        AccessSettings settings = AccessSettingsParser.parse(users("inbound", List.of(atLimit)));
+        assertEquals(List.of("a".repeat(60) + "@" + domain), userTargets(settings, "inbound"));
 
         String overLimit = "A".repeat(61) + "@" + domain; // 255 stored: refused
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> PartnerSettingsParser.parse(users("inbound", List.of(overLimit))));
+                () -> AccessSettingsParser.parse(users("inbound", List.of(overLimit))));
         assertEquals(254L, e.limit());
-        assertEquals("inbound.collaboration.users.targets[0]", e.field());
+        assertEquals("/inbound/collaboration/usersAndGroups/targets/0/user", e.field());
     }
 
     @Test
     void localPartAtItsLimitAfterNormalisationIsAcceptedAndOneMoreIsRefused() {
         String atLimit = " " + "A".repeat(64) + "@fabrikam.example"; // 64 bytes before the @ once stripped
-        PartnerSettingsParser.parse(users("inbound", List.of(atLimit)));
+        AccessSettingsParser.parse(users("inbound", List.of(atLimit)));
         String overLimit = "A".repeat(65) + "@fabrikam.example";
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> PartnerSettingsParser.parse(users("inbound", List.of(overLimit))));
+                () -> AccessSettingsParser.parse(users("inbound", List.of(overLimit))));
         assertEquals(64L, e.limit());
     }
 
@@ -80,43 +79,43 @@ class PartnerSettingsLimitsTest {
                 "bob@fabr\u0131kam.example", "bob@\u212aabrikam.example", "bob@fabrikam\uff0eexample",
                 "\u4e2d@\u6587.cn", "bob@-fabrikam.example", "bob@fabrikam_x.example", "bob@" + "l".repeat(64) + ".example")) {
             InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> PartnerSettingsParser.parse(users("inbound", List.of("ok@fabrikam.example", bad))), bad);
-            assertTrue(e.getMessage().contains("targets[1]") && e.getMessage().contains("printable ASCII"),
+                    () -> AccessSettingsParser.parse(users("inbound", List.of("ok@fabrikam.example", bad))), bad);
+            assertTrue(e.getMessage().contains("targets/1/user") && e.getMessage().contains("printable ASCII"),
                     e.getMessage());
         }
-        assertEquals(List.of("bob@xn--bcher-kva.example"), PartnerSettingsParser
-                .parse(users("inbound", List.of("Bob@XN--BCHER-KVA.example"))).inbound().users().targets());
+        assertEquals(List.of("bob@xn--bcher-kva.example"), userTargets(AccessSettingsParser
+                .parse(users("inbound", List.of("Bob@XN--BCHER-KVA.example"))), "inbound"));
     }
 
     @Test
     void userListAtItsLimitIsAcceptedAndOneMoreIsRefused() {
-        List<String> atLimit = emails(PartnerSettingsParser.MAX_USER_TARGETS);
-        assertEquals(500, PartnerSettingsParser.parse(users("outbound", atLimit)).outbound().users().targets().size());
+        List<String> atLimit = emails(AccessSettingsParser.MAX_TARGETS);
+        assertEquals(500, userTargets(AccessSettingsParser.parse(users("outbound", atLimit)), "outbound").size());
 
-        List<String> overLimit = emails(PartnerSettingsParser.MAX_USER_TARGETS + 1);
+        List<String> overLimit = emails(AccessSettingsParser.MAX_TARGETS + 1);
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> PartnerSettingsParser.parse(users("outbound", overLimit)));
-        assertEquals("outbound.collaboration.users.targets", e.field());
+                () -> AccessSettingsParser.parse(users("outbound", overLimit)));
+        assertEquals("/outbound/collaboration/usersAndGroups/targets", e.field());
         assertEquals(500L, e.limit());
-        assertTrue(e.getMessage().contains("has 501 distinct emails; the limit is 500"), e.getMessage());
+        assertTrue(e.getMessage().contains("has 501 distinct entries; the limit is 500"), e.getMessage());
     }
 
     @Test
     void theListLimitCountsStoredEntriesSoCaseVariantsOfOneAddressCountOnce() {
-        List<String> targets = new ArrayList<>(emails(PartnerSettingsParser.MAX_USER_TARGETS));
+        List<String> targets = new ArrayList<>(emails(AccessSettingsParser.MAX_TARGETS));
         targets.add("USER0@FABRIKAM.EXAMPLE");
         targets.add("  user1@fabrikam.example ");
-        assertEquals(500, PartnerSettingsParser.parse(users("outbound", targets)).outbound().users().targets().size());
+        assertEquals(500, userTargets(AccessSettingsParser.parse(users("outbound", targets)), "outbound").size());
     }
 
     @Test
     void applicationListAtItsLimitIsAcceptedAndOneMoreIsRefused() {
         List<String> atLimit = IntStream.range(0, 500).mapToObj(i -> "app-" + i).toList();
-        PartnerSettingsParser.parse(applications(atLimit));
+        AccessSettingsParser.parse(applications(atLimit));
         List<String> overLimit = IntStream.range(0, 501).mapToObj(i -> "app-" + i).toList();
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> PartnerSettingsParser.parse(applications(overLimit)));
-        assertEquals("inbound.collaboration.applications.targets", e.field());
+                () -> AccessSettingsParser.parse(applications(overLimit)));
+        assertEquals("/inbound/collaboration/applications/targets", e.field());
         assertEquals(500L, e.limit());
     }
 
@@ -124,7 +123,7 @@ class PartnerSettingsLimitsTest {
     void manyBadTargetsGiveASmallAnswer() {
         List<String> bad = IntStream.range(0, 10_000).mapToObj(i -> "not-an-email-" + i).toList();
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> PartnerSettingsParser.parse(users("inbound", bad)));
+                () -> AccessSettingsParser.parse(users("inbound", bad)));
         assertEquals(Violations.MAX_LISTED + 1, e.violations().size());
         assertEquals("and 9980 more", e.violations().get(Violations.MAX_LISTED));
     }
@@ -133,7 +132,7 @@ class PartnerSettingsLimitsTest {
     void controlFormatAndSpaceCharactersAreRefusedInEmails() {
         for (String bad : List.of("a\u0000b@x.example", "a\u200bb@x.example", "a\u00a0b@x.example", "a\"b@x.example",
                 "a\\b@x.example", "a\ud800b@x.example", "a@x..example", "a@example", "@x.example", "a@b@x.example")) {
-            assertThrows(InvalidInputException.class, () -> PartnerSettingsParser.parse(users("inbound", List.of(bad))),
+            assertThrows(InvalidInputException.class, () -> AccessSettingsParser.parse(users("inbound", List.of(bad))),
                     bad);
         }
     }
@@ -144,9 +143,10 @@ class PartnerSettingsLimitsTest {
         List<String> legacy = new ArrayList<>(emails(600));
         legacy.add("i\u0307" + "a".repeat(302) + "@fabrikam.example");
         legacy.add("bob@fabrikam..example");
-        PartnerSettings read = PartnerSettingsParser.readStored(users("outbound", legacy));
-        assertEquals(602, read.outbound().users().targets().size());
-        assertTrue(read.outbound().users().admits("bob@fabrikam..example"));
+        AccessSettings read = AccessSettingsParser.readStored(users("outbound", legacy));
+        assertEquals(602, userTargets(read, "outbound").size());
+        assertTrue(CompiledRule.of(read.get(AccessSettings.OUT_COLLAB_USERS))
+                .admitsPerson("bob@fabrikam..example", null, null, false));
     }
 
     /**
@@ -166,26 +166,26 @@ class PartnerSettingsLimitsTest {
                 users.add(randomEmail(random));
             }
             JsonNode body = users(random.nextBoolean() ? "inbound" : "outbound", users);
-            PartnerSettings written;
+            AccessSettings written;
             try {
-                written = PartnerSettingsParser.parse(body);
+                written = AccessSettingsParser.parse(body);
             } catch (InvalidInputException refused) {
                 continue;
             }
             accepted++;
-            JsonNode stored = JSON.valueToTree(written.toWire());
+            JsonNode stored = written.toTree();
             try {
-                for (TargetRule rule : rules(written)) {
-                    for (String target : rule.targets()) {
+                for (List<String> rule : rules(written)) {
+                    for (String target : rule) {
                         assertTrue(bytes(target) <= Identifiers.MAX_EMAIL_BYTES, target);
                         assertEquals(target, Identifiers.canonicalEmail(target), "stored form is canonical");
                         assertNull(Identifiers.emailViolation(target), target);
                         assertEquals(target, EmailAddresses.canonicalOrNull(target), "the gateway's rule agrees");
                     }
-                    assertTrue(rule.targets().size() <= PartnerSettingsParser.MAX_USER_TARGETS);
+                    assertTrue(rule.size() <= AccessSettingsParser.MAX_TARGETS);
                 }
-                assertEquals(written, PartnerSettingsParser.readStored(stored));
-                assertEquals(written, PartnerSettingsParser.parse(stored));
+                assertEquals(written, AccessSettingsParser.readStored(stored));
+                assertEquals(written, AccessSettingsParser.parse(stored));
             } catch (AssertionError | RuntimeException e) {
                 fail("seed " + seed + ", run " + run + ", targets " + users + ": " + e, e);
             }
@@ -223,14 +223,22 @@ class PartnerSettingsLimitsTest {
         return dice < 2 ? BAD[random.nextInt(BAD.length)] : dice < 8 ? PIECES[random.nextInt(PIECES.length)] : plain;
     }
 
-    private static List<TargetRule> rules(PartnerSettings settings) {
-        List<TargetRule> rules = new ArrayList<>();
-        for (var direction : java.util.Arrays.asList(settings.inbound(), settings.outbound())) {
-            if (direction != null && direction.users() != null) {
-                rules.add(direction.users());
+    private static List<List<String>> rules(AccessSettings settings) {
+        List<List<String>> rules = new ArrayList<>();
+        for (String direction : List.of("inbound", "outbound")) {
+            if (settings.get("/" + direction + "/collaboration/usersAndGroups") != null) {
+                rules.add(userTargets(settings, direction));
             }
         }
         return rules;
+    }
+
+    /** The user emails of a direction's collaboration usersAndGroups rule, in order. */
+    static List<String> userTargets(AccessSettings settings, String direction) {
+        List<String> users = new ArrayList<>();
+        settings.get("/" + direction + "/collaboration/usersAndGroups").get("targets")
+                .forEach(target -> users.add(target.get("user").asText()));
+        return users;
     }
 
     private static List<String> emails(int count) {
@@ -251,10 +259,18 @@ class PartnerSettingsLimitsTest {
 
     private static JsonNode rule(String direction, String kind, List<String> targets) {
         ObjectNode body = JSON.createObjectNode();
-        ObjectNode rule = body.putObject(direction).putObject("collaboration").putObject(kind);
+        boolean users = kind.equals("users");
+        ObjectNode rule = body.putObject(direction).putObject("collaboration")
+                .putObject(users ? "usersAndGroups" : kind);
         rule.put("access", "allowed");
         ArrayNode list = rule.putArray("targets");
-        targets.forEach(list::add);
+        targets.forEach(target -> {
+            if (users) {
+                list.addObject().put("user", target);
+            } else {
+                list.add(target);
+            }
+        });
         return body;
     }
 }

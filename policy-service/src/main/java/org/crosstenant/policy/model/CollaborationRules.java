@@ -1,5 +1,0 @@
-package org.crosstenant.policy.model;
-
-/** Collaboration rules of one direction; a missing rule (null) means blocked. */
-public record CollaborationRules(TargetRule users, TargetRule applications) {
-}
