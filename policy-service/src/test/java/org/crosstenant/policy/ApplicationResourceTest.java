@@ -133,6 +133,46 @@ class ApplicationResourceTest {
                 .then().statusCode(400).contentType("application/problem+json");
     }
 
+    /** requireMfa: optional boolean, stored, shown, part of "nothing changed", published in the event. */
+    @Test
+    void requireMfaIsAnOptionalBooleanPublishedWithTheRegistration() {
+        String tenant = TestStack.tenant("contoso");
+        String admin = TestStack.adminOf(tenant);
+        given().header("Authorization", admin).contentType(ContentType.JSON)
+                .body(Map.of("upstreamUrl", "http://127.0.0.1:8090"))
+                .when().put(PATH, tenant, "mfa-app").then().statusCode(200)
+                .body("requireMfa", equalTo(false)).body("version", equalTo(1));
+        given().header("Authorization", admin).contentType(ContentType.JSON)
+                .body(Map.of("upstreamUrl", "http://127.0.0.1:8090", "requireMfa", true))
+                .when().put(PATH, tenant, "mfa-app").then().statusCode(200)
+                .body("requireMfa", equalTo(true)).body("version", equalTo(2));
+        for (String bad : new String[] {"\"yes\"", "1", "null1", "{}"}) {
+            given().header("Authorization", admin).contentType(ContentType.JSON)
+                    .body("{\"upstreamUrl\": \"http://127.0.0.1:8090\", \"requireMfa\": " + bad + "}")
+                    .when().put(PATH, tenant, "mfa-app").then().statusCode(org.hamcrest.Matchers.oneOf(400, 422))
+                    .contentType("application/problem+json");
+        }
+        String key = tenant + "/applications/mfa-app";
+        KafkaSupport.awaitRecord(org.crosstenant.policy.service.PolicyEvents.POLICY_EVENTS_TOPIC,
+                r -> key.equals(r.key()) && new io.vertx.core.json.JsonObject(r.value()).getLong("version") == 2
+                        && new io.vertx.core.json.JsonObject(r.value()).getBoolean("requireMfa"));
+    }
+
+    /** The faults in a display name: NUL, other controls, lone surrogates of both halves — 422, never stored. */
+    @Test
+    void controlCharactersAndLoneSurrogatesInTheDisplayNameAre422() {
+        String tenant = TestStack.tenant("contoso");
+        for (String bad : new String[] {"\\u0000", "\\u0007", "\\u001b", "\\u007f", "\\u0085", "\\ud800",
+                "\\udc00"}) {
+            given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
+                    .body("{\"upstreamUrl\": \"http://127.0.0.1:8090\", \"displayName\": \"x" + bad + "y\"}")
+                    .when().put(PATH, tenant, "named").then().statusCode(422)
+                    .contentType("application/problem+json").body("field", equalTo("displayName"));
+        }
+        given().header("Authorization", TestStack.adminOf(tenant)).when().get(PATH, tenant, "named")
+                .then().statusCode(404);
+    }
+
     @Test
     void unknownApplicationIsNotFound() {
         String tenant = TestStack.tenant("contoso");

@@ -58,7 +58,8 @@ public final class Violations {
     }
 
     /**
-     * Adds a refusal, if any, as a limit violation when it carries a limit.
+     * Adds a refusal, if any, as a limit violation when it carries a limit; the first field refused becomes the
+     * problem's {@code field} unless a limit violation names another.
      *
      * @param field   the field it is about (JSON path, or {@code token.<claim>})
      * @param subject how the message names the value, e.g. the field and an echo of the value
@@ -72,6 +73,9 @@ public final class Violations {
         if (refusal.limit() != null) {
             overLimit(field, refusal.limit(), message);
         } else {
+            if (this.field == null) {
+                this.field = field;
+            }
             add(message);
         }
     }
