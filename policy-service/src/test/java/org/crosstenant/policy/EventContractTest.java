@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,6 +51,37 @@ class EventContractTest {
         assertEquals("fabrikam", requested.inviteeTenant());
         assertEquals("bob@fabrikam.example", requested.inviteeEmail());
         assertEquals(UUID.fromString("5b0f2c1e-7d1a-4c53-9a8e-1f2a3b4c5d6e"), requested.invitationId());
+        // requestedBy.tenant fabrikam is not the resource tenant: a partner system filed it (whoMayInvite)
+        assertFalse(requested.filedByResourceAdmin());
+        assertEquals("fabrikam.example", requested.inviteeDomain());
+    }
+
+    @Test
+    void whoFiledIsTakenFromRequestedByTenantAndUnknownCountsAsAPartnerSystem() {
+        String id = UUID.randomUUID().toString();
+        for (String[] filer : new String[][] {{"{\"tenant\": \"contoso\", \"subject\": \"alice\"}", "true"},
+                {"{\"tenant\": \"fabrikam\", \"subject\": \"svc\"}", "false"}, {"null", "false"},
+                {"\"contoso\"", "false"}}) {
+            String payload = "{\"invitationId\": \"" + id + "\", \"resourceTenant\": \"contoso\", "
+                    + "\"application\": \"contoso-projects\", \"invitee\": {\"tenant\": \"fabrikam\", "
+                    + "\"email\": \"Bob@Fabrikam.example\"}, \"requestedBy\": " + filer[0] + "}";
+            InvitationRequested requested = parser.parseRequested(payload);
+            assertEquals(Boolean.parseBoolean(filer[1]), requested.filedByResourceAdmin(), filer[0]);
+            assertEquals("bob@fabrikam.example", requested.inviteeEmail());
+        }
+    }
+
+    /** An invitee email no service could match the same way (NUL, controls, lone surrogates, dotless i): poison. */
+    @Test
+    void inviteeEmailsOutsideTheOneRuleAreDeadLettered() {
+        String id = UUID.randomUUID().toString();
+        for (String bad : List.of("\\u0000", "\\u0001", "\\u001f", "\\u007f", "\\ud800", "\\udfff", "\\u0131",
+                "\\u212a")) {
+            String payload = "{\"invitationId\": \"" + id + "\", \"resourceTenant\": \"contoso\", "
+                    + "\"application\": \"contoso-projects\", \"invitee\": {\"tenant\": \"fabrikam\", "
+                    + "\"email\": \"carol@fabr" + bad + "kam.example\"}}";
+            assertThrows(PoisonMessageException.class, () -> parser.parseRequested(payload), bad);
+        }
     }
 
     @Test
