@@ -76,6 +76,7 @@ public class AccessSettingsResource {
     public record HistoryView(List<EntryView> entries, Long next) {
     }
 
+    /** @return the default configuration ({@link View}; built-in with version 0 when never set), ETag its version */
     @GET
     @Path("default")
     public Uni<RestResponse<View>> getDefault(@PathParam("tenant") String tenant, @Context UriInfo uri) {
@@ -83,6 +84,12 @@ public class AccessSettingsResource {
         return settings.get(tenant, PartnerConfiguration.DEFAULT).map(s -> respond(View.of(s), s.version(), uri));
     }
 
+    /**
+     * Sets the default configuration. 422 naming the field (JSON pointer) for an unacceptable body, 412 for a stale
+     * {@code If-Match}.
+     *
+     * @return 200 with the stored configuration, ETag its new version
+     */
     @PUT
     @Path("default")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -93,6 +100,7 @@ public class AccessSettingsResource {
                 .map(s -> respond(View.of(s), s.version(), uri));
     }
 
+    /** @return the default's versions after {@code after} (≥ 0), at most {@code limit} (1 to 200); 400 otherwise */
     @GET
     @Path("default/history")
     public Uni<RestResponse<HistoryView>> defaultHistory(@PathParam("tenant") String tenant,
@@ -101,6 +109,7 @@ public class AccessSettingsResource {
         return history(tenant, PartnerConfiguration.DEFAULT, after, limit, uri);
     }
 
+    /** @return the partner configuration, ETag its version; 404 when none */
     @GET
     @Path("partners/{partner}")
     public Uni<RestResponse<View>> getPartner(@PathParam("tenant") String tenant,
@@ -110,6 +119,11 @@ public class AccessSettingsResource {
         return settings.get(tenant, partner).map(s -> respond(View.of(s), s.version(), uri));
     }
 
+    /**
+     * Sets the partner configuration (members left out inherit the default). 422 / 412 as for the default.
+     *
+     * @return 200 with the stored configuration, ETag its new version
+     */
     @PUT
     @Path("partners/{partner}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -122,6 +136,7 @@ public class AccessSettingsResource {
                 .map(s -> respond(View.of(s), s.version(), uri));
     }
 
+    /** Deletes the partner configuration: 204; 404 when none; 412 for a stale {@code If-Match}. */
     @DELETE
     @Path("partners/{partner}")
     public Uni<RestResponse<Void>> deletePartner(@PathParam("tenant") String tenant,
@@ -131,6 +146,7 @@ public class AccessSettingsResource {
         return settings.delete(tenant, partner, ifMatch, caller).map(nothing -> RestResponse.noContent());
     }
 
+    /** @return the effective configuration for the partner with per-leaf sources, ETag {@code "<default>.<partner>"} */
     @GET
     @Path("partners/{partner}/effective")
     public Uni<RestResponse<EffectiveView>> effective(@PathParam("tenant") String tenant,
@@ -148,6 +164,7 @@ public class AccessSettingsResource {
         });
     }
 
+    /** @return the partner configuration's versions (deletions too), paged as the default's; 404 when it never existed */
     @GET
     @Path("partners/{partner}/history")
     public Uni<RestResponse<HistoryView>> partnerHistory(@PathParam("tenant") String tenant,

@@ -87,10 +87,12 @@ public final class CompiledSettings {
         return sources.get(leaf);
     }
 
+    /** @return the version of the tenant's default it was compiled from (0 when never set) */
     public long defaultVersion() {
         return defaultVersion;
     }
 
+    /** @return the version of the partner configuration it was compiled from (0 when none) */
     public long partnerVersion() {
         return partnerVersion;
     }
