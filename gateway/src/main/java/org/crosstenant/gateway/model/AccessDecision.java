@@ -39,6 +39,9 @@ public record AccessDecision(boolean allowed, boolean guest, String reason, bool
 
     /** This allowed decision with what the federated token may assert about MFA and the device. */
     public AccessDecision withAssurance(boolean mfa, boolean deviceCompliant) {
+        if (mfa == this.mfa && deviceCompliant == this.deviceCompliant && stepUpAcr == null) {
+            return this; // the usual case: no allocation per request
+        }
         return new AccessDecision(allowed, guest, reason, directConnect, mfa, deviceCompliant, null);
     }
 
