@@ -206,6 +206,7 @@ class AppAccessTest {
     }
 
     private static void redeem(String invitation, String key, String app, String subject, Instant grantExpiresAt) {
+        Kafka.allowCollaboration("contoso", "fabrikam"); // a grant admits only while both tenants' settings do
         Kafka.produce("invitations.events", key, "org.crosstenant.invitation.redeemed.v1",
                 "/crosstenant/invitation", """
                         {"invitationId": "%s", "resourceTenant": "contoso", "application": "%s",
@@ -225,7 +226,7 @@ class AppAccessTest {
                  "occurredAt": "%s"}""".formatted(invitation, app, subject, Instant.now());
     }
 
-    private static Map<String, Object> federatedClaims(Map<String, List<String>> headers) {
+    static Map<String, Object> federatedClaims(Map<String, List<String>> headers) {
         String federated = headers.get("authorization").get(0).substring("Bearer ".length());
         assertTrue(Jwts.verifies(federated, FederationTest.jwksKey()));
         Map<String, Object> claims = Jwts.claims(federated);

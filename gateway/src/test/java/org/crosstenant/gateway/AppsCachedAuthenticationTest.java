@@ -150,6 +150,7 @@ class AppsCachedAuthenticationTest {
         String guest = TenantTokens.token("fabrikam", guestSubject, "bob@fabrikam.example");
         forbidden(guest, path);
         String invitation = UUID.randomUUID().toString();
+        Kafka.allowCollaboration("contoso", "fabrikam");
         Kafka.produce("invitations.events", invitation, "org.crosstenant.invitation.redeemed.v1",
                 "/crosstenant/invitation", """
                         {"invitationId": "%s", "resourceTenant": "contoso", "application": "%s",

@@ -53,6 +53,33 @@ class FederatedTokenServiceTest {
     }
 
     @Test
+    void acrAmrAndDeviceComplianceOnlyWhenTheAccessDecisionSaysSo() {
+        FederatedIdentity mfaBob = new FederatedIdentity("fabrikam", "http://idp/realms/fabrikam", "bob-sub",
+                "bob@fabrikam.example", List.of(), null, null, List.of("engineering"), "mfa", List.of("pwd", "otp"),
+                true);
+        var allowed = org.crosstenant.gateway.model.AccessDecision.directConnectUser();
+        Map<String, Object> untrusted = Jwts.claims(service.forApplication(mfaBob, "contoso", "projects",
+                allowed.withAssurance(false, false)));
+        for (String claim : List.of("acr", "amr", "device_compliant")) {
+            assertFalse(untrusted.containsKey(claim), claim + " must not be asserted unless trusted: " + untrusted);
+        }
+        assertEquals(true, untrusted.get("direct_connect"));
+        assertEquals(true, untrusted.get("guest"));
+
+        Map<String, Object> trusted = Jwts.claims(service.forApplication(mfaBob, "contoso", "projects",
+                allowed.withAssurance(true, true)));
+        assertEquals("mfa", trusted.get("acr"));
+        assertEquals(List.of("otp", "pwd"), trusted.get("amr"));
+        assertEquals(true, trusted.get("device_compliant"));
+
+        Map<String, Object> guest = Jwts.claims(service.forApplication(mfaBob, "contoso", "projects",
+                org.crosstenant.gateway.model.AccessDecision.guest("inv-1").withAssurance(true, false)));
+        assertEquals("mfa", guest.get("acr"));
+        assertFalse(guest.containsKey("device_compliant"));
+        assertFalse(guest.containsKey("direct_connect"), "a guest came in by its grant");
+    }
+
+    @Test
     void membersAndServiceCallsKeepTheirGroups() {
         assertEquals(List.of("a-role", "z-role"),
                 Jwts.claims(service.forApplication(bob, "fabrikam", "fabrikam-projects", false)).get("groups"));

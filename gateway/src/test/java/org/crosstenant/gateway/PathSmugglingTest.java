@@ -148,6 +148,7 @@ class PathSmugglingTest {
     }
 
     static void redeem(String invitation, String app, String subject) {
+        Kafka.allowCollaboration("contoso", "fabrikam"); // a grant admits only while both tenants' settings do
         Kafka.produce("invitations.events", invitation, "org.crosstenant.invitation.redeemed.v1",
                 "/crosstenant/invitation", redeemedPayload(invitation, app, subject));
     }

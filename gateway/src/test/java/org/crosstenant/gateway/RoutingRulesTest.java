@@ -22,13 +22,27 @@ class RoutingRulesTest {
         assertEquals(Optional.of("pol"), routes.baseUrlFor("/api/v1/tenants/contoso/applications/x"));
         assertEquals(Optional.of("pol"), routes.baseUrlFor("/api/v1/tenants/contoso/access-settings/partners/f"));
         assertEquals(Optional.of("aud"), routes.baseUrlFor("/api/v1/audit/records"));
+        // issue #7: settings default, effective, history, partner DELETE; approval; tenant lists
+        for (String policy : List.of("/api/v1/tenants/contoso/access-settings/default",
+                "/api/v1/tenants/contoso/access-settings/default/history",
+                "/api/v1/tenants/contoso/access-settings/partners/fabrikam",
+                "/api/v1/tenants/contoso/access-settings/partners/fabrikam/effective",
+                "/api/v1/tenants/contoso/access-settings/partners/fabrikam/history")) {
+            assertEquals(Optional.of("pol"), routes.baseUrlFor(policy), policy);
+        }
+        for (String invitation : List.of("/api/v1/invitations/inv-1/approve", "/api/v1/invitations/inv-1/decline",
+                "/api/v1/tenants/contoso/invitations", "/api/v1/tenants/contoso/grants")) {
+            assertEquals(Optional.of("inv"), routes.baseUrlFor(invitation), invitation);
+        }
         assertEquals(Optional.of("aud"), routes.baseUrlFor("/api/v1/audit/stream"));
     }
 
     @Test
     void anythingElseIsUnknown() {
         for (String path : List.of("/api/v1/invitationsX", "/api/v1/tenants//applications", "/api/v1/tenants/c/x",
-                "/api/v2/invitations", "/api/v1/auditor", "/api", "/api/v1")) {
+                "/api/v2/invitations", "/api/v1/auditor", "/api", "/api/v1", "/api/v1/tenants//invitations",
+                "/api/v1/tenants/c/invitations/x", "/api/v1/tenants/c/grants/", "/api/v1/tenants/c/grantsX",
+                "/api/v1/tenants/c/Invitations")) {
             assertTrue(routes.baseUrlFor(path).isEmpty(), path);
         }
     }

@@ -83,6 +83,26 @@ class ViewContractTest {
                 () -> updater.apply(ViewUpdater.APPLICATION_REGISTERED, "{\"tenant\":\"contoso\"}"));
     }
 
+    /**
+     * Every example any producer of the view topics ships (policy-service, invitation-service: new types such as
+     * access-settings-changed.v2, approval-requested.v1 or declined.v1 included as soon as they exist) is either
+     * applied or ignored by the gateway, never refused: a refused one would be dead-lettered in production.
+     */
+    @Test
+    void everyProducerExampleIsAppliedOrIgnored() throws Exception {
+        int examples = 0;
+        for (Path dir : java.util.List.of(POLICY, INVITATION)) {
+            try (var files = Files.list(dir)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                    String type = file.getFileName().toString().replaceFirst("\\.json$", "");
+                    updater.apply(type, Files.readString(file)); // throws for a refused one
+                    examples++;
+                }
+            }
+        }
+        assertTrue(examples >= 9, "examples found: " + examples);
+    }
+
     private static String example(Path dir, String type) throws Exception {
         return Files.readString(dir.resolve(type + ".json"));
     }

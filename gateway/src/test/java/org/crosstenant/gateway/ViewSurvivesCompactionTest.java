@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 import static org.crosstenant.gateway.support.ViewTopicsResource.REDEEMED;
 import static org.crosstenant.gateway.support.ViewTopicsResource.REQUESTED;
 import static org.crosstenant.gateway.support.ViewTopicsResource.REVOKED;
-import static org.crosstenant.gateway.support.ViewTopicsResource.SETTINGS_CHANGED;
+import static org.crosstenant.gateway.support.ViewTopicsResource.COLLABORATION_BOTH_WAYS;
+import static org.crosstenant.gateway.support.ViewTopicsResource.SETTINGS_CHANGED_V2;
+import static org.crosstenant.gateway.support.ViewTopicsResource.defaultSettingsEvent;
+import static org.crosstenant.gateway.support.ViewTopicsResource.settings;
 import static org.crosstenant.gateway.support.ViewTopicsResource.SOURCE_POLICY;
 import static org.crosstenant.gateway.support.ViewTopicsResource.event;
 import static org.crosstenant.gateway.support.ViewTopicsResource.invitation;
@@ -103,7 +106,13 @@ class ViewSurvivesCompactionTest {
             produce(POLICY_TOPIC, List.of(
                     registered("contoso", "wiki", "http://127.0.0.1:9/gone", 1),
                     registered("contoso", "board", upstream, 1),
-                    event("contoso/partners/fabrikam", SETTINGS_CHANGED, SOURCE_POLICY, "{}"),
+                    // contoso's settings for fabrikam: first blocking, then allowing collaboration (compaction
+                    // leaves the second); fabrikam's default lets its people out
+                    event("contoso/partners/fabrikam", SETTINGS_CHANGED_V2, SOURCE_POLICY,
+                            settings("contoso", "fabrikam", 1, "{}")),
+                    event("contoso/partners/fabrikam", SETTINGS_CHANGED_V2, SOURCE_POLICY,
+                            settings("contoso", "fabrikam", 2, COLLABORATION_BOTH_WAYS)),
+                    defaultSettingsEvent("fabrikam", COLLABORATION_BOTH_WAYS),
                     registered("contoso", "wiki", upstream, 2)));
             produce(INVITATION_TOPIC, List.of(
                     invitation(REQUESTED, BOB_INVITATION, "wiki", "bob", IN_90_DAYS),
@@ -119,6 +128,7 @@ class ViewSurvivesCompactionTest {
                 roll(POLICY_TOPIC, PARTITIONS);
                 roll(INVITATION_TOPIC, PARTITIONS);
                 return compacted(keyAndTypes(POLICY_TOPIC), "contoso/applications/wiki", 1)
+                        && compacted(keyAndTypes(POLICY_TOPIC), "contoso/partners/fabrikam", 1)
                         && compacted(keyAndTypes(INVITATION_TOPIC), CAROL_INVITATION, 1)
                         && compacted(keyAndTypes(INVITATION_TOPIC), BOB_INVITATION, 1)
                         && compacted(keyAndTypes(INVITATION_TOPIC), DAVE_INVITATION, 1);
@@ -147,7 +157,7 @@ class ViewSurvivesCompactionTest {
                 DAVE_INVITATION + " " + REDEEMED).stream().sorted().toList(), invitations);
         assertEquals(List.of("contoso/applications/board " + ViewTopicsResource.REGISTERED,
                 "contoso/applications/wiki " + ViewTopicsResource.REGISTERED,
-                "contoso/partners/fabrikam " + SETTINGS_CHANGED),
+                "contoso/partners/fabrikam " + SETTINGS_CHANGED_V2, "fabrikam/default " + SETTINGS_CHANGED_V2),
                 keyAndTypes(POLICY_TOPIC).stream().filter(e -> !e.startsWith("roll ")).sorted().toList());
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then()

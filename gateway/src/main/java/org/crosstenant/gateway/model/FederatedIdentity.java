@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The caller as the gateway vouches for it: one shape whatever the home tenant's identity provider.
@@ -20,12 +21,27 @@ import java.util.List;
  *        {@code iat}); null when unknown
  * @param expiresAt the home token's {@code exp}; nothing the gateway derives from the token may outlive it; null
  *        when unknown
+ * @param groups the home token's {@code groups} claim (group names, as Keycloak's group membership mapper writes
+ *        them), matched by access settings' group targets; sorted
+ * @param acr the home token's {@code acr} claim, or null
+ * @param amr the home token's {@code amr} claim (RFC 8176 method names), sorted
+ * @param deviceCompliant whether the home token's {@code device_compliant} claim is boolean true
  */
 public record FederatedIdentity(String tenant, String issuer, String subject, String email, List<String> roles,
-        String session, Instant expiresAt) {
+        String session, Instant expiresAt, List<String> groups, String acr, List<String> amr,
+        boolean deviceCompliant) {
 
     public FederatedIdentity {
         roles = roles == null ? List.of() : roles.stream().sorted().toList();
+        // an immutable list without nulls: List.copyOf of it (Person) copies nothing on the hot path
+        groups = groups == null ? List.of() : groups.stream().sorted().collect(Collectors.toUnmodifiableList());
+        amr = amr == null ? List.of() : amr.stream().sorted().toList();
+    }
+
+    /** An identity whose home token says nothing of groups, MFA or device. */
+    public FederatedIdentity(String tenant, String issuer, String subject, String email, List<String> roles,
+            String session, Instant expiresAt) {
+        this(tenant, issuer, subject, email, roles, session, expiresAt, null, null, null, false);
     }
 
     /**

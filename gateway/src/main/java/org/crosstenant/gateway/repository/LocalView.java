@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.crosstenant.gateway.model.AccessSettings;
 import org.crosstenant.gateway.model.AppRoute;
 import org.crosstenant.gateway.model.GuestGrant;
 
@@ -24,6 +25,13 @@ public class LocalView {
     private final Map<String, Set<String>> grantIndex = new ConcurrentHashMap<>();
     /** Revoked/expired invitations: a late duplicate redeemed.v1 must not bring a grant back. */
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
+    /**
+     * Effective access settings per (tenant, partner) and per tenant default (partner {@link #DEFAULT}), as
+     * policy-service published them; applied in topic order (one key, one partition), the last one wins.
+     */
+    private final Map<String, Map<String, AccessSettings>> settings = new ConcurrentHashMap<>();
+    /** The partner slot of a tenant's default configuration (no tenant id contains NUL). */
+    private static final String DEFAULT = "\u0000default";
 
     public void putRoute(AppRoute route) {
         // a replayed or reordered older version must not override a newer registration
@@ -69,6 +77,43 @@ public class LocalView {
                 .findFirst();
     }
 
+    /**
+     * Remembers the effective settings of a pair.
+     *
+     * @param partner the partner tenant, or null for the tenant's default configuration
+     */
+    public void putSettings(String tenant, String partner, AccessSettings effective) {
+        settings.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).put(slot(partner), effective);
+    }
+
+    /** Forgets a pair (its configuration was deleted): lookups fall back to the tenant's default. */
+    public void forgetSettings(String tenant, String partner) {
+        settings.computeIfPresent(tenant, (t, pairs) -> {
+            pairs.remove(slot(partner));
+            return pairs.isEmpty() ? null : pairs;
+        });
+    }
+
+    /**
+     * Effective settings of {@code tenant} towards {@code partner}: the pair's, else the tenant's default, else the
+     * built-in default. Never merges: each stored value is already complete.
+     */
+    public AccessSettings effective(String tenant, String partner) {
+        Map<String, AccessSettings> pairs = settings.get(tenant);
+        if (pairs == null) {
+            return AccessSettings.BUILT_IN;
+        }
+        AccessSettings pair = pairs.get(partner);
+        if (pair == null) {
+            pair = pairs.get(DEFAULT);
+        }
+        return pair != null ? pair : AccessSettings.BUILT_IN;
+    }
+
+    public int settingsCount() {
+        return settings.values().stream().mapToInt(Map::size).sum();
+    }
+
     public int routeCount() {
         return routes.size();
     }
@@ -79,6 +124,10 @@ public class LocalView {
 
     private static String routeKey(String tenant, String application) {
         return tenant + '\u0000' + application;
+    }
+
+    private static String slot(String partner) {
+        return partner == null ? DEFAULT : partner;
     }
 
     private static String grantKey(String guestTenant, String guestSubject, String resourceTenant, String app) {

@@ -245,12 +245,16 @@ public class GatewayRoutes {
                     "The gateway's view of applications and grants is not being updated; retry later");
             return;
         }
-        // decide before looking the application up: an outsider gets the same 403 whether or not it exists
-        AccessDecision decision = policy.decide(caller, tenant, application);
+        // an outsider gets the same 403 whether or not the application exists (an unknown one requires no MFA)
         AppRoute route = view.route(tenant, application).orElse(null);
+        AccessDecision decision = policy.decide(caller, tenant, application, route != null && route.requireMfa());
         if (!decision.allowed()) {
             accessEvents.publish(caller, tenant, application, decision, ctx.request().method().name(), path);
-            Problems.forbidden(ctx, "You have no access to " + tenant + "/" + application);
+            if (decision.isStepUp()) {
+                Problems.insufficientUserAuthentication(ctx, decision.reason(), decision.stepUpAcr());
+            } else {
+                Problems.forbidden(ctx, "You have no access to " + tenant + "/" + application);
+            }
             return;
         }
         if (route == null) {
@@ -265,7 +269,7 @@ public class GatewayRoutes {
         String publicBase = locations.publicBase(ctx);
         AppCookies cookies = AppCookies.of(tenant, application);
         MultiMap headers = applicationHeaders(ctx, prefix, publicBase, cookies);
-        headers.set("Authorization", "Bearer " + tokens.forApplication(caller, tenant, application, decision.guest()));
+        headers.set("Authorization", "Bearer " + tokens.forApplication(caller, tenant, application, decision));
         String upstreamBase = stripSlash(route.upstreamUrl());
         proxy.forward(ctx, join(upstreamBase, rest, ctx.request().query()), headers,
                 (name, value) -> isLocation(name) ? locations.forApplication(value, upstreamBase, publicBase + prefix)

@@ -46,6 +46,34 @@ public final class Problems {
         send(ctx, 401, "unauthorized", "Unauthorized", detail);
     }
 
+    /**
+     * 401 problem+json {@code insufficient-user-authentication} with the RFC 9470 §3 challenge:
+     * {@code WWW-Authenticate: Bearer error="insufficient_user_authentication", error_description="…",
+     * acr_values="…"} ({@code acr_values} left out when none is configured for the caller's home tenant).
+     *
+     * @param detail why (also the error_description, with characters RFC 6750 §3 does not allow there replaced)
+     * @param acrValues space-separated acr values the caller's next token should carry, or empty
+     */
+    public static void insufficientUserAuthentication(RoutingContext ctx, String detail, String acrValues) {
+        if (!ctx.response().headWritten()) {
+            String challenge = "Bearer error=\"insufficient_user_authentication\", error_description=\""
+                    + quotable(detail) + "\"" + (acrValues.isEmpty() ? "" : ", acr_values=\"" + quotable(acrValues)
+                    + "\"");
+            ctx.response().putHeader("WWW-Authenticate", challenge);
+        }
+        send(ctx, 401, "insufficient-user-authentication", "Unauthorized", detail);
+    }
+
+    /** RFC 6750 §3: error_description and acr_values are %x20-21 / %x23-5B / %x5D-7E; anything else becomes '?'. */
+    static String quotable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? c : '?');
+        }
+        return out.toString();
+    }
+
     public static void forbidden(RoutingContext ctx, String detail) {
         send(ctx, 403, "forbidden", "Forbidden", detail);
     }

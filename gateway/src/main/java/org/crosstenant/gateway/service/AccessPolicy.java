@@ -2,39 +2,128 @@ package org.crosstenant.gateway.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.crosstenant.gateway.config.TenantsConfig;
 import org.crosstenant.gateway.model.AccessDecision;
+import org.crosstenant.gateway.model.AccessSettings;
 import org.crosstenant.gateway.model.FederatedIdentity;
+import org.crosstenant.gateway.model.Person;
 import org.crosstenant.gateway.repository.LocalView;
 
-/** Who may reach a registered application: its own tenant's members, and guests with an active grant. */
+/**
+ * Who may reach a registered application (docs/api.md, "Direct connect and MFA"): its own tenant's members; a caller
+ * of another tenant with an active grant (guest) while both tenants' effective collaboration settings still admit
+ * them; a caller without grant while both tenants' effective direct-connect settings admit them. Then, for an
+ * application that requires MFA, only a caller whose home token satisfies MFA and, for a non-member, whose home
+ * tenant's MFA the resource tenant accepts. Everything comes from the local view: no remote call per request.
+ */
 @ApplicationScoped
 public class AccessPolicy {
 
+    /** {@code amr} values (RFC 8176) that satisfy MFA whatever the tenant's acr values. */
+    static final Set<String> MFA_METHODS = Set.of("mfa", "otp");
+
     private final LocalView view;
     private final Clock clock;
+    /** Home tenant → its acr values that mean MFA (first = the one a challenge asks for). */
+    private final Map<String, List<String>> mfaAcrValues;
 
     @Inject
-    public AccessPolicy(LocalView view) {
-        this(view, Clock.systemUTC());
+    public AccessPolicy(LocalView view, TenantsConfig tenants) {
+        this(view, Clock.systemUTC(), mfaAcrValues(tenants));
     }
 
-    AccessPolicy(LocalView view, Clock clock) {
+    AccessPolicy(LocalView view, Clock clock, Map<String, List<String>> mfaAcrValues) {
         this.view = view;
         this.clock = clock;
+        this.mfaAcrValues = Map.copyOf(mfaAcrValues);
     }
 
-    public AccessDecision decide(FederatedIdentity caller, String resourceTenant, String application) {
-        if (caller.tenant().equals(resourceTenant)) {
-            return AccessDecision.member();
+    /** Outside CDI (tests): the view, and each tenant's MFA acr values. */
+    public static AccessPolicy forTests(LocalView view, Map<String, List<String>> mfaAcrValues) {
+        return new AccessPolicy(view, Clock.systemUTC(), mfaAcrValues);
+    }
+
+    private static Map<String, List<String>> mfaAcrValues(TenantsConfig tenants) {
+        Map<String, List<String>> values = new HashMap<>();
+        tenants.tenants().forEach((tenant, t) -> values.put(tenant, List.copyOf(t.mfaAcrValues().orElse(List.of()))));
+        return values;
+    }
+
+    /**
+     * @param caller the verified caller
+     * @param resourceTenant the tenant that owns the application
+     * @param application the application id
+     * @param requireMfa whether the application requires MFA (false for an application the view does not know)
+     * @return the decision: allowed (with what the federated token may assert), a 403 refusal, or an MFA step-up
+     *         refusal ({@link AccessDecision#isStepUp()}, answered 401 per RFC 9470)
+     */
+    public AccessDecision decide(FederatedIdentity caller, String resourceTenant, String application,
+            boolean requireMfa) {
+        String home = caller.tenant();
+        boolean member = home.equals(resourceTenant);
+        AccessSettings inbound = member ? null : view.effective(resourceTenant, home);
+        AccessDecision admitted = member ? AccessDecision.member() : admit(caller, resourceTenant, application, inbound);
+        if (!admitted.allowed()) {
+            return admitted;
         }
+        boolean homeMfa = mfaSatisfied(caller);
+        boolean mfaTrusted = member || inbound.mfaAccepted();
+        if (requireMfa && !(homeMfa && mfaTrusted)) {
+            String acr = String.join(" ", mfaAcrValues.getOrDefault(home, List.of()).stream().limit(1).toList());
+            return admitted.stepUp(!mfaTrusted
+                    ? resourceTenant + " requires MFA for " + application + " and does not accept " + home + "'s MFA"
+                    : resourceTenant + " requires MFA for " + application + ": sign in at " + home
+                            + " with a second factor", acr);
+        }
+        return admitted.withAssurance(homeMfa && mfaTrusted,
+                caller.deviceCompliant() && (member || inbound.compliantDeviceAccepted()));
+    }
+
+    private AccessDecision admit(FederatedIdentity caller, String resourceTenant, String application,
+            AccessSettings inbound) {
+        String home = caller.tenant();
+        AccessSettings outbound = view.effective(home, resourceTenant);
+        Person person = new Person(caller.email(), caller.subject(), caller.groups());
         Instant now = clock.instant();
-        return view.activeGrant(caller.tenant(), caller.subject(), resourceTenant, application, now)
-                .map(g -> AccessDecision.guest(g.invitationId()))
-                .orElseGet(() -> AccessDecision.denied("no active guest grant for " + caller.tenant()
-                        + " subject on " + resourceTenant + "/" + application));
+        var grant = view.activeGrant(home, caller.subject(), resourceTenant, application, now);
+        if (grant.isPresent()) {
+            if (!AccessEvaluator.admits(inbound.inboundCollaboration(), person, application)) {
+                return AccessDecision.denied("guest grant " + grant.get().invitationId() + " no longer admitted by "
+                        + resourceTenant + "'s inbound collaboration settings for " + home);
+            }
+            if (!AccessEvaluator.admits(outbound.outboundCollaboration(), person, application)) {
+                return AccessDecision.denied(home + " outbound settings blocked it");
+            }
+            return AccessDecision.guest(grant.get().invitationId());
+        }
+        if (!AccessEvaluator.admits(inbound.inboundDirectConnect(), person, application)) {
+            return AccessDecision.denied("no active guest grant, and " + resourceTenant
+                    + "'s inbound direct connect settings for " + home + " do not admit the caller to " + application);
+        }
+        if (!AccessEvaluator.admits(outbound.outboundDirectConnect(), person, application)) {
+            return AccessDecision.denied("no active guest grant, and " + home + " outbound settings blocked it");
+        }
+        return AccessDecision.directConnectUser();
+    }
+
+    /** The home token satisfies MFA: its acr is one of the home tenant's MFA values, or its amr names mfa or otp. */
+    boolean mfaSatisfied(FederatedIdentity caller) {
+        if (caller.acr() != null && mfaAcrValues.getOrDefault(caller.tenant(), List.of()).contains(caller.acr())) {
+            return true;
+        }
+        for (String method : caller.amr()) {
+            if (MFA_METHODS.contains(method)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

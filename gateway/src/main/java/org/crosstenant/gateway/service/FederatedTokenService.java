@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.crosstenant.gateway.config.GatewayConfig;
+import org.crosstenant.gateway.model.AccessDecision;
 import org.crosstenant.gateway.model.FederatedIdentity;
 import org.jboss.logging.Logger;
 
@@ -91,12 +92,24 @@ public class FederatedTokenService {
 
     /** Token for a call to one of the platform's services. */
     public String forServices(FederatedIdentity identity) {
-        return token(new CacheKey(identity, config.servicesAudience(), null, false));
+        return token(new CacheKey(identity, config.servicesAudience(), null, false, false, false, false));
     }
 
     /** Token for a call to a shared application {@code resourceTenant/application}. */
     public String forApplication(FederatedIdentity identity, String resourceTenant, String application, boolean guest) {
-        return token(new CacheKey(identity, resourceTenant + "/" + application, resourceTenant, guest));
+        return token(new CacheKey(identity, resourceTenant + "/" + application, resourceTenant, guest, false, false,
+                false));
+    }
+
+    /**
+     * Token for a call to a shared application, as an allowed access decision says: {@code guest} for a non-member,
+     * {@code direct_connect} for a caller without grant, the home token's {@code acr}/{@code amr} only when the
+     * decision says MFA is satisfied and trusted, {@code device_compliant: true} only when it says so.
+     */
+    public String forApplication(FederatedIdentity identity, String resourceTenant, String application,
+            AccessDecision decision) {
+        return token(new CacheKey(identity, resourceTenant + "/" + application, resourceTenant, decision.guest(),
+                decision.directConnect(), decision.mfa(), decision.deviceCompliant()));
     }
 
     public SigningKeys keys() {
@@ -142,6 +155,21 @@ public class FederatedTokenService {
         if (key.resourceTenant() != null) {
             claims.put("guest", key.guest());
             claims.put("resource_tenant", key.resourceTenant());
+            if (key.directConnect()) {
+                claims.put("direct_connect", true);
+            }
+        }
+        if (key.mfa()) {
+            // the home tenant's MFA, accepted by the resource tenant (AccessPolicy); never asserted otherwise
+            if (id.acr() != null) {
+                claims.put("acr", id.acr());
+            }
+            if (!id.amr().isEmpty()) {
+                claims.put("amr", id.amr());
+            }
+        }
+        if (key.deviceCompliant()) {
+            claims.put("device_compliant", true);
         }
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", exp.getEpochSecond());
@@ -169,7 +197,8 @@ public class FederatedTokenService {
         return B64URL.encodeToString(bytes);
     }
 
-    private record CacheKey(FederatedIdentity identity, String audience, String resourceTenant, boolean guest) {
+    private record CacheKey(FederatedIdentity identity, String audience, String resourceTenant, boolean guest,
+            boolean directConnect, boolean mfa, boolean deviceCompliant) {
     }
 
     private record Minted(String token, Instant reuseUntil) {

@@ -71,7 +71,38 @@ public class IdentityMapper {
         long exp = jwt.getExpirationTime();
         return new FederatedIdentity(tenant, jwt.getIssuer(), jwt.getSubject(), email,
                 List.copyOf(identity.getRoles()), session(jwt),
-                exp > 0 ? Instant.ofEpochSecond(exp) : null);
+                exp > 0 ? Instant.ofEpochSecond(exp) : null, names(jwt.getClaim("groups")),
+                text(jwt.getClaim("acr")), names(jwt.getClaim("amr")), isTrue(jwt.getClaim("device_compliant")));
+    }
+
+    /** Most names taken from one claim ({@code groups}, {@code amr}); more are ignored, so a token cannot grow the cost. */
+    static final int MAX_NAMES = 200;
+    /** Longest group or method name taken, in characters (access settings' group targets are at most 255). */
+    static final int MAX_NAME = 255;
+
+    /**
+     * The strings of a claim that is an array of strings (a single string counts as one); anything else, empty
+     * strings and names over {@link #MAX_NAME} characters are ignored, at most {@link #MAX_NAMES} are kept.
+     */
+    static List<String> names(Object claim) {
+        java.util.Collection<?> values = claim instanceof jakarta.json.JsonArray array ? array
+                : claim instanceof java.util.Collection<?> c ? c : claim == null ? List.of() : List.of(claim);
+        List<String> names = new java.util.ArrayList<>();
+        for (Object value : values) {
+            String name = text(value);
+            if (name != null && !name.isEmpty() && name.length() <= MAX_NAME && names.size() < MAX_NAMES) {
+                names.add(name);
+            }
+        }
+        return names.stream().distinct().toList();
+    }
+
+    private static String text(Object claim) {
+        return claim instanceof jakarta.json.JsonString s ? s.getString() : claim instanceof String s ? s : null;
+    }
+
+    private static boolean isTrue(Object claim) {
+        return claim == jakarta.json.JsonValue.TRUE || Boolean.TRUE.equals(claim);
     }
 
     /**

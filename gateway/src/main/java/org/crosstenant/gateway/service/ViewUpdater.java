@@ -10,6 +10,7 @@ import org.crosstenant.gateway.repository.LocalView;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Turns the events the gateway consumes into view changes; types it does not need are ignored. */
@@ -17,6 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class ViewUpdater {
 
     public static final String APPLICATION_REGISTERED = "org.crosstenant.policy.application-registered.v1";
+    public static final String SETTINGS_CHANGED_V1 = "org.crosstenant.policy.access-settings-changed.v1";
+    public static final String SETTINGS_CHANGED_V2 = "org.crosstenant.policy.access-settings-changed.v2";
     public static final String REDEEMED = "org.crosstenant.invitation.redeemed.v1";
     public static final String REVOKED = "org.crosstenant.invitation.revoked.v1";
     public static final String EXPIRED = "org.crosstenant.invitation.expired.v1";
@@ -44,6 +47,8 @@ public class ViewUpdater {
         }
         switch (type) {
             case APPLICATION_REGISTERED -> view.putRoute(route(payload));
+            case SETTINGS_CHANGED_V2 -> settingsV2(tree(payload));
+            case SETTINGS_CHANGED_V1 -> settingsV1(tree(payload));
             case REDEEMED -> view.putGrant(grant(payload));
             case REVOKED, EXPIRED -> view.endGrant(require(read(payload, InvitationEvent.class).invitationId(),
                     "invitationId"));
@@ -57,7 +62,61 @@ public class ViewUpdater {
     public AppRoute route(String payload) {
         ApplicationRegistered e = read(payload, ApplicationRegistered.class);
         return new AppRoute(require(e.tenant(), "tenant"), require(e.application(), "application"),
-                upstreamUrl(require(e.upstreamUrl(), "upstreamUrl")), e.version() == null ? 0 : e.version());
+                upstreamUrl(require(e.upstreamUrl(), "upstreamUrl")), e.version() == null ? 0 : e.version(),
+                Boolean.TRUE.equals(e.requireMfa()));
+    }
+
+    /**
+     * access-settings-changed.v2: the pair's (or the default's, partner null) {@code effective} configuration is
+     * stored as it is (consumers never merge); {@code deleted: true} forgets the pair.
+     */
+    private void settingsV2(JsonNode e) {
+        String tenant = text(e, "tenant", true);
+        String partner = text(e, "partner", false);
+        JsonNode deleted = e.get("deleted");
+        if (deleted != null && !deleted.isNull() && !deleted.isBoolean()) {
+            throw new IllegalArgumentException("deleted is not a boolean");
+        }
+        if (deleted != null && deleted.asBoolean()) {
+            view.forgetSettings(tenant, partner);
+            return;
+        }
+        JsonNode effective = e.get("effective");
+        if (effective == null || !effective.isObject()) {
+            throw new IllegalArgumentException("missing effective (an object unless deleted)");
+        }
+        view.putSettings(tenant, partner, AccessSettingsReader.read(effective));
+    }
+
+    /** access-settings-changed.v1: the pair's effective settings are its v1 configuration, missing members blocked. */
+    private void settingsV1(JsonNode e) {
+        JsonNode settings = e.get("settings");
+        if (settings == null || !settings.isObject()) {
+            throw new IllegalArgumentException("missing settings");
+        }
+        view.putSettings(text(e, "tenant", true), text(e, "partner", true), AccessSettingsReader.readV1(settings));
+    }
+
+    private JsonNode tree(String payload) {
+        JsonNode node = read(payload, JsonNode.class);
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("payload is not a JSON object");
+        }
+        return node;
+    }
+
+    private static String text(JsonNode e, String field, boolean required) {
+        JsonNode value = e.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new IllegalArgumentException("missing " + field);
+            }
+            return null;
+        }
+        if (!value.isTextual() || value.textValue().isBlank()) {
+            throw new IllegalArgumentException(field + " is not a non-blank string");
+        }
+        return value.textValue();
     }
 
     /** An application's upstream must be an absolute http(s) URL without query or fragment (paths are appended). */

@@ -1,5 +1,6 @@
 package org.crosstenant.gateway.service;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,13 +13,15 @@ import jakarta.inject.Inject;
 
 import org.crosstenant.gateway.config.GatewayConfig;
 import org.crosstenant.gateway.config.IdentityConfig;
+import org.crosstenant.gateway.config.TenantsConfig;
 import org.crosstenant.platform.model.EmailAddresses;
 import org.jboss.logging.Logger;
 
 /**
  * Decides which email address a home tenant may vouch for in a federated identity: only one its token marks verified
  * ({@code email_verified: true}, OIDC Core 1.0 §5.1), whose domain is one of the tenant's own
- * ({@code crosstenant.gateway.email-domains}). Fabrikam's identity provider asserting {@code alice@contoso.example}
+ * ({@code crosstenant.tenants.<tenant>.domains}, or the older {@code crosstenant.gateway.email-domains}).
+ * Fabrikam's identity provider asserting {@code alice@contoso.example}
  * is dropped, not passed on marked: an application that keys users by email would otherwise still take Fabrikam's
  * user for Contoso's Alice.
  * <p>
@@ -40,8 +43,21 @@ public class VouchedEmails {
     private final Map<String, String> owners;
 
     @Inject
-    public VouchedEmails(IdentityConfig identity, GatewayConfig gateway) {
-        this(identity.emailDomains().orElse(List.of()), Set.copyOf(gateway.tenants()));
+    public VouchedEmails(IdentityConfig identity, GatewayConfig gateway, TenantsConfig registry) {
+        this(entries(identity, registry), Set.copyOf(gateway.tenants()));
+    }
+
+    /**
+     * The registry's {@code crosstenant.tenants.<t>.domains} as {@code tenant=domain} entries, then the older
+     * {@code crosstenant.gateway.email-domains} entries (still read; the same domain under both is fine for its one
+     * owner, a conflict stops the start as before).
+     */
+    static List<String> entries(IdentityConfig identity, TenantsConfig registry) {
+        List<String> entries = new ArrayList<>();
+        registry.tenants().forEach((tenant, t) -> t.domains().orElse(List.of())
+                .forEach(domain -> entries.add(tenant + "=" + domain)));
+        entries.addAll(identity.emailDomains().orElse(List.of()));
+        return entries;
     }
 
     /**
@@ -58,22 +74,22 @@ public class VouchedEmails {
             String tenant = parts.length == 2 ? parts[0].trim() : "";
             String domain = parts.length == 2 ? parts[1].trim().toLowerCase(Locale.ROOT) : "";
             if (tenant.isEmpty() || !DOMAIN.matcher(domain).matches()) {
-                throw new IllegalArgumentException("crosstenant.gateway.email-domains: '" + entry
+                throw new IllegalArgumentException("tenant email domains: '" + entry
                         + "' is not <tenant>=<ASCII domain of two labels or more>");
             }
             if (!tenants.contains(tenant)) {
-                LOG.warnf("crosstenant.gateway.email-domains: %s is not a federated tenant; %s ignored", tenant, entry);
+                LOG.warnf("tenant email domains: %s is not a federated tenant; %s ignored", tenant, entry);
                 continue;
             }
             String previous = byDomain.putIfAbsent(domain, tenant);
             if (previous != null && !previous.equals(tenant)) {
-                throw new IllegalArgumentException("crosstenant.gateway.email-domains: " + domain
+                throw new IllegalArgumentException("tenant email domains: " + domain
                         + " is given to both " + previous + " and " + tenant + "; a domain has one owner");
             }
         }
         this.owners = Map.copyOf(byDomain);
         tenants.stream().filter(t -> !owners.containsValue(t)).sorted().forEach(t -> LOG.warnf(
-                "tenant %s has no crosstenant.gateway.email-domains entry: its users' federated tokens carry no email",
+                "tenant %s has no crosstenant.tenants.%<s.domains: its users' federated tokens carry no email",
                 t));
     }
 

@@ -100,4 +100,38 @@ class VouchedEmailsTest {
         VouchedEmails ignored = new VouchedEmails(List.of("wingtip=wingtip.example"), tenants);
         assertNull(ignored.vouched("wingtip", "w@wingtip.example", true));
     }
+
+    /** crosstenant.tenants.<t>.domains is the registry; the older crosstenant.gateway.email-domains still counts. */
+    @Test
+    void theTenantRegistryAndTheOlderPropertyAreMerged() {
+        org.crosstenant.gateway.config.TenantsConfig registry = () -> java.util.Map.of(
+                "contoso", tenant(List.of("contoso.example")), "fabrikam", tenant(List.of("Fabrikam.example")),
+                "northwind", tenant(null));
+        org.crosstenant.gateway.config.IdentityConfig older = () -> java.util.Optional.of(
+                List.of("northwind=northwind.example", "fabrikam=fabrikam.example"));
+        VouchedEmails merged = new VouchedEmails(VouchedEmails.entries(older, registry),
+                Set.of("contoso", "fabrikam", "northwind"));
+        assertEquals("alice@contoso.example", merged.vouched("contoso", "alice@contoso.example", true));
+        assertEquals("bob@fabrikam.example", merged.vouched("fabrikam", "bob@fabrikam.example", true));
+        assertEquals("n@northwind.example", merged.vouched("northwind", "n@northwind.example", true));
+        assertNull(merged.vouched("northwind", "bob@fabrikam.example", true));
+
+        org.crosstenant.gateway.config.IdentityConfig conflicting = () -> java.util.Optional.of(
+                List.of("northwind=contoso.example"));
+        assertThrows(IllegalArgumentException.class, () -> new VouchedEmails(
+                VouchedEmails.entries(conflicting, registry), Set.of("contoso", "fabrikam", "northwind")),
+                "a domain has one owner across both properties");
+    }
+
+    private static org.crosstenant.gateway.config.TenantsConfig.Tenant tenant(List<String> domains) {
+        return new org.crosstenant.gateway.config.TenantsConfig.Tenant() {
+            public java.util.Optional<List<String>> domains() {
+                return java.util.Optional.ofNullable(domains);
+            }
+
+            public java.util.Optional<List<String>> mfaAcrValues() {
+                return java.util.Optional.empty();
+            }
+        };
+    }
 }

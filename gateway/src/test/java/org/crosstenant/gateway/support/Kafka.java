@@ -49,6 +49,19 @@ public final class Kafka {
         }
     }
 
+    /**
+     * Publishes, for each tenant, a default configuration (access-settings-changed.v2, partner null) that allows
+     * collaboration both ways for everyone and every application — what a resource and a home tenant must have for
+     * a guest grant to admit anyone (the built-in default blocks). Idempotent: the last event per tenant wins.
+     */
+    public static void allowCollaboration(String... tenants) {
+        for (String tenant : tenants) {
+            produce("policy.events", tenant + "/default", ViewTopicsResource.SETTINGS_CHANGED_V2,
+                    ViewTopicsResource.SOURCE_POLICY, ViewTopicsResource.defaultSettings(tenant, 1,
+                            ViewTopicsResource.COLLABORATION_BOTH_WAYS));
+        }
+    }
+
     private static void header(ProducerRecord<String, String> record, String name, String value) {
         record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }

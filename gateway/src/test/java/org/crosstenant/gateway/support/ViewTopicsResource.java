@@ -37,6 +37,13 @@ public abstract class ViewTopicsResource implements QuarkusTestResourceLifecycle
     public static final String SOURCE_INVITATION = "/crosstenant/invitation-service";
     public static final String REGISTERED = "org.crosstenant.policy.application-registered.v1";
     public static final String SETTINGS_CHANGED = "org.crosstenant.policy.access-settings-changed.v1";
+    public static final String SETTINGS_CHANGED_V2 = "org.crosstenant.policy.access-settings-changed.v2";
+    /** An effective configuration allowing collaboration in and out for all people and applications (no trust). */
+    public static final String COLLABORATION_BOTH_WAYS = """
+            {"inbound": {"collaboration": {"usersAndGroups": {"access": "allowed", "targets": ["all"]},
+                                           "applications": {"access": "allowed", "targets": ["all"]}}},
+             "outbound": {"collaboration": {"usersAndGroups": {"access": "allowed", "targets": ["all"]},
+                                            "applications": {"access": "allowed", "targets": ["all"]}}}}""";
     public static final String REQUESTED = "org.crosstenant.invitation.requested.v1";
     public static final String REDEEMED = "org.crosstenant.invitation.redeemed.v1";
     public static final String REVOKED = "org.crosstenant.invitation.revoked.v1";
@@ -91,7 +98,7 @@ public abstract class ViewTopicsResource implements QuarkusTestResourceLifecycle
     public static void roll(String topic, int partitions) {
         List<ProducerRecord<String, String>> rolls = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            ProducerRecord<String, String> e = event("roll", SETTINGS_CHANGED, SOURCE_POLICY, "{}");
+            ProducerRecord<String, String> e = event("roll", "org.crosstenant.test.roll.v1", SOURCE_POLICY, "{}");
             rolls.add(new ProducerRecord<>(topic, p, e.key(), e.value(), e.headers()));
         }
         produce(topic, rolls);
@@ -121,6 +128,29 @@ public abstract class ViewTopicsResource implements QuarkusTestResourceLifecycle
                 {"tenant": "%s", "application": "%s", "upstreamUrl": "%s", "version": %d,
                  "registeredBy": {"tenant": "%s", "subject": "alice", "email": "alice@contoso.example"},
                  "occurredAt": "%s"}""".formatted(tenant, app, upstreamUrl, version, tenant, Instant.now()));
+    }
+
+    /**
+     * access-settings-changed.v2 payload of a tenant's default configuration whose effective settings are
+     * {@code effective} (a JSON object; members it leaves out are the built-in default's).
+     */
+    public static String defaultSettings(String tenant, int version, String effective) {
+        return settings(tenant, null, version, effective);
+    }
+
+    /** access-settings-changed.v2 payload of a pair (partner null = the default), effective as given. */
+    public static String settings(String tenant, String partner, int version, String effective) {
+        return """
+                {"tenant": "%s", "partner": %s, "version": %d, "defaultVersion": %d, "deleted": false,
+                 "settings": %s, "effective": %s,
+                 "changedBy": {"tenant": "%s", "subject": "admin", "email": "admin@%s.example"},
+                 "occurredAt": "%s"}""".formatted(tenant, partner == null ? "null" : "\"" + partner + "\"",
+                version, version, effective, effective, tenant, tenant, Instant.now());
+    }
+
+    /** The v2 event of a tenant's default configuration, keyed as policy-service keys it. */
+    public static ProducerRecord<String, String> defaultSettingsEvent(String tenant, String effective) {
+        return event(tenant + "/default", SETTINGS_CHANGED_V2, SOURCE_POLICY, defaultSettings(tenant, 1, effective));
     }
 
     /** An invitation event of contoso's application for a fabrikam guest, keyed by the invitation id. */

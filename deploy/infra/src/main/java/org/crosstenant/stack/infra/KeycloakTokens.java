@@ -36,6 +36,24 @@ public final class KeycloakTokens {
         return request(issuerUrl, form, clientId + " / " + username);
     }
 
+    /**
+     * Password grant with a one-time code: the realms' public {@code crosstenant-cli-mfa} client runs the direct grant
+     * flow "direct grant with totp" (password, then the {@code otp} form parameter), which gives Level of
+     * Authentication 2 and the token's {@code acr} {@code mfa}; a wrong or reused code is refused (invalid_grant).
+     * The plain {@code crosstenant-cli} client never asks for a code: its tokens carry {@code acr} {@code password}.
+     */
+    public static String passwordAndOtpGrant(String issuerUrl, String clientId, String username, String password,
+            String otp) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "password");
+        form.put("client_id", clientId);
+        form.put("username", username);
+        form.put("password", password);
+        form.put("otp", otp);
+        form.put("scope", "openid");
+        return request(issuerUrl, form, clientId + " / " + username + " with a one-time code");
+    }
+
     /** Client credentials grant of a confidential client with a service account (e.g. fabrikam-partner). */
     public static String clientCredentials(String issuerUrl, String clientId, String secret) {
         Map<String, String> form = new LinkedHashMap<>();

@@ -136,6 +136,32 @@ class KeycloakServerTest {
         assertEquals("unauthorized_client", partnerAsUser.error(), partnerAsUser.getMessage());
     }
 
+    /** Step-up (RFC 9470 at the gateway): acr "mfa" only after a correct TOTP, "password" without one. */
+    @Test
+    @Order(6)
+    void bobGetsTheMfaAcrOnlyWithACorrectOneTimeCode() {
+        String issuer = keycloak.issuerUrl("fabrikam");
+        JsonNode plain = KeycloakTokens.claims(KeycloakTokens.passwordGrant(issuer, "crosstenant-cli", "bob",
+                "bob-password"));
+        assertEquals("password", plain.path("acr").asText(), "no one-time code, no MFA even for a user who has one");
+        assertEquals(List.of("engineering"), StreamSupport.stream(plain.path("groups").spliterator(), false)
+                .map(JsonNode::asText).toList(), "group membership is in the groups claim, by name");
+
+        KeycloakTokens.TokenRequestException noCode = assertThrows(KeycloakTokens.TokenRequestException.class,
+                () -> KeycloakTokens.passwordGrant(issuer, "crosstenant-cli-mfa", "bob", "bob-password"));
+        assertEquals("invalid_grant", noCode.error(), noCode.getMessage());
+        String right = Totp.code(Totp.BOB_SECRET, java.time.Instant.now());
+        String wrong = (char) ('0' + (right.charAt(0) - '0' + 1) % 10) + right.substring(1);
+        KeycloakTokens.TokenRequestException wrongCode = assertThrows(KeycloakTokens.TokenRequestException.class,
+                () -> KeycloakTokens.passwordAndOtpGrant(issuer, "crosstenant-cli-mfa", "bob", "bob-password", wrong));
+        assertEquals("invalid_grant", wrongCode.error(), wrongCode.getMessage());
+
+        JsonNode stepped = KeycloakTokens.claims(KeycloakTokens.passwordAndOtpGrant(issuer, "crosstenant-cli-mfa",
+                "bob", "bob-password", Totp.code(Totp.BOB_SECRET, java.time.Instant.now())));
+        assertEquals("mfa", stepped.path("acr").asText());
+        assertTrue(audience(stepped).contains("crosstenant-gateway"), "aud " + stepped.get("aud"));
+    }
+
     @Test
     @Order(10)
     void stopLeavesNoProcessAndASecondStartReusesTheHome() throws Exception {
