@@ -90,7 +90,8 @@ class ApprovalTest {
     @Test
     void aBodylessApprovalHasNoReason() throws Exception {
         String id = pendingApproval();
-        Api.as(Tokens.contosoAdmin()).post(Api.BASE + "/" + id + "/approve").then().statusCode(200)
+        Api.as(Tokens.contosoAdmin()).contentType(ContentType.JSON).post(Api.BASE + "/" + id + "/approve").then()
+                .statusCode(200)
                 .body("status", equalTo("pending_acceptance")).body("approval.reason", nullValue());
         JsonNode approved = JsonShape.JSON.readTree(KafkaSupport.awaitEvents(id, APPROVED, 1).get(0).value());
         assertTrue(approved.path("reason").isMissingNode());
@@ -157,9 +158,9 @@ class ApprovalTest {
     }
 
     static Response review(String token, String id, String verb, String body) {
-        var request = Api.as(token);
+        var request = Api.as(token).contentType(ContentType.JSON);
         if (body != null) {
-            request = request.contentType(ContentType.JSON).body(body);
+            request = request.body(body);
         }
         return request.post(Api.BASE + "/" + id + "/" + verb);
     }

@@ -107,9 +107,9 @@ public class InvitationService {
             String inviteeEmail) {
         List<String> problems = new ArrayList<>();
         List<String> fields = new ArrayList<>();
-        String rt = lowerAscii(resourceTenant.strip());
-        String it = lowerAscii(inviteeTenant.strip());
-        String app = application.strip();
+        String rt = lowerAscii(stripSpaces(resourceTenant));
+        String it = lowerAscii(stripSpaces(inviteeTenant));
+        String app = stripSpaces(application);
         String email = Identifiers.canonicalEmail(inviteeEmail);
         if (!Identifiers.isId(rt)) {
             problems.add("resourceTenant" + ID_RULE);
@@ -701,6 +701,22 @@ public class InvitationService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Removes surrounding spaces and tabs only: {@code String.strip} would also drop U+001C..U+001F (Java counts them
+     * as white space), turning an id with a trailing control character into an acceptable one instead of refusing it.
+     */
+    private static String stripSpaces(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return value.substring(start, end);
     }
 
     /** ASCII letters only: {@code toLowerCase} would also turn U+212A (Kelvin) into {@code k}. */
