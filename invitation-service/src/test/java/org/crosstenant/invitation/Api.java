@@ -52,12 +52,15 @@ final class Api {
     }
 
     static Response file(String token, String body) {
-        Response response = as(token).contentType(ContentType.JSON).body(body).post(BASE);
-        if (response.statusCode() == 202) {
-            FILED.put(response.path("id"), new String[] { response.path("resourceTenant"),
-                    response.path("application") });
+        return remember(as(token).contentType(ContentType.JSON).body(body).post(BASE));
+    }
+
+    /** Notes a filing's resource tenant and application for {@link #decision} (for filings not made by {@link #file}). */
+    static Response remember(Response filing) {
+        if (filing.statusCode() == 202) {
+            FILED.put(filing.path("id"), new String[] { filing.path("resourceTenant"), filing.path("application") });
         }
-        return response;
+        return filing;
     }
 
     /** Files as fabrikam's partner system for bob and returns the id. */

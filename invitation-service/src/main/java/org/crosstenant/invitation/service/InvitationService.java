@@ -25,6 +25,7 @@ import org.crosstenant.invitation.messaging.PolicyDecision;
 import org.crosstenant.invitation.model.Caller;
 import org.crosstenant.invitation.model.Identifiers;
 import org.crosstenant.invitation.model.Invitation;
+import org.crosstenant.invitation.model.InvitationRules;
 import org.crosstenant.invitation.model.InvitationStatus;
 import org.crosstenant.invitation.model.OutboxEvent;
 import org.crosstenant.invitation.repository.FilingRepository;
@@ -32,7 +33,6 @@ import org.crosstenant.invitation.repository.IdempotencyRepository;
 import org.crosstenant.invitation.repository.InboxRepository;
 import org.crosstenant.invitation.repository.InvitationRepository;
 import org.crosstenant.invitation.repository.InvitationRulesRepository;
-import org.crosstenant.invitation.model.InvitationRules;
 import org.crosstenant.invitation.repository.OutboxRepository;
 import org.jboss.logging.Logger;
 
@@ -163,9 +163,6 @@ public class InvitationService {
      * same caller answers as the first request did (the same invitation, {@code created} false) when the request is
      * the same, and 422 {@code idempotency-key-reused} when it is not.
      *
-     * @param caller         the authenticated caller
-     * @param request        the validated, canonical request ({@link #validate})
-     * @param idempotencyKey the {@code Idempotency-Key} header, or null
      * <p>
      * Before anything is written: the invitee's address must be of one of the invitee tenant's registered domains
      * ({@link TenantRegistry}), and the resource tenant's invitation rules for the invitee's tenant (the local view
@@ -173,6 +170,9 @@ public class InvitationService {
      * At most one live request per (resource tenant, application, invitee canonical email) exists (database index
      * {@code invitation_one_live}, so two concurrent filings cannot both win).
      *
+     * @param caller         the authenticated caller
+     * @param request        the validated, canonical request ({@link #validate})
+     * @param idempotencyKey the {@code Idempotency-Key} header, or null
      * @return the invitation and whether this call created it
      * @throws ProblemException 403 when the caller may not file it (role, or whoMayInvite), 422 {@code invitee.email}
      *                          for an address outside the invitee tenant's domains or the domain rules, 409
