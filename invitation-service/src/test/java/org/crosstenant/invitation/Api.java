@@ -4,7 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -30,9 +32,19 @@ final class Api {
         return node.toString();
     }
 
-    /** A fresh, unique invitee of fabrikam into contoso-projects. */
+    /** Resource tenant and application of each invitation filed through {@link #file}, for {@link #decision}. */
+    private static final Map<String, String[]> FILED = new ConcurrentHashMap<>();
+
+    /**
+     * A filing of a fabrikam invitee into a contoso application of its own ({@code contoso-app-<random>}): one live
+     * request per (tenant, application, invitee) holds, so each test's requests for bob must not meet another's.
+     */
     static String fabrikamInvitee(String email) {
-        return body("contoso", "contoso-projects", "fabrikam", email);
+        return body("contoso", freshApplication(), "fabrikam", email);
+    }
+
+    static String freshApplication() {
+        return "contoso-app-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     static RequestSpecification as(String token) {
@@ -40,7 +52,15 @@ final class Api {
     }
 
     static Response file(String token, String body) {
-        return as(token).contentType(ContentType.JSON).body(body).post(BASE);
+        return remember(as(token).contentType(ContentType.JSON).body(body).post(BASE));
+    }
+
+    /** Notes a filing's resource tenant and application for {@link #decision} (for filings not made by {@link #file}). */
+    static Response remember(Response filing) {
+        if (filing.statusCode() == 202) {
+            FILED.put(filing.path("id"), new String[] { filing.path("resourceTenant"), filing.path("application") });
+        }
+        return filing;
     }
 
     /** Files as fabrikam's partner system for bob and returns the id. */
@@ -71,12 +91,17 @@ final class Api {
 
     /** The payload policy-service would publish for this invitation. */
     static String decision(String invitationId, String outcome, String... reasons) {
+        return decisionNode(invitationId, outcome, reasons).toString();
+    }
+
+    static ObjectNode decisionNode(String invitationId, String outcome, String... reasons) {
         ObjectNode node = JsonShape.JSON.createObjectNode();
+        String[] filed = FILED.getOrDefault(invitationId, new String[] { "contoso", "contoso-projects" });
         node.put("decisionId", UUID.randomUUID().toString());
         node.put("invitationId", invitationId);
-        node.put("resourceTenant", "contoso");
+        node.put("resourceTenant", filed[0]);
         node.put("homeTenant", "fabrikam");
-        node.put("application", "contoso-projects");
+        node.put("application", filed[1]);
         node.put("inviteeEmail", "bob@fabrikam.example");
         node.put("outcome", outcome);
         var array = node.putArray("reasons");
@@ -85,12 +110,20 @@ final class Api {
         }
         node.putObject("policyVersions").put("contoso", 1).put("fabrikam", 1);
         node.put("occurredAt", java.time.Instant.now().toString());
-        return node.toString();
+        return node;
     }
 
     static String decide(String invitationId, String outcome, String... reasons) {
         return KafkaSupport.produce(KafkaSupport.DECISIONS, invitationId, "org.crosstenant.policy.decided.v1",
                 invitationId, decision(invitationId, outcome, reasons), UUID.randomUUID().toString());
+    }
+
+    /** Publishes an allow that requires an admin's approval ({@code approvalRequired: true}). */
+    static String decideWithApproval(String invitationId) {
+        ObjectNode node = decisionNode(invitationId, "allow", "allowed");
+        node.put("approvalRequired", true);
+        return KafkaSupport.produce(KafkaSupport.DECISIONS, invitationId, "org.crosstenant.policy.decided.v1",
+                invitationId, node.toString(), UUID.randomUUID().toString());
     }
 
     /** Files for bob, approves, and returns {id, code}. */

@@ -28,8 +28,8 @@ class ForwardedLocationTest {
 
     @Test
     void forwardedHeadersFromLoopbackMakeTheLocationPublic() {
-        Response filed = forwarded().contentType(ContentType.JSON)
-                .body(Api.fabrikamInvitee("bob@fabrikam.example")).post(Api.BASE);
+        Response filed = Api.remember(forwarded().contentType(ContentType.JSON)
+                .body(Api.fabrikamInvitee("bob@fabrikam.example")).post(Api.BASE));
         filed.then().statusCode(202);
         String id = filed.path("id");
         assertEquals(PUBLIC + Api.BASE + "/" + id, filed.header("Location"));

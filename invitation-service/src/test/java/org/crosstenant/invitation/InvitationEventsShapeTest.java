@@ -44,6 +44,23 @@ class InvitationEventsShapeTest {
         check(events.redeemed(inv, now));
         check(events.revoked(inv, new Party("contoso", "alice", "alice@contoso.example"), now));
         check(events.expired(inv, InvitationStatus.PENDING_ACCEPTANCE, now));
+        check(events.approvalRequested(inv, now));
+        inv.declinedByTenant = "contoso";
+        inv.declinedBySubject = "alice";
+        inv.declinedByEmail = "alice@contoso.example";
+        inv.approvalReason = "no external access";
+        check(events.declined(inv, now));
+    }
+
+    @Test
+    void adminApprovalNamesTheAdminAndReason() {
+        Invitation inv = accepted();
+        inv.approvedByTenant = "contoso";
+        inv.approvedBySubject = "alice";
+        inv.approvedByEmail = "alice@contoso.example";
+        inv.approvalReason = "kick-off";
+        assertEquals(JsonShape.ofExample(InvitationEvents.APPROVED + ".by-admin"),
+                JsonShape.of(events.approved(inv, now).payload));
     }
 
     @Test

@@ -105,7 +105,7 @@ class SagaLoadTest {
             HttpRequest request = HttpRequest.newBuilder(endpoint.toURI())
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(
-                            Api.fabrikamInvitee("load-" + tag + "-" + i + "@fabrikam.example")))
+                            Api.body("contoso", "contoso-projects", "fabrikam", "load-" + tag + "-" + i + "@fabrikam.example")))
                     .build();
             answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(r -> {
                 post.recordValue(System.nanoTime() - t0);

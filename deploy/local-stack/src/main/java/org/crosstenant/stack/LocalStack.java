@@ -109,8 +109,12 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> common = new HashMap<>();
         common.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
         common.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.resolve("gateway-public.pem").toString());
+        // the tenant registry (issue #7): an invitee's address must be of its tenant's domains
+        Map<String, String> invitationEnv = new HashMap<>(databaseEnv(common, "invitation"));
+        invitationEnv.put("CROSSTENANT_TENANTS_CONTOSO_DOMAINS", "contoso.example");
+        invitationEnv.put("CROSSTENANT_TENANTS_FABRIKAM_DOMAINS", "fabrikam.example");
         List<ServiceProcess> services = List.of(
-                startService("invitation-service", settings.ports().invitation(), databaseEnv(common, "invitation")),
+                startService("invitation-service", settings.ports().invitation(), invitationEnv),
                 startService("policy-service", settings.ports().policy(), databaseEnv(common, "policy")),
                 startService("audit-service", settings.ports().audit(), databaseEnv(common, "audit")));
 

@@ -33,7 +33,10 @@ public class InvitationEvents {
     public static final String REDEEMED = PREFIX + "redeemed.v1";
     public static final String REVOKED = PREFIX + "revoked.v1";
     public static final String EXPIRED = PREFIX + "expired.v1";
-    public static final List<String> ALL_TYPES = List.of(REQUESTED, APPROVED, DENIED, REDEEMED, REVOKED, EXPIRED);
+    public static final String APPROVAL_REQUESTED = PREFIX + "approval-requested.v1";
+    public static final String DECLINED = PREFIX + "declined.v1";
+    public static final List<String> ALL_TYPES = List.of(REQUESTED, APPROVED, DENIED, REDEEMED, REVOKED, EXPIRED,
+            APPROVAL_REQUESTED, DECLINED);
 
     private final ObjectMapper json;
     private final String topic;
@@ -51,12 +54,44 @@ public class InvitationEvents {
         return row(inv, REQUESTED, p, at);
     }
 
-    /** Never carries the redemption code: events are read by every consumer and the audit log. */
+    /**
+     * The invitation may now be redeemed. Never carries the redemption code: events are read by every consumer and
+     * the audit log. After an admin's approval it also names the admin ({@code approvedBy}) and their optional
+     * {@code reason}; after a plain policy allow neither is present.
+     */
     public OutboxEvent approved(Invitation inv, Instant at) {
         ObjectNode p = common(inv);
         p.put("decisionId", inv.decisionId.toString());
         p.put("expiresAt", inv.expiresAt.toString());
+        if (inv.approvedBySubject != null) {
+            p.set("approvedBy", party(new Party(inv.approvedByTenant, inv.approvedBySubject, inv.approvedByEmail)));
+            if (inv.approvalReason != null) {
+                p.put("reason", inv.approvalReason);
+            }
+        }
         return row(inv, APPROVED, p, at);
+    }
+
+    /** Policy allowed the request and the resource tenant's rules require an admin's approval: pending_approval. */
+    public OutboxEvent approvalRequested(Invitation inv, Instant at) {
+        ObjectNode p = common(inv);
+        p.put("decisionId", inv.decisionId.toString());
+        p.put("expiresAt", inv.expiresAt.toString());
+        return row(inv, APPROVAL_REQUESTED, p, at);
+    }
+
+    /**
+     * An admin of the resource tenant declined a pending_approval request. The contract's flat fields
+     * ({@code homeTenant}, {@code inviteeEmail}) and the {@code invitee} object every other type carries;
+     * {@code reason} is null when the admin gave none.
+     */
+    public OutboxEvent declined(Invitation inv, Instant at) {
+        ObjectNode p = common(inv);
+        p.put("homeTenant", inv.inviteeTenant);
+        p.put("inviteeEmail", inv.inviteeEmail);
+        p.set("declinedBy", party(new Party(inv.declinedByTenant, inv.declinedBySubject, inv.declinedByEmail)));
+        p.put("reason", inv.approvalReason);
+        return row(inv, DECLINED, p, at);
     }
 
     public OutboxEvent denied(Invitation inv, List<String> reasons, Instant at) {

@@ -3,7 +3,11 @@ package org.crosstenant.invitation.messaging;
 import java.util.List;
 import java.util.UUID;
 
-/** What this service needs from {@code org.crosstenant.policy.decided.v1} (the policy service owns the schema). */
+/**
+ * What this service needs from {@code org.crosstenant.policy.decided.v1} (the policy service owns the schema).
+ * {@code approvalRequired} (absent = false) matters only when {@code allowed}: the request then waits for a
+ * resource-tenant admin in {@code pending_approval}.
+ */
 public record PolicyDecision(UUID decisionId, UUID invitationId, String resourceTenant, String homeTenant,
-        String application, String inviteeEmail, boolean allowed, List<String> reasons) {
+        String application, String inviteeEmail, boolean allowed, List<String> reasons, boolean approvalRequired) {
 }

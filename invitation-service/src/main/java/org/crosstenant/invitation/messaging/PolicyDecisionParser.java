@@ -72,9 +72,13 @@ public class PolicyDecisionParser {
                 reasons.add(n.asText());
             }
         }
+        JsonNode approval = root.get("approvalRequired");
+        if (approval != null && !approval.isNull() && !approval.isBoolean()) {
+            throw new PoisonMessageException("decided.v1 approvalRequired must be a boolean");
+        }
         return new PolicyDecision(uuid(root, "decisionId"), uuid(root, "invitationId"), text(root, "resourceTenant"),
                 text(root, "homeTenant"), text(root, "application"), optionalText(root, "inviteeEmail"),
-                "allow".equals(outcome), List.copyOf(reasons));
+                "allow".equals(outcome), List.copyOf(reasons), approval != null && approval.asBoolean());
     }
 
     private static String text(JsonNode root, String field) {

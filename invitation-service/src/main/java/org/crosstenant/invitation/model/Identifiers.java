@@ -83,6 +83,28 @@ public final class Identifiers {
         return bad == null ? null : new Refusal("contains " + bad, null);
     }
 
+    /**
+     * The canonical form of a domain name, as a tenant registry entry or an invitation rule holds it: stripped, ASCII
+     * letters lower-cased, two or more labels of letters, digits and inner hyphens ({@link EmailAddresses}' domain
+     * rule, so it compares exactly with the domain of a canonical email address).
+     *
+     * @param raw a domain as configured or published (may be null)
+     * @return the canonical domain, or null when it is not acceptable (non-ASCII, a trailing dot, an empty label)
+     */
+    public static String canonicalDomain(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String canonical = EmailAddresses.canonical(raw);
+        return !canonical.isEmpty() && canonical.indexOf('@') < 0
+                && EmailAddresses.violation("x@" + canonical) == null ? canonical : null;
+    }
+
+    /** The domain of a canonical email address: everything after its one {@code @}. */
+    public static String domainOf(String canonicalEmail) {
+        return canonicalEmail.substring(canonicalEmail.indexOf('@') + 1);
+    }
+
     /** UTF-8 length in bytes. */
     public static int utf8Length(String value) {
         return value.getBytes(StandardCharsets.UTF_8).length;

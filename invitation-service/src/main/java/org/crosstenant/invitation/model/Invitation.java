@@ -102,6 +102,34 @@ public class Invitation {
     @Column(name = "revoked_by_email")
     public String revokedByEmail;
 
+    @Column(name = "approved_at")
+    public Instant approvedAt;
+
+    @Column(name = "approved_by_tenant")
+    public String approvedByTenant;
+
+    @Column(name = "approved_by_subject")
+    public String approvedBySubject;
+
+    @Column(name = "approved_by_email")
+    public String approvedByEmail;
+
+    @Column(name = "declined_at")
+    public Instant declinedAt;
+
+    @Column(name = "declined_by_tenant")
+    public String declinedByTenant;
+
+    @Column(name = "declined_by_subject")
+    public String declinedBySubject;
+
+    @Column(name = "declined_by_email")
+    public String declinedByEmail;
+
+    /** The admin's optional reason for approving or declining. */
+    @Column(name = "approval_reason")
+    public String approvalReason;
+
     @Column(name = "expired_at")
     public Instant expiredAt;
 

@@ -2,12 +2,17 @@ package org.crosstenant.invitation.model;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Lifecycle: requested → pending_acceptance → accepted, or denied, revoked, expired. */
+/**
+ * Lifecycle: requested → (pending_approval →) pending_acceptance → accepted, or denied (by policy), declined (by an
+ * admin), revoked, expired.
+ */
 public enum InvitationStatus {
     REQUESTED("requested"),
+    PENDING_APPROVAL("pending_approval"),
     PENDING_ACCEPTANCE("pending_acceptance"),
     ACCEPTED("accepted"),
     DENIED("denied"),
+    DECLINED("declined"),
     REVOKED("revoked"),
     EXPIRED("expired");
 
@@ -34,6 +39,14 @@ public enum InvitationStatus {
 
     /** States that an admin may still revoke. */
     public boolean revocable() {
-        return this == REQUESTED || this == PENDING_ACCEPTANCE || this == ACCEPTED;
+        return live();
+    }
+
+    /**
+     * The states of a live request: at most one invitation per (resource tenant, application, invitee canonical
+     * email) is in one of them (database index {@code invitation_one_live}).
+     */
+    public boolean live() {
+        return this == REQUESTED || this == PENDING_APPROVAL || this == PENDING_ACCEPTANCE || this == ACCEPTED;
     }
 }

@@ -4,13 +4,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.crosstenant.invitation.model.Invitation;
 import org.crosstenant.invitation.model.OutboxEvent;
+import org.crosstenant.invitation.service.NewInvitation;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -76,6 +79,27 @@ public class FilingRepository {
                 : Tuple.from(values);
         return pool.preparedQuery(idempotencyKey == null ? FILE : FILE_ONCE).execute(parameters)
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The live invitation of a (resource tenant, application, invitee canonical email), if any. */
+    static final String LIVE = "select id from invitation where resource_tenant = $1 and application = $2"
+            + " and invitee_email = $3 and status in ('requested', 'pending_approval', 'pending_acceptance', 'accepted')";
+    /** The partial unique index that keeps one live request per (resource tenant, application, invitee). */
+    public static final String ONE_LIVE_INDEX = "invitation_one_live";
+
+    /**
+     * @param request a canonical request
+     * @return the id of its live invitation, or null (item) when there is none
+     */
+    public Uni<UUID> liveId(NewInvitation request) {
+        return pool.preparedQuery(LIVE).execute(Tuple.of(request.resourceTenant(), request.application(),
+                request.inviteeEmail())).map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
+    }
+
+    /** Whether a failed filing collided with a live request ({@value #ONE_LIVE_INDEX}, SQLSTATE 23505). */
+    public static boolean isLiveCollision(Throwable failure) {
+        return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+                && ONE_LIVE_INDEX.equals(pg.getConstraint());
     }
 
     private static OffsetDateTime utc(Instant instant) {

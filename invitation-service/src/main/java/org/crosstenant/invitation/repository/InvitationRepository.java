@@ -2,13 +2,16 @@ package org.crosstenant.invitation.repository;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import org.crosstenant.invitation.model.Invitation;
+import org.crosstenant.invitation.model.InvitationStatus;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -34,16 +37,62 @@ public class InvitationRepository implements PanacheRepositoryBase<Invitation, U
     }
 
     /**
-     * Ids of open invitations past their expiry, locked; SKIP LOCKED lets a second instance's sweep (or a redemption
-     * holding the row) pass by instead of waiting.
+     * Ids of invitations to expire, locked: open requests ({@code requested}, {@code pending_approval},
+     * {@code pending_acceptance}) past {@code expires_at}, and grants ({@code accepted}) past
+     * {@code grant_expires_at} (ending a grant frees its (tenant, application, invitee) for a new request). SKIP
+     * LOCKED lets a second instance's sweep (or a redemption holding the row) pass by instead of waiting.
      */
     @SuppressWarnings("unchecked")
     public Uni<List<UUID>> lockExpiredOpen(Instant now, int limit) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("select id from invitation where status in ('requested', 'pending_acceptance')"
-                        + " and expires_at < :now order by expires_at limit :limit for update skip locked", UUID.class)
+                .createNativeQuery("select id from invitation where (status in ('requested', 'pending_approval',"
+                        + " 'pending_acceptance') and expires_at < :now) or (status = 'accepted' and"
+                        + " grant_expires_at < :now) limit :limit for update skip locked", UUID.class)
                 .setParameter("now", now)
                 .setParameter("limit", limit)
                 .getResultList());
+    }
+
+    /**
+     * One page of a resource tenant's invitations, newest first (keyset: {@code (created_at, id)} below the cursor).
+     *
+     * @param filter the tenant, optional filters and the cursor position
+     * @param limit  the most rows to return
+     */
+    public Uni<List<Invitation>> page(ListFilter filter, int limit) {
+        StringBuilder query = new StringBuilder("resourceTenant = :tenant");
+        Map<String, Object> params = new HashMap<>();
+        params.put("tenant", filter.tenant());
+        if (filter.status() != null) {
+            query.append(" and status = :status");
+            params.put("status", filter.status());
+        }
+        if (filter.grantsOnly()) {
+            query.append(" and status = :accepted");
+            params.put("accepted", InvitationStatus.ACCEPTED);
+        }
+        if (filter.application() != null) {
+            query.append(" and application = :application");
+            params.put("application", filter.application());
+        }
+        if (filter.invitee() != null) {
+            query.append(" and inviteeEmail = :invitee");
+            params.put("invitee", filter.invitee());
+        }
+        if (filter.afterCreatedAt() != null) {
+            query.append(" and (createdAt < :afterCreatedAt or (createdAt = :afterCreatedAt and id < :afterId))");
+            params.put("afterCreatedAt", filter.afterCreatedAt());
+            params.put("afterId", filter.afterId());
+        }
+        query.append(" order by createdAt desc, id desc");
+        return Panache.withSession(() -> find(query.toString(), params).page(0, limit).list());
+    }
+
+    /**
+     * What a listing asks for: a resource tenant, optional filters (null = any), and the last row of the previous
+     * page (null = the first page).
+     */
+    public record ListFilter(String tenant, InvitationStatus status, String application, String invitee,
+            boolean grantsOnly, Instant afterCreatedAt, UUID afterId) {
     }
 }

@@ -25,7 +25,7 @@ import org.crosstenant.invitation.service.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
-/** Collaboration requests: file, read, redeem, revoke. Authorisation is per invitation, in the service. */
+/** Collaboration requests: file, read, redeem, revoke, approve, decline. Authorisation is per invitation, in the service. */
 @Path(InvitationResource.PATH)
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -84,8 +84,33 @@ public class InvitationResource {
         return invitations.revoke(caller, parseId(id)).map(inv -> view(caller, inv, self(uri, inv.id)));
     }
 
+    /**
+     * A collab-admin of the resource tenant approves a {@code pending_approval} invitation (optional body
+     * {@code {"reason"}}): 200 with the invitation, now {@code pending_acceptance}.
+     */
+    @POST
+    @Path("{id}/approve")
+    public Uni<InvitationView> approve(@PathParam("id") String id, ReviewRequest body, @Context UriInfo uri) {
+        Caller caller = callers.caller();
+        return invitations.approve(caller, parseId(id), body == null ? null : body.reason())
+                .map(inv -> view(caller, inv, self(uri, inv.id)));
+    }
+
+    /** As {@link #approve}, declining: the invitation becomes {@code declined}. */
+    @POST
+    @Path("{id}/decline")
+    public Uni<InvitationView> decline(@PathParam("id") String id, ReviewRequest body, @Context UriInfo uri) {
+        Caller caller = callers.caller();
+        return invitations.decline(caller, parseId(id), body == null ? null : body.reason())
+                .map(inv -> view(caller, inv, self(uri, inv.id)));
+    }
+
     /** The code is shown to the filing party only, and only while it can be used. */
     private InvitationView view(Caller caller, Invitation inv, URI self) {
+        return view(invitations, caller, inv, self);
+    }
+
+    static InvitationView view(InvitationService invitations, Caller caller, Invitation inv, URI self) {
         boolean showCode = inv.status == InvitationStatus.PENDING_ACCEPTANCE && InvitationService.isFiler(caller, inv);
         return InvitationView.of(inv, invitations.reasons(inv), showCode, self);
     }
@@ -95,7 +120,7 @@ public class InvitationResource {
      * which Vert.x rewrites from X-Forwarded-Proto/Host only for connections from {@code quarkus.http.proxy.trusted-proxies}
      * (the gateway), so links name the gateway's public URL and never a spoofed host.
      */
-    private static URI self(UriInfo uri, UUID id) {
+    static URI self(UriInfo uri, UUID id) {
         return uri.getBaseUriBuilder().path(PATH).path(id.toString()).build();
     }
 

@@ -16,7 +16,11 @@ public record InvitationView(UUID id, String status, String resourceTenant, Stri
         FileInvitationRequest.Invitee invitee, Party requestedBy, String requestedByRole, Instant createdAt,
         Instant updatedAt, Instant expiresAt, Decision decision, Guest guest, Instant acceptedAt,
         Instant grantExpiresAt, Instant revokedAt, Party revokedBy, Instant expiredAt, String redemptionCode,
-        String redeemUrl) {
+        String redeemUrl, Review approval, Review declined) {
+
+    /** An admin's approval or decline of a pending_approval request; {@code reason} absent when none was given. */
+    public record Review(Party by, Instant at, String reason) {
+    }
 
     public record Decision(UUID id, String outcome, List<String> reasons, Instant decidedAt) {
     }
@@ -40,7 +44,11 @@ public record InvitationView(UUID id, String status, String resourceTenant, Stri
                 new Party(inv.requestedByTenant, inv.requestedBySubject, inv.requestedByEmail), inv.requestedByRole,
                 inv.createdAt, inv.updatedAt, inv.expiresAt, decision, guest, inv.acceptedAt, inv.grantExpiresAt,
                 inv.revokedAt, revokedBy, inv.expiredAt, code,
-                code == null ? null : self + "/redeem");
+                code == null ? null : self + "/redeem",
+                inv.approvedBySubject == null ? null : new Review(new Party(inv.approvedByTenant,
+                        inv.approvedBySubject, inv.approvedByEmail), inv.approvedAt, inv.approvalReason),
+                inv.declinedBySubject == null ? null : new Review(new Party(inv.declinedByTenant,
+                        inv.declinedBySubject, inv.declinedByEmail), inv.declinedAt, inv.approvalReason));
     }
 
     static Guest guest(Invitation inv) {

@@ -29,7 +29,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
         return respond(new Problem("urn:crosstenant:problem:" + e.slug(), e.title(), e.status(), e.getMessage(),
-                path(uri), e.field(), e.limit()));
+                path(uri), e.field(), e.limit(), e.existingInvitation()));
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })

@@ -25,12 +25,14 @@ import org.crosstenant.invitation.messaging.PolicyDecision;
 import org.crosstenant.invitation.model.Caller;
 import org.crosstenant.invitation.model.Identifiers;
 import org.crosstenant.invitation.model.Invitation;
+import org.crosstenant.invitation.model.InvitationRules;
 import org.crosstenant.invitation.model.InvitationStatus;
 import org.crosstenant.invitation.model.OutboxEvent;
 import org.crosstenant.invitation.repository.FilingRepository;
 import org.crosstenant.invitation.repository.IdempotencyRepository;
 import org.crosstenant.invitation.repository.InboxRepository;
 import org.crosstenant.invitation.repository.InvitationRepository;
+import org.crosstenant.invitation.repository.InvitationRulesRepository;
 import org.crosstenant.invitation.repository.OutboxRepository;
 import org.jboss.logging.Logger;
 
@@ -67,10 +69,12 @@ public class InvitationService {
     private final RedemptionCodes codes;
     private final InvitationConfig config;
     private final ObjectMapper json;
+    private final TenantRegistry tenants;
+    private final InvitationRulesRepository rules;
 
     public InvitationService(InvitationRepository invitations, OutboxRepository outbox, InboxRepository inbox,
             IdempotencyRepository idempotency, FilingRepository filing, InvitationEvents events, OutboxRelay relay, RedemptionCodes codes,
-            InvitationConfig config, ObjectMapper json) {
+            InvitationConfig config, ObjectMapper json, TenantRegistry tenants, InvitationRulesRepository rules) {
         this.invitations = invitations;
         this.outbox = outbox;
         this.inbox = inbox;
@@ -81,6 +85,8 @@ public class InvitationService {
         this.codes = codes;
         this.config = config;
         this.json = json;
+        this.tenants = tenants;
+        this.rules = rules;
     }
 
     public record Filed(Invitation invitation, boolean created) {
@@ -100,29 +106,35 @@ public class InvitationService {
     public static NewInvitation validate(String resourceTenant, String application, String inviteeTenant,
             String inviteeEmail) {
         List<String> problems = new ArrayList<>();
-        String rt = lowerAscii(resourceTenant.strip());
-        String it = lowerAscii(inviteeTenant.strip());
-        String app = application.strip();
+        List<String> fields = new ArrayList<>();
+        String rt = lowerAscii(stripSpaces(resourceTenant));
+        String it = lowerAscii(stripSpaces(inviteeTenant));
+        String app = stripSpaces(application);
         String email = Identifiers.canonicalEmail(inviteeEmail);
         if (!Identifiers.isId(rt)) {
             problems.add("resourceTenant" + ID_RULE);
+            fields.add("resourceTenant");
         }
         if (!Identifiers.isId(it)) {
             problems.add("invitee.tenant" + ID_RULE);
+            fields.add("invitee.tenant");
         }
         if (!Identifiers.isId(app)) {
             problems.add("application" + ID_RULE);
+            fields.add("application");
         }
         Identifiers.Refusal refusal = Identifiers.emailViolation(email);
         if (refusal != null) {
             problems.add("invitee.email " + refusal.reason());
+            fields.add("invitee.email");
         }
         if (problems.isEmpty() && rt.equals(it)) {
             problems.add("resourceTenant and invitee.tenant must differ: members of a tenant need no invitation");
         }
         if (!problems.isEmpty()) {
             throw ProblemException.unprocessable("invalid-invitation", "Invalid invitation request",
-                    String.join("; ", problems), refusal != null ? "invitee.email" : null,
+                    String.join("; ", problems), refusal != null && refusal.limit() != null ? "invitee.email"
+                            : fields.isEmpty() ? null : fields.get(0),
                     refusal != null ? refusal.limit() : null);
         }
         return new NewInvitation(rt, app, it, email);
@@ -140,7 +152,7 @@ public class InvitationService {
                     + key.length() + " characters; the limit is " + MAX_IDEMPOTENCY_KEY + " characters");
         }
         if (key.isBlank() || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-            throw ProblemException.badRequest("Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY
+            throw ProblemException.badField("Idempotency-Key", "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY
                     + " characters of printable ASCII");
         }
     }
@@ -151,17 +163,69 @@ public class InvitationService {
      * same caller answers as the first request did (the same invitation, {@code created} false) when the request is
      * the same, and 422 {@code idempotency-key-reused} when it is not.
      *
+     * <p>
+     * Before anything is written: the invitee's address must be of one of the invitee tenant's registered domains
+     * ({@link TenantRegistry}), and the resource tenant's invitation rules for the invitee's tenant (the local view
+     * {@link InvitationRulesRepository}, no remote call) must let this filer invite and admit the address's domain.
+     * At most one live request per (resource tenant, application, invitee canonical email) exists (database index
+     * {@code invitation_one_live}, so two concurrent filings cannot both win).
+     *
      * @param caller         the authenticated caller
      * @param request        the validated, canonical request ({@link #validate})
      * @param idempotencyKey the {@code Idempotency-Key} header, or null
      * @return the invitation and whether this call created it
-     * @throws ProblemException 403 when the caller may not file it, 400/422 for a bad key
+     * @throws ProblemException 403 when the caller may not file it (role, or whoMayInvite), 422 {@code invitee.email}
+     *                          for an address outside the invitee tenant's domains or the domain rules, 409
+     *                          {@code invitation-exists} naming the live request, 400/422 for a bad key
      */
     public Uni<Filed> file(Caller caller, NewInvitation request, String idempotencyKey) {
         String role = filingRole(caller, request);
         if (idempotencyKey != null) {
             checkIdempotencyKey(idempotencyKey);
         }
+        String notOwn = tenants.violation(request.inviteeTenant(), request.inviteeEmail());
+        if (notOwn != null) {
+            throw inviteeEmail("invitee.email " + notOwn);
+        }
+        return rules.effective(request.resourceTenant(), request.inviteeTenant()).flatMap(effective -> {
+            String filer = effective.filerViolation(request.resourceTenant(), role);
+            if (filer != null) {
+                throw ProblemException.forbidden(filer);
+            }
+            String domain = effective.domainViolation(request.resourceTenant(), request.inviteeEmail());
+            if (domain != null) {
+                throw inviteeEmail("invitee.email " + domain);
+            }
+            return insert(caller, role, request, idempotencyKey, 2);
+        });
+    }
+
+    private static ProblemException inviteeEmail(String detail) {
+        return ProblemException.unprocessable("invalid-invitation", "Invalid invitation request", detail,
+                "invitee.email", null);
+    }
+
+    /**
+     * Inserts the request; a collision with a live request answers 409 naming it. Should that live request end
+     * between the failed insert and the look-up, the insert is tried again ({@code attempts} in all).
+     */
+    private Uni<Filed> insert(Caller caller, String role, NewInvitation request, String idempotencyKey,
+            int attempts) {
+        return insertOnce(caller, role, request, idempotencyKey)
+                .onFailure(FilingRepository::isLiveCollision).recoverWithUni(collision -> filing.liveId(request)
+                        .flatMap(existing -> {
+                            if (existing != null) {
+                                return Uni.createFrom().failure(ProblemException.invitationExists(existing,
+                                        "A live invitation " + existing + " already exists for "
+                                                + request.inviteeEmail() + " to " + request.resourceTenant() + "/"
+                                                + request.application()));
+                            }
+                            return attempts > 1 ? insert(caller, role, request, idempotencyKey, attempts - 1)
+                                    : Uni.createFrom().failure(collision);
+                        }));
+    }
+
+    private Uni<Filed> insertOnce(Caller caller, String role, NewInvitation request, String idempotencyKey) {
         Instant now = now();
         String hash = sha256(request.canonical());
         Invitation inv = newInvitation(UUID.randomUUID(), caller, role, request, now);
@@ -360,6 +424,11 @@ public class InvitationService {
         inv.decisionReasons = toJson(decision.reasons());
         inv.decidedAt = now;
         inv.updatedAt = now;
+        if (decision.allowed() && decision.approvalRequired()) {
+            // the resource tenant's rules want an admin to look at it first: no code until approved
+            inv.status = InvitationStatus.PENDING_APPROVAL;
+            return events.approvalRequested(inv, now);
+        }
         if (decision.allowed()) {
             inv.status = InvitationStatus.PENDING_ACCEPTANCE;
             inv.redemptionCode = codes.next();
@@ -374,14 +443,32 @@ public class InvitationService {
     private record Attempt(Invitation invitation, boolean accepted, boolean burnt) {
     }
 
+    /**
+     * Redeems an invitation for the calling invitee (tenant and canonical email of the invitation) with its code.
+     * The invitee's address must still be of its tenant's registered domains, and the resource tenant's invitation
+     * rules (read before the transaction from the local view) must still let the filer invite and admit the domain.
+     *
+     * @param code the redemption code as offered (1 to {@value #MAX_REDEMPTION_CODE} characters, no control
+     *             characters or unpaired surrogates)
+     * @return the accepted invitation (the grant)
+     * @throws ProblemException 400/422 {@code code} for an unusable code, 404/403 for callers who are not the
+     *                          invitee, 409 {@code not-redeemable}/{@code invitation-expired}/{@code code-invalidated}
+     *                          by state, 409 {@code invitation-not-redeemable} naming the rule that now refuses it,
+     *                          422 {@code wrong-redemption-code}
+     */
     public Uni<Invitation> redeem(Caller caller, UUID id, String code) {
         if (code.length() > MAX_REDEMPTION_CODE) {
             // cannot be a code this service issued; refused before it costs a database round trip
             throw ProblemException.overLimit("code", MAX_REDEMPTION_CODE, "code is " + code.length()
                     + " characters; the limit is " + MAX_REDEMPTION_CODE + " characters");
         }
+        Identifiers.Refusal refusal = Identifiers.textViolation(code, MAX_REDEMPTION_CODE);
+        if (refusal != null) {
+            throw ProblemException.badField("code", "code " + refusal.reason());
+        }
         Instant now = now();
-        return Panache.withTransaction(() -> invitations.lock(id).flatMap(inv -> attempt(caller, inv, id, code, now)))
+        return rules.effectiveFor(id).flatMap(effective -> Panache.withTransaction(() -> invitations.lock(id)
+                .flatMap(inv -> attempt(caller, inv, id, code, now, effective))))
                 .map(attempt -> {
                     if (attempt.accepted()) {
                         relay.trigger();
@@ -394,7 +481,8 @@ public class InvitationService {
                 });
     }
 
-    private Uni<Attempt> attempt(Caller caller, Invitation inv, UUID id, String code, Instant now) {
+    private Uni<Attempt> attempt(Caller caller, Invitation inv, UUID id, String code, Instant now,
+            InvitationRules effective) {
         if (inv == null) {
             throw ProblemException.notFound("No invitation " + id + " visible to you");
         }
@@ -412,6 +500,10 @@ public class InvitationService {
         if (!now.isBefore(inv.expiresAt)) {
             throw ProblemException.conflict("invitation-expired", "Invitation expired",
                     "Invitation expired at " + inv.expiresAt);
+        }
+        String rule = notRedeemable(inv, effective);
+        if (rule != null) {
+            throw ProblemException.conflict("invitation-not-redeemable", "Invitation not redeemable", rule);
         }
         if (inv.redemptionCode == null) {
             throw ProblemException.conflict("code-invalidated", "Redemption code no longer valid",
@@ -439,6 +531,99 @@ public class InvitationService {
         inv.grantExpiresAt = now.plus(config.grantValidity());
         inv.updatedAt = now;
         return outbox.persist(events.redeemed(inv, now)).replaceWith(new Attempt(inv, true, false));
+    }
+
+    /** The rule that refuses an otherwise redeemable invitation now (it may have changed since filing), or null. */
+    private String notRedeemable(Invitation inv, InvitationRules effective) {
+        String notOwn = tenants.violation(inv.inviteeTenant, inv.inviteeEmail);
+        if (notOwn != null) {
+            return "invitee.email " + notOwn;
+        }
+        String filer = effective.filerViolation(inv.resourceTenant, inv.requestedByRole);
+        return filer != null ? filer : effective.domainViolation(inv.resourceTenant, inv.inviteeEmail);
+    }
+
+    // ---------------------------------------------------------------- approval
+
+    /** Most characters of an admin's approval or decline reason. */
+    public static final int MAX_REASON = 1024;
+
+    /**
+     * Checks an admin's optional reason.
+     *
+     * @param reason the reason as sent, or null
+     * @throws ProblemException 422 {@code limit-exceeded} over {@value #MAX_REASON} characters, 400 naming
+     *                          {@code reason} when blank or holding control characters or unpaired surrogates
+     */
+    public static void checkReason(String reason) {
+        if (reason == null) {
+            return;
+        }
+        Identifiers.Refusal refusal = Identifiers.textViolation(reason, MAX_REASON);
+        if (refusal != null) {
+            throw refusal.limit() != null ? ProblemException.overLimit("reason", refusal.limit(),
+                    "reason " + refusal.reason()) : ProblemException.badField("reason", "reason " + refusal.reason());
+        }
+    }
+
+    /**
+     * A collab-admin of the resource tenant approves a {@code pending_approval} request: it becomes
+     * {@code pending_acceptance} with a fresh redemption code, and {@code approved.v1} names the admin.
+     *
+     * @param reason optional, checked by {@link #checkReason}
+     * @throws ProblemException 404/403 as for revocation, 409 {@code not-pending-approval} in any other state, 409
+     *                          {@code invitation-expired} once past its expiry
+     */
+    public Uni<Invitation> approve(Caller caller, UUID id, String reason) {
+        return review(caller, id, reason, "approve", (inv, now) -> {
+            inv.status = InvitationStatus.PENDING_ACCEPTANCE;
+            inv.redemptionCode = codes.next();
+            inv.approvedAt = now;
+            inv.approvedByTenant = caller.tenant();
+            inv.approvedBySubject = caller.subject();
+            inv.approvedByEmail = caller.email();
+            return events.approved(inv, now);
+        });
+    }
+
+    /**
+     * A collab-admin of the resource tenant declines a {@code pending_approval} request: {@code declined},
+     * {@code declined.v1}. Errors as {@link #approve}.
+     */
+    public Uni<Invitation> decline(Caller caller, UUID id, String reason) {
+        return review(caller, id, reason, "decline", (inv, now) -> {
+            inv.status = InvitationStatus.DECLINED;
+            inv.declinedAt = now;
+            inv.declinedByTenant = caller.tenant();
+            inv.declinedBySubject = caller.subject();
+            inv.declinedByEmail = caller.email();
+            return events.declined(inv, now);
+        });
+    }
+
+    private Uni<Invitation> review(Caller caller, UUID id, String reason, String verb,
+            java.util.function.BiFunction<Invitation, Instant, OutboxEvent> change) {
+        checkReason(reason);
+        Instant now = now();
+        return Panache.withTransaction(() -> invitations.lock(id).flatMap(inv -> {
+            if (inv == null) {
+                throw ProblemException.notFound("No invitation " + id + " visible to you");
+            }
+            if (!caller.isAdminOf(inv.resourceTenant)) {
+                throw refusal(caller, inv, "Only a collab-admin of " + inv.resourceTenant + " may " + verb);
+            }
+            if (inv.status != InvitationStatus.PENDING_APPROVAL) {
+                throw ProblemException.conflict("not-pending-approval", "Invitation not pending approval",
+                        "Invitation is " + inv.status.wire() + ", only pending_approval can be " + verb + "d");
+            }
+            if (!now.isBefore(inv.expiresAt)) {
+                throw ProblemException.conflict("invitation-expired", "Invitation expired",
+                        "Invitation expired at " + inv.expiresAt);
+            }
+            inv.approvalReason = reason;
+            inv.updatedAt = now;
+            return outbox.persist(change.apply(inv, now)).replaceWith(inv);
+        })).invoke(relay::trigger);
     }
 
     // ---------------------------------------------------------------- revocation
@@ -479,6 +664,7 @@ public class InvitationService {
                         : invitations.list("id in ?1", ids).flatMap(list -> {
                             List<OutboxEvent> rows = new ArrayList<>();
                             for (Invitation inv : list) {
+                                // an open request past expires_at, or a grant past grant_expires_at
                                 InvitationStatus previous = inv.status;
                                 inv.status = InvitationStatus.EXPIRED;
                                 inv.redemptionCode = null;
@@ -515,6 +701,22 @@ public class InvitationService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Removes surrounding spaces and tabs only: {@code String.strip} would also drop U+001C..U+001F (Java counts them
+     * as white space), turning an id with a trailing control character into an acceptable one instead of refusing it.
+     */
+    private static String stripSpaces(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return value.substring(start, end);
     }
 
     /** ASCII letters only: {@code toLowerCase} would also turn U+212A (Kelvin) into {@code k}. */

@@ -1,5 +1,7 @@
 package org.crosstenant.invitation.service;
 
+import java.util.UUID;
+
 /**
  * A client-visible failure; the REST layer renders it as RFC 9457 problem+json. A refusal for an exceeded size limit
  * also names the field and the limit (problem members {@code field} and {@code limit}).
@@ -11,6 +13,7 @@ public class ProblemException extends RuntimeException {
     private final String title;
     private final String field;
     private final Long limit;
+    private UUID existingInvitation;
 
     public ProblemException(int status, String slug, String title, String detail) {
         this(status, slug, title, detail, null, null);
@@ -39,6 +42,22 @@ public class ProblemException extends RuntimeException {
     /** 422 with its own type, naming an exceeded limit when {@code field} is not null. */
     public static ProblemException unprocessable(String slug, String title, String detail, String field, Long limit) {
         return new ProblemException(422, slug, title, detail, field, limit);
+    }
+
+    /**
+     * 409 {@code invitation-exists}: a live request for the same (resource tenant, application, invitee) exists.
+     *
+     * @param existing the live invitation's id (problem member {@code existingInvitation})
+     */
+    public static ProblemException invitationExists(UUID existing, String detail) {
+        ProblemException e = new ProblemException(409, "invitation-exists", "Invitation exists", detail);
+        e.existingInvitation = existing;
+        return e;
+    }
+
+    /** 400 {@code bad-request} naming the offending field (its JSON path or header name). */
+    public static ProblemException badField(String field, String detail) {
+        return new ProblemException(400, "bad-request", "Malformed request", detail, field, null);
     }
 
     public static ProblemException badRequest(String detail) {
@@ -76,6 +95,11 @@ public class ProblemException extends RuntimeException {
     /** @return the field whose limit was exceeded, or null */
     public String field() {
         return field;
+    }
+
+    /** @return the live invitation a new request collides with, or null */
+    public UUID existingInvitation() {
+        return existingInvitation;
     }
 
     /** @return that field's limit, or null */

@@ -1,0 +1,63 @@
+package org.crosstenant.invitation.service;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.crosstenant.invitation.config.TenantRegistryConfig;
+import org.crosstenant.invitation.model.Identifiers;
+
+import io.quarkus.runtime.Startup;
+
+/**
+ * Which email domains belong to which tenant ({@code crosstenant.tenants.<tenant>.domains}), so that a request filed
+ * for a tenant's person names one of that tenant's addresses (issue #7: a partner system of one tenant can never
+ * file for another tenant's person). Domains are held in canonical form ({@link Identifiers#canonicalDomain}) and
+ * compared exactly: no subdomain wildcard, no Unicode folding. A configured domain that is not canonical-acceptable
+ * stops the start-up.
+ */
+@ApplicationScoped
+@Startup
+public class TenantRegistry {
+
+    private final Map<String, Set<String>> domains = new HashMap<>();
+
+    public TenantRegistry(TenantRegistryConfig config) {
+        config.tenants().forEach((tenant, registration) -> {
+            if (!Identifiers.isId(tenant)) {
+                throw new IllegalStateException("crosstenant.tenants." + tenant + ": not a tenant id");
+            }
+            Set<String> set = new HashSet<>();
+            for (String raw : registration.domains().orElse(List.of())) {
+                String domain = Identifiers.canonicalDomain(raw);
+                if (domain == null) {
+                    throw new IllegalStateException("crosstenant.tenants." + tenant + ".domains: '" + raw
+                            + "' is not a domain of ASCII letters, digits and hyphens (an IDN in its xn-- form)");
+                }
+                set.add(domain);
+            }
+            domains.put(tenant, Set.copyOf(set));
+        });
+    }
+
+    /**
+     * Why an invitee's canonical address does not belong to its tenant, or null when it does.
+     *
+     * @param tenant         the invitee's tenant id (canonical)
+     * @param canonicalEmail the invitee's address, canonical and acceptable ({@link Identifiers#emailViolation})
+     * @return the refusal reason (completes "invitee.email ..."), or null
+     */
+    public String violation(String tenant, String canonicalEmail) {
+        Set<String> own = domains.getOrDefault(tenant, Set.of());
+        if (own.isEmpty()) {
+            return "cannot be checked: tenant " + tenant + " has no registered email domain, so nobody of it can be"
+                    + " invited";
+        }
+        String domain = Identifiers.domainOf(canonicalEmail);
+        return own.contains(domain) ? null : "is not a domain of tenant " + tenant + " (" + domain + ")";
+    }
+}

@@ -1,0 +1,167 @@
+package org.crosstenant.invitation;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.crosstenant.invitation.repository.InvitationRepository;
+import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
+import org.crosstenant.stack.infra.testing.FederatedTokens;
+import org.crosstenant.stack.infra.testing.KafkaTestResource;
+import org.crosstenant.stack.infra.testing.PostgresTestResource;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * Issue #7, admin approval: an allow with {@code approvalRequired} waits in {@code pending_approval}
+ * ({@code approval-requested.v1}, no code) until a collab-admin of the resource tenant approves ({@code approved.v1}
+ * naming the admin, a code issued) or declines ({@code declined.v1}).
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "invitation"))
+@QuarkusTestResource(FederatedIdentityTestResource.class)
+class ApprovalTest {
+
+    static final String APPROVAL_REQUESTED = "org.crosstenant.invitation.approval-requested.v1";
+    static final String APPROVED = "org.crosstenant.invitation.approved.v1";
+    static final String DECLINED = "org.crosstenant.invitation.declined.v1";
+
+    @Inject
+    InvitationRepository invitations;
+
+    @Test
+    void anApprovalRequiredAllowWaitsForTheAdminWhoApproves() throws Exception {
+        String id = pendingApproval();
+        Api.get(Tokens.fabrikamPartner(), id).then().body("redemptionCode", nullValue());
+        JsonNode requested = JsonShape.JSON.readTree(KafkaSupport.awaitEvents(id, APPROVAL_REQUESTED, 1).get(0).value());
+        assertEquals(JsonShape.ofExample(APPROVAL_REQUESTED), JsonShape.of(requested));
+        // no code can be redeemed before approval
+        FilingTest.problem(Api.redeem(Tokens.bob(), id, "anything"), 409);
+
+        review(Tokens.contosoAdmin(), id, "approve", "{\"reason\":\"project kick-off\"}").then().statusCode(200)
+                .body("status", equalTo("pending_acceptance"))
+                .body("approval.by.subject", equalTo("alice-sub"))
+                .body("approval.reason", equalTo("project kick-off"));
+        JsonNode approved = JsonShape.JSON.readTree(KafkaSupport.awaitEvents(id, APPROVED, 1).get(0).value());
+        assertEquals("alice-sub", approved.path("approvedBy").path("subject").asText());
+        assertEquals("project kick-off", approved.path("reason").asText());
+        String code = Api.get(Tokens.fabrikamPartner(), id).then().body("redemptionCode", notNullValue()).extract()
+                .path("redemptionCode");
+        // approving twice, or declining after approval: not pending_approval any more
+        FilingTest.problem(review(Tokens.contosoAdmin(), id, "approve", null), 409)
+                .body("type", equalTo("urn:crosstenant:problem:not-pending-approval"));
+        FilingTest.problem(review(Tokens.contosoAdmin(), id, "decline", null), 409);
+        Api.redeem(Tokens.bob(), id, code).then().statusCode(200).body("status", equalTo("accepted"));
+    }
+
+    @Test
+    void theAdminDeclines() throws Exception {
+        String id = pendingApproval();
+        review(Tokens.contosoAdmin(), id, "decline", "{\"reason\":\"no external access\"}").then().statusCode(200)
+                .body("status", equalTo("declined")).body("declined.reason", equalTo("no external access"));
+        JsonNode declined = JsonShape.JSON.readTree(KafkaSupport.awaitEvents(id, DECLINED, 1).get(0).value());
+        assertEquals(JsonShape.ofExample(DECLINED), JsonShape.of(declined));
+        assertEquals("fabrikam", declined.path("homeTenant").asText());
+        assertEquals("bob@fabrikam.example", declined.path("inviteeEmail").asText());
+        assertEquals("alice-sub", declined.path("declinedBy").path("subject").asText());
+        FilingTest.problem(review(Tokens.contosoAdmin(), id, "approve", null), 409);
+        // declined is final: bob may be asked for again
+        Api.file(Tokens.fabrikamPartner(), Api.body("contoso", application(id), "fabrikam", "bob@fabrikam.example"))
+                .then().statusCode(202);
+    }
+
+    @Test
+    void aBodylessApprovalHasNoReason() throws Exception {
+        String id = pendingApproval();
+        Api.as(Tokens.contosoAdmin()).contentType(ContentType.JSON).post(Api.BASE + "/" + id + "/approve").then()
+                .statusCode(200)
+                .body("status", equalTo("pending_acceptance")).body("approval.reason", nullValue());
+        JsonNode approved = JsonShape.JSON.readTree(KafkaSupport.awaitEvents(id, APPROVED, 1).get(0).value());
+        assertTrue(approved.path("reason").isMissingNode());
+    }
+
+    /** Only a collab-admin of the resource tenant: 403 to parties, 404 to third tenants and unknown ids. */
+    @Test
+    void othersMayNotReview() {
+        String id = pendingApproval();
+        String northwindAdmin = FederatedTokens.token("northwind", "nora-sub", "nora@northwind.example",
+                "collab-admin");
+        String contosoMember = FederatedTokens.token("contoso", "carl-sub", "carl@contoso.example");
+        for (String verb : new String[] { "approve", "decline" }) {
+            FilingTest.problem(review(Tokens.fabrikamAdmin(), id, verb, null), 403);
+            FilingTest.problem(review(Tokens.fabrikamPartner(), id, verb, null), 403);
+            FilingTest.problem(review(Tokens.bob(), id, verb, null), 403);
+            FilingTest.problem(review(contosoMember, id, verb, null), 403);
+            FilingTest.problem(review(northwindAdmin, id, verb, null), 404);
+            FilingTest.problem(review(Tokens.contosoAdmin(), UUID.randomUUID().toString(), verb, null), 404);
+            FilingTest.problem(review(Tokens.contosoAdmin(), "not-an-id", verb, null), 404);
+        }
+        Api.get(Tokens.contosoAdmin(), id).then().body("status", equalTo("pending_approval"));
+    }
+
+    /** The reason: control characters, NUL, lone surrogates, blank → 400 naming it; over 1024 characters → 422. */
+    @Test
+    void aBadReasonIsRefusedNamingTheField() {
+        String id = pendingApproval();
+        for (String reason : new String[] { "a\\u0000b", "tab\\there", "line\\nbreak", "x\\ud800y", "x\\udc00",
+                "\\u007f", "\\u0085next", "   " }) {
+            FilingTest.problem(review(Tokens.contosoAdmin(), id, "approve", "{\"reason\":\"" + reason + "\"}"), 400)
+                    .body("field", equalTo("reason"));
+        }
+        FilingTest.problem(review(Tokens.contosoAdmin(), id, "decline", "{\"reason\":\"" + "r".repeat(1025) + "\"}"),
+                422).body("field", equalTo("reason")).body("limit", equalTo(1024));
+        Api.get(Tokens.contosoAdmin(), id).then().body("status", equalTo("pending_approval"));
+        review(Tokens.contosoAdmin(), id, "decline", "{\"reason\":\"" + "r".repeat(1024) + "\"}").then()
+                .statusCode(200);
+    }
+
+    /** Expiry applies to pending_approval too. */
+    @Test
+    void aPendingApprovalExpires() throws Throwable {
+        String id = pendingApproval();
+        UUID uuid = UUID.fromString(id);
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> invitations
+                .update("expiresAt = ?1 where id = ?2", Instant.now().minusSeconds(1), uuid)));
+        Api.awaitStatus(Tokens.contosoAdmin(), id, "expired");
+        JsonNode expired = JsonShape.JSON.readTree(KafkaSupport.awaitEvents(id,
+                "org.crosstenant.invitation.expired.v1", 1).get(0).value());
+        assertEquals("pending_approval", expired.path("previousStatus").asText());
+        FilingTest.problem(review(Tokens.contosoAdmin(), id, "approve", null), 409);
+    }
+
+    private static String pendingApproval() {
+        String id = Api.fileForBob();
+        Api.decideWithApproval(id);
+        Api.awaitStatus(Tokens.fabrikamPartner(), id, "pending_approval");
+        return id;
+    }
+
+    private static String application(String id) {
+        return Api.get(Tokens.contosoAdmin(), id).then().extract().path("application");
+    }
+
+    static Response review(String token, String id, String verb, String body) {
+        var request = Api.as(token).contentType(ContentType.JSON);
+        if (body != null) {
+            request = request.body(body);
+        }
+        return request.post(Api.BASE + "/" + id + "/" + verb);
+    }
+}

@@ -1,0 +1,116 @@
+package org.crosstenant.invitation;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
+import org.crosstenant.stack.infra.testing.FederatedTokens;
+import org.crosstenant.stack.infra.testing.KafkaTestResource;
+import org.crosstenant.stack.infra.testing.PostgresTestResource;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * Issue #7: a resource tenant's collab-admin lists its invitations and grants with filters and opaque cursor paging
+ * ({@code {"items", "next"}}); nobody else may.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "invitation"))
+@QuarkusTestResource(FederatedIdentityTestResource.class)
+class TenantListingTest {
+
+    @Test
+    void pagesWalkEveryInvitationOnceNewestFirstAndFiltersNarrow() {
+        String tenant = "ls-" + UUID.randomUUID().toString().substring(0, 8);
+        String admin = InvitationRulesTest.admin(tenant);
+        String app = Api.freshApplication();
+        List<String> filed = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            filed.add(InvitationRulesTest.file(admin, tenant, "p" + i + "-" + tenant + "@fabrikam.example").then()
+                    .statusCode(202).extract().path("id"));
+        }
+        String inApp = Api.file(admin, Api.body(tenant, app, "fabrikam", "bob@fabrikam.example")).then()
+                .statusCode(202).extract().path("id");
+        filed.add(inApp);
+
+        List<String> seen = new ArrayList<>();
+        String next = null;
+        int pages = 0;
+        do {
+            Response page = list(admin, tenant, "invitations", "limit=2" + (next == null ? "" : "&after=" + next));
+            page.then().statusCode(200);
+            seen.addAll(page.path("items.id"));
+            next = page.path("next");
+            pages++;
+        } while (next != null);
+        assertEquals(3, pages);
+        List<String> newestFirst = new ArrayList<>(filed);
+        java.util.Collections.reverse(newestFirst);
+        assertEquals(newestFirst, seen, "every invitation once, newest first");
+
+        list(admin, tenant, "invitations", "application=" + app).then().body("items.id", equalTo(List.of(inApp)))
+                .body("next", nullValue());
+        list(admin, tenant, "invitations", "invitee=%20BOB@Fabrikam.EXAMPLE").then()
+                .body("items.id", equalTo(List.of(inApp)));
+        list(admin, tenant, "invitations", "status=accepted").then().body("items", equalTo(List.of()));
+        list(admin, tenant, "invitations", "status=requested&limit=200").then().body("items.size()", equalTo(6));
+        list(admin, tenant, "grants", "").then().body("items", equalTo(List.of()));
+    }
+
+    @Test
+    void grantsListsTheRedeemedOnly() {
+        String[] pending = Api.pendingForBob();
+        Api.redeem(Tokens.bob(), pending[0], pending[1]).then().statusCode(200);
+        String app = Api.get(Tokens.contosoAdmin(), pending[0]).then().extract().path("application");
+        list(Tokens.contosoAdmin(), "contoso", "grants", "application=" + app).then().statusCode(200)
+                .body("items.invitationId", equalTo(List.of(pending[0])))
+                .body("items[0].guest.subject", equalTo("bob-sub"))
+                .body("items[0].invitee.email", equalTo("bob@fabrikam.example"));
+        list(Tokens.contosoAdmin(), "contoso", "invitations", "application=" + app + "&status=accepted").then()
+                .body("items.id", equalTo(List.of(pending[0])));
+    }
+
+    @Test
+    void onlyTheTenantsAdminMayList() {
+        for (String kind : new String[] { "invitations", "grants" }) {
+            FilingTest.problem(list(Tokens.fabrikamAdmin(), "contoso", kind, ""), 403);
+            FilingTest.problem(list(Tokens.fabrikamPartner(), "contoso", kind, ""), 403);
+            FilingTest.problem(list(Tokens.contosoPartner(), "contoso", kind, ""), 403);
+            FilingTest.problem(list(FederatedTokens.token("contoso", "carl-sub", "carl@contoso.example"), "contoso",
+                    kind, ""), 403);
+            FilingTest.problem(list(Tokens.contosoAdmin(), "Not-A-Tenant!", kind, ""), 404);
+        }
+    }
+
+    /** Every malformed query parameter is a 400 naming it. */
+    @Test
+    void malformedParametersAreRefusedNamingThem() {
+        String admin = Tokens.contosoAdmin();
+        String[][] cases = {
+            { "limit=0", "limit" }, { "limit=201", "limit" }, { "limit=ten", "limit" }, { "limit=-1", "limit" },
+            { "after=not-a-cursor", "after" }, { "after=%00", "after" }, { "after=MTIzOnh5eg", "after" },
+            { "status=pending", "status" }, { "status=ACCEPTED", "status" },
+            { "application=Bad!", "application" }, { "application=a%00b", "application" },
+            { "invitee=not-an-email", "invitee" }, { "invitee=a%00@fabrikam.example", "invitee" },
+            { "invitee=bob@fabr%C4%B1kam.example", "invitee" },
+        };
+        for (String[] c : cases) {
+            FilingTest.problem(list(admin, "contoso", "invitations", c[0]), 400).body("field", equalTo(c[1]));
+        }
+    }
+
+    private static Response list(String token, String tenant, String kind, String query) {
+        return Api.as(token).urlEncodingEnabled(false)
+                .get("/api/v1/tenants/" + tenant + "/" + kind + (query.isEmpty() ? "" : "?" + query));
+    }
+}

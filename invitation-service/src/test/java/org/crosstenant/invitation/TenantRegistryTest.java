@@ -1,0 +1,85 @@
+package org.crosstenant.invitation;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.UUID;
+
+import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
+import org.crosstenant.stack.infra.testing.FederatedTokens;
+import org.crosstenant.stack.infra.testing.KafkaTestResource;
+import org.crosstenant.stack.infra.testing.PostgresTestResource;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Issue #7: an invitee's address must be of one of its tenant's registered domains
+ * ({@code crosstenant.tenants.<tenant>.domains}; in tests fabrikam has fabrikam.example and xn--bcher-kva.example),
+ * compared in one canonical form, exactly. The whole kind: another tenant's domain, an unknown domain, a subdomain,
+ * Unicode look-alikes and variants of the registered domain, a trailing dot, the U-label of a registered IDN, and a
+ * tenant without any registered domain.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "invitation"))
+@QuarkusTestResource(FederatedIdentityTestResource.class)
+class TenantRegistryTest {
+
+    @Test
+    void anInviteeOutsideItsTenantsDomainsIsRefusedNamingTheField() {
+        String[] refused = {
+            "alice@contoso.example",          // another tenant's domain
+            "ceo@globex.example",             // a domain nobody registered
+            "bob@eu.fabrikam.example",        // a subdomain of the registered domain
+            "bob@fabrikam.example.evil",      // the registered domain as a prefix
+            "bob@xfabrikam.example",          // ... as a suffix
+            "bob@b\u00fccher.example",        // the U-label of the registered xn--bcher-kva.example
+            "bob@fabr\u0131kam.example",      // dotless i (U+0131)
+            "bob@fabri\u212aam.example",      // Kelvin sign for k
+            "bob@\uff46abrikam.example",      // fullwidth f (U+FF46)
+            "bob@fabrikam.example.",          // trailing dot
+            "bob@fabrikam..example",          // empty label
+        };
+        for (String email : refused) {
+            FilingTest.problem(Api.file(Tokens.fabrikamPartner(), Api.fabrikamInvitee(email)), 422)
+                    .body("field", equalTo("invitee.email"));
+            // the resource tenant's admin cannot invite it either: the rule is about the invitee's tenant
+            FilingTest.problem(Api.file(Tokens.contosoAdmin(), Api.fabrikamInvitee(email)), 422)
+                    .body("field", equalTo("invitee.email"));
+        }
+        FilingTest.problem(Api.file(Tokens.fabrikamPartner(), Api.fabrikamInvitee("alice@contoso.example")), 422)
+                .body("detail", containsString("not a domain of tenant fabrikam"));
+    }
+
+    @Test
+    void caseAndSpaceVariantsOfARegisteredDomainAreTheSameDomain() {
+        String local = "v-" + UUID.randomUUID().toString().substring(0, 8);
+        Api.file(Tokens.fabrikamPartner(), Api.fabrikamInvitee("  " + local.toUpperCase() + "@FabriKAM.Example "))
+                .then().statusCode(202).body("invitee.email", equalTo(local + "@fabrikam.example"));
+        Api.file(Tokens.fabrikamPartner(), Api.fabrikamInvitee(local + "@XN--BCHER-KVA.example")).then()
+                .statusCode(202).body("invitee.email", equalTo(local + "@xn--bcher-kva.example"));
+    }
+
+    @Test
+    void aTenantWithoutRegisteredDomainsCannotBeInvitedFor() {
+        String globexPartner = FederatedTokens.token("globex", "globex-svc", null, "collab-partner");
+        FilingTest.problem(Api.file(globexPartner, Api.body("contoso", Api.freshApplication(), "globex",
+                "ceo@globex.example")), 422).body("field", equalTo("invitee.email"))
+                .body("detail", containsString("no registered email domain"));
+    }
+
+    /**
+     * A Fabrikam account whose verified email is Contoso's cannot be invited as a Fabrikam person (refused at
+     * filing above), nor redeem Fabrikam bob's invitation: the address is not bob's.
+     */
+    @Test
+    void aFabrikamAccountWithAContosoAddressGetsNoGrant() {
+        String[] pending = Api.pendingForBob();
+        String impostor = FederatedTokens.token("fabrikam", "impostor-sub", "alice@contoso.example");
+        FilingTest.problem(Api.redeem(impostor, pending[0], pending[1]), 403);
+        Api.redeem(Tokens.bob(), pending[0], pending[1]).then().statusCode(200);
+    }
+}
