@@ -153,6 +153,22 @@ class StrictJsonInputTest {
         assertEquals("plain", MalformedJsonException.printable("plain"));
     }
 
+    static Stream<HostileJson.Sample> hostileVariantsOfAFilingBody() {
+        return HostileJson.variants("{\"resourceTenant\":\"contoso\",\"application\":\"projects\","
+                + "\"invitee\":{\"tenant\":\"fabrikam\",\"email\":\"bob@fabrikam.example\"},\"tags\":[\"a\"]}").stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("hostileVariantsOfAFilingBody")
+    void everyGeneratedVariantIsRefusedWithItsPointer(HostileJson.Sample sample) {
+        com.fasterxml.jackson.core.JsonProcessingException e = assertThrows(
+                com.fasterxml.jackson.core.JsonProcessingException.class, () -> MAPPER.readValue(
+                        new ByteArrayInputStream(sample.body()), com.fasterxml.jackson.databind.node.ObjectNode.class));
+        if (sample.pointer() != null) {
+            assertEquals(sample.pointer(), MalformedJsonException.pointerOf(e), e.getMessage());
+        }
+    }
+
     private static int depth(JsonNode node) {
         int depth = 0;
         for (JsonNode n = node; n != null && n.isContainerNode(); n = n.size() == 0 ? null : n.get(0)) {
