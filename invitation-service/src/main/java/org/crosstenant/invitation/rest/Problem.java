@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * RFC 9457 problem details; extension members {@code field} and {@code limit} name an exceeded size limit (a field's
- * JSON path, header name or {@code body}, and the limit), absent otherwise.
+ * JSON path, header name or {@code body}, and the limit), absent otherwise; for {@code malformed-json}, {@code field}
+ * is the JSON pointer (RFC 6901) of the offending value.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, String instance, String field,

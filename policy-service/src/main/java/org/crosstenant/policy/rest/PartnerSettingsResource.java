@@ -1,6 +1,7 @@
 package org.crosstenant.policy.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -33,7 +34,7 @@ public class PartnerSettingsResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<PartnerConfigurationView>> put(@PathParam("tenant") String tenant,
-            @PathParam("partner") String partner, JsonNode body, @Context UriInfo uri) {
+            @PathParam("partner") String partner, ObjectNode body, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(partner, "partner tenant id");
         if (body == null || body.isNull() || body.isMissingNode()) {
