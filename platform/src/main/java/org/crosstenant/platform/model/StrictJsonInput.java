@@ -4,7 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.io.StringReader;
+import java.io.CharArrayReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -81,6 +81,7 @@ public final class StrictJsonInput extends InputDecorator {
      * @param mapper the mapper to change (not null)
      * @return the same mapper
      */
+    @SuppressWarnings("deprecation") // the mapper exists already (Quarkus builds it): its factory cannot be rebuilt
     public static ObjectMapper apply(ObjectMapper mapper) {
         mapper.getFactory().setInputDecorator(INSTANCE);
         mapper.getFactory().setStreamReadConstraints(CONSTRAINTS);
@@ -205,14 +206,15 @@ public final class StrictJsonInput extends InputDecorator {
 
     @Override
     public Reader decorate(IOContext context, Reader reader) throws IOException {
-        StringBuilder text = new StringBuilder();
-        char[] buffer = new char[8192];
-        for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
-            text.append(buffer, 0, n);
+        char[] text = new char[8192];
+        int length = 0;
+        for (int n = reader.read(text, 0, text.length); n >= 0; n = reader.read(text, length, text.length - length)) {
+            length += n;
+            if (length == text.length) {
+                text = java.util.Arrays.copyOf(text, text.length * 2);
+            }
         }
-        char[] chars = new char[text.length()];
-        text.getChars(0, chars.length, chars, 0);
-        check(chars, 0, chars.length);
-        return new StringReader(text.toString());
+        check(text, 0, length);
+        return new CharArrayReader(text, 0, length);
     }
 }
