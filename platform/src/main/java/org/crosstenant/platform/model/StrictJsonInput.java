@@ -206,7 +206,7 @@ public final class StrictJsonInput extends InputDecorator {
 
     @Override
     public Reader decorate(IOContext context, Reader reader) throws IOException {
-        char[] text = new char[8192];
+        char[] text = new char[1024]; // most payloads fit; a larger first array costs more to allocate than to grow
         int length = 0;
         for (int n = reader.read(text, 0, text.length); n >= 0; n = reader.read(text, length, text.length - length)) {
             length += n;
