@@ -52,8 +52,13 @@ public final class StrictJsonInput extends InputDecorator {
     public static final int MAX_DEPTH = 32;
     /** Most digits of one number (Jackson counts the digits of an integer, the characters of a fraction). */
     public static final int MAX_NUMBER_CHARS = 100;
-    /** Most characters of one string value: no body or record the services accept is longer (512 KiB). */
-    public static final int MAX_STRING_CHARS = 512 * 1024;
+    /**
+     * Most characters of one string value: Jackson's default. Request bodies are bounded by their byte limits (413)
+     * and records by Kafka's record size before this; a lower cap would also apply to what the services read back
+     * from their own databases (Vert.x JSON uses this mapper), where an outbox row the broker refuses as too large
+     * must still be read to be parked, not block every row behind it.
+     */
+    public static final int MAX_STRING_CHARS = 20_000_000;
     /** Most characters of one member name. */
     public static final int MAX_NAME_CHARS = 1024;
 

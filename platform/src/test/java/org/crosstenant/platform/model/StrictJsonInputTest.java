@@ -133,7 +133,7 @@ class StrictJsonInputTest {
     }
 
     @Test
-    void refusesStringsLongerThanAnyBody() {
+    void refusesStringsBeyondTheReadersCap() {
         String big = "{\"s\":\"" + "a".repeat(StrictJsonInput.MAX_STRING_CHARS + 1) + "\"}";
         MalformedJsonException e = assertThrows(MalformedJsonException.class, () -> MAPPER.readTree(big));
         assertEquals("/s", e.pointer());
