@@ -8,11 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.crosstenant.audit.messaging.AuditEventTranslator;
 import org.crosstenant.audit.messaging.PoisonEventException;
 import org.crosstenant.audit.model.AuditDraft;
+import org.crosstenant.platform.model.StrictJsonInput;
 import org.junit.jupiter.api.Test;
 
 class AuditEventTranslatorTest {
 
-    private final AuditEventTranslator translator = new AuditEventTranslator(new ObjectMapper());
+    private final AuditEventTranslator translator = new AuditEventTranslator(StrictJsonInput.apply(new ObjectMapper()));
 
     @Test
     void unknownTypesAndBrokenPayloadsArePoison() {
@@ -97,18 +98,75 @@ class AuditEventTranslatorTest {
     }
 
     @Test
-    void textPostgresqlCannotStoreIsReplacedNotDeadLettered() {
-        AuditDraft draft = translator.translate(AuditEventTranslator.ACCESS_ALLOWED, """
-                {"resourceTenant": "contoso", "homeTenant": "fabrikam", "subject": "x\\u0000",
-                 "email": "\\ud800@fabrikam.example", "session": "s\\udc00-\\ud83d\\ude00",
-                 "k\\u0000": ["\\u0000"], "occurredAt": "2026-01-01T00:00:00Z"}""");
-        assertThat(draft.actor().get("subject").asText()).isEqualTo("x\uFFFD");
-        assertThat(draft.actor().get("email").asText()).isEqualTo("\uFFFD@fabrikam.example");
-        // the details (hashed and stored) carry the same sanitised values; a valid pair stays as it is
-        assertThat(draft.details().get("subject").asText()).isEqualTo("x\uFFFD");
-        assertThat(draft.details().get("session").asText()).isEqualTo("s\uFFFD-\uD83D\uDE00");
-        assertThat(draft.details().get("k\uFFFD").get(0).asText()).isEqualTo("\uFFFD");
-        assertThat(draft.details().toString()).doesNotContain("\u0000").doesNotContain("\\u0000");
+    void hostileJsonTextIsPoisonNamingWhereItIs() {
+        String event = """
+                {"resourceTenant": "contoso", "homeTenant": "fabrikam", "subject": %s,
+                 "occurredAt": "2026-01-01T00:00:00Z"}""";
+        for (String subject : new String[] { "\"x\\u0000\"", "\"\\ud800\"", "\"s\\udc00-\\ud83d\"" }) {
+            assertThatThrownBy(() -> translator.translate(AuditEventTranslator.ACCESS_ALLOWED, event.formatted(subject)))
+                    .as(subject).isInstanceOf(PoisonEventException.class).hasMessageContaining("/subject");
+        }
+        assertThatThrownBy(() -> translator.translate(AuditEventTranslator.ACCESS_ALLOWED,
+                event.formatted("\"bob\", \"subject\": \"alice\"")))
+                .isInstanceOf(PoisonEventException.class).hasMessageContaining("/subject");
+        assertThatThrownBy(() -> translator.translate(AuditEventTranslator.ACCESS_ALLOWED,
+                event.formatted("\"bob\"") + " {}")).isInstanceOf(PoisonEventException.class);
+    }
+
+    @Test
+    void theCompleteSettingsModelIsRecordedForItsOwnerWithItsScope() {
+        String v2 = """
+                {"tenant": "contoso", "partner": %s, "version": 3, "defaultVersion": 2, "deleted": %s,
+                 "settings": null, "effective": null,
+                 "changedBy": {"tenant": "contoso", "subject": "alice", "email": "alice@contoso.example"},
+                 "occurredAt": "2026-01-01T00:00:00Z"}""";
+        AuditDraft partner = translator.translate(AuditEventTranslator.SETTINGS_CHANGED_V2,
+                v2.formatted("\"fabrikam\"", "true"));
+        assertThat(partner.action()).isEqualTo("policy.access-settings-changed");
+        assertThat(partner.tenants()).containsExactly("contoso");
+        assertThat(partner.homeTenant()).isEqualTo("fabrikam");
+        assertThat(partner.details().get("scope").asText()).isEqualTo("partner");
+        assertThat(partner.details().get("deleted").asBoolean()).isTrue();
+        assertThat(partner.actor().get("subject").asText()).isEqualTo("alice");
+        AuditDraft defaults = translator.translate(AuditEventTranslator.SETTINGS_CHANGED_V2,
+                v2.formatted("null", "false"));
+        assertThat(defaults.homeTenant()).isNull();
+        assertThat(defaults.details().get("scope").asText()).isEqualTo("default");
+        assertThatThrownBy(() -> translator.translate(AuditEventTranslator.SETTINGS_CHANGED_V2,
+                v2.formatted("null", "\"yes\""))).isInstanceOf(PoisonEventException.class)
+                .hasMessageContaining("deleted");
+    }
+
+    @Test
+    void approvalStepsNameTheAdminWhoActed() {
+        AuditDraft declined = translator.translate(AuditEventTranslator.INVITATION_PREFIX + "declined.v1", """
+                {"invitationId": "i-1", "resourceTenant": "contoso", "homeTenant": "fabrikam",
+                 "application": "contoso-projects", "inviteeEmail": "bob@fabrikam.example",
+                 "declinedBy": {"tenant": "contoso", "subject": "alice", "email": "alice@contoso.example"},
+                 "reason": "not now", "occurredAt": "2026-01-01T00:00:00Z"}""");
+        assertThat(declined.action()).isEqualTo("invitation.declined");
+        assertThat(declined.tenants()).containsExactly("contoso", "fabrikam");
+        assertThat(declined.actor().get("subject").asText()).isEqualTo("alice");
+        String invitation = """
+                {"invitationId": "i-2", "resourceTenant": "contoso", "application": "contoso-projects",
+                 "invitee": {"tenant": "fabrikam", "email": "bob@fabrikam.example"}%s,
+                 "occurredAt": "2026-01-01T00:00:00Z"}""";
+        AuditDraft approved = translator.translate(AuditEventTranslator.INVITATION_PREFIX + "approved.v1",
+                invitation.formatted(", \"approvedBy\": {\"tenant\": \"contoso\", \"subject\": \"alice\"}"));
+        assertThat(approved.actor().get("subject").asText()).isEqualTo("alice");
+        assertThat(translator.translate(AuditEventTranslator.INVITATION_PREFIX + "approved.v1",
+                invitation.formatted("")).actor()).isNull();
+        AuditDraft waiting = translator.translate(AuditEventTranslator.INVITATION_PREFIX + "approval-requested.v1",
+                invitation.formatted(""));
+        assertThat(waiting.action()).isEqualTo("invitation.approval-requested");
+        assertThat(waiting.tenants()).containsExactly("contoso", "fabrikam");
+        String decided = """
+                {"invitationId": "i-3", "resourceTenant": "contoso", "homeTenant": "fabrikam", "outcome": "allow",
+                 "approvalRequired": %s, "occurredAt": "2026-01-01T00:00:00Z"}""";
+        assertThat(translator.translate(AuditEventTranslator.DECIDED, decided.formatted("true")).details()
+                .get("approvalRequired").asBoolean()).isTrue();
+        assertThatThrownBy(() -> translator.translate(AuditEventTranslator.DECIDED, decided.formatted("\"yes\"")))
+                .isInstanceOf(PoisonEventException.class).hasMessageContaining("approvalRequired");
     }
 
     @Test

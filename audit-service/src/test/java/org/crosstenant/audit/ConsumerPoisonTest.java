@@ -13,6 +13,7 @@ import java.util.function.Function;
 import io.quarkus.test.junit.QuarkusTest;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.crosstenant.platform.model.HostileJson;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -79,6 +80,16 @@ class ConsumerPoisonTest {
         cases.put("json-array", new Poison(marker, "[1, 2]", Events.binaryHeaders(valid.type()), "not a JSON object"));
         cases.put("null-value", new Poison(marker, null, Events.binaryHeaders(valid.type()), "no value"));
         cases.put("null-key", new Poison(null, good, Events.binaryHeaders(valid.type()), "no key"));
+        // hostile JSON text of every family (duplicate members, NUL, unpaired surrogates, nesting, numbers, trailing
+        // content, not an object), generated from the valid payload; byte-level UTF-8 faults cannot travel through the
+        // String serializer and are covered by platform's StrictJsonInputTest
+        for (HostileJson.Sample sample : HostileJson.variants(good)) {
+            String text = utf8(sample.body());
+            if (text != null) {
+                cases.put("hostile: " + sample.name(), new Poison(marker, text, Events.binaryHeaders(valid.type()),
+                        "JSON"));
+            }
+        }
         if (topic.equals("gateway.access")) {
             cases.put("negative-count", new Poison(marker, good.replaceFirst("\\}\\s*$", ", \"requestCount\": -1}"),
                     Events.binaryHeaders(valid.type()), "requestCount"));
@@ -89,6 +100,17 @@ class ConsumerPoisonTest {
                     Events.binaryHeaders("org.crosstenant.gateway.access-denied.v1"), "suppressedCount"));
         }
         return cases;
+    }
+
+    /** The bytes as text when they are UTF-8, else null. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     @ParameterizedTest

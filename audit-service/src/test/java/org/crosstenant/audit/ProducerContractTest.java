@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.crosstenant.audit.messaging.AuditEventTranslator;
+import org.crosstenant.platform.model.StrictJsonInput;
 import org.crosstenant.audit.model.AuditDraft;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,7 +29,7 @@ class ProducerContractTest {
             Path.of("../policy-service/src/main/resources/events"),
             Path.of("../gateway/src/main/resources/events"));
 
-    private final AuditEventTranslator translator = new AuditEventTranslator(new ObjectMapper());
+    private final AuditEventTranslator translator = new AuditEventTranslator(StrictJsonInput.apply(new ObjectMapper()));
 
     static Stream<Path> examples() throws IOException {
         Stream<Path> all = Stream.empty();

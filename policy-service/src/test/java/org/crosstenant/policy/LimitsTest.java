@@ -114,7 +114,8 @@ class LimitsTest {
         registration(tenant, Map.of("upstreamUrl", "http://apps.example", "displayName", "\u00e9".repeat(201)))
                 .then().statusCode(422).body("field", equalTo("displayName")).body("limit", equalTo(200));
         registration(tenant, Map.of("upstreamUrl", "http://apps.example", "displayName", "a\u0000b"))
-                .then().statusCode(422).body("detail", containsString("U+0000"));
+                .then().statusCode(400).body("type", equalTo("urn:crosstenant:problem:malformed-json"))
+                .body("field", equalTo("/displayName")).body("detail", containsString("U+0000"));
     }
 
     @Test

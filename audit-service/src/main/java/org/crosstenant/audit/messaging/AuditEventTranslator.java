@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.crosstenant.audit.model.AuditDraft;
+import org.crosstenant.platform.model.MalformedJsonException;
 
 /**
  * Turns the producers' events (schemas in docs/topics.md, owned by the producers) into audit drafts.
@@ -31,6 +32,8 @@ public class AuditEventTranslator {
     public static final String INVITATION_PREFIX = "org.crosstenant.invitation.";
     public static final String DECIDED = "org.crosstenant.policy.decided.v1";
     public static final String SETTINGS_CHANGED = "org.crosstenant.policy.access-settings-changed.v1";
+    /** The complete settings model (issue #7): a tenant's default or one partner configuration, or its deletion. */
+    public static final String SETTINGS_CHANGED_V2 = "org.crosstenant.policy.access-settings-changed.v2";
     public static final String APPLICATION_REGISTERED = "org.crosstenant.policy.application-registered.v1";
     public static final String ACCESS_ALLOWED = "org.crosstenant.gateway.access-allowed.v1";
     public static final String ACCESS_DENIED = "org.crosstenant.gateway.access-denied.v1";
@@ -54,13 +57,17 @@ public class AuditEventTranslator {
         this.mapper = mapper;
         this.translations = Map.ofEntries(
                 Map.entry(INVITATION_PREFIX + "requested.v1", p -> invitation(p, "invitation.requested", "requestedBy")),
-                Map.entry(INVITATION_PREFIX + "approved.v1", p -> invitation(p, "invitation.approved", null)),
+                Map.entry(INVITATION_PREFIX + "approved.v1", p -> invitation(p, "invitation.approved", "approvedBy")),
+                Map.entry(INVITATION_PREFIX + "approval-requested.v1",
+                        p -> invitation(p, "invitation.approval-requested", null)),
+                Map.entry(INVITATION_PREFIX + "declined.v1", p -> invitation(p, "invitation.declined", "declinedBy")),
                 Map.entry(INVITATION_PREFIX + "denied.v1", p -> invitation(p, "invitation.denied", null)),
                 Map.entry(INVITATION_PREFIX + "redeemed.v1", p -> invitation(p, "invitation.redeemed", "guest")),
                 Map.entry(INVITATION_PREFIX + "revoked.v1", p -> invitation(p, "invitation.revoked", "revokedBy")),
                 Map.entry(INVITATION_PREFIX + "expired.v1", p -> invitation(p, "invitation.expired", null)),
                 Map.entry(DECIDED, this::decided),
                 Map.entry(SETTINGS_CHANGED, this::settingsChanged),
+                Map.entry(SETTINGS_CHANGED_V2, this::settingsChangedV2),
                 Map.entry(APPLICATION_REGISTERED, this::applicationRegistered),
                 Map.entry(ACCESS_ALLOWED, this::accessAllowed),
                 Map.entry(ACCESS_DENIED, this::accessDenied));
@@ -72,16 +79,16 @@ public class AuditEventTranslator {
     }
 
     /**
-     * Translates one event. Text PostgreSQL cannot store (NUL, unpaired UTF-16 surrogates) in any string value or field
-     * name is replaced with U+FFFD before anything is derived from the payload — such content never makes an event
-     * poison.
+     * Translates one event. The payload is read with the application's strict mapper (platform {@code StrictJsonInput}):
+     * duplicate members, NUL or unpaired UTF-16 surrogates in any string or member name, nesting deeper than 32,
+     * numbers over 100 digits and trailing content make it poison, like any other malformed payload.
      *
      * @param type the CloudEvent type
      * @param payload the event's JSON payload
      * @return the draft to append
      * @throws PoisonEventException for an unknown type, a payload that does not follow the producer's schema, a
-     *         payload over {@value #MAX_PAYLOAD_BYTES} bytes or a stored field over {@value #MAX_FIELD_CHARS}
-     *         characters
+     *         payload over {@value #MAX_PAYLOAD_BYTES} bytes, hostile JSON text or a stored field over
+     *         {@value #MAX_FIELD_CHARS} characters
      */
     public AuditDraft translate(String type, String payload) {
         Function<JsonNode, AuditDraft> translation = type == null ? null : translations.get(type);
@@ -100,13 +107,13 @@ public class AuditEventTranslator {
         try {
             json = mapper.readTree(payload);
         } catch (JsonProcessingException e) {
-            throw new PoisonEventException("payload of " + type + " is not JSON", e);
+            throw new PoisonEventException("payload of " + type + " is not JSON: " + MalformedJsonException.describe(e),
+                    e);
         }
         if (json == null || !json.isObject()) {
             throw new PoisonEventException("payload of " + type + " is not a JSON object");
         }
-        // content PostgreSQL cannot store (NUL, unpaired surrogates) is replaced, never a reason to drop the event:
-        // every field, the details and so the hash chain are built from this one sanitised tree
+        // numbers as jsonb gives them back: every field, the details and so the hash chain are built from this tree
         json = sanitise(json);
         try {
             return translation.apply(json);
@@ -117,9 +124,14 @@ public class AuditEventTranslator {
         }
     }
 
+    /**
+     * An invitation event: the invitee's tenant is {@code invitee.tenant}, or {@code homeTenant} where the event
+     * carries that instead (declined.v1); the actor is the party named by {@code actorField}, when present.
+     */
     private AuditDraft invitation(JsonNode p, String action, String actorField) {
         String resourceTenant = text(p, "resourceTenant", true);
-        String homeTenant = text(object(p, "invitee", true), "tenant", true);
+        String homeTenant = p.hasNonNull("invitee") || !p.hasNonNull("homeTenant")
+                ? text(object(p, "invitee", true), "tenant", true) : text(p, "homeTenant", true);
         JsonNode actor = actorField == null ? null : party(p.get(actorField));
         return new AuditDraft(tenants(resourceTenant, homeTenant), action, null, actor, resourceTenant, homeTenant,
                 text(p, "application", true), text(p, "invitationId", true), instant(p, "occurredAt"), p);
@@ -132,6 +144,7 @@ public class AuditEventTranslator {
         if (!outcome.equals("allow") && !outcome.equals("deny")) {
             throw new PoisonEventException("decision outcome must be allow or deny, was " + Echo.of(outcome));
         }
+        bool(p, "approvalRequired");
         return new AuditDraft(tenants(resourceTenant, homeTenant), "policy.decided", outcome, null, resourceTenant,
                 homeTenant, text(p, "application", false), text(p, "invitationId", true), instant(p, "occurredAt"), p);
     }
@@ -142,6 +155,29 @@ public class AuditEventTranslator {
         // only the owner: its partner's security team must not read its settings
         return new AuditDraft(List.of(tenant), "policy.access-settings-changed", null, party(p.get("changedBy")),
                 null, null, null, null, instant(p, "occurredAt"), p);
+    }
+
+    /**
+     * access-settings-changed.v2 (docs/topics.md): action {@code access-settings.changed}, concerning the owner only;
+     * the resource tenant is the owner, the home tenant the partner ({@code null} for the default configuration); the
+     * details are the event plus {@code "scope": "default"|"partner"}. A {@code deleted} event is recorded the same way.
+     */
+    private AuditDraft settingsChangedV2(JsonNode p) {
+        String tenant = text(p, "tenant", true);
+        String partner = text(p, "partner", false);
+        bool(p, "deleted");
+        ObjectNode details = ((ObjectNode) p).deepCopy();
+        details.put("scope", partner == null ? "default" : "partner");
+        return new AuditDraft(List.of(tenant), "policy.access-settings-changed", null, party(p.get("changedBy")), tenant,
+                partner, null, null, instant(p, "occurredAt"), details);
+    }
+
+    /** An optional boolean member: absent or null, or a JSON boolean; anything else is poison. */
+    private static void bool(JsonNode p, String field) {
+        JsonNode node = p.get(field);
+        if (node != null && !node.isNull() && !node.isBoolean()) {
+            throw new PoisonEventException(field + " must be a boolean, was " + Echo.of(node.toString()));
+        }
     }
 
     private AuditDraft applicationRegistered(JsonNode p) {
@@ -200,32 +236,22 @@ public class AuditEventTranslator {
     }
 
     /**
-     * The tree with every string value and field name made storable: NUL (U+0000) and each unpaired UTF-16 surrogate
-     * replaced by U+FFFD; and every floating-point number as PostgreSQL's {@code jsonb} gives it back
-     * ({@link #asStored}). Nodes without either are returned as they are. The hash is computed from this tree and
-     * {@code /verify} from the stored text: both must see the same values.
+     * The tree with every floating-point number as PostgreSQL's {@code jsonb} gives it back ({@link #asStored}); nodes
+     * without one are returned as they are. The hash is computed from this tree and {@code /verify} from the stored
+     * text: both must see the same values. (Text PostgreSQL cannot store — NUL, unpaired surrogates — never gets here:
+     * the strict mapper refuses it.)
      */
     static JsonNode sanitise(JsonNode node) {
         if (node.isFloatingPointNumber()) {
             return asStored(node);
-        }
-        if (node.isTextual()) {
-            String text = node.textValue();
-            String clean = storable(text);
-            return clean == text ? node : JsonNodeFactory.instance.textNode(clean);
         }
         if (node.isArray()) {
             ArrayNode array = (ArrayNode) node;
             for (int i = 0; i < array.size(); i++) {
                 array.set(i, sanitise(array.get(i)));
             }
-            return array;
-        }
-        if (node.isObject()) {
-            ObjectNode object = (ObjectNode) node;
-            ObjectNode clean = JsonNodeFactory.instance.objectNode();
-            object.fields().forEachRemaining(e -> clean.set(storable(e.getKey()), sanitise(e.getValue())));
-            return clean;
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> e.setValue(sanitise(e.getValue())));
         }
         return node;
     }
@@ -253,30 +279,6 @@ public class AuditEventTranslator {
 
     /** Parses the plain notation of a number the way the stored text is parsed back (Jackson's defaults). */
     private static final ObjectMapper PLAIN_NUMBERS = new ObjectMapper();
-
-    /** The text itself when PostgreSQL can store it, else a copy with NUL and unpaired surrogates as U+FFFD. */
-    static String storable(String text) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1));
-            boolean bad = c == 0 || (!pair && Character.isSurrogate(c));
-            if (bad && out == null) {
-                out = new StringBuilder(text.length()).append(text, 0, i);
-            }
-            if (out != null) {
-                out.append(bad ? '\uFFFD' : c);
-                if (pair) {
-                    out.append(text.charAt(i + 1));
-                }
-            }
-            if (pair) {
-                i++;
-            }
-        }
-        return out == null ? text : out.toString();
-    }
 
     /** A party as the producers write it, reduced to who it is (tenant, subject, email). */
     private static JsonNode party(JsonNode node) {

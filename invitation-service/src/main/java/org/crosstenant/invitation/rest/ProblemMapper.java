@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.crosstenant.invitation.service.ProblemException;
+import org.crosstenant.platform.model.MalformedJsonException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -45,11 +46,18 @@ public class ProblemMapper {
         return respond(Problem.of(403, "forbidden", "Not allowed", e.getMessage(), path(uri)));
     }
 
-    /** Listed explicitly: Quarkus ships its own (plain JSON) mapper for MismatchedInputException. */
-    @ServerExceptionMapper({ JsonProcessingException.class, MismatchedInputException.class })
+    /**
+     * JSON the body reader refused — hostile text (platform {@code StrictJsonInput}: duplicate members, NUL, unpaired
+     * surrogates, invalid UTF-8, nesting, number or string limits, trailing content) or a body of the wrong shape —
+     * as 400 {@code malformed-json} with {@code field}, the JSON pointer of the offending value when known. Listed
+     * explicitly: Quarkus ships its own (plain JSON) mapper for MismatchedInputException.
+     */
+    @ServerExceptionMapper({ JsonProcessingException.class, MismatchedInputException.class,
+            MalformedJsonException.class })
     public Response unreadable(JsonProcessingException e, UriInfo uri) {
-        return respond(Problem.of(400, "bad-request", "Malformed request",
-                "Body is not valid JSON of the expected shape: " + e.getOriginalMessage(), path(uri)));
+        return respond(new Problem("urn:crosstenant:problem:malformed-json", "Malformed JSON", 400,
+                "Body is not acceptable JSON of the expected shape: " + MalformedJsonException.describe(e), path(uri),
+                MalformedJsonException.pointerOf(e), null));
     }
 
     /** 404 for unknown paths, 405, 415, 406 and the framework's own 400s keep their status. */

@@ -2,6 +2,7 @@ package org.crosstenant.policy.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -93,7 +94,7 @@ public class AccessSettingsResource {
     @PUT
     @Path("default")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<View>> putDefault(@PathParam("tenant") String tenant, JsonNode body,
+    public Uni<RestResponse<View>> putDefault(@PathParam("tenant") String tenant, ObjectNode body,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
         return settings.put(tenant, PartnerConfiguration.DEFAULT, required(body), ifMatch, caller)
@@ -128,7 +129,7 @@ public class AccessSettingsResource {
     @Path("partners/{partner}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<View>> putPartner(@PathParam("tenant") String tenant,
-            @PathParam("partner") String partner, JsonNode body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @PathParam("partner") String partner, ObjectNode body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(partner, "partner tenant id");

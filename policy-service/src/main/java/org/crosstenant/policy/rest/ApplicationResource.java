@@ -1,6 +1,7 @@
 package org.crosstenant.policy.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -41,7 +42,7 @@ public class ApplicationResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<ApplicationView>> register(@PathParam("tenant") String tenant,
-            @PathParam("app") String app, JsonNode body, @Context UriInfo uri) {
+            @PathParam("app") String app, ObjectNode body, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(app, "application id");
         return applications.register(tenant, app, input(body), caller).map(ApplicationView::of)

@@ -11,6 +11,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.crosstenant.policy.service.AccessSettingsService;
+import org.crosstenant.platform.model.MalformedJsonException;
 import org.crosstenant.policy.service.InvalidInputException;
 import org.crosstenant.policy.service.UnknownResourceException;
 import org.jboss.logging.Logger;
@@ -53,12 +54,20 @@ public class ProblemMappers {
         return respond(422, "invalid-input", "Unacceptable content", String.join("; ", errors), request, errors);
     }
 
+    /**
+     * JSON the body reader refused — hostile text (platform {@code StrictJsonInput}: duplicate members, NUL, unpaired
+     * surrogates, invalid UTF-8, nesting, number or string limits, trailing content) or a body of the wrong shape —
+     * as 400 {@code malformed-json} with {@code field}, the JSON pointer of the offending value when known.
+     */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class,
-            com.fasterxml.jackson.core.JsonParseException.class})
+            com.fasterxml.jackson.core.JsonParseException.class, MalformedJsonException.class})
     public Response unreadableJson(Exception e, HttpServerRequest request) {
-        String detail = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-        return respond(400, "malformed-json", "Malformed JSON", "the body is not valid JSON: " + detail, request,
+        String detail = e instanceof JsonProcessingException json ? MalformedJsonException.describe(json)
+                : MalformedJsonException.printable(e.getMessage());
+        Problem problem = new Problem(TYPE_PREFIX + "malformed-json", "Malformed JSON", 400,
+                "the body is not acceptable JSON: " + detail, request.path(), null, MalformedJsonException.pointerOf(e),
                 null);
+        return Response.status(400).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
