@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.crosstenant.stack.LocalStack;
 import org.crosstenant.stack.StackSettings;
 import org.crosstenant.stack.infra.KeycloakTokens;
+import org.crosstenant.stack.infra.Totp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -190,16 +192,18 @@ class AccessSettingsWalkIT {
     @Order(6)
     void anApplicationRequiringMfaChallengesUntilTheTokenCarriesItAndContosoTrustsIt() {
         String path = "/apps/contoso/" + FINANCE + "/";
-        String carolPassword = password("fabrikam", "carol");
-        Gateway.Answer challenged = gateway.get(path, carolPassword);
+        String bobPassword = password("fabrikam", "bob");
+        Gateway.Answer challenged = gateway.get(path, bobPassword);
         assertEquals(401, challenged.status(), challenged.toString());
         String challenge = String.valueOf(challenged.header("WWW-Authenticate"));
         assertTrue(challenge.contains("error=\"insufficient_user_authentication\"") && challenge.contains("acr_values="),
                 "RFC 9470 challenge: " + challenge);
 
-        String carolWithOtp = KeycloakTokens.passwordGrantWithOtp(stack.settings().issuer("fabrikam"), "crosstenant-cli",
-                "carol", "carol-password", KeycloakTokens.demoTotpSecret("fabrikam", "carol"));
-        Gateway.Answer untrusted = gateway.get(path, carolWithOtp);
+        // the same user after Keycloak's OTP step (a real TOTP code from his credential's secret)
+        String bobWithOtp = KeycloakTokens.passwordAndOtpGrant(stack.settings().issuer("fabrikam"), "crosstenant-cli-mfa",
+                "bob", "bob-password", Totp.code(Totp.BOB_SECRET, Instant.now()));
+        assertEquals("mfa", KeycloakTokens.claims(bobWithOtp).path("acr").asText(), "keycloak stepped bob up");
+        Gateway.Answer untrusted = gateway.get(path, bobWithOtp);
         assertEquals(401, untrusted.status(), "contoso does not trust fabrikam's MFA yet: " + untrusted);
 
         assertEquals(200, gateway.put(CONTOSO_FOR_FABRIKAM, alice, Map.of(
@@ -209,8 +213,8 @@ class AccessSettingsWalkIT {
                                 "applications", Map.of("access", "allowed", "targets", List.of(FINANCE))),
                         "trust", Map.of("mfaAccepted", true)),
                 "invitations", Map.of("approvalRequired", true))).status());
-        await().atMost(FLOW).pollInterval(Duration.ofMillis(200)).until(() -> gateway.get(path, carolWithOtp).status() == 200);
-        assertEquals(401, gateway.get(path, carolPassword).status(), "trust accepts MFA; it does not waive it");
+        await().atMost(FLOW).pollInterval(Duration.ofMillis(200)).until(() -> gateway.get(path, bobWithOtp).status() == 200);
+        assertEquals(401, gateway.get(path, bobPassword).status(), "trust accepts MFA; it does not waive it");
     }
 
     @Test
