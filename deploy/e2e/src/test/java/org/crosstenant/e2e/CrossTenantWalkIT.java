@@ -341,8 +341,9 @@ class CrossTenantWalkIT {
     }
 
     private static Map<String, Object> collaboration(List<String> users, List<String> applications) {
+        List<Object> targets = users.stream().<Object>map(u -> u.equals("all") ? u : Map.of("user", u)).toList();
         return Map.of("collaboration", Map.of(
-                "users", Map.of("access", "allowed", "targets", users),
+                "usersAndGroups", Map.of("access", "allowed", "targets", targets),
                 "applications", Map.of("access", "allowed", "targets", applications)));
     }
 

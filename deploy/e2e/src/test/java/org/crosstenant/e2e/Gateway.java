@@ -84,7 +84,7 @@ final class Gateway {
         return http;
     }
 
-    private Answer send(HttpRequest request) {
+    Answer send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response);
@@ -96,7 +96,7 @@ final class Gateway {
         }
     }
 
-    private static String write(Object body) {
+    static String write(Object body) {
         try {
             return body instanceof String text ? text : JSON.writeValueAsString(body);
         } catch (IOException e) {
