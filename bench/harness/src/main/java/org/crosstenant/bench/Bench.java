@@ -286,12 +286,12 @@ public final class Bench {
         api.call("register " + APP, api.request("/api/v1/tenants/contoso/applications/" + APP, alice, "PUT",
                 "{\"upstreamUrl\":\"" + upstreamUrl + "\",\"displayName\":\"Bench static page\"}").build(), 200, 201);
         api.call("Contoso's inbound settings", api.request("/api/v1/tenants/contoso/access-settings/partners/fabrikam",
-                alice, "PUT", "{\"inbound\":{\"collaboration\":{\"users\":{\"access\":\"allowed\",\"targets\":[\"all\"]},"
+                alice, "PUT", "{\"inbound\":{\"collaboration\":{\"usersAndGroups\":{\"access\":\"allowed\",\"targets\":[\"all\"]},"
                         + "\"applications\":{\"access\":\"allowed\",\"targets\":[\"contoso-projects\",\"" + APP + "\"]}}}}")
                 .build(), 200, 201);
         api.call("Fabrikam's outbound settings", api.request("/api/v1/tenants/fabrikam/access-settings/partners/contoso",
-                frank, "PUT", "{\"outbound\":{\"collaboration\":{\"users\":{\"access\":\"allowed\",\"targets\":[\""
-                        + GUEST_EMAIL + "\"]},\"applications\":{\"access\":\"allowed\",\"targets\":[\"all\"]}}}}")
+                frank, "PUT", "{\"outbound\":{\"collaboration\":{\"usersAndGroups\":{\"access\":\"allowed\",\"targets\":[\"all\""
+                        + "]},\"applications\":{\"access\":\"allowed\",\"targets\":[\"all\"]}}}}")
                 .build(), 200, 201);
         String partner = api.token("fabrikam", Api.PARTNER);
         HttpResponse<String> filed = api.call("invitation for bob", api.request("/api/v1/invitations", partner, "POST",

@@ -162,7 +162,9 @@ final class SagaLoad implements AutoCloseable {
         Run run = new Run();
         Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT_POSTS);
         String partnerToken = api.token("fabrikam", Api.PARTNER);
-        String body = Api.invitationRequest(app, invitee);
+        // one live request per invitee and application (issue #7): every request of the run asks for another person
+        String runTag = Long.toString(System.currentTimeMillis(), 36);
+        String[] address = invitee.split("@", 2);
         long count = schedule.count();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         for (long i = 0; i < count; i++) {
@@ -177,7 +179,8 @@ final class SagaLoad implements AutoCloseable {
             inFlight.acquireUninterruptibly();
             run.senderLagMaxNanos.accumulateAndGet(System.nanoTime() - intended, Math::max);
             run.sent.incrementAndGet();
-            HttpRequest request = api.request("/api/v1/invitations", partnerToken, "POST", body)
+            HttpRequest request = api.request("/api/v1/invitations", partnerToken, "POST",
+                    Api.invitationRequest(app, address[0] + "+" + runTag + "-" + i + "@" + address[1]))
                     .header("Idempotency-Key", "bench-" + UUID.randomUUID()).build();
             api.sendAsync(request).whenComplete((response, failure) -> {
                 inFlight.release();

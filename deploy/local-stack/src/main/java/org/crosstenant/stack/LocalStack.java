@@ -112,7 +112,7 @@ public final class LocalStack implements AutoCloseable {
         // the tenant registry (issue #7): an invitee's address must be of its tenant's domains
         Map<String, String> invitationEnv = new HashMap<>(databaseEnv(common, "invitation"));
         invitationEnv.put("CROSSTENANT_TENANTS_CONTOSO_DOMAINS", "contoso.example");
-        invitationEnv.put("CROSSTENANT_TENANTS_FABRIKAM_DOMAINS", "fabrikam.example");
+        invitationEnv.put("CROSSTENANT_TENANTS_FABRIKAM_DOMAINS", "fabrikam.example,fabrikam-labs.example");
         List<ServiceProcess> services = List.of(
                 startService("invitation-service", settings.ports().invitation(), invitationEnv),
                 startService("policy-service", settings.ports().policy(), databaseEnv(common, "policy")),

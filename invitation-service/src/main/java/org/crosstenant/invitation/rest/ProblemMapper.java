@@ -57,7 +57,7 @@ public class ProblemMapper {
     public Response unreadable(JsonProcessingException e, UriInfo uri) {
         return respond(new Problem("urn:crosstenant:problem:malformed-json", "Malformed JSON", 400,
                 "Body is not acceptable JSON of the expected shape: " + MalformedJsonException.describe(e), path(uri),
-                MalformedJsonException.pointerOf(e), null));
+                MalformedJsonException.pointerOf(e), null, null));
     }
 
     /** 404 for unknown paths, 405, 415, 406 and the framework's own 400s keep their status. */
