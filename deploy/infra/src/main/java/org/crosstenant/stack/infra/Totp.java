@@ -24,6 +24,16 @@ public final class Totp {
     }
 
     /**
+     * Prints the current code, for the README's walk-through:
+     * {@code java deploy/infra/src/main/java/org/crosstenant/stack/infra/Totp.java [secret]} (default: bob's).
+     *
+     * @param args an optional secret
+     */
+    public static void main(String[] args) {
+        System.out.println(code(args.length > 0 ? args[0] : BOB_SECRET, Instant.now()));
+    }
+
+    /**
      * @param secret the shared secret (UTF-8 bytes are the HMAC key)
      * @param at the instant whose 30 s time step the code is for
      * @return the 6-digit code, zero-padded
