@@ -277,10 +277,11 @@ class AccessSettingsResourceTest {
                 assertTrue(detail.chars().noneMatch(c -> c < 0x20 || Character.isSurrogate((char) c)), detail);
                 if (place[1] == null) {
                     // in a member name: unknown member (422), or for a lone surrogate unreadable JSON (400)
-                    assertTrue(status == 422 || status == 400 && bad.startsWith("\\ud"), body + " -> " + status);
+                    assertTrue(status == 422 || status == 400 && refusedByReader(bad), body + " -> " + status);
                     continue;
                 }
-                assertEquals(422, status, body);
+                // NUL and lone surrogates are refused by the strict JSON reader (platform) before validation: 400
+                assertEquals(refusedByReader(bad) ? 400 : 422, status, body);
                 assertEquals(place[1], response.extract().path("field"), body);
             }
         }
@@ -334,7 +335,7 @@ class AccessSettingsResourceTest {
                 .then().statusCode(400).contentType("application/problem+json");
         given().header("Authorization", admin).contentType(ContentType.JSON).body("[]")
                 .when().put(DEFAULT_PATH, tenant)
-                .then().statusCode(422).contentType("application/problem+json");
+                .then().statusCode(400).contentType("application/problem+json"); // not an object: the reader refuses it
     }
 
     @Test
@@ -362,5 +363,9 @@ class AccessSettingsResourceTest {
             request = request.header("If-Match", ifMatch);
         }
         return request.when().put(DEFAULT_PATH, tenant).then();
+    }
+
+    private static boolean refusedByReader(String escape) {
+        return escape.equals("\\u0000") || escape.startsWith("\\ud");
     }
 }

@@ -132,7 +132,8 @@ class AccessSettingsWalkIT {
         Map<String, Object> body = Map.of("inbound", Map.of(
                 "collaboration", rules(List.of("all"), List.of(APP)),
                 "directConnect", rules(List.of("all"), List.of(APP, FINANCE))),
-                "invitations", Map.of("domains", Map.of("access", "blocked", "targets", List.of("fabrikam-labs.example"))));
+                "invitations", Map.of("domains", Map.of("access", "blocked",
+                        "targets", List.of("fabrikam-labs.example", "globex.example"))));
         Gateway.Answer fresh = gateway.send(gateway.request(CONTOSO_DEFAULT, alice).header("Content-Type", "application/json")
                 .header("If-Match", etag).PUT(HttpRequest.BodyPublishers.ofString(Gateway.write(body))).build());
         assertEquals(200, fresh.status(), fresh.toString());
