@@ -45,7 +45,7 @@ public class GatewayRoutes {
 
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
     /** The only caller headers a platform service receives (besides the federated Authorization). */
-    static final List<String> SERVICE_HEADERS = List.of("Content-Type", "Content-Length", "Idempotency-Key",
+    static final List<String> SERVICE_HEADERS = List.of("Content-Type", "Content-Length", "Idempotency-Key", "If-Match",
             "Last-Event-ID", "Accept");
     /** Headers that may carry a caller credential besides Authorization; never sent upstream. */
     static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
