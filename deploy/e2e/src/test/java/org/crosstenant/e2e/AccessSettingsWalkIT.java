@@ -2,7 +2,6 @@ package org.crosstenant.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,15 +67,7 @@ class AccessSettingsWalkIT {
 
     @AfterAll
     void stopTheStack() {
-        if (stack != null) {
-            List<ProcessHandle> processes = new ArrayList<>();
-            stack.processes().values().forEach(handle -> {
-                processes.add(handle);
-                handle.descendants().forEach(processes::add);
-            });
-            stack.close();
-            processes.forEach(process -> assertFalse(process.isAlive(), "left running: " + process.info()));
-        }
+        StackProcesses.closeAndCheck(stack);
     }
 
     @Test

@@ -80,15 +80,7 @@ class CrossTenantWalkIT {
         if (erinsStream != null) {
             erinsStream.close();
         }
-        if (stack != null) {
-            List<ProcessHandle> processes = new ArrayList<>();
-            stack.processes().values().forEach(handle -> {
-                processes.add(handle);
-                handle.descendants().forEach(processes::add);
-            });
-            stack.close();
-            processes.forEach(process -> assertFalse(process.isAlive(), "left running: " + process.info()));
-        }
+        StackProcesses.closeAndCheck(stack);
     }
 
     @Test
