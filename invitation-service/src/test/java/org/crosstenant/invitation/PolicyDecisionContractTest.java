@@ -63,6 +63,7 @@ class PolicyDecisionContractTest {
                 case "reasons" -> sample.putArray(name).add("contoso inbound: blocked");
                 case "policyVersions" -> sample.putObject(name).put("contoso", 3);
                 case "inviteeEmail" -> sample.put(name, "bob@fabrikam.example");
+                case "approvalRequired" -> sample.put(name, false);
                 default -> sample.put(name, "value-of-" + name.toLowerCase());
             }
         }
@@ -70,6 +71,7 @@ class PolicyDecisionContractTest {
         assertEquals("value-of-resourcetenant", decision.resourceTenant());
         assertEquals("value-of-hometenant", decision.homeTenant());
         assertEquals(1, decision.reasons().size());
+        assertTrue(sample.has("approvalRequired"), "docs/topics.md lists approvalRequired in decided.v1");
     }
 
     @Test
