@@ -40,8 +40,8 @@ class ProducerContractTest {
     }
 
     private static String typeOf(Path example) {
-        String name = example.getFileName().toString();
-        return name.substring(0, name.length() - ".json".length());
+        // <type>.json or <type>.<variant>.json (a second example of one type, e.g. approved.v1.by-admin.json)
+        return example.getFileName().toString().replaceFirst("^(.*?\\.v\\d+)(\\..*)?\\.json$", "$1");
     }
 
     @ParameterizedTest

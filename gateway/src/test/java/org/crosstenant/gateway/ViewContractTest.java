@@ -94,7 +94,8 @@ class ViewContractTest {
         for (Path dir : java.util.List.of(POLICY, INVITATION)) {
             try (var files = Files.list(dir)) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                    String type = file.getFileName().toString().replaceFirst("\\.json$", "");
+                    // <type>.json or <type>.<variant>.json (a second example of one type, e.g. approved.v1.by-admin.json)
+                    String type = file.getFileName().toString().replaceFirst("^(.*?\\.v\\d+)(\\..*)?\\.json$", "$1");
                     updater.apply(type, Files.readString(file)); // throws for a refused one
                     examples++;
                 }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * (an invitee at filing, a policy target, a caller's token claim at redemption, the gateway's vouched claim), so that
  * every address one side accepts the other side can match (docs/api.md, "Limits"):
  * <ul>
- * <li>canonical form ({@link #canonical}): surrounding white space stripped, ASCII letters lower-cased; every limit
+ * <li>canonical form ({@link #canonical}): surrounding ASCII white space (space, tab, CR, LF) stripped, ASCII
+ * letters lower-cased; every limit
  * is checked on this form, never on the input;</li>
  * <li>acceptable ({@link #violation}): at most {@value #MAX_BYTES} bytes (RFC 5321 §4.5.3.1.3), one {@code @} with 1
  * to {@value #MAX_LOCAL_BYTES} bytes before it (RFC 5321 §4.5.3.1.1), only printable ASCII without {@code "} and
@@ -42,8 +43,10 @@ public final class EmailAddresses {
     }
 
     /**
-     * The canonical form of an address, for storing and comparing alike: surrounding white space stripped, ASCII
-     * letters lower-cased, nothing else changed. Only ASCII is folded, so a non-ASCII character never turns into an
+     * The canonical form of an address, for storing and comparing alike: surrounding ASCII white space (space, tab,
+     * CR, LF) stripped, ASCII letters lower-cased, nothing else changed. Other characters Java counts as white space
+     * (the separators U+001C to U+001F, U+2000 to U+200A, U+3000 and the like) are kept, so they are refused rather
+     * than silently dropped. Only ASCII is folded, so a non-ASCII character never turns into an
      * acceptable one (the Kelvin sign U+212A stays, and is refused, rather than becoming {@code k}); for an
      * acceptable address this is the same as lower-casing with {@link Locale#ROOT}.
      *
@@ -51,7 +54,15 @@ public final class EmailAddresses {
      * @return its canonical form (may still be refused: see {@link #violation})
      */
     public static String canonical(String raw) {
-        String stripped = raw.strip();
+        int start = 0;
+        int end = raw.length();
+        while (start < end && isAsciiSpace(raw.charAt(start))) {
+            start++;
+        }
+        while (end > start && isAsciiSpace(raw.charAt(end - 1))) {
+            end--;
+        }
+        String stripped = raw.substring(start, end);
         StringBuilder out = null;
         for (int i = 0; i < stripped.length(); i++) {
             char c = stripped.charAt(i);
@@ -63,6 +74,10 @@ public final class EmailAddresses {
             }
         }
         return out == null ? stripped : out.toString();
+    }
+
+    private static boolean isAsciiSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 
     /**

@@ -21,6 +21,19 @@ class EmailAddressesTest {
     }
 
     @Test
+    void onlyAsciiWhiteSpaceIsStrippedSoOtherSeparatorsAreRefusedNotDropped() {
+        assertEquals("bob@x.example", EmailAddresses.canonical("\t\r\n bob@x.example \n"));
+        // Java's strip() would drop each of these and accept bob; they must reach the refusal instead
+        for (char separator : new char[] {'\u001c', '\u001d', '\u001e', '\u001f', '\u000b', '\u000c', '\u2003',
+                '\u3000', '\u0085', '\u00a0', '\u2028'}) {
+            for (String raw : List.of(separator + "bob@x.example", "bob@x.example" + separator)) {
+                assertEquals(raw, EmailAddresses.canonical(raw), Integer.toHexString(separator));
+                assertNull(EmailAddresses.canonicalOrNull(raw), Integer.toHexString(separator));
+            }
+        }
+    }
+
+    @Test
     void acceptableAddressesAreAsciiWithLdhDomainLabelsWithinTheByteLimits() {
         for (String ok : List.of("bob@fabrikam.example", "o'brien+tag@a-b.example", "bob@xn--bcher-kva.example",
                 "a".repeat(64) + "@" + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(57) + ".com")) {
