@@ -1,6 +1,5 @@
 package org.crosstenant.invitation;
 
-import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -124,10 +123,10 @@ class ApprovalTest {
         for (String reason : new String[] { "a\\u0000b", "tab\\there", "line\\nbreak", "x\\ud800y", "x\\udc00",
                 "\\u007f", "\\u0085next", "   " }) {
             FilingTest.problem(review(Tokens.contosoAdmin(), id, "approve", "{\"reason\":\"" + reason + "\"}"), 400)
-                    .body("field", anyOf(equalTo("reason"), equalTo("/reason"))); // strict reader: a JSON pointer
+                    .body("field", equalTo("/reason"));
         }
         FilingTest.problem(review(Tokens.contosoAdmin(), id, "decline", "{\"reason\":\"" + "r".repeat(1025) + "\"}"),
-                422).body("field", equalTo("reason")).body("limit", equalTo(1024));
+                422).body("field", equalTo("/reason")).body("limit", equalTo(1024));
         Api.get(Tokens.contosoAdmin(), id).then().body("status", equalTo("pending_approval"));
         review(Tokens.contosoAdmin(), id, "decline", "{\"reason\":\"" + "r".repeat(1024) + "\"}").then()
                 .statusCode(200);

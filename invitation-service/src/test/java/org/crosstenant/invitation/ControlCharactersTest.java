@@ -59,7 +59,7 @@ class ControlCharactersTest {
         for (String bad : BAD) {
             FilingTest.problem(Api.as(Tokens.bob()).contentType(ContentType.JSON)
                     .body("{\"code\":\"abc" + bad + "def\"}").post(Api.BASE + "/" + id + "/redeem"), 400)
-                    .body("field", anyOf(equalTo("code"), equalTo("/code"))); // the strict reader names NUL/surrogates by pointer
+                    .body("field", equalTo("/code"));
         }
     }
 
@@ -74,6 +74,6 @@ class ControlCharactersTest {
 
     private static void check(String body, String field) {
         Api.file(Tokens.fabrikamPartner(), body).then().statusCode(anyOf(equalTo(400), equalTo(422)))
-                .contentType(startsWith("application/problem+json")).body("field", anyOf(equalTo(field), equalTo("/" + field.replace('.', '/'))));
+                .contentType(startsWith("application/problem+json")).body("field", equalTo("/" + field.replace('.', '/')));
     }
 }

@@ -95,8 +95,9 @@ class FilingTest {
     @Test
     void badInputIsAProblemNeverA500() {
         String partner = Tokens.fabrikamPartner();
-        problem(Api.file(partner, Api.fabrikamInvitee("not-an-email")), 422);
-        problem(Api.file(partner, Api.body("Contoso!", "contoso-projects", "fabrikam", "bob@fabrikam.example")), 422);
+        problem(Api.file(partner, Api.fabrikamInvitee("not-an-email")), 400).body("field", equalTo("/invitee/email"));
+        problem(Api.file(partner, Api.body("Contoso!", "contoso-projects", "fabrikam", "bob@fabrikam.example")), 422)
+                .body("field", equalTo("/resourceTenant"));
         problem(Api.file(partner, Api.body("fabrikam", "contoso-projects", "fabrikam", "bob@fabrikam.example")), 422);
         // ids follow policy-service's rule [a-z0-9][a-z0-9-]{1,62}: what it would dead-letter is refused here
         problem(Api.file(partner, Api.body("contoso", "x", "fabrikam", "bob@fabrikam.example")), 422);
@@ -104,7 +105,10 @@ class FilingTest {
         problem(Api.file(partner, Api.body("-contoso", "contoso-projects", "fabrikam", "bob@fabrikam.example")), 422);
         problem(Api.file(partner, Api.body("contoso", "contoso-projects", "f", "f@fabrikam.example")), 422);
         problem(Api.file(partner, Api.body("contoso", "a".repeat(64), "fabrikam", "bob@fabrikam.example")), 422);
-        problem(Api.file(partner, "{\"resourceTenant\": \"contoso\", \"application\": \"x\"}"), 400);
+        problem(Api.file(partner, "{\"resourceTenant\": \"contoso\", \"application\": \"x\"}"), 400)
+                .body("field", equalTo("/invitee"));
+        problem(Api.file(partner, "{\"resourceTenant\": \"contoso\", \"invitee\": {}}"), 400)
+                .body("field", equalTo("/application"));
         problem(Api.file(partner, "{\"resourceTenant\": "), 400);
         problem(Api.file(partner, "{\"resourceTenant\": \"contoso\", \"application\": \"x\", \"invitee\": 5}"), 400);
         problem(Api.as(partner).contentType(ContentType.TEXT).body("hello").post(Api.BASE), 415);

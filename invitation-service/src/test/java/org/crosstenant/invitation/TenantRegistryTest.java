@@ -30,25 +30,34 @@ class TenantRegistryTest {
 
     @Test
     void anInviteeOutsideItsTenantsDomainsIsRefusedNamingTheField() {
-        String[] refused = {
+        // well-formed addresses in canonical form, of a domain that is not the invitee tenant's: 422
+        String[] notOwn = {
             "alice@contoso.example",          // another tenant's domain
             "ceo@globex.example",             // a domain nobody registered
             "bob@eu.fabrikam.example",        // a subdomain of the registered domain
             "bob@fabrikam.example.evil",      // the registered domain as a prefix
             "bob@xfabrikam.example",          // ... as a suffix
+        };
+        // look-alikes of a registered domain that are not in canonical form: ambiguous, 400 (never folded into it)
+        String[] ambiguous = {
             "bob@b\u00fccher.example",        // the U-label of the registered xn--bcher-kva.example
             "bob@fabr\u0131kam.example",      // dotless i (U+0131)
             "bob@fabri\u212aam.example",      // Kelvin sign for k
             "bob@\uff46abrikam.example",      // fullwidth f (U+FF46)
+            "bob\uff20fabrikam.example",      // fullwidth commercial at (U+FF20)
             "bob@fabrikam.example.",          // trailing dot
             "bob@fabrikam..example",          // empty label
+            "\u001fbob@fabrikam.example",     // a separator Java would strip as white space
         };
-        for (String email : refused) {
-            FilingTest.problem(Api.file(Tokens.fabrikamPartner(), Api.fabrikamInvitee(email)), 422)
-                    .body("field", equalTo("invitee.email"));
-            // the resource tenant's admin cannot invite it either: the rule is about the invitee's tenant
-            FilingTest.problem(Api.file(Tokens.contosoAdmin(), Api.fabrikamInvitee(email)), 422)
-                    .body("field", equalTo("invitee.email"));
+        for (String[] kind : new String[][] {notOwn, ambiguous}) {
+            int status = kind == notOwn ? 422 : 400;
+            for (String email : kind) {
+                FilingTest.problem(Api.file(Tokens.fabrikamPartner(), Api.fabrikamInvitee(email)), status)
+                        .body("field", equalTo("/invitee/email"));
+                // the resource tenant's admin cannot invite it either: the rule is about the invitee's tenant
+                FilingTest.problem(Api.file(Tokens.contosoAdmin(), Api.fabrikamInvitee(email)), status)
+                        .body("field", equalTo("/invitee/email"));
+            }
         }
         FilingTest.problem(Api.file(Tokens.fabrikamPartner(), Api.fabrikamInvitee("alice@contoso.example")), 422)
                 .body("detail", containsString("not a domain of tenant fabrikam"));
@@ -67,7 +76,7 @@ class TenantRegistryTest {
     void aTenantWithoutRegisteredDomainsCannotBeInvitedFor() {
         String globexPartner = FederatedTokens.token("globex", "globex-svc", null, "collab-partner");
         FilingTest.problem(Api.file(globexPartner, Api.body("contoso", Api.freshApplication(), "globex",
-                "ceo@globex.example")), 422).body("field", equalTo("invitee.email"))
+                "ceo@globex.example")), 422).body("field", equalTo("/invitee/email"))
                 .body("detail", containsString("no registered email domain"));
     }
 

@@ -280,16 +280,25 @@ class AccessSettingsResourceTest {
                     assertTrue(status == 422 || status == 400 && refusedByReader(bad), body + " -> " + status);
                     continue;
                 }
-                // NUL and lone surrogates are refused by the strict JSON reader (platform) before validation: 400
-                assertEquals(refusedByReader(bad) ? 400 : 422, status, body);
+                // NUL and lone surrogates are refused by the strict JSON reader (platform) before validation: 400;
+                // an email or domain that is not in the one canonical form is 400 too (issue #7), any other value 422
+                boolean canonicalForm = place[1].endsWith("/user") || place[1].startsWith("/invitations/domains");
+                assertEquals(refusedByReader(bad) || canonicalForm ? 400 : 422, status, body);
+                if (canonicalForm && !refusedByReader(bad)) {
+                    assertEquals("urn:crosstenant:problem:not-canonical", response.extract().path("type"), body);
+                }
                 assertEquals(place[1], response.extract().path("field"), body);
             }
         }
-        // the issue's dotless i (U+0131): emails and domains are ASCII only, never folded to "i"
-        for (String[] place : new String[][] {places[0], places[4]}) {
-            given().header("Authorization", admin).contentType(ContentType.JSON)
-                    .body(String.format(place[0], "\\u0131")).when().put(PATH, tenant, "fabrikam")
-                    .then().statusCode(422).body("field", equalTo(place[1]));
+        // the issue's dotless i (U+0131) and other look-alikes: emails and domains are ASCII only, never folded,
+        // and a value not in canonical form is ambiguous: 400 naming the field
+        for (String lookAlike : List.of("\\u0131", "\\u212a", "\\uff20", "\\u00e9", "\\u001c", "\\u2003")) {
+            for (String[] place : new String[][] {places[0], places[4]}) {
+                given().header("Authorization", admin).contentType(ContentType.JSON)
+                        .body(String.format(place[0], lookAlike)).when().put(PATH, tenant, "fabrikam")
+                        .then().statusCode(400).contentType("application/problem+json")
+                        .body("type", equalTo("urn:crosstenant:problem:not-canonical")).body("field", equalTo(place[1]));
+            }
         }
         given().header("Authorization", admin).when().get(PATH, tenant, "fabrikam").then().statusCode(404);
     }

@@ -110,9 +110,9 @@ class LimitsTest {
                 .then().statusCode(200).body("upstreamUrl", equalTo(url));
         registration(tenant, Map.of("upstreamUrl", url + "p"))
                 .then().statusCode(422).contentType("application/problem+json")
-                .body("field", equalTo("upstreamUrl")).body("limit", equalTo(2048));
+                .body("field", equalTo("/upstreamUrl")).body("limit", equalTo(2048));
         registration(tenant, Map.of("upstreamUrl", "http://apps.example", "displayName", "\u00e9".repeat(201)))
-                .then().statusCode(422).body("field", equalTo("displayName")).body("limit", equalTo(200));
+                .then().statusCode(422).body("field", equalTo("/displayName")).body("limit", equalTo(200));
         registration(tenant, Map.of("upstreamUrl", "http://apps.example", "displayName", "a\u0000b"))
                 .then().statusCode(400).body("type", equalTo("urn:crosstenant:problem:malformed-json"))
                 .body("field", equalTo("/displayName")).body("detail", containsString("U+0000"));

@@ -48,7 +48,8 @@ final class Gateway {
 
         @Override
         public String toString() {
-            return status + " " + raw.body();
+            String challenge = header("WWW-Authenticate");
+            return status + (challenge == null ? "" : " [WWW-Authenticate: " + challenge + "]") + " " + raw.body();
         }
     }
 

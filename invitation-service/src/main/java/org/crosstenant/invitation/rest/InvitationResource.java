@@ -46,10 +46,13 @@ public class InvitationResource {
     public Uni<Response> file(FileInvitationRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Context UriInfo uri) {
         Caller caller = callers.caller();
-        if (body == null || blank(body.resourceTenant()) || blank(body.application()) || body.invitee() == null
-                || blank(body.invitee().tenant()) || blank(body.invitee().email())) {
-            throw ProblemException.badRequest(
-                    "Body must be {\"resourceTenant\", \"application\", \"invitee\": {\"tenant\", \"email\"}}");
+        String missing = body == null ? "" : blank(body.resourceTenant()) ? InvitationService.RESOURCE_TENANT
+                : blank(body.application()) ? InvitationService.APPLICATION : body.invitee() == null ? "/invitee"
+                : blank(body.invitee().tenant()) ? InvitationService.INVITEE_TENANT
+                : blank(body.invitee().email()) ? InvitationService.INVITEE_EMAIL : null;
+        if (missing != null) {
+            throw ProblemException.badField(missing, (missing.isEmpty() ? "the body" : missing) + " is required: the "
+                    + "body must be {\"resourceTenant\", \"application\", \"invitee\": {\"tenant\", \"email\"}}");
         }
         NewInvitation request = InvitationService.validate(body.resourceTenant(), body.application(),
                 body.invitee().tenant(), body.invitee().email());
@@ -72,7 +75,7 @@ public class InvitationResource {
     public Uni<GrantView> redeem(@PathParam("id") String id, RedeemRequest body) {
         Caller caller = callers.caller();
         if (body == null || blank(body.code())) {
-            throw ProblemException.badRequest("Body must be {\"code\": \"...\"}");
+            throw ProblemException.badField(body == null ? "" : "/code", "Body must be {\"code\": \"...\"}");
         }
         return invitations.redeem(caller, parseId(id), body.code()).map(GrantView::of);
     }

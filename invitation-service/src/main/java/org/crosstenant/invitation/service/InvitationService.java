@@ -53,6 +53,11 @@ public class InvitationService {
 
     // the same rules as policy-service (model/Identifiers): anything looser would be accepted here (202) and
     // dead-lettered there
+    /** Body fields as problems name them: JSON pointers (RFC 6901) into the filing body, as every service does. */
+    public static final String RESOURCE_TENANT = "/resourceTenant";
+    public static final String APPLICATION = "/application";
+    public static final String INVITEE_TENANT = "/invitee/tenant";
+    public static final String INVITEE_EMAIL = "/invitee/email";
     private static final String ID_RULE = " must match [a-z0-9][a-z0-9-]{1,62} (2 to 63 characters, not starting with -)";
     /** Most characters of an {@code Idempotency-Key} (the {@code idempotency_key} column). */
     static final int MAX_IDEMPOTENCY_KEY = 200;
@@ -100,8 +105,10 @@ public class InvitationService {
      * ({@link Identifiers#canonicalEmail}) and checked on that form. A missing field is the caller's job to report as
      * 400.
      *
-     * @throws ProblemException 422 {@code invalid-invitation} listing every fault; {@code field}/{@code limit} name
-     *                          the first exceeded limit
+     * @throws ProblemException 400 {@code not-canonical} ({@code field} {@code /invitee/email}) for an address not in
+     *                          canonical form, listing every fault; 422 {@code limit-exceeded} for an address over
+     *                          its byte limits; 422 {@code invalid-invitation} for a malformed id (the first such
+     *                          field, by JSON pointer) or when both tenants are the same
      */
     public static NewInvitation validate(String resourceTenant, String application, String inviteeTenant,
             String inviteeEmail) {
@@ -112,30 +119,34 @@ public class InvitationService {
         String app = stripSpaces(application);
         String email = Identifiers.canonicalEmail(inviteeEmail);
         if (!Identifiers.isId(rt)) {
-            problems.add("resourceTenant" + ID_RULE);
-            fields.add("resourceTenant");
+            problems.add(RESOURCE_TENANT + ID_RULE);
+            fields.add(RESOURCE_TENANT);
         }
         if (!Identifiers.isId(it)) {
-            problems.add("invitee.tenant" + ID_RULE);
-            fields.add("invitee.tenant");
+            problems.add(INVITEE_TENANT + ID_RULE);
+            fields.add(INVITEE_TENANT);
         }
         if (!Identifiers.isId(app)) {
-            problems.add("application" + ID_RULE);
-            fields.add("application");
+            problems.add(APPLICATION + ID_RULE);
+            fields.add(APPLICATION);
         }
         Identifiers.Refusal refusal = Identifiers.emailViolation(email);
-        if (refusal != null) {
-            problems.add("invitee.email " + refusal.reason());
-            fields.add("invitee.email");
+        if (refusal != null && refusal.limit() != null) {
+            throw ProblemException.overLimit(INVITEE_EMAIL, refusal.limit(), INVITEE_EMAIL + " " + refusal.reason());
         }
-        if (problems.isEmpty() && rt.equals(it)) {
-            problems.add("resourceTenant and invitee.tenant must differ: members of a tenant need no invitation");
+        if (refusal != null) {
+            // an address not in the one canonical form every service compares is ambiguous: 400 (issue #7)
+            problems.add(INVITEE_EMAIL + " " + refusal.reason());
+            throw ProblemException.notCanonical(INVITEE_EMAIL, String.join("; ", problems));
         }
         if (!problems.isEmpty()) {
             throw ProblemException.unprocessable("invalid-invitation", "Invalid invitation request",
-                    String.join("; ", problems), refusal != null && refusal.limit() != null ? "invitee.email"
-                            : fields.isEmpty() ? null : fields.get(0),
-                    refusal != null ? refusal.limit() : null);
+                    String.join("; ", problems), fields.get(0), null);
+        }
+        if (rt.equals(it)) {
+            throw ProblemException.unprocessable("invalid-invitation", "Invalid invitation request",
+                    RESOURCE_TENANT + " and " + INVITEE_TENANT
+                            + " must differ: members of a tenant need no invitation", RESOURCE_TENANT, null);
         }
         return new NewInvitation(rt, app, it, email);
     }
@@ -174,7 +185,7 @@ public class InvitationService {
      * @param request        the validated, canonical request ({@link #validate})
      * @param idempotencyKey the {@code Idempotency-Key} header, or null
      * @return the invitation and whether this call created it
-     * @throws ProblemException 403 when the caller may not file it (role, or whoMayInvite), 422 {@code invitee.email}
+     * @throws ProblemException 403 when the caller may not file it (role, or whoMayInvite), 422 {@code /invitee/email}
      *                          for an address outside the invitee tenant's domains or the domain rules, 409
      *                          {@code invitation-exists} naming the live request, 400/422 for a bad key
      */
@@ -185,7 +196,7 @@ public class InvitationService {
         }
         String notOwn = tenants.violation(request.inviteeTenant(), request.inviteeEmail());
         if (notOwn != null) {
-            throw inviteeEmail("invitee.email " + notOwn);
+            throw inviteeEmail(INVITEE_EMAIL + " " + notOwn);
         }
         return rules.effective(request.resourceTenant(), request.inviteeTenant()).flatMap(effective -> {
             String filer = effective.filerViolation(request.resourceTenant(), role);
@@ -194,7 +205,7 @@ public class InvitationService {
             }
             String domain = effective.domainViolation(request.resourceTenant(), request.inviteeEmail());
             if (domain != null) {
-                throw inviteeEmail("invitee.email " + domain);
+                throw inviteeEmail(INVITEE_EMAIL + " " + domain);
             }
             return insert(caller, role, request, idempotencyKey, 2);
         });
@@ -202,7 +213,7 @@ public class InvitationService {
 
     private static ProblemException inviteeEmail(String detail) {
         return ProblemException.unprocessable("invalid-invitation", "Invalid invitation request", detail,
-                "invitee.email", null);
+                INVITEE_EMAIL, null);
     }
 
     /**
@@ -459,12 +470,12 @@ public class InvitationService {
     public Uni<Invitation> redeem(Caller caller, UUID id, String code) {
         if (code.length() > MAX_REDEMPTION_CODE) {
             // cannot be a code this service issued; refused before it costs a database round trip
-            throw ProblemException.overLimit("code", MAX_REDEMPTION_CODE, "code is " + code.length()
+            throw ProblemException.overLimit("/code", MAX_REDEMPTION_CODE, "code is " + code.length()
                     + " characters; the limit is " + MAX_REDEMPTION_CODE + " characters");
         }
         Identifiers.Refusal refusal = Identifiers.textViolation(code, MAX_REDEMPTION_CODE);
         if (refusal != null) {
-            throw ProblemException.badField("code", "code " + refusal.reason());
+            throw ProblemException.badField("/code", "code " + refusal.reason());
         }
         Instant now = now();
         return rules.effectiveFor(id).flatMap(effective -> Panache.withTransaction(() -> invitations.lock(id)
@@ -537,7 +548,7 @@ public class InvitationService {
     private String notRedeemable(Invitation inv, InvitationRules effective) {
         String notOwn = tenants.violation(inv.inviteeTenant, inv.inviteeEmail);
         if (notOwn != null) {
-            return "invitee.email " + notOwn;
+            return INVITEE_EMAIL + " " + notOwn;
         }
         String filer = effective.filerViolation(inv.resourceTenant, inv.requestedByRole);
         return filer != null ? filer : effective.domainViolation(inv.resourceTenant, inv.inviteeEmail);
@@ -561,8 +572,8 @@ public class InvitationService {
         }
         Identifiers.Refusal refusal = Identifiers.textViolation(reason, MAX_REASON);
         if (refusal != null) {
-            throw refusal.limit() != null ? ProblemException.overLimit("reason", refusal.limit(),
-                    "reason " + refusal.reason()) : ProblemException.badField("reason", "reason " + refusal.reason());
+            throw refusal.limit() != null ? ProblemException.overLimit("/reason", refusal.limit(),
+                    "reason " + refusal.reason()) : ProblemException.badField("/reason", "reason " + refusal.reason());
         }
     }
 

@@ -60,6 +60,17 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(400, "bad-request", "Malformed request", detail, field, null);
     }
 
+    /**
+     * 400 {@code not-canonical}: a body value is not in the one canonical form every service compares (an email or
+     * id with a non-ASCII look-alike, a control, inner white space), so it is ambiguous and refused (issue #7).
+     *
+     * @param field  the first such field, by JSON pointer (RFC 6901), e.g. {@code /invitee/email}
+     * @param detail every fault, each naming its field
+     */
+    public static ProblemException notCanonical(String field, String detail) {
+        return new ProblemException(400, "not-canonical", "Not in canonical form", detail, field, null);
+    }
+
     public static ProblemException badRequest(String detail) {
         return new ProblemException(400, "bad-request", "Malformed request", detail);
     }

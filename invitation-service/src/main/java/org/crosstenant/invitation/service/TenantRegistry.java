@@ -49,7 +49,7 @@ public class TenantRegistry {
      *
      * @param tenant         the invitee's tenant id (canonical)
      * @param canonicalEmail the invitee's address, canonical and acceptable ({@link Identifiers#emailViolation})
-     * @return the refusal reason (completes "invitee.email ..."), or null
+     * @return the refusal reason (completes "/invitee/email ..."), or null
      */
     public String violation(String tenant, String canonicalEmail) {
         Set<String> own = domains.getOrDefault(tenant, Set.of());

@@ -102,7 +102,19 @@ public record AccessSettings(Map<String, JsonNode> leaves) {
             merged.put(leaf, Objects.requireNonNullElse(partner.get(leaf),
                     Objects.requireNonNullElse(tenantDefault.get(leaf), BUILT_IN.get(leaf))));
         }
+        if (isEveryDomain(merged.get(DOMAINS))) {
+            // a stored {"access": "allowed", "targets": ["all"]} (how a partner configuration lifts its default's
+            // restriction) is effective as "no restriction": JSON null, the one form consumers read
+            merged.put(DOMAINS, JsonNodeFactory.instance.nullNode());
+        }
         return new AccessSettings(merged);
+    }
+
+    /** @return whether an {@code invitations.domains} value is the explicit "every domain" rule */
+    private static boolean isEveryDomain(JsonNode rule) {
+        JsonNode targets = rule.path("targets");
+        return "allowed".equals(rule.path("access").asText()) && targets.size() == 1
+                && "all".equals(targets.get(0).asText());
     }
 
     /**

@@ -18,7 +18,6 @@ import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.service.ApplicationService;
 import org.crosstenant.policy.service.InvalidInputException;
 import org.crosstenant.policy.service.Violations;
-import org.crosstenant.policy.model.Identifiers;
 
 import java.util.Iterator;
 import java.util.Set;
@@ -70,15 +69,15 @@ public class ApplicationResource {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                violations.add("unknown field " + (name.length() > 64 ? Identifiers.echo(name) : name)
-                        + " (known: displayName, requireMfa, upstreamUrl)");
+                violations.at("/" + Violations.segment(name),
+                        "unknown field (known: displayName, requireMfa, upstreamUrl)");
             }
         }
         String upstreamUrl = text(body, "upstreamUrl", violations);
         String displayName = text(body, "displayName", violations);
         JsonNode requireMfa = body.get("requireMfa");
         if (requireMfa != null && !requireMfa.isNull() && !requireMfa.isBoolean()) {
-            violations.add("requireMfa must be true or false");
+            violations.at("/requireMfa", "must be true or false");
         }
         ApplicationService.ApplicationInput input = new ApplicationService.ApplicationInput(upstreamUrl, displayName,
                 requireMfa != null && requireMfa.asBoolean(false));
@@ -95,7 +94,7 @@ public class ApplicationResource {
             return null;
         }
         if (!node.isTextual()) {
-            violations.add(field + " must be a string");
+            violations.at("/" + field, "must be a string");
             return null;
         }
         return node.asText();

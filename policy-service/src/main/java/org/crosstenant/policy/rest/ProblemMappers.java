@@ -32,9 +32,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e, HttpServerRequest request) {
-        Problem problem = new Problem(TYPE_PREFIX + "invalid-input", "Unacceptable content", 422, e.getMessage(),
+        boolean notCanonical = e.status() == 400;
+        Problem problem = new Problem(TYPE_PREFIX + (notCanonical ? "not-canonical" : "invalid-input"),
+                notCanonical ? "Not in canonical form" : "Unacceptable content", e.status(), e.getMessage(),
                 request.path(), e.violations(), e.field(), e.limit());
-        return Response.status(422).type(Problem.MEDIA_TYPE).entity(problem).build();
+        return Response.status(e.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
     @ServerExceptionMapper

@@ -191,7 +191,8 @@ public final class AccessSettingsParser {
         String targetsPointer = pointer + "/targets";
         JsonNode targets = node.get("targets");
         if (targets == null || !targets.isArray() || targets.isEmpty()) {
-            violations.at(targetsPointer, "must be a non-empty array: " + (kind == Kind.DOMAINS ? "domains"
+            violations.at(targetsPointer, "must be a non-empty array: " + (kind == Kind.DOMAINS
+                    ? "[\"all\"] (with access allowed) or a list of domains"
                     : "[\"all\"] or a list of " + (kind == Kind.USERS ? "{\"user\"|\"subject\"|\"group\": …} objects"
                     : "application ids")));
             return null;
@@ -201,7 +202,7 @@ public final class AccessSettingsParser {
         for (int i = 0; i < targets.size(); i++) {
             JsonNode target = targets.get(i);
             String itemPointer = targetsPointer + "/" + i;
-            if (kind != Kind.DOMAINS && target.isTextual() && "all".equals(target.asText())) {
+            if (target.isTextual() && "all".equals(target.asText())) {
                 all = true;
                 continue;
             }
@@ -224,6 +225,12 @@ public final class AccessSettingsParser {
             return null;
         }
         if (!accessOk) {
+            return null;
+        }
+        if (kind == Kind.DOMAINS && all && !"allowed".equals(access.asText())) {
+            // every domain blocked is no invitation at all: that is whoMayInvite "none", one way to say it
+            violations.at(targetsPointer, "[\"all\"] is only for \"access\": \"allowed\" (no domain restriction, "
+                    + "e.g. to lift the default's); to refuse every invitation set invitations.whoMayInvite \"none\"");
             return null;
         }
         ObjectNode rule = JSON.objectNode().put("access", access.asText());
@@ -270,6 +277,10 @@ public final class AccessSettingsParser {
             return canonical;
         }
         Identifiers.Refusal refusal = Identifiers.emailViolation(canonical);
+        if (refusal != null && refusal.limit() == null) {
+            violations.notCanonical(pointer, Identifiers.echo(given) + " " + refusal.reason());
+            return null;
+        }
         if (refusal != null) {
             refuse(pointer, given, refusal);
             return null;
@@ -319,7 +330,7 @@ public final class AccessSettingsParser {
         }
         String domain = canonicalDomain(target.asText());
         if (domain == null && !stored) {
-            violations.at(pointer, Identifiers.echo(target.asText()) + " is not a domain in canonical form "
+            violations.notCanonical(pointer, Identifiers.echo(target.asText()) + " is not a domain in canonical form "
                     + "(ASCII letters, digits, inner hyphens, two or more labels of 1 to 63 characters, at most "
                     + MAX_DOMAIN_CHARS + " characters; write an internationalised domain as xn--)");
             return null;
@@ -358,7 +369,6 @@ public final class AccessSettingsParser {
 
     /** A member name as a JSON pointer segment (RFC 6901 section 3), repeated safely in a message. */
     private static String escape(String name) {
-        String segment = name.replace("~", "~0").replace("/", "~1");
-        return Identifiers.escaped(segment.length() > 64 ? segment.substring(0, 64) + "…" : segment);
+        return Violations.segment(name);
     }
 }

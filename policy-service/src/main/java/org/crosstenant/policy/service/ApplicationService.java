@@ -100,26 +100,26 @@ public class ApplicationService {
     public static void check(ApplicationInput input, Violations violations) {
         String url = input.upstreamUrl();
         if (url == null || url.isBlank()) {
-            violations.add("upstreamUrl is required");
+            violations.at("/upstreamUrl", "is required");
         } else if (url.length() > MAX_UPSTREAM_URL) {
-            violations.overLimit("upstreamUrl", MAX_UPSTREAM_URL, "upstreamUrl is " + url.length()
+            violations.overLimit("/upstreamUrl", MAX_UPSTREAM_URL, "/upstreamUrl is " + url.length()
                     + " characters; the limit is " + MAX_UPSTREAM_URL + " characters");
         } else if (!url.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            violations.add("upstreamUrl must be printable ASCII without spaces (percent-encode anything else)");
+            violations.at("/upstreamUrl", "must be printable ASCII without spaces (percent-encode anything else)");
         } else {
             try {
                 URI uri = new URI(url);
                 String scheme = uri.getScheme();
                 if (!uri.isAbsolute() || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
                         || uri.getHost() == null || uri.getRawUserInfo() != null) {
-                    violations.add("upstreamUrl must be an absolute http(s) URL with a host and no user info");
+                    violations.at("/upstreamUrl", "must be an absolute http(s) URL with a host and no user info");
                 }
             } catch (URISyntaxException e) {
-                violations.add("upstreamUrl is not a valid URL: " + e.getReason());
+                violations.at("/upstreamUrl", "is not a valid URL: " + e.getReason());
             }
         }
         if (input.displayName() != null) {
-            violations.add("displayName", "displayName",
+            violations.add("/displayName", "/displayName",
                     Identifiers.textViolation(input.displayName(), MAX_DISPLAY_NAME));
         }
     }

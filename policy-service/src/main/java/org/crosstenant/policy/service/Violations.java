@@ -18,6 +18,7 @@ public final class Violations {
     private int unlisted;
     private String field;
     private Long limit;
+    private String notCanonical;
 
     /** Adds a violation that is not about a size or count. */
     public void add(String message) {
@@ -58,6 +59,21 @@ public final class Violations {
     }
 
     /**
+     * Adds a violation of a value that is not in the one canonical form every side compares (an email or domain with
+     * a non-ASCII look-alike, white space or controls): the request is then refused with 400 (issue #7: "anything
+     * ambiguous refused with a 400 that names the field"), and the first such field is the problem's {@code field}.
+     *
+     * @param pointer the field, by JSON pointer
+     * @param message what is wrong with it
+     */
+    public void notCanonical(String pointer, String message) {
+        if (notCanonical == null) {
+            notCanonical = pointer;
+        }
+        at(pointer, message);
+    }
+
+    /**
      * Adds a refusal, if any, as a limit violation when it carries a limit; the first field refused becomes the
      * problem's {@code field} unless a limit violation names another.
      *
@@ -80,6 +96,18 @@ public final class Violations {
         }
     }
 
+    /**
+     * A member name as one JSON pointer segment (RFC 6901 section 3: {@code ~} as {@code ~0}, {@code /} as
+     * {@code ~1}), safe to repeat in a message: controls escaped, cut to 64 characters plus an ellipsis.
+     *
+     * @param name a member name as the caller sent it
+     * @return the segment, without the leading {@code /}
+     */
+    public static String segment(String name) {
+        String segment = name.replace("~", "~0").replace("/", "~1");
+        return Identifiers.escaped(segment.length() > 64 ? segment.substring(0, 64) + "…" : segment);
+    }
+
     public boolean isEmpty() {
         return messages.isEmpty();
     }
@@ -92,9 +120,15 @@ public final class Violations {
         return List.copyOf(all);
     }
 
-    /** @throws InvalidInputException (422) listing every violation, when there is any */
+    /**
+     * @throws InvalidInputException listing every violation, when there is any: 400 naming the first value not in
+     *                               canonical form when there is one (and no limit was exceeded), else 422
+     */
     public void throwIfAny() {
         if (!messages.isEmpty()) {
+            if (limit == null && notCanonical != null) {
+                throw InvalidInputException.notCanonical(messages(), notCanonical);
+            }
             throw new InvalidInputException(messages(), field, limit);
         }
     }
