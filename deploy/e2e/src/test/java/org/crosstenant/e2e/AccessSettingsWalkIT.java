@@ -18,6 +18,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.crosstenant.stack.DemoUpstream;
 import org.crosstenant.stack.LocalStack;
 import org.crosstenant.stack.StackSettings;
 import org.crosstenant.stack.infra.KeycloakTokens;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class AccessSettingsWalkIT {
 
     private static final String APP = "contoso-projects";
-    private static final String FINANCE = "contoso-finance";
+    private static final String FINANCE = DemoUpstream.FINANCE;
     private static final Duration FLOW = Duration.ofSeconds(30);
     private static final String CONTOSO_DEFAULT = "/api/v1/tenants/contoso/access-settings/default";
     private static final String CONTOSO_FOR_FABRIKAM = "/api/v1/tenants/contoso/access-settings/partners/fabrikam";
@@ -89,8 +90,8 @@ class AccessSettingsWalkIT {
         assertEquals(200, gateway.put("/api/v1/tenants/contoso/applications/" + APP, alice,
                 Map.of("upstreamUrl", stack.settings().demoUpstreamUrl(), "displayName", "Contoso projects")).status());
         assertEquals(200, gateway.put("/api/v1/tenants/contoso/applications/" + FINANCE, alice,
-                Map.of("upstreamUrl", stack.settings().demoUpstreamUrl(), "displayName", "Contoso finance",
-                        "requireMfa", true)).status());
+                Map.of("upstreamUrl", stack.settings().demoUpstreamUrl() + DemoUpstream.FINANCE_PATH,
+                        "displayName", "Contoso finance", "requireMfa", true)).status());
 
         // default: direct connect in for everyone to both applications, collaboration in for contoso-projects,
         // invitations from one Fabrikam domain refused
@@ -196,6 +197,8 @@ class AccessSettingsWalkIT {
         assertEquals("mfa", KeycloakTokens.claims(bobWithOtp).path("acr").asText(), "keycloak stepped bob up");
         Gateway.Answer untrusted = gateway.get(path, bobWithOtp);
         assertEquals(401, untrusted.status(), "contoso does not trust fabrikam's MFA yet: " + untrusted);
+        assertTrue(String.valueOf(untrusted.header("WWW-Authenticate")).contains("insufficient_user_authentication"),
+                "a step-up challenge, not a refused token: " + untrusted);
 
         assertEquals(200, gateway.put(CONTOSO_FOR_FABRIKAM, alice, Map.of(
                 "inbound", Map.of(
@@ -208,6 +211,9 @@ class AccessSettingsWalkIT {
             Gateway.Answer trusted = gateway.get(path, bobWithOtp);
             assertEquals(200, trusted.status(), "bob's stepped-up token once contoso trusts fabrikam's MFA: " + trusted);
         });
+        JsonNode seen = gateway.get(path, bobWithOtp).json();
+        assertEquals(FINANCE, seen.path("application").asText(), "the finance application answered: " + seen);
+        assertEquals("mfa", seen.path("identity").path("acr").asText(), "trusted MFA reaches the application: " + seen);
         assertEquals(401, gateway.get(path, bobPassword).status(), "trust accepts MFA; it does not waive it");
     }
 

@@ -30,15 +30,21 @@ import com.sun.net.httpserver.HttpServer;
 import org.crosstenant.stack.infra.jwt.Rs256Jwt;
 
 /**
- * {@code contoso-projects}: the small application Contoso shares. It trusts only the gateway: it verifies the
- * federated identity token with the gateway's published keys and answers with the identity it received, so a person
- * (or the end-to-end test) can see what a shared application learns about a guest. It knows nothing of Fabrikam's
- * identity provider.
+ * The small applications Contoso shares: {@code contoso-projects} (every path but {@code /finance}) and
+ * {@code contoso-finance} (paths under {@link #FINANCE_PATH}, registered with {@code requireMfa}). Each trusts only
+ * the gateway: it verifies the federated identity token with the gateway's published keys, checks that the token's
+ * audience is itself ({@code contoso/<application>}), and answers with the identity it received, so a person (or the
+ * end-to-end test) can see what a shared application learns about a guest. It knows nothing of Fabrikam's identity
+ * provider.
  */
 public final class DemoUpstream implements AutoCloseable {
 
     public static final String TENANT = "contoso";
     public static final String APPLICATION = "contoso-projects";
+    /** The second application, served under {@link #FINANCE_PATH} (register it with that upstream path). */
+    public static final String FINANCE = "contoso-finance";
+    /** Path prefix of {@link #FINANCE}: its upstream URL is this server's URL + this path. */
+    public static final String FINANCE_PATH = "/finance";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,7 +85,9 @@ public final class DemoUpstream implements AutoCloseable {
                 respond(exchange, 401, Map.of("title", "federated identity not verified", "status", 401, "detail", String.valueOf(e.getMessage())));
                 return;
             }
-            String expectedAudience = TENANT + "/" + APPLICATION;
+            String path = exchange.getRequestURI().getPath();
+            String application = path.equals(FINANCE_PATH) || path.startsWith(FINANCE_PATH + "/") ? FINANCE : APPLICATION;
+            String expectedAudience = TENANT + "/" + application;
             Object audience = claims.get("aud");
             boolean audienceMatches = expectedAudience.equals(audience)
                     || (audience instanceof List<?> list && list.contains(expectedAudience));
@@ -98,10 +106,11 @@ public final class DemoUpstream implements AutoCloseable {
             identity.put("emailVerified", claims.get("email_verified"));
             identity.put("guest", claims.get("guest"));
             identity.put("resourceTenant", claims.get("resource_tenant"));
+            identity.put("acr", claims.get("acr"));
             Map<String, Object> headers = new LinkedHashMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(", ", values)));
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("application", APPLICATION);
+            body.put("application", application);
             body.put("owner", TENANT);
             body.put("method", exchange.getRequestMethod());
             body.put("path", exchange.getRequestURI().toString());
