@@ -186,6 +186,54 @@ class LimitsTest {
         assertEquals("allow", decision.getString("outcome"), decision.encodePrettily());
     }
 
+    /**
+     * The largest settings-changed event there can be: the default fills its 256 KiB with inbound lists, the partner
+     * configuration fills its own with outbound lists, so the published {@code effective} (every leaf from one or the
+     * other) holds both, next to the partner configuration as stored. It stays within the documented bound and below
+     * Kafka's default record limit, and carries every entry of both.
+     */
+    @Test
+    void theLargestSettingsChangedEventMixesAFullDefaultWithAFullPartnerConfiguration() {
+        String resource = TestStack.tenant("res");
+        String home = TestStack.tenant("home");
+        List<String> first = IntStream.range(0, 500).mapToObj(LimitsTest::maximalEmail).toList();
+        List<String> second = IntStream.range(500, 970).mapToObj(LimitsTest::maximalEmail).toList();
+        for (String direction : List.of("inbound", "outbound")) {
+            String body = new JsonObject().put(direction, new JsonObject()
+                    .put("collaboration", new JsonObject().put("usersAndGroups", listed(first)))
+                    .put("directConnect", new JsonObject().put("usersAndGroups", listed(second)))).encode();
+            int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+            assertTrue(bytes > AccessSettingsParser.MAX_CONFIGURATION_BYTES - 8192
+                    && bytes <= AccessSettingsParser.MAX_CONFIGURATION_BYTES, "near the limit: " + bytes);
+            // inbound lists in the default, outbound lists in the partner configuration
+            var request = given().header("Authorization", TestStack.adminOf(resource)).contentType(ContentType.JSON)
+                    .body(body).when();
+            (direction.equals("inbound") ? request.put(AccessSettingsResourceTest.DEFAULT_PATH, resource)
+                    : request.put(AccessSettingsResourceTest.PATH, resource, home)).then().statusCode(200);
+        }
+        ConsumerRecord<String, String> event = KafkaSupport.awaitRecord(PolicyEvents.POLICY_EVENTS_TOPIC,
+                r -> PolicyEvents.accessSettingsKey(resource, home).equals(r.key())
+                        && PolicyEvents.ACCESS_SETTINGS_CHANGED.equals(KafkaSupport.header(r, "ce_type"))
+                        && !new JsonObject(r.value()).getJsonObject("settings", new JsonObject()).isEmpty());
+        int size = event.value().getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(size > 2 * AccessSettingsParser.MAX_CONFIGURATION_BYTES, "the worst case is exercised: " + size);
+        assertTrue(size < 3 * AccessSettingsParser.MAX_CONFIGURATION_BYTES + 4096, "settings-changed event of " + size
+                + " bytes");
+        assertTrue(size < KAFKA_DEFAULT_MAX_RECORD, "settings-changed event of " + size + " bytes");
+        JsonObject effective = new JsonObject(event.value()).getJsonObject("effective");
+        for (String direction : List.of("inbound", "outbound")) {
+            JsonObject modes = effective.getJsonObject(direction);
+            assertEquals(userTargets(first), modes.getJsonObject("collaboration").getJsonObject("usersAndGroups")
+                    .getJsonArray("targets"), direction);
+            assertEquals(userTargets(second), modes.getJsonObject("directConnect").getJsonObject("usersAndGroups")
+                    .getJsonArray("targets"), direction);
+        }
+    }
+
+    private static JsonObject listed(List<String> emails) {
+        return new JsonObject().put("access", "allowed").put("targets", userTargets(emails));
+    }
+
     /** 254 bytes: 64 before the @ (a 4-digit number and 60 letters), 189 after (three LDH labels and "com"). */
     static String maximalEmail(int i) {
         String email = String.format("%04d", i) + "x".repeat(60) + "@" + "d".repeat(63) + "." + "e".repeat(63) + "."
