@@ -61,8 +61,8 @@ public class ProblemException extends RuntimeException {
     }
 
     /**
-     * 400 {@code not-canonical}: a body value is not in the one canonical form every service compares (an email or
-     * id with a non-ASCII look-alike, a control, inner white space), so it is ambiguous and refused (issue #7).
+     * 400 {@code not-canonical}: an email is not in the one canonical form every service compares (a non-ASCII
+     * look-alike, a control, inner white space), so it is ambiguous and refused (issue #7).
      *
      * @param field  the first such field, by JSON pointer (RFC 6901), e.g. {@code /invitee/email}
      * @param detail every fault, each naming its field
