@@ -31,7 +31,7 @@ class NoHeadOfLineBlockingTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String DECIDED = "org.crosstenant.policy.decided.v1";
 
-    /** A producer limit that a decision with long reasons exceeds and an ordinary record does not. */
+    /** A producer limit that a decision with long shared reasons exceeds and an ordinary record does not. */
     public static class SmallRecords implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -43,8 +43,8 @@ class NoHeadOfLineBlockingTest {
     void aRecordTheBrokerRefusesIsParkedAndTheNextIsPublished() throws Exception {
         String big = UUID.randomUUID().toString();
         String bigPayload = Events.decided(big, "contoso", "fabrikam", "contoso-projects", "deny")
-                .replace("\"reasons\": [\"test\"]", "\"reasons\": [\"" + "r".repeat(900) + "\""
-                        + (", \"" + "s".repeat(900) + "\"").repeat(9) + "]");
+                .replace("\"reasons\": [\"test\"]", "\"reasons\": [\"test\"], \"sharedReasons\": [\"" + "r".repeat(900)
+                        + "\"" + (", \"" + "s".repeat(900) + "\"").repeat(9) + "]");
         UUID bigId = Events.send("policy.decisions", big, DECIDED, bigPayload);
         String next = UUID.randomUUID().toString();
         UUID nextId = Events.send("policy.decisions", next, DECIDED,

@@ -58,6 +58,18 @@ class ProducerContractTest {
         assertThat(draft.details().isObject()).isTrue();
     }
 
+    /** Both tenants read a decision's record: the resource tenant's deciding rule stays out, shared reasons stay in. */
+    @Test
+    void aDecisionRecordCarriesOnlyTheReasonsEitherTenantMayRead() throws IOException {
+        Path example = Path.of("../policy-service/src/main/resources/events/" + AuditEventTranslator.DECIDED + ".json");
+        String payload = Files.readString(example);
+        assertThat(payload).contains("\"reasons\"").contains("\"sharedReasons\"");
+        AuditDraft draft = translator.translate(AuditEventTranslator.DECIDED, payload);
+        assertThat(draft.tenants()).containsExactlyInAnyOrder("contoso", "fabrikam");
+        assertThat(draft.details().has("reasons")).isFalse();
+        assertThat(draft.details().path("sharedReasons").size()).isPositive();
+    }
+
     @Test
     void everyTypeWeAuditHasAProducerExample() throws IOException {
         List<String> published = examples().map(ProducerContractTest::typeOf).toList();

@@ -105,8 +105,10 @@ final class Api {
         node.put("inviteeEmail", "bob@fabrikam.example");
         node.put("outcome", outcome);
         var array = node.putArray("reasons");
+        var shared = node.putArray("sharedReasons"); // the same words: tests of who reads which set their own
         for (String reason : reasons) {
             array.add(reason);
+            shared.add(reason);
         }
         node.putObject("policyVersions").put("contoso", 1).put("fabrikam", 1);
         node.put("occurredAt", java.time.Instant.now().toString());

@@ -75,6 +75,42 @@ class DecisionTest {
         assertEquals(JsonShape.ofExample(APPROVED), JsonShape.of(approved.value()));
     }
 
+    /**
+     * Issue #7: reasons name the deciding rule of the reader's own side and, of the other side, only that it blocked.
+     * The resource tenant reads its rule; the home tenant's partner system, its admin and the invitee read the shared
+     * reasons, and so does everyone downstream of denied.v1 (both tenants' audit). A decision from before shared
+     * reasons existed shows the home side a generic line, never the resource tenant's rule.
+     */
+    @Test
+    void eachTenantReadsOnlyTheReasonsItMaySee() {
+        String rule = "contoso inbound collaboration from fabrikam does not admit bob@fabrikam.example "
+                + "(/inbound/collaboration/usersAndGroups: blocked list, partner)";
+        String id = Api.fileForBob();
+        var node = Api.decisionNode(id, "deny", rule);
+        node.putArray("sharedReasons").add("contoso settings blocked it");
+        KafkaSupport.produce(KafkaSupport.DECISIONS, id, DECIDED, id, node.toString(), java.util.UUID.randomUUID()
+                .toString());
+        Api.awaitStatus(Tokens.contosoAdmin(), id, "denied");
+        Api.get(Tokens.contosoAdmin(), id).then().body("decision.reasons", contains(rule));
+        for (String homeSide : List.of(Tokens.fabrikamPartner(), Tokens.fabrikamAdmin(), Tokens.bob())) {
+            Api.get(homeSide, id).then().statusCode(200).body("decision.reasons", contains("contoso settings blocked it"));
+        }
+        ConsumerRecord<String, String> denied =
+                KafkaSupport.awaitEvents(id, "org.crosstenant.invitation.denied.v1", 1).get(0);
+        assertFalse(denied.value().contains("blocked list"), denied.value());
+        assertTrue(denied.value().contains("contoso settings blocked it"), denied.value());
+
+        String old = Api.fileForBob();
+        var before = Api.decisionNode(old, "deny", rule);
+        before.remove("sharedReasons");
+        KafkaSupport.produce(KafkaSupport.DECISIONS, old, DECIDED, old, before.toString(), java.util.UUID.randomUUID()
+                .toString());
+        Api.awaitStatus(Tokens.contosoAdmin(), old, "denied");
+        Api.get(Tokens.contosoAdmin(), old).then().body("decision.reasons", contains(rule));
+        Api.get(Tokens.fabrikamPartner(), old).then()
+                .body("decision.reasons", contains("contoso or fabrikam settings blocked it"));
+    }
+
     @Test
     void denyRecordsTheReasons() {
         String id = Api.fileForBob();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +62,7 @@ class PolicyDecisionContractTest {
                 case "decisionId", "invitationId" -> sample.put(name, java.util.UUID.randomUUID().toString());
                 case "outcome" -> sample.put(name, "deny");
                 case "reasons" -> sample.putArray(name).add("contoso inbound: blocked");
+                case "sharedReasons" -> sample.putArray(name).add("contoso settings blocked it");
                 case "policyVersions" -> sample.putObject(name).put("contoso", 3);
                 case "inviteeEmail" -> sample.put(name, "bob@fabrikam.example");
                 case "approvalRequired" -> sample.put(name, false);
@@ -72,6 +74,7 @@ class PolicyDecisionContractTest {
         assertEquals("value-of-hometenant", decision.homeTenant());
         assertEquals(1, decision.reasons().size());
         assertTrue(sample.has("approvalRequired"), "docs/topics.md lists approvalRequired in decided.v1");
+        assertEquals(List.of("contoso settings blocked it"), decision.sharedReasons());
     }
 
     @Test

@@ -145,8 +145,13 @@ public class AuditEventTranslator {
             throw new PoisonEventException("decision outcome must be allow or deny, was " + Echo.of(outcome));
         }
         bool(p, "approvalRequired");
+        // both tenants read this record: the resource tenant's deciding rule (reasons) stays out of it, the reasons
+        // either tenant may read (sharedReasons: of each side only that it blocked or admitted) stay in (issue #7)
+        ObjectNode details = ((ObjectNode) p).deepCopy();
+        details.remove("reasons");
         return new AuditDraft(tenants(resourceTenant, homeTenant), "policy.decided", outcome, null, resourceTenant,
-                homeTenant, text(p, "application", false), text(p, "invitationId", true), instant(p, "occurredAt"), p);
+                homeTenant, text(p, "application", false), text(p, "invitationId", true), instant(p, "occurredAt"),
+                details);
     }
 
     private AuditDraft settingsChanged(JsonNode p) {

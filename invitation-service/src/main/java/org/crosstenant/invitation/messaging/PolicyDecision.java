@@ -6,8 +6,11 @@ import java.util.UUID;
 /**
  * What this service needs from {@code org.crosstenant.policy.decided.v1} (the policy service owns the schema).
  * {@code approvalRequired} (absent = false) matters only when {@code allowed}: the request then waits for a
- * resource-tenant admin in {@code pending_approval}.
+ * resource-tenant admin in {@code pending_approval}. {@code reasons} are for the resource tenant (its deciding rule);
+ * {@code sharedReasons} for either tenant (of each side only that it blocked or admitted), null when the decision
+ * predates them.
  */
 public record PolicyDecision(UUID decisionId, UUID invitationId, String resourceTenant, String homeTenant,
-        String application, String inviteeEmail, boolean allowed, List<String> reasons, boolean approvalRequired) {
+        String application, String inviteeEmail, boolean allowed, List<String> reasons, List<String> sharedReasons,
+        boolean approvalRequired) {
 }

@@ -50,35 +50,43 @@ public class PolicyDecisionParser {
         if (!"allow".equals(outcome) && !"deny".equals(outcome)) {
             throw new PoisonMessageException("decided.v1 outcome must be allow or deny, got " + Echo.of(outcome));
         }
-        List<String> reasons = new ArrayList<>();
-        JsonNode r = root.get("reasons");
-        if (r != null && !r.isNull()) {
-            if (!r.isArray()) {
-                throw new PoisonMessageException("decided.v1 reasons must be an array");
-            }
-            // stored (decision_reasons) and republished (denied.v1): bounded, storable text only
-            if (r.size() > MAX_REASONS) {
-                throw new PoisonMessageException("decided.v1 has " + r.size() + " reasons; the limit is " + MAX_REASONS);
-            }
-            for (JsonNode n : r) {
-                if (!n.isTextual()) {
-                    throw new PoisonMessageException("decided.v1 reasons must be strings");
-                }
-                Identifiers.Refusal refusal = Identifiers.textViolation(n.asText(), MAX_REASON_CHARS);
-                if (refusal != null) {
-                    throw new PoisonMessageException("decided.v1 reason " + Echo.of(n.asText()) + " "
-                            + refusal.reason());
-                }
-                reasons.add(n.asText());
-            }
-        }
+        List<String> reasons = strings(root, "reasons");
+        List<String> sharedReasons = root.hasNonNull("sharedReasons") ? strings(root, "sharedReasons") : null;
         JsonNode approval = root.get("approvalRequired");
         if (approval != null && !approval.isNull() && !approval.isBoolean()) {
             throw new PoisonMessageException("decided.v1 approvalRequired must be a boolean");
         }
         return new PolicyDecision(uuid(root, "decisionId"), uuid(root, "invitationId"), text(root, "resourceTenant"),
                 text(root, "homeTenant"), text(root, "application"), optionalText(root, "inviteeEmail"),
-                "allow".equals(outcome), List.copyOf(reasons), approval != null && approval.asBoolean());
+                "allow".equals(outcome), reasons, sharedReasons, approval != null && approval.asBoolean());
+    }
+
+    /** An optional array of reason strings: stored and republished, so bounded, storable text only. */
+    private static List<String> strings(JsonNode root, String field) {
+        List<String> reasons = new ArrayList<>();
+        JsonNode r = root.get(field);
+        if (r == null || r.isNull()) {
+            return List.of();
+        }
+        if (!r.isArray()) {
+            throw new PoisonMessageException("decided.v1 " + field + " must be an array");
+        }
+        if (r.size() > MAX_REASONS) {
+            throw new PoisonMessageException("decided.v1 has " + r.size() + " " + field + "; the limit is "
+                    + MAX_REASONS);
+        }
+        for (JsonNode n : r) {
+            if (!n.isTextual()) {
+                throw new PoisonMessageException("decided.v1 " + field + " must be strings");
+            }
+            Identifiers.Refusal refusal = Identifiers.textViolation(n.asText(), MAX_REASON_CHARS);
+            if (refusal != null) {
+                throw new PoisonMessageException("decided.v1 " + field + " entry " + Echo.of(n.asText()) + " "
+                        + refusal.reason());
+            }
+            reasons.add(n.asText());
+        }
+        return List.copyOf(reasons);
     }
 
     private static String text(JsonNode root, String field) {

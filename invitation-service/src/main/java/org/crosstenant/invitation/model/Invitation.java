@@ -63,6 +63,10 @@ public class Invitation {
     @Column(name = "decision_reasons")
     public String decisionReasons;
 
+    /** JSON array of strings: the reasons either tenant may read (null for decisions from before V4). */
+    @Column(name = "decision_shared_reasons")
+    public String decisionSharedReasons;
+
     @Column(name = "decided_at")
     public Instant decidedAt;
 

@@ -115,7 +115,7 @@ public class InvitationResource {
 
     static InvitationView view(InvitationService invitations, Caller caller, Invitation inv, URI self) {
         boolean showCode = inv.status == InvitationStatus.PENDING_ACCEPTANCE && InvitationService.isFiler(caller, inv);
-        return InvitationView.of(inv, invitations.reasons(inv), showCode, self);
+        return InvitationView.of(inv, invitations.reasons(caller, inv), showCode, self);
     }
 
     /**

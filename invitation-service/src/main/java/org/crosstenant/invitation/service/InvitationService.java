@@ -433,6 +433,9 @@ public class InvitationService {
         inv.decisionId = decision.decisionId();
         inv.decisionOutcome = decision.allowed() ? "allow" : "deny";
         inv.decisionReasons = toJson(decision.reasons());
+        List<String> shared = decision.sharedReasons() != null ? decision.sharedReasons()
+                : genericReasons(inv.resourceTenant, inv.inviteeTenant, decision.allowed());
+        inv.decisionSharedReasons = toJson(shared);
         inv.decidedAt = now;
         inv.updatedAt = now;
         if (decision.allowed() && decision.approvalRequired()) {
@@ -446,7 +449,8 @@ public class InvitationService {
             return events.approved(inv, now);
         }
         inv.status = InvitationStatus.DENIED;
-        return events.denied(inv, decision.reasons(), now);
+        // denied.v1 reaches both tenants (audit, the gateway): only what either of them may read
+        return events.denied(inv, shared, now);
     }
 
     // ---------------------------------------------------------------- redemption
@@ -695,12 +699,38 @@ public class InvitationService {
 
     // ---------------------------------------------------------------- helpers
 
-    public List<String> reasons(Invitation inv) {
-        if (inv.decisionReasons == null) {
+    /**
+     * The decision's reasons as this caller may read them (issue #7): the resource tenant's callers get its own
+     * deciding rule; everyone else (the home tenant's partner systems and admins) only which side blocked or admitted
+     * it, never the other side's rule.
+     *
+     * @param caller the reader
+     * @param inv    a decided (or undecided: empty list) invitation
+     * @return the reasons, in the order policy-service gave them
+     */
+    public List<String> reasons(Caller caller, Invitation inv) {
+        if (inv.decisionOutcome == null) {
+            return List.of();
+        }
+        if (caller.tenant().equals(inv.resourceTenant)) {
+            return readReasons(inv.decisionReasons);
+        }
+        return inv.decisionSharedReasons != null ? readReasons(inv.decisionSharedReasons)
+                : genericReasons(inv.resourceTenant, inv.inviteeTenant, "allow".equals(inv.decisionOutcome));
+    }
+
+    /** For a decision that carries no shared reasons: which tenants decided, nothing of their rules. */
+    private static List<String> genericReasons(String resourceTenant, String homeTenant, boolean allowed) {
+        return List.of(allowed ? resourceTenant + " and " + homeTenant + " settings admit it"
+                : resourceTenant + " or " + homeTenant + " settings blocked it");
+    }
+
+    private List<String> readReasons(String stored) {
+        if (stored == null) {
             return List.of();
         }
         try {
-            return List.of(json.readValue(inv.decisionReasons, String[].class));
+            return List.of(json.readValue(stored, String[].class));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored decision reasons are not a JSON array", e);
         }

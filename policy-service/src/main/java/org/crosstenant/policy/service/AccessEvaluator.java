@@ -110,33 +110,56 @@ public final class AccessEvaluator {
      * @return outcome, reasons and whether approval is required (only when allowed)
      */
     public static Evaluation explain(Invitation invitation, CompiledSettings resource, CompiledSettings home) {
-        List<String> reasons = new ArrayList<>();
+        Reasons reasons = new Reasons();
         Verdict verdict = check(invitation, resource, home, reasons);
+        String r = invitation.resourceTenant();
+        String h = invitation.homeTenant();
         if (verdict == Verdict.ALLOW) {
-            reasons.add(invitation.resourceTenant() + " has registered application " + invitation.application());
-            reasons.add(invitation.resourceTenant() + " inbound collaboration from " + invitation.homeTenant()
-                    + " admits " + invitation.email() + " and application " + invitation.application());
-            reasons.add(invitation.homeTenant() + " outbound settings admit it");
+            reasons.add(r + " has registered application " + invitation.application(), null);
+            reasons.add(r + " inbound collaboration from " + h + " admits " + invitation.email()
+                    + " and application " + invitation.application(), r + " settings admit it");
+            reasons.add(h + " outbound settings admit it", h + " outbound settings admit it");
             if (resource.approvalRequired()) {
-                reasons.add(invitation.resourceTenant() + " requires an admin's approval ("
-                        + AccessSettings.APPROVAL_REQUIRED + ", " + resource.source(AccessSettings.APPROVAL_REQUIRED)
-                        .wire() + ")");
+                reasons.add(r + " requires an admin's approval (" + AccessSettings.APPROVAL_REQUIRED + ", "
+                        + resource.source(AccessSettings.APPROVAL_REQUIRED).wire() + ")",
+                        r + " requires an admin's approval");
             }
         }
-        return new Evaluation(verdict == Verdict.ALLOW ? ALLOW : DENY, List.copyOf(reasons),
-                verdict == Verdict.ALLOW && resource.approvalRequired());
+        return new Evaluation(verdict == Verdict.ALLOW ? ALLOW : DENY, List.copyOf(reasons.detailed),
+                List.copyOf(reasons.shared), verdict == Verdict.ALLOW && resource.approvalRequired());
     }
 
-    /** The outcome ({@link #ALLOW} or {@link #DENY}), its reasons, and whether approval is required. */
-    public record Evaluation(String outcome, List<String> reasons, boolean approvalRequired) {
+    /**
+     * The outcome ({@link #ALLOW} or {@link #DENY}), its reasons, and whether approval is required.
+     *
+     * @param reasons       for the resource tenant: its own deciding rule (JSON pointer, kind, source), of the home
+     *                      tenant only that it blocked or admitted
+     * @param sharedReasons for either tenant (the home tenant's partner systems and admins, both tenants' audit
+     *                      records): of each side only that it blocked or admitted, never which rule (issue #7)
+     */
+    public record Evaluation(String outcome, List<String> reasons, List<String> sharedReasons,
+                             boolean approvalRequired) {
         public boolean allowed() {
             return ALLOW.equals(outcome);
         }
     }
 
-    /** With {@code reasons} null: returns at the first refusal; else collects every refusal's reason. */
+    /** Each refusal's reason as the resource tenant may read it, and as either tenant may (once per wording). */
+    private static final class Reasons {
+        final List<String> detailed = new ArrayList<>();
+        final List<String> shared = new ArrayList<>();
+
+        void add(String forResource, String forEither) {
+            detailed.add(forResource);
+            if (forEither != null && !shared.contains(forEither)) {
+                shared.add(forEither);
+            }
+        }
+    }
+
+    /** With {@code reasons} null: returns at the first refusal; else collects every refusal's reasons. */
     private static Verdict check(Invitation inv, CompiledSettings resource, CompiledSettings home,
-                                 List<String> reasons) {
+                                 Reasons reasons) {
         Verdict first = Verdict.ALLOW;
         String r = inv.resourceTenant();
         if (inv.homeTenant().equals(r)) {
@@ -144,15 +167,17 @@ public final class AccessEvaluator {
                 return Verdict.SAME_TENANT;
             }
             first = first(first, Verdict.SAME_TENANT);
-            reasons.add("invitee tenant " + inv.homeTenant() + " is the resource tenant itself: cross-tenant "
-                    + "collaboration needs two different tenants");
+            String same = "invitee tenant " + inv.homeTenant() + " is the resource tenant itself: cross-tenant "
+                    + "collaboration needs two different tenants";
+            reasons.add(same, same);
         }
         if (!inv.registered()) {
             if (reasons == null) {
                 return Verdict.NOT_REGISTERED;
             }
             first = first(first, Verdict.NOT_REGISTERED);
-            reasons.add("application " + inv.application() + " is not registered by " + r);
+            reasons.add("application " + inv.application() + " is not registered by " + r,
+                    r + " settings blocked it");
         }
         WhoMayInvite who = resource.whoMayInvite;
         if (who == WhoMayInvite.NONE || who == WhoMayInvite.ADMINS_ONLY && !inv.filedByResourceAdmin()) {
@@ -162,7 +187,8 @@ public final class AccessEvaluator {
             first = first(first, Verdict.WHO_MAY_INVITE);
             reasons.add(r + "'s invitation rules (" + AccessSettings.WHO_MAY_INVITE + ": " + who.wire() + ", "
                     + resource.source(AccessSettings.WHO_MAY_INVITE).wire() + ") do not let "
-                    + (inv.filedByResourceAdmin() ? "anyone" : "a partner system") + " invite");
+                    + (inv.filedByResourceAdmin() ? "anyone" : "a partner system") + " invite",
+                    r + " settings blocked it");
         }
         if (resource.domains != null && !resource.domains.admits(inv.emailDomain())) {
             if (reasons == null) {
@@ -171,7 +197,7 @@ public final class AccessEvaluator {
             first = first(first, Verdict.DOMAIN);
             reasons.add("domain " + inv.emailDomain() + " is not allowed by " + r + "'s invitation rules ("
                     + AccessSettings.DOMAINS + ": " + resource.domains.describe() + ", "
-                    + resource.source(AccessSettings.DOMAINS).wire() + ")");
+                    + resource.source(AccessSettings.DOMAINS).wire() + ")", r + " settings blocked it");
         }
         Verdict access = evaluate(resource, home, Mode.COLLABORATION, Stage.DECISION, inv.email(), null, null,
                 inv.application());
@@ -180,7 +206,8 @@ public final class AccessEvaluator {
                 return access;
             }
             first = first(first, access);
-            reasons.add(accessReason(inv, resource, access));
+            reasons.add(accessReason(inv, resource, access), access == Verdict.HOME_BLOCKED
+                    ? inv.homeTenant() + " outbound settings blocked it" : r + " settings blocked it");
         }
         return first;
     }

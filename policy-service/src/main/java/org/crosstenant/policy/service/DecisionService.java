@@ -180,7 +180,8 @@ public class DecisionService {
             }
             // never retried: the same stored row would fail the same way on every redelivery
             AccessEvaluator.Evaluation evaluation = !reasons.isEmpty()
-                    ? new AccessEvaluator.Evaluation(AccessEvaluator.DENY, List.copyOf(reasons), false)
+                    ? new AccessEvaluator.Evaluation(AccessEvaluator.DENY, List.copyOf(reasons), List.copyOf(reasons),
+                            false)
                     : AccessEvaluator.explain(new AccessEvaluator.Invitation(request.resourceTenant(),
                             request.inviteeTenant(), request.application(), request.inviteeEmail(),
                             request.inviteeDomain(), request.filedByResourceAdmin(),
@@ -197,7 +198,8 @@ public class DecisionService {
             decision.application = request.application();
             decision.inviteeEmail = request.inviteeEmail();
             decision.outcome = evaluation.outcome();
-            decision.evaluation = Map.of("reasons", evaluation.reasons(), "policyVersions", versions,
+            decision.evaluation = Map.of("reasons", evaluation.reasons(), "sharedReasons",
+                    evaluation.sharedReasons(), "policyVersions", versions,
                     "approvalRequired", evaluation.approvalRequired());
             decision.decidedAt = now;
             decisions.add(decision);

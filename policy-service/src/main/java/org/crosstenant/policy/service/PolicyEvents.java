@@ -116,6 +116,8 @@ public final class PolicyEvents {
                 .put("approvalRequired", Boolean.TRUE.equals(new JsonObject(decision.evaluation)
                         .getBoolean("approvalRequired")))
                 .put("reasons", new JsonObject(decision.evaluation).getJsonArray("reasons", new JsonArray()))
+                .put("sharedReasons", new JsonObject(decision.evaluation).getJsonArray("sharedReasons",
+                        new JsonArray()))
                 .put("policyVersions", new JsonObject(decision.evaluation).getJsonObject("policyVersions", new JsonObject()))
                 .put("occurredAt", decision.decidedAt.toString());
     }
