@@ -33,6 +33,8 @@ public class AccessPolicy {
     private final LocalView view;
     private final Clock clock;
     /** Home tenant → its acr values that mean MFA (first = the one a challenge asks for). */
+    /** The role of a tenant's partner systems (machine clients that file collaboration requests). */
+    public static final String PARTNER_SYSTEM_ROLE = "collab-partner";
     private final Map<String, List<String>> mfaAcrValues;
 
     @Inject
@@ -69,6 +71,11 @@ public class AccessPolicy {
             boolean requireMfa) {
         String home = caller.tenant();
         boolean member = home.equals(resourceTenant);
+        if (!member && caller.roles().contains(PARTNER_SYSTEM_ROLE)) {
+            // guests and direct connect admit people: a partner system's own token files requests, it is no one
+            return AccessDecision.denied(home + " partner systems (role " + PARTNER_SYSTEM_ROLE
+                    + ") use the API; shared applications admit people");
+        }
         AccessSettings inbound = member ? null : view.effective(resourceTenant, home);
         AccessDecision admitted = member ? AccessDecision.member() : admit(caller, resourceTenant, application, inbound);
         if (!admitted.allowed()) {

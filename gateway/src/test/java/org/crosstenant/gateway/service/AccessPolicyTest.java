@@ -46,6 +46,25 @@ class AccessPolicyTest {
                 null, Instant.now().plusSeconds(3600)));
     }
 
+    /** Direct connect and guest grants admit people; another tenant's partner system (a machine) is refused. */
+    @Test
+    void anotherTenantsPartnerSystemNeverReachesAnApplication() throws Exception {
+        settings("contoso", null, "{\"inbound\": {\"directConnect\": " + ALLOW_ALL + "}}");
+        settings("fabrikam", null, "{\"outbound\": {\"directConnect\": " + ALLOW_ALL + "}}");
+        assertTrue(policy.decide(bob, "contoso", "projects", false).allowed(), "a person is admitted");
+        FederatedIdentity partnerSystem = new FederatedIdentity("fabrikam", "https://idp/fabrikam", "svc-partner", null,
+                List.of("collab-partner"), null, null, List.of(), null, List.of(), false);
+        AccessDecision refused = policy.decide(partnerSystem, "contoso", "projects", false);
+        assertFalse(refused.allowed());
+        assertFalse(refused.isStepUp(), "no MFA challenge a machine could never answer");
+        assertTrue(refused.reason().contains("partner systems"), refused.reason());
+        grant("svc-partner", "projects");
+        assertFalse(policy.decide(partnerSystem, "contoso", "projects", true).allowed(), "not with a grant either");
+        // a tenant's own partner system is a member: the settings between tenants do not concern it
+        FederatedIdentity own = new FederatedIdentity("contoso", "i", "svc", null, List.of("collab-partner"));
+        assertTrue(policy.decide(own, "contoso", "projects", false).allowed());
+    }
+
     @Test
     void membersNeedNoSettings() {
         FederatedIdentity alice = new FederatedIdentity("contoso", "i", "alice", "alice@contoso.example", List.of());
