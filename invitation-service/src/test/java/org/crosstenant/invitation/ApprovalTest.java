@@ -125,6 +125,9 @@ class ApprovalTest {
             FilingTest.problem(review(Tokens.contosoAdmin(), id, "approve", "{\"reason\":\"" + reason + "\"}"), 400)
                     .body("field", equalTo("/reason"));
         }
+        for (String notText : new String[] {"{\"reason\":5}", "{\"reason\":true}", "{\"reason\":\"ok\",\"x\":1}"}) {
+            FilingTest.problem(review(Tokens.contosoAdmin(), id, "approve", notText), 400);
+        }
         FilingTest.problem(review(Tokens.contosoAdmin(), id, "decline", "{\"reason\":\"" + "r".repeat(1025) + "\"}"),
                 422).body("field", equalTo("/reason")).body("limit", equalTo(1024));
         Api.get(Tokens.contosoAdmin(), id).then().body("status", equalTo("pending_approval"));

@@ -61,6 +61,11 @@ class ControlCharactersTest {
                     .body("{\"code\":\"abc" + bad + "def\"}").post(Api.BASE + "/" + id + "/redeem"), 400)
                     .body("field", equalTo("/code"));
         }
+        // a number is not a code (and is not counted as a wrong one); a member the contract does not name is refused
+        FilingTest.problem(Api.as(Tokens.bob()).contentType(ContentType.JSON).body("{\"code\":5}")
+                .post(Api.BASE + "/" + id + "/redeem"), 400).body("field", equalTo("/code"));
+        FilingTest.problem(Api.as(Tokens.bob()).contentType(ContentType.JSON).body("{\"code\":\"abc\",\"x\":1}")
+                .post(Api.BASE + "/" + id + "/redeem"), 400).body("field", equalTo("/x"));
     }
 
     @Test

@@ -112,6 +112,20 @@ class FilingTest {
         problem(Api.file(partner, "{\"resourceTenant\": "), 400);
         problem(Api.file(partner, "{\"resourceTenant\": \"contoso\", \"application\": \"x\", \"invitee\": 5}"), 400);
         problem(Api.as(partner).contentType(ContentType.TEXT).body("hello").post(Api.BASE), 415);
+        // members the contract does not name, and numbers or booleans where text belongs: refused, never ignored
+        // or turned into text
+        String app = Api.freshApplication();
+        problem(Api.file(partner, "{\"resourceTenant\": \"contoso\", \"application\": \"" + app + "\", \"role\": "
+                + "\"admin\", \"invitee\": {\"tenant\": \"fabrikam\", \"email\": \"bob@fabrikam.example\"}}"), 400)
+                .body("field", equalTo("/role"));
+        problem(Api.file(partner, "{\"resourceTenant\": \"contoso\", \"application\": \"" + app + "\", \"invitee\": "
+                + "{\"tenant\": \"fabrikam\", \"email\": \"bob@fabrikam.example\", \"admin\": true}}"), 400)
+                .body("field", equalTo("/invitee/admin"));
+        for (String notText : new String[] {"5", "5.0", "true"}) {
+            problem(Api.file(partner, "{\"resourceTenant\": \"contoso\", \"application\": " + notText
+                    + ", \"invitee\": {\"tenant\": \"fabrikam\", \"email\": \"bob@fabrikam.example\"}}"), 400)
+                    .body("field", equalTo("/application"));
+        }
         problem(Api.get(partner, "not-a-uuid"), 404);
         problem(Api.get(partner, UUID.randomUUID().toString()), 404);
     }

@@ -21,6 +21,9 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.io.InputDecorator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -81,7 +84,7 @@ public final class StrictJsonInput extends InputDecorator {
 
     /**
      * Makes a mapper read strictly: this check on every input, the limits on its own parser, duplicate member
-     * detection and no trailing tokens. Idempotent.
+     * detection, no trailing tokens, and no number or boolean bound to a text field. Idempotent.
      *
      * @param mapper the mapper to change (not null)
      * @return the same mapper
@@ -92,6 +95,12 @@ public final class StrictJsonInput extends InputDecorator {
         mapper.getFactory().setStreamReadConstraints(CONSTRAINTS);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // a number or boolean is never read as text ({"reason": 5} is not the string "5"): the caller sent a type
+        // the contract does not allow, and a stored "5" would hide that
+        for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
+                CoercionInputShape.Boolean}) {
+            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+        }
         return mapper;
     }
 
