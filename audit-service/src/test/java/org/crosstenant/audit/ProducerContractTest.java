@@ -67,6 +67,7 @@ class ProducerContractTest {
         AuditDraft draft = translator.translate(AuditEventTranslator.DECIDED, payload);
         assertThat(draft.tenants()).containsExactlyInAnyOrder("contoso", "fabrikam");
         assertThat(draft.details().has("reasons")).isFalse();
+        assertThat(draft.details().has("policyVersions")).isFalse();
         assertThat(draft.details().path("sharedReasons").size()).isPositive();
     }
 

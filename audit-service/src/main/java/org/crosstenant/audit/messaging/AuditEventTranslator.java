@@ -147,8 +147,10 @@ public class AuditEventTranslator {
         bool(p, "approvalRequired");
         // both tenants read this record: the resource tenant's deciding rule (reasons) stays out of it, the reasons
         // either tenant may read (sharedReasons: of each side only that it blocked or admitted) stay in (issue #7)
+        // nor does policyVersions: whether (and how often) a tenant configured its partner is its own business
         ObjectNode details = ((ObjectNode) p).deepCopy();
         details.remove("reasons");
+        details.remove("policyVersions");
         return new AuditDraft(tenants(resourceTenant, homeTenant), "policy.decided", outcome, null, resourceTenant,
                 homeTenant, text(p, "application", false), text(p, "invitationId", true), instant(p, "occurredAt"),
                 details);

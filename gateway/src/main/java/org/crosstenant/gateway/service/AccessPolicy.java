@@ -30,11 +30,12 @@ public class AccessPolicy {
     /** {@code amr} values (RFC 8176) that satisfy MFA whatever the tenant's acr values. */
     static final Set<String> MFA_METHODS = Set.of("mfa", "otp");
 
+    /** The role of a tenant's partner systems (machine clients that file collaboration requests). */
+    public static final String PARTNER_SYSTEM_ROLE = "collab-partner";
+
     private final LocalView view;
     private final Clock clock;
     /** Home tenant → its acr values that mean MFA (first = the one a challenge asks for). */
-    /** The role of a tenant's partner systems (machine clients that file collaboration requests). */
-    public static final String PARTNER_SYSTEM_ROLE = "collab-partner";
     private final Map<String, List<String>> mfaAcrValues;
 
     @Inject

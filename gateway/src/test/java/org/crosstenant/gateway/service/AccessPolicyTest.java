@@ -58,8 +58,18 @@ class AccessPolicyTest {
         assertFalse(refused.allowed());
         assertFalse(refused.isStepUp(), "no MFA challenge a machine could never answer");
         assertTrue(refused.reason().contains("partner systems"), refused.reason());
+        // with a grant and collaboration open both ways a person gets in; the partner system still does not
+        settings("contoso", null, "{\"inbound\": {\"directConnect\": " + ALLOW_ALL + ", \"collaboration\": "
+                + ALLOW_ALL + "}}");
+        settings("fabrikam", null, "{\"outbound\": {\"directConnect\": " + ALLOW_ALL + ", \"collaboration\": "
+                + ALLOW_ALL + "}}");
+        grant("f-bob", "projects");
         grant("svc-partner", "projects");
-        assertFalse(policy.decide(partnerSystem, "contoso", "projects", true).allowed(), "not with a grant either");
+        AccessDecision bobAsGuest = policy.decide(bob, "contoso", "projects", false);
+        assertTrue(bobAsGuest.allowed() && !bobAsGuest.directConnect(), "bob's grant admits him as a guest");
+        AccessDecision withGrant = policy.decide(partnerSystem, "contoso", "projects", false);
+        assertFalse(withGrant.allowed(), "not with a grant either");
+        assertTrue(withGrant.reason().contains("partner systems"), withGrant.reason());
         // a tenant's own partner system is a member: the settings between tenants do not concern it
         FederatedIdentity own = new FederatedIdentity("contoso", "i", "svc", null, List.of("collab-partner"));
         assertTrue(policy.decide(own, "contoso", "projects", false).allowed());

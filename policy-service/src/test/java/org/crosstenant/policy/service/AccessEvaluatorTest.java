@@ -123,6 +123,51 @@ class AccessEvaluatorTest {
         assertEquals(Verdict.SAME_TENANT, AccessEvaluator.decide(unregistered, resource, compiled("{}", "{}")));
     }
 
+    /**
+     * Shared reasons (what the home tenant and both audits read) say of each side only that it blocked or admitted:
+     * for every kind of refusal, and for an allow, no rule pointer, kind, source, email or domain appears in them.
+     */
+    @Test
+    void sharedReasonsNeverNameARule() throws Exception {
+        CompiledSettings open = compiled(OPEN_IN, "{}");
+        CompiledSettings openHome = compiled(OPEN_OUT, "{}");
+        Invitation unregistered = new Invitation("contoso", "fabrikam", "projects", "bob@fabrikam.example",
+                "fabrikam.example", true, false);
+        java.util.Map<String, Evaluation> cases = new java.util.LinkedHashMap<>();
+        cases.put("not registered", AccessEvaluator.explain(unregistered, open, openHome));
+        cases.put("who may invite", AccessEvaluator.explain(bob(false),
+                compiled(OPEN_IN, "{\"invitations\": {\"whoMayInvite\": \"adminsOnly\"}}"), openHome));
+        cases.put("domain", AccessEvaluator.explain(bob(true), compiled(OPEN_IN,
+                "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"fabrikam.example\"]}}}"),
+                openHome));
+        cases.put("resource users", AccessEvaluator.explain(bob(true), compiled("{}", "{}"), openHome));
+        cases.put("resource applications", AccessEvaluator.explain(bob(true), compiled("""
+                {"inbound": {"collaboration": {"usersAndGroups": {"access": "allowed", "targets": ["all"]},
+                                               "applications": {"access": "blocked", "targets": ["projects"]}}}}""",
+                "{}"), openHome));
+        cases.put("home", AccessEvaluator.explain(bob(true), open, compiled("{}", "{}")));
+        cases.put("allowed with approval", AccessEvaluator.explain(bob(true),
+                compiled(OPEN_IN, "{\"invitations\": {\"approvalRequired\": true}}"), openHome));
+        for (var c : cases.entrySet()) {
+            List<String> shared = c.getValue().sharedReasons();
+            assertFalse(shared.isEmpty(), c.getKey());
+            for (String reason : shared) {
+                for (String secret : List.of("/", "(", "@", "fabrikam.example", "projects", "built-in", "default",
+                        "partner", "blocked list", "allowed list")) {
+                    assertFalse(reason.contains(secret), c.getKey() + ": " + reason + " names " + secret);
+                }
+            }
+            // the detailed reasons (the resource tenant's) still name its rule when it decided
+            if (!c.getKey().equals("home") && c.getValue().outcome().equals("deny")) {
+                assertTrue(c.getValue().reasons().stream().anyMatch(r -> r.contains("contoso")), c.getKey());
+            }
+        }
+        assertEquals(List.of("contoso settings blocked it"), cases.get("resource users").sharedReasons());
+        assertEquals(List.of("fabrikam outbound settings blocked it"), cases.get("home").sharedReasons());
+        assertEquals(List.of("contoso settings admit it", "fabrikam outbound settings admit it",
+                "contoso requires an admin's approval"), cases.get("allowed with approval").sharedReasons());
+    }
+
     /** A deciding call allocates nothing (ThreadMXBean counts this thread's allocated bytes). */
     @Test
     void aDecisionAllocatesNothing() throws Exception {
