@@ -68,6 +68,8 @@ class ProducerContractTest {
         assertThat(draft.tenants()).containsExactlyInAnyOrder("contoso", "fabrikam");
         assertThat(draft.details().has("reasons")).isFalse();
         assertThat(draft.details().has("policyVersions")).isFalse();
+        assertThat(payload).contains("\"homeReasons\"");
+        assertThat(draft.details().has("homeReasons")).isFalse();
         assertThat(draft.details().path("sharedReasons").size()).isPositive();
     }
 

@@ -109,6 +109,23 @@ class DecisionTest {
         Api.get(Tokens.contosoAdmin(), old).then().body("decision.reasons", contains(rule));
         Api.get(Tokens.fabrikamPartner(), old).then()
                 .body("decision.reasons", contains("contoso or fabrikam settings blocked it"));
+
+        // the home side decided: Fabrikam reads its own rule, Contoso only that Fabrikam blocked it
+        String homeRule = "fabrikam outbound collaboration to contoso does not admit bob@fabrikam.example "
+                + "(/outbound/collaboration/usersAndGroups: blocked list, partner)";
+        String byHome = Api.fileForBob();
+        var home = Api.decisionNode(byHome, "deny", "fabrikam outbound settings blocked it");
+        home.putArray("homeReasons").add(homeRule);
+        KafkaSupport.produce(KafkaSupport.DECISIONS, byHome, DECIDED, byHome, home.toString(), java.util.UUID.randomUUID()
+                .toString());
+        Api.awaitStatus(Tokens.contosoAdmin(), byHome, "denied");
+        Api.get(Tokens.contosoAdmin(), byHome).then().body("decision.reasons", contains("fabrikam outbound settings blocked it"));
+        for (String homeSide : List.of(Tokens.fabrikamPartner(), Tokens.fabrikamAdmin())) {
+            Api.get(homeSide, byHome).then().body("decision.reasons", contains(homeRule));
+        }
+        ConsumerRecord<String, String> deniedByHome =
+                KafkaSupport.awaitEvents(byHome, "org.crosstenant.invitation.denied.v1", 1).get(0);
+        assertFalse(deniedByHome.value().contains("blocked list"), deniedByHome.value());
     }
 
     @Test

@@ -63,6 +63,7 @@ class PolicyDecisionContractTest {
                 case "outcome" -> sample.put(name, "deny");
                 case "reasons" -> sample.putArray(name).add("contoso inbound: blocked");
                 case "sharedReasons" -> sample.putArray(name).add("contoso settings blocked it");
+                case "homeReasons" -> sample.putArray(name).add("contoso settings blocked it");
                 case "policyVersions" -> sample.putObject(name).put("contoso", 3);
                 case "inviteeEmail" -> sample.put(name, "bob@fabrikam.example");
                 case "approvalRequired" -> sample.put(name, false);

@@ -150,6 +150,7 @@ public class AuditEventTranslator {
         // nor does policyVersions: whether (and how often) a tenant configured its partner is its own business
         ObjectNode details = ((ObjectNode) p).deepCopy();
         details.remove("reasons");
+        details.remove("homeReasons");
         details.remove("policyVersions");
         return new AuditDraft(tenants(resourceTenant, homeTenant), "policy.decided", outcome, null, resourceTenant,
                 homeTenant, text(p, "application", false), text(p, "invitationId", true), instant(p, "occurredAt"),

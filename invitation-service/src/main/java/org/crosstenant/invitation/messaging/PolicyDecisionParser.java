@@ -52,13 +52,14 @@ public class PolicyDecisionParser {
         }
         List<String> reasons = strings(root, "reasons");
         List<String> sharedReasons = root.hasNonNull("sharedReasons") ? strings(root, "sharedReasons") : null;
+        List<String> homeReasons = root.hasNonNull("homeReasons") ? strings(root, "homeReasons") : null;
         JsonNode approval = root.get("approvalRequired");
         if (approval != null && !approval.isNull() && !approval.isBoolean()) {
             throw new PoisonMessageException("decided.v1 approvalRequired must be a boolean");
         }
         return new PolicyDecision(uuid(root, "decisionId"), uuid(root, "invitationId"), text(root, "resourceTenant"),
                 text(root, "homeTenant"), text(root, "application"), optionalText(root, "inviteeEmail"),
-                "allow".equals(outcome), reasons, sharedReasons, approval != null && approval.asBoolean());
+                "allow".equals(outcome), reasons, sharedReasons, homeReasons, approval != null && approval.asBoolean());
     }
 
     /** An optional array of reason strings: stored and republished, so bounded, storable text only. */

@@ -67,6 +67,10 @@ public class Invitation {
     @Column(name = "decision_shared_reasons")
     public String decisionSharedReasons;
 
+    /** JSON array of strings: the reasons the home tenant may read (null for decisions from before V5). */
+    @Column(name = "decision_home_reasons")
+    public String decisionHomeReasons;
+
     @Column(name = "decided_at")
     public Instant decidedAt;
 

@@ -436,6 +436,7 @@ public class InvitationService {
         List<String> shared = decision.sharedReasons() != null ? decision.sharedReasons()
                 : genericReasons(inv.resourceTenant, inv.inviteeTenant, decision.allowed());
         inv.decisionSharedReasons = toJson(shared);
+        inv.decisionHomeReasons = decision.homeReasons() == null ? null : toJson(decision.homeReasons());
         inv.decidedAt = now;
         inv.updatedAt = now;
         if (decision.allowed() && decision.approvalRequired()) {
@@ -700,9 +701,9 @@ public class InvitationService {
     // ---------------------------------------------------------------- helpers
 
     /**
-     * The decision's reasons as this caller may read them (issue #7): the resource tenant's callers get its own
-     * deciding rule; everyone else (the home tenant's partner systems and admins) only which side blocked or admitted
-     * it, never the other side's rule.
+     * The decision's reasons as this caller may read them (issue #7: the deciding rule of the reader's own side, of
+     * the other side only that it blocked): the resource tenant's callers get its deciding rule, the home tenant's
+     * (partner systems, admins, the invitee) the home tenant's, anyone else the shared reasons.
      *
      * @param caller the reader
      * @param inv    a decided (or undecided: empty list) invitation
@@ -714,6 +715,9 @@ public class InvitationService {
         }
         if (caller.tenant().equals(inv.resourceTenant)) {
             return readReasons(inv.decisionReasons);
+        }
+        if (caller.tenant().equals(inv.inviteeTenant) && inv.decisionHomeReasons != null) {
+            return readReasons(inv.decisionHomeReasons);
         }
         return inv.decisionSharedReasons != null ? readReasons(inv.decisionSharedReasons)
                 : genericReasons(inv.resourceTenant, inv.inviteeTenant, "allow".equals(inv.decisionOutcome));

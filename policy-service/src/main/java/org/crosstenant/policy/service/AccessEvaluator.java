@@ -118,7 +118,9 @@ public final class AccessEvaluator {
             reasons.add(r + " has registered application " + invitation.application(), null);
             reasons.add(r + " inbound collaboration from " + h + " admits " + invitation.email()
                     + " and application " + invitation.application(), r + " settings admit it");
-            reasons.add(h + " outbound settings admit it", h + " outbound settings admit it");
+            reasons.add(h + " outbound settings admit it", h + " outbound settings admit it", h
+                    + " outbound collaboration to " + r + " admits " + invitation.email() + " and application "
+                    + invitation.application());
             if (resource.approvalRequired()) {
                 reasons.add(r + " requires an admin's approval (" + AccessSettings.APPROVAL_REQUIRED + ", "
                         + resource.source(AccessSettings.APPROVAL_REQUIRED).wire() + ")",
@@ -126,7 +128,8 @@ public final class AccessEvaluator {
             }
         }
         return new Evaluation(verdict == Verdict.ALLOW ? ALLOW : DENY, List.copyOf(reasons.detailed),
-                List.copyOf(reasons.shared), verdict == Verdict.ALLOW && resource.approvalRequired());
+                List.copyOf(reasons.shared), List.copyOf(reasons.home),
+                verdict == Verdict.ALLOW && resource.approvalRequired());
     }
 
     /**
@@ -134,25 +137,38 @@ public final class AccessEvaluator {
      *
      * @param reasons       for the resource tenant: its own deciding rule (JSON pointer, kind, source), of the home
      *                      tenant only that it blocked or admitted
-     * @param sharedReasons for either tenant (the home tenant's partner systems and admins, both tenants' audit
-     *                      records): of each side only that it blocked or admitted, never which rule (issue #7)
+     * @param sharedReasons for either tenant (the invitee, both tenants' audit records): of each side only that it
+     *                      blocked or admitted, never which rule (issue #7)
+     * @param homeReasons   for the home tenant (its partner systems and admins): its own deciding rule (JSON
+     *                      pointer, kind, source), of the resource tenant only that it blocked or admitted
      */
     public record Evaluation(String outcome, List<String> reasons, List<String> sharedReasons,
-                             boolean approvalRequired) {
+                             List<String> homeReasons, boolean approvalRequired) {
         public boolean allowed() {
             return ALLOW.equals(outcome);
         }
     }
 
-    /** Each refusal's reason as the resource tenant may read it, and as either tenant may (once per wording). */
+    /**
+     * Each refusal's reason as the resource tenant may read it, as either tenant may, and as the home tenant may
+     * (each wording once per list).
+     */
     private static final class Reasons {
         final List<String> detailed = new ArrayList<>();
         final List<String> shared = new ArrayList<>();
+        final List<String> home = new ArrayList<>();
 
         void add(String forResource, String forEither) {
+            add(forResource, forEither, forEither);
+        }
+
+        void add(String forResource, String forEither, String forHome) {
             detailed.add(forResource);
             if (forEither != null && !shared.contains(forEither)) {
                 shared.add(forEither);
+            }
+            if (forHome != null && !home.contains(forHome)) {
+                home.add(forHome);
             }
         }
     }
@@ -206,8 +222,9 @@ public final class AccessEvaluator {
                 return access;
             }
             first = first(first, access);
-            reasons.add(accessReason(inv, resource, access), access == Verdict.HOME_BLOCKED
-                    ? inv.homeTenant() + " outbound settings blocked it" : r + " settings blocked it");
+            boolean byHome = access == Verdict.HOME_BLOCKED;
+            reasons.add(accessReason(inv, resource, access), byHome ? inv.homeTenant() + " outbound settings blocked it"
+                    : r + " settings blocked it", byHome ? homeReason(inv, home) : r + " settings blocked it");
         }
         return first;
     }
@@ -223,6 +240,19 @@ public final class AccessEvaluator {
                     + ", " + resource.source(AccessSettings.IN_COLLAB_APPS).wire() + ")";
             default -> inv.homeTenant() + " outbound settings blocked it";
         };
+    }
+
+    /** The home tenant's own refusing rule, for the home tenant's readers only. */
+    private static String homeReason(Invitation inv, CompiledSettings home) {
+        String scope = inv.homeTenant() + " outbound collaboration to " + inv.resourceTenant();
+        if (!home.outboundCollaborationUsers.admitsPerson(inv.email(), null, null, false)) {
+            return scope + " does not admit " + inv.email() + " (" + AccessSettings.OUT_COLLAB_USERS + ": "
+                    + home.outboundCollaborationUsers.describe() + ", "
+                    + home.source(AccessSettings.OUT_COLLAB_USERS).wire() + ")";
+        }
+        return scope + " does not admit application " + inv.application() + " (" + AccessSettings.OUT_COLLAB_APPS
+                + ": " + home.outboundCollaborationApplications.describe() + ", "
+                + home.source(AccessSettings.OUT_COLLAB_APPS).wire() + ")";
     }
 
     private static Verdict first(Verdict current, Verdict found) {

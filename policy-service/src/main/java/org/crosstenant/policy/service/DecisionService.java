@@ -181,7 +181,7 @@ public class DecisionService {
             // never retried: the same stored row would fail the same way on every redelivery
             AccessEvaluator.Evaluation evaluation = !reasons.isEmpty()
                     ? new AccessEvaluator.Evaluation(AccessEvaluator.DENY, List.copyOf(reasons), List.copyOf(reasons),
-                            false)
+                            List.copyOf(reasons), false)
                     : AccessEvaluator.explain(new AccessEvaluator.Invitation(request.resourceTenant(),
                             request.inviteeTenant(), request.application(), request.inviteeEmail(),
                             request.inviteeDomain(), request.filedByResourceAdmin(),
@@ -199,7 +199,7 @@ public class DecisionService {
             decision.inviteeEmail = request.inviteeEmail();
             decision.outcome = evaluation.outcome();
             decision.evaluation = Map.of("reasons", evaluation.reasons(), "sharedReasons",
-                    evaluation.sharedReasons(), "policyVersions", versions,
+                    evaluation.sharedReasons(), "homeReasons", evaluation.homeReasons(), "policyVersions", versions,
                     "approvalRequired", evaluation.approvalRequired());
             decision.decidedAt = now;
             decisions.add(decision);

@@ -118,6 +118,8 @@ public final class PolicyEvents {
                 .put("reasons", new JsonObject(decision.evaluation).getJsonArray("reasons", new JsonArray()))
                 .put("sharedReasons", new JsonObject(decision.evaluation).getJsonArray("sharedReasons",
                         new JsonArray()))
+                .put("homeReasons", new JsonObject(decision.evaluation).getJsonArray("homeReasons",
+                        new JsonArray()))
                 .put("policyVersions", new JsonObject(decision.evaluation).getJsonObject("policyVersions", new JsonObject()))
                 .put("occurredAt", decision.decidedAt.toString());
     }

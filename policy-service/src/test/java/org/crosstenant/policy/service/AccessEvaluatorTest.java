@@ -79,6 +79,16 @@ class AccessEvaluatorTest {
         Evaluation result = AccessEvaluator.explain(bob(true), compiled(OPEN_IN, "{}"), home);
         assertEquals(List.of("fabrikam outbound settings blocked it"), result.reasons());
         assertFalse(result.approvalRequired());
+        // ... to the resource tenant; the home tenant reads its own rule
+        assertEquals(List.of("fabrikam outbound collaboration to contoso does not admit bob@fabrikam.example "
+                + "(/outbound/collaboration/usersAndGroups: " + home.outboundCollaborationUsers.describe()
+                + ", partner)"), result.homeReasons());
+        CompiledSettings homeBlocksApp = compiled("""
+                {"outbound": {"collaboration": {"usersAndGroups": {"access": "allowed", "targets": ["all"]},
+                                                "applications": {"access": "blocked", "targets": ["projects"]}}}}""",
+                "{}");
+        assertTrue(AccessEvaluator.explain(bob(true), compiled(OPEN_IN, "{}"), homeBlocksApp).homeReasons().get(0)
+                .contains("does not admit application projects (/outbound/collaboration/applications"));
     }
 
     @Test
@@ -156,6 +166,10 @@ class AccessEvaluatorTest {
                         "partner", "blocked list", "allowed list")) {
                     assertFalse(reason.contains(secret), c.getKey() + ": " + reason + " names " + secret);
                 }
+            }
+            // the home tenant reads the shared reasons too, but for its own side's rule
+            if (!c.getKey().equals("home") && !c.getKey().startsWith("allowed")) {
+                assertEquals(shared, c.getValue().homeReasons(), c.getKey());
             }
             // the detailed reasons (the resource tenant's) still name its rule when it decided
             if (!c.getKey().equals("home") && c.getValue().outcome().equals("deny")) {

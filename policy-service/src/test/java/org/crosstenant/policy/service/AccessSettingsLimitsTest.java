@@ -190,7 +190,9 @@ class AccessSettingsLimitsTest {
                 fail("seed " + seed + ", run " + run + ", targets " + users + ": " + e, e);
             }
         }
-        assertTrue(accepted > 500, "the generator must produce acceptable configurations too (seed " + seed + ")");
+        // about a fifth of the 3000 are acceptable (mean ≈ 550); 250 keeps the check without failing on a seed's luck
+        assertTrue(accepted > 250, "the generator must produce acceptable configurations too (seed " + seed + ", "
+                + accepted + " accepted)");
     }
 
     /** Case-expanding, case-folding, combining, composing, wide and astral characters. */
