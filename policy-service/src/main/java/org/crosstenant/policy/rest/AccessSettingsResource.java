@@ -115,8 +115,7 @@ public class AccessSettingsResource {
     @Path("partners/{partner}")
     public Uni<RestResponse<View>> getPartner(@PathParam("tenant") String tenant,
             @PathParam("partner") String partner, @Context UriInfo uri) {
-        guard.requireAdminOf(tenant);
-        TenantAdminGuard.requireId(partner, "partner tenant id");
+        adminFor(tenant, partner);
         return settings.get(tenant, partner).map(s -> respond(View.of(s), s.version(), uri));
     }
 
@@ -131,8 +130,7 @@ public class AccessSettingsResource {
     public Uni<RestResponse<View>> putPartner(@PathParam("tenant") String tenant,
             @PathParam("partner") String partner, ObjectNode body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Context UriInfo uri) {
-        Party caller = guard.requireAdminOf(tenant);
-        TenantAdminGuard.requireId(partner, "partner tenant id");
+        Party caller = adminFor(tenant, partner);
         return settings.put(tenant, partner, required(body), ifMatch, caller)
                 .map(s -> respond(View.of(s), s.version(), uri));
     }
@@ -142,8 +140,7 @@ public class AccessSettingsResource {
     @Path("partners/{partner}")
     public Uni<RestResponse<Void>> deletePartner(@PathParam("tenant") String tenant,
             @PathParam("partner") String partner, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-        Party caller = guard.requireAdminOf(tenant);
-        TenantAdminGuard.requireId(partner, "partner tenant id");
+        Party caller = adminFor(tenant, partner);
         return settings.delete(tenant, partner, ifMatch, caller).map(nothing -> RestResponse.noContent());
     }
 
@@ -152,8 +149,7 @@ public class AccessSettingsResource {
     @Path("partners/{partner}/effective")
     public Uni<RestResponse<EffectiveView>> effective(@PathParam("tenant") String tenant,
             @PathParam("partner") String partner, @Context UriInfo uri) {
-        guard.requireAdminOf(tenant);
-        TenantAdminGuard.requireId(partner, "partner tenant id");
+        adminFor(tenant, partner);
         return settings.effective(tenant, partner).map(e -> {
             Map<String, String> sources = new LinkedHashMap<>();
             e.sources().forEach((leaf, source) -> sources.put(leaf, source.wire()));
@@ -171,8 +167,7 @@ public class AccessSettingsResource {
     public Uni<RestResponse<HistoryView>> partnerHistory(@PathParam("tenant") String tenant,
             @PathParam("partner") String partner, @QueryParam("after") String after,
             @QueryParam("limit") String limit, @Context UriInfo uri) {
-        guard.requireAdminOf(tenant);
-        TenantAdminGuard.requireId(partner, "partner tenant id");
+        adminFor(tenant, partner);
         return history(tenant, partner, after, limit, uri);
     }
 
@@ -218,5 +213,17 @@ public class AccessSettingsResource {
                 .header(HttpHeaders.ETAG, "\"" + version + "\"")
                 .header(HttpHeaders.CONTENT_LOCATION, uri.getAbsolutePath().toString())
                 .build();
+    }
+
+    /**
+     * Every partner endpoint's checks, in this order: the caller administers {@code tenant} (401/403), then
+     * {@code partner} is a tenant id (400).
+     *
+     * @return the caller
+     */
+    private Party adminFor(String tenant, String partner) {
+        Party caller = guard.requireAdminOf(tenant);
+        TenantAdminGuard.requireId(partner, "partner tenant id");
+        return caller;
     }
 }
