@@ -164,7 +164,10 @@ class ApplicationResourceTest {
     void controlCharactersAndLoneSurrogatesInTheDisplayNameAreRefused() {
         String tenant = TestStack.tenant("contoso");
         // well-formed JSON text the display-name rule refuses: 422 naming the field
-        for (String bad : new String[] {"\\u0007", "\\u001b", "\\u007f", "\\u0085"}) {
+        // and invisible format characters or separators (Cf, Zl, Zp) that make one name look like another: the
+        // bidi overrides (Trojan Source, CVE-2021-42574), zero-width characters, the BOM, U+2028/U+2029
+        for (String bad : new String[] {"\\u0007", "\\u001b", "\\u007f", "\\u0085", "\\u202e", "\\u202a",
+                "\\u2066", "\\u200b", "\\u200d", "\\ufeff", "\\u2028", "\\u2029", "\\u00ad", "\\ud834\\udd73"}) {
             given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
                     .body("{\"upstreamUrl\": \"http://127.0.0.1:8090\", \"displayName\": \"x" + bad + "y\"}")
                     .when().put(PATH, tenant, "named").then().statusCode(422)
