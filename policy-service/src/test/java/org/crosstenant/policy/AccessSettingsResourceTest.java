@@ -111,7 +111,7 @@ class AccessSettingsResourceTest {
                 .statusCode(412).contentType("application/problem+json")
                 .body("type", equalTo("urn:crosstenant:problem:precondition-failed"))
                 .body("detail", containsString("\"1\""));
-        for (String notMatching : List.of("W/\"1\"", "1", "\"01\"", "\"2\", \"3\"", "garbage")) {
+        for (String notMatching : List.of("W/\"1\"", "\"01\"", "\"2\", \"3\"")) {
             putDefault(tenant, notMatching, "{}").statusCode(412);
         }
         putDefault(tenant, "\"7\", \"1\"", "{\"invitations\": {\"approvalRequired\": false}}")
@@ -300,7 +300,70 @@ class AccessSettingsResourceTest {
                         .body("type", equalTo("urn:crosstenant:problem:not-canonical")).body("field", equalTo(place[1]));
             }
         }
+        // subjects and groups are compared exactly, so an invisible format character or separator would make a
+        // target that looks like "eng" and never matches it (or matches a look-alike): refused, 422 naming the field
+        for (String invisible : List.of("\\u202e", "\\u200b", "\\u2066", "\\ufeff", "\\u2028", "\\u00ad")) {
+            for (String[] place : new String[][] {places[1], places[2]}) {
+                given().header("Authorization", admin).contentType(ContentType.JSON)
+                        .body(String.format(place[0], invisible)).when().put(PATH, tenant, "fabrikam")
+                        .then().statusCode(422).contentType("application/problem+json")
+                        .body("field", equalTo(place[1]));
+            }
+        }
         given().header("Authorization", admin).when().get(PATH, tenant, "fabrikam").then().statusCode(404);
+    }
+
+    /** The v1 alias {@code users} lists emails (and "all"); a v2 target object under the v1 name is refused. */
+    @Test
+    void theV1UsersAliasTakesEmailsOnly() {
+        String tenant = TestStack.tenant("contoso");
+        String admin = TestStack.adminOf(tenant);
+        for (String target : List.of("{\"group\": \"eng\"}", "{\"subject\": \"s-1\"}", "{\"user\": \"bob@fabrikam.example\"}",
+                "5", "[\"bob@fabrikam.example\"]")) {
+            given().header("Authorization", admin).contentType(ContentType.JSON)
+                    .body("{\"inbound\": {\"collaboration\": {\"users\": {\"access\": \"allowed\", \"targets\": [\"carol@fabrikam.example\", "
+                            + target + "]}}}}")
+                    .when().put(PATH, tenant, "fabrikam")
+                    .then().statusCode(422).contentType("application/problem+json")
+                    .body("field", equalTo("/inbound/collaboration/users/targets/1"));
+        }
+        given().header("Authorization", admin).when().get(PATH, tenant, "fabrikam").then().statusCode(404);
+    }
+
+    /**
+     * If-Match follows its grammar (RFC 9110 section 13.1.1): a blank or malformed header is a 400, never taken for
+     * "no precondition" (last write wins) nor for a mere mismatch; a well-formed tag that does not match is 412 and
+     * the detail shows the header once quoted, as sent.
+     */
+    @Test
+    void aMalformedIfMatchIs400AndAWellFormedStaleOneIs412() {
+        String tenant = TestStack.tenant("contoso");
+        putDefault(tenant, null, "{}").statusCode(200).body("version", equalTo(1));
+        for (String malformed : List.of("", "   ", "*, \"1\"", "1", "garbage", ",", "\"1", "W/1", "\"a\"b\"")) {
+            putDefault(tenant, malformed, "{\"invitations\": {\"approvalRequired\": true}}")
+                    .statusCode(400).contentType("application/problem+json")
+                    .body("detail", containsString("If-Match must be * or a comma-separated list of entity tags"));
+            given().header("Authorization", TestStack.adminOf(tenant)).header("If-Match", malformed)
+                    .when().delete(PATH, tenant, "fabrikam").then().statusCode(400);
+        }
+        putDefault(tenant, "\"0\"", "{}").statusCode(412)
+                .body("detail", equalTo("If-Match \"0\" does not match the current version \"1\""));
+        putDefault(tenant, "W/\"1\"", "{}").statusCode(412); // weak tags never match (strong comparison)
+        putDefault(tenant, " \"0\" , \"1\", ", "{\"invitations\": {\"approvalRequired\": true}}").statusCode(200)
+                .body("version", equalTo(2));
+        putDefault(tenant, "*", "{}").statusCode(200).body("version", equalTo(3));
+    }
+
+    @Test
+    void aRepeatedHistoryQueryParameterIs400() {
+        String tenant = TestStack.tenant("contoso");
+        for (String query : List.of("?limit=1&limit=200", "?after=0&after=5", "?limit=2&after=0&limit=2")) {
+            given().header("Authorization", TestStack.adminOf(tenant)).when().get(DEFAULT_PATH + "/history" + query, tenant)
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", containsString("is given more than once"));
+        }
+        given().header("Authorization", TestStack.adminOf(tenant)).when().get(DEFAULT_PATH + "/history?limit=2", tenant)
+                .then().statusCode(200);
     }
 
     @Test

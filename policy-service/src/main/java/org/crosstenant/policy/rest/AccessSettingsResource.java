@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -95,9 +95,9 @@ public class AccessSettingsResource {
     @Path("default")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<View>> putDefault(@PathParam("tenant") String tenant, ObjectNode body,
-            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @Context UriInfo uri) {
+            @Context HttpServerRequest request, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
-        return settings.put(tenant, PartnerConfiguration.DEFAULT, required(body), ifMatch, caller)
+        return settings.put(tenant, PartnerConfiguration.DEFAULT, required(body), ifMatch(request), caller)
                 .map(s -> respond(View.of(s), s.version(), uri));
     }
 
@@ -128,10 +128,10 @@ public class AccessSettingsResource {
     @Path("partners/{partner}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<View>> putPartner(@PathParam("tenant") String tenant,
-            @PathParam("partner") String partner, ObjectNode body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @PathParam("partner") String partner, ObjectNode body, @Context HttpServerRequest request,
             @Context UriInfo uri) {
         Party caller = adminFor(tenant, partner);
-        return settings.put(tenant, partner, required(body), ifMatch, caller)
+        return settings.put(tenant, partner, required(body), ifMatch(request), caller)
                 .map(s -> respond(View.of(s), s.version(), uri));
     }
 
@@ -139,9 +139,9 @@ public class AccessSettingsResource {
     @DELETE
     @Path("partners/{partner}")
     public Uni<RestResponse<Void>> deletePartner(@PathParam("tenant") String tenant,
-            @PathParam("partner") String partner, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+            @PathParam("partner") String partner, @Context HttpServerRequest request) {
         Party caller = adminFor(tenant, partner);
-        return settings.delete(tenant, partner, ifMatch, caller).map(nothing -> RestResponse.noContent());
+        return settings.delete(tenant, partner, ifMatch(request), caller).map(nothing -> RestResponse.noContent());
     }
 
     /** @return the effective configuration for the partner with per-leaf sources, ETag {@code "<default>.<partner>"} */
@@ -173,6 +173,12 @@ public class AccessSettingsResource {
 
     private Uni<RestResponse<HistoryView>> history(String tenant, String partner, String after, String limit,
                                                     UriInfo uri) {
+        for (String name : List.of("after", "limit")) {
+            // a repeated parameter is ambiguous (which one counts depends on the server): refused, not guessed
+            if (uri.getQueryParameters().getOrDefault(name, List.of()).size() > 1) {
+                throw ProblemException.badRequest("query parameter " + name + " is given more than once");
+            }
+        }
         long from = number(after, "after", 0, Long.MAX_VALUE, 0);
         int count = (int) number(limit, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
         return settings.history(tenant, partner, from, count).map(page -> {
@@ -199,6 +205,48 @@ public class AccessSettingsResource {
         }
         throw ProblemException.badRequest("query parameter " + name + " must be an integer from " + min + " to "
                 + max + ", not " + org.crosstenant.policy.model.Identifiers.echo(value));
+    }
+
+    /** One entity tag of RFC 9110 section 8.8.3: optional {@code W/}, then a quoted run of etagc characters. */
+    private static final java.util.regex.Pattern ENTITY_TAG =
+            java.util.regex.Pattern.compile("(W/)?\"[\\x21\\x23-\\x7E\\x80-\\xFF]*\"");
+
+    /**
+     * The {@code If-Match} header checked against its grammar (RFC 9110 section 13.1.1: {@code "*"} alone, or a
+     * comma-separated list of entity tags), so that a malformed precondition is never taken for "no precondition"
+     * (last write wins) nor silently for a mismatch.
+     *
+     * @param request the request: every {@code If-Match} field line counts, combined as one list (RFC 9110
+     *                section 5.3), and a present but empty one is not taken for an absent one
+     * @return the combined header without surrounding white space, or null when absent
+     * @throws ProblemException 400 when present but blank or not of that grammar
+     */
+    static String ifMatch(HttpServerRequest request) {
+        List<String> lines = request.headers().getAll(HttpHeaders.IF_MATCH);
+        if (lines.isEmpty()) {
+            return null;
+        }
+        String header = String.join(", ", lines);
+        String value = header.strip();
+        boolean valid = value.equals("*");
+        if (!valid) {
+            int tags = 0;
+            boolean wellFormed = true;
+            for (String element : value.split(",", -1)) {
+                String tag = element.strip();
+                // RFC 9110 section 5.6.1.2: empty list elements are ignored
+                if (!tag.isEmpty()) {
+                    tags++;
+                    wellFormed &= ENTITY_TAG.matcher(tag).matches();
+                }
+            }
+            valid = wellFormed && tags > 0;
+        }
+        if (!valid) {
+            throw ProblemException.badRequest("If-Match must be * or a comma-separated list of entity tags such as "
+                    + "\"3\" (RFC 9110 section 13.1.1), not " + org.crosstenant.policy.model.Identifiers.echo(header));
+        }
+        return value;
     }
 
     private static JsonNode required(JsonNode body) {

@@ -264,8 +264,14 @@ public final class AccessSettingsParser {
     }
 
     private JsonNode v1User(JsonNode target, String pointer) {
-        if (!target.isTextual()) {
+        if (!target.isTextual() && stored) {
             return userOrGroup(target, pointer);
+        }
+        if (!target.isTextual()) {
+            // v1 listed emails only; an object here is a v2 target under the v1 name: say which name takes it
+            violations.at(pointer, "must be \"all\" or an email address (the v1 alias users lists emails; "
+                    + "subject and group targets go in usersAndGroups)");
+            return null;
         }
         String email = email(target.asText(), pointer);
         return email == null ? null : JSON.objectNode().put("user", email);

@@ -286,8 +286,9 @@ public class AccessSettingsService {
         if (header.equals("*") ? exists : exists && matches(header, version)) {
             return;
         }
-        throw new PreconditionFailedException("If-Match " + org.crosstenant.policy.model.Identifiers.echo(ifMatch)
-                + " does not match the current version " + (exists ? "\"" + version + "\"" : "(none)"));
+        // the header is already checked against its grammar (rest layer): quoted tags, printable, so shown as sent
+        throw new PreconditionFailedException("If-Match " + ifMatch + " does not match the current version "
+                + (exists ? "\"" + version + "\"" : "(none)"));
     }
 
     /** Strong comparison (RFC 9110 section 13.1.1): any listed {@code "<version>"} tag, weak tags never match. */
