@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,6 +38,11 @@ import java.util.concurrent.TimeUnit;
  * Cases: an invitation (collaboration, decision stage) admitted by short lists on both sides with a domain deny list;
  * one denied because the home tenant blocks all outbound users; one admitted by a 500-entry allow list (the list
  * limit) the invitee is last on; a direct-connect access check (access stage) admitted by a group of the person's.
+ * <p>
+ * Baselines of the same run, for ratios (absolute figures drift on shared cores): {@code baselineHashLookups}, the
+ * floor of any decision that looks the invitee and the application up on both sides (four {@link HashSet#contains}
+ * on sets of the same sizes); {@code baselineCompilePerDecision}, the short-lists decision when the effective
+ * settings are compiled for every decision instead of once per settings change.
  */
 @State(Scope.Thread)
 @BenchmarkMode({org.openjdk.jmh.annotations.Mode.Throughput, org.openjdk.jmh.annotations.Mode.SampleTime})
@@ -57,6 +64,11 @@ public class AccessEvaluatorBenchmark {
     private CompiledSettings homeBlocksAll;
     private CompiledSettings directConnect;
     private List<String> groups;
+    private Set<String> resourceUserSet;
+    private Set<String> homeUserSet;
+    private Set<String> appSet;
+    private AccessSettings resourceShortSettings;
+    private AccessSettings homeShortSettings;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -82,6 +94,27 @@ public class AccessEvaluatorBenchmark {
         // one tenant's settings for the other, inbound and outbound both set: the same object serves both sides
         inbound.setAll(outbound);
         directConnect = CompiledSettings.compile(AccessSettingsParser.parse(inbound), AccessSettings.EMPTY, 0, 1);
+
+        resourceUserSet = new HashSet<>(emails(10));
+        homeUserSet = new HashSet<>(emails(10));
+        appSet = new HashSet<>(List.of("wiki", APP, "tickets"));
+        resourceShortSettings = AccessSettingsParser.parse(body("inbound", "collaboration", users(10), apps, true));
+        homeShortSettings = AccessSettingsParser.parse(body("outbound", "collaboration", users(10), apps, false));
+    }
+
+    /** Floor: the four hash look-ups (invitee and application, both sides) any list-based decision needs. */
+    @Benchmark
+    public boolean baselineHashLookups() {
+        return resourceUserSet.contains(INVITEE) && appSet.contains(APP) && homeUserSet.contains(INVITEE)
+                && appSet.contains(APP);
+    }
+
+    /** The short-lists decision with both sides' settings compiled per decision instead of once per change. */
+    @Benchmark
+    public Verdict baselineCompilePerDecision() {
+        return AccessEvaluator.decide(invitation,
+                CompiledSettings.compile(resourceShortSettings, AccessSettings.EMPTY, 0, 1),
+                CompiledSettings.compile(homeShortSettings, AccessSettings.EMPTY, 0, 1));
     }
 
     /** Allowed invitation: both sides list the invitee and the application; a domain deny list is checked. */
@@ -109,6 +142,15 @@ public class AccessEvaluatorBenchmark {
                 "f-alice", groups, APP);
     }
 
+    private static List<String> emails(int count) {
+        List<String> emails = new java.util.ArrayList<>();
+        for (int i = 1; i < count; i++) {
+            emails.add("user" + i + "@fabrikam.example");
+        }
+        emails.add(INVITEE);
+        return emails;
+    }
+
     private static ObjectNode users(int count) {
         ObjectNode rule = rule("allowed");
         ArrayNode targets = rule.withArray("targets");
@@ -127,6 +169,12 @@ public class AccessEvaluatorBenchmark {
 
     private static CompiledSettings compile(String direction, String mode, ObjectNode users, ObjectNode apps,
                                             boolean withDomainRule) {
+        return CompiledSettings.compile(AccessSettingsParser.parse(body(direction, mode, users, apps, withDomainRule)),
+                AccessSettings.EMPTY, 0, 1);
+    }
+
+    private static ObjectNode body(String direction, String mode, ObjectNode users, ObjectNode apps,
+                                   boolean withDomainRule) {
         ObjectNode body = JSON.createObjectNode();
         body.putObject(direction).putObject(mode).<ObjectNode>set("usersAndGroups", users).set("applications", apps);
         if (withDomainRule) {
@@ -134,6 +182,6 @@ public class AccessEvaluatorBenchmark {
             domains.withArray("targets").add("globex.example");
             body.putObject("invitations").set("domains", domains);
         }
-        return CompiledSettings.compile(AccessSettingsParser.parse(body), AccessSettings.EMPTY, 0, 1);
+        return body;
     }
 }
