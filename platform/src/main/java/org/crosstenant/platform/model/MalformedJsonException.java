@@ -7,6 +7,7 @@ import java.time.temporal.TemporalAmount;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -30,6 +31,9 @@ import com.fasterxml.jackson.databind.node.TextNode;
 public final class MalformedJsonException extends JsonProcessingException {
 
     private static final long serialVersionUID = 1L;
+
+    /** A qualified Java name, as Jackson writes the types it could not bind ({@code java.util.ArrayList<…>}). */
+    private static final Pattern JAVA_NAME = Pattern.compile("\\b(?:java|javax|jakarta|org|com|io|sun)\\.[A-Za-z_]");
 
     private final String pointer;
 
@@ -104,17 +108,14 @@ public final class MalformedJsonException extends JsonProcessingException {
         return printable.length() <= 300 ? printable : printable.substring(0, 297) + "...";
     }
 
-    /** A qualified Java name, as Jackson writes the types it could not bind ({@code java.util.ArrayList<…>}). */
-    private static final java.util.regex.Pattern JAVA_NAME = java.util.regex.Pattern
-            .compile("\\b(?:java|javax|jakarta|org|com|io|sun)\\.[A-Za-z_]");
-
     /** A binding failure in JSON terms: where (JSON pointer, {@code the body} for the root) and what was expected. */
     private static String binding(JsonMappingException failure) {
         String pointer = pointerOf(failure);
         if (failure instanceof PropertyBindingException unknown && unknown.getPropertyName() != null) {
             // Jackson records the object holding the member, not the member
             String member = printable(unknown.getPropertyName().replace("~", "~0").replace("/", "~1"));
-            String at = pointer == null ? "/" + member : pointer.endsWith("/" + member) ? pointer : pointer + "/" + member;
+            String at = pointer == null ? "/" + member
+                    : pointer.endsWith("/" + member) ? pointer : pointer + "/" + member;
             return clip(at + ": not a member this body accepts");
         }
         String at = pointer == null ? "a value" : pointer.isEmpty() ? "the body" : pointer;
@@ -154,7 +155,8 @@ public final class MalformedJsonException extends JsonProcessingException {
         if (CharSequence.class.isAssignableFrom(type) || type == char.class || type == Character.class
                 || type.isEnum() || type == UUID.class || TextNode.class.isAssignableFrom(type)
                 || TemporalAccessor.class.isAssignableFrom(type) || TemporalAmount.class.isAssignableFrom(type)
-                || type == URI.class || type == byte[].class || type == char[].class || ZoneId.class.isAssignableFrom(type)) {
+                || type == URI.class || type == byte[].class || type == char[].class
+                || ZoneId.class.isAssignableFrom(type)) {
             return "a string";
         }
         return "an object";
