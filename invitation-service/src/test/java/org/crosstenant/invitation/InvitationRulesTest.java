@@ -49,7 +49,8 @@ class InvitationRulesTest {
 
         publish(tenant, null, rules("adminsOnly", null));
         awaitStatus(() -> file(Tokens.fabrikamPartner(), tenant, fresh("b")), 403);
-        file(Tokens.fabrikamPartner(), tenant, fresh("b")).then().body("detail", containsString("adminsOnly"));
+        assertHomeSideReads(file(Tokens.fabrikamPartner(), tenant, fresh("b")), 403, null,
+                tenant + "'s invitation rules refuse this request");
         file(admin(tenant), tenant, fresh("c")).then().statusCode(202);
 
         // fabrikam's partner configuration says none: nobody may invite, not even the resource tenant's admin
@@ -72,7 +73,9 @@ class InvitationRulesTest {
         String tenant = freshTenant();
         publish(tenant, "fabrikam", rules("adminsAndPartnerSystems", domains("blocked", "fabrikam.example")));
         awaitStatus(() -> file(Tokens.fabrikamPartner(), tenant, fresh("a")), 422);
-        file(Tokens.fabrikamPartner(), tenant, "MixedCase@FABRIKAM.example").then().statusCode(422)
+        assertHomeSideReads(file(Tokens.fabrikamPartner(), tenant, "MixedCase@FABRIKAM.example"), 422,
+                "/invitee/email", "/invitee/email " + tenant + "'s invitation rules refuse this invitee");
+        file(admin(tenant), tenant, "MixedCase@FABRIKAM.example").then().statusCode(422)
                 .body("field", equalTo("/invitee/email"))
                 .body("detail", containsString("domain fabrikam.example not allowed by " + tenant));
         // the other domain of fabrikam is not on the deny list
@@ -98,19 +101,72 @@ class InvitationRulesTest {
         // the resource tenant now denies fabrikam.example (a fresh filing shows the view has it): no longer redeems
         publish(tenant, null, rules("adminsAndPartnerSystems", domains("blocked", "fabrikam.example")));
         awaitStatus(() -> file(Tokens.fabrikamPartner(), tenant, fresh("probe")), 422);
-        Api.redeem(invitee, id, code).then().statusCode(409)
-                .body("type", equalTo("urn:crosstenant:problem:invitation-not-redeemable"))
-                .body("detail", containsString("deny list"));
+        Api.redeem(invitee, id, code).then().body("type", equalTo("urn:crosstenant:problem:invitation-not-redeemable"));
+        assertHomeSideReads(Api.redeem(invitee, id, code), 409, null,
+                tenant + "'s invitation rules refuse this invitee");
         // ... and once partner systems may no longer invite, a partner-filed invitation neither
         publish(tenant, null, rules("adminsOnly", null));
         awaitStatus(() -> file(Tokens.fabrikamPartner(), tenant, fresh("probe")), 403);
-        Api.redeem(invitee, id, code).then().statusCode(409)
-                .body("type", equalTo("urn:crosstenant:problem:invitation-not-redeemable"))
-                .body("detail", containsString("adminsOnly"));
+        Api.redeem(invitee, id, code).then().body("type", equalTo("urn:crosstenant:problem:invitation-not-redeemable"));
+        assertHomeSideReads(Api.redeem(invitee, id, code), 409, null,
+                tenant + "'s invitation rules refuse this request");
         // rules relaxed again: redeemable (the refusals did not burn the code)
         publish(tenant, null, rules("adminsAndPartnerSystems", null));
         awaitStatus(() -> file(Tokens.fabrikamPartner(), tenant, fresh("probe")), 202);
         Api.redeem(invitee, id, code).then().statusCode(200).body("status", equalTo("accepted"));
+    }
+
+    /**
+     * Issue #7, "reasons name the deciding rule of the caller's own side and, for the other side, only that it
+     * blocked", at filing, for each kind of refusal by the invitation rules: the home tenant's partner system reads
+     * that the resource tenant's rules refuse (the same text whichever rule it was); the resource tenant's admin, whose
+     * rules they are, reads the rule. (Redemption, where the reader is always the home side's invitee: above.)
+     */
+    @Test
+    void eachSideReadsWhatItMayOfARefusalByTheInvitationRules() {
+        String tenant = freshTenant();
+        String request = tenant + "'s invitation rules refuse this request";
+        String invitee = "/invitee/email " + tenant + "'s invitation rules refuse this invitee";
+
+        // whoMayInvite none: both sides refused
+        publish(tenant, "fabrikam", rules("none", null));
+        awaitStatus(() -> file(admin(tenant), tenant, fresh("a")), 403);
+        assertHomeSideReads(file(Tokens.fabrikamPartner(), tenant, fresh("a")), 403, null, request);
+        file(admin(tenant), tenant, fresh("a")).then().statusCode(403)
+                .body("detail", containsString("(whoMayInvite none)"));
+
+        // whoMayInvite adminsOnly: only the partner system is refused (the admin's side has no refusal to read)
+        publish(tenant, "fabrikam", rules("adminsOnly", null));
+        awaitStatus(() -> file(admin(tenant), tenant, fresh("b")), 202);
+        assertHomeSideReads(file(Tokens.fabrikamPartner(), tenant, fresh("b")), 403, null, request);
+
+        // a deny list
+        publish(tenant, "fabrikam", rules("adminsAndPartnerSystems", domains("blocked", "fabrikam.example")));
+        awaitStatus(() -> file(Tokens.fabrikamPartner(), tenant, fresh("c")), 422);
+        assertHomeSideReads(file(Tokens.fabrikamPartner(), tenant, fresh("c")), 422, "/invitee/email", invitee);
+        file(admin(tenant), tenant, fresh("c")).then().statusCode(422).body("field", equalTo("/invitee/email"))
+                .body("detail", containsString("(on its deny list)"));
+
+        // an allow list without the invitee's domain
+        publish(tenant, "fabrikam", rules("adminsAndPartnerSystems", domains("allowed", "xn--bcher-kva.example")));
+        awaitStatus(() -> file(admin(tenant), tenant, fresh("d")).then().extract().<String>path("detail"),
+                d -> d != null && d.contains("allow list"));
+        assertHomeSideReads(file(Tokens.fabrikamPartner(), tenant, fresh("d")), 422, "/invitee/email", invitee);
+        file(admin(tenant), tenant, fresh("d")).then().statusCode(422).body("field", equalTo("/invitee/email"))
+                .body("detail", containsString("(not on its allow list)"));
+    }
+
+    /** Rule names and values a home-side reader must never see in a refusal by the resource tenant's rules. */
+    private static final List<String> RULE_WORDS = List.of("whoMayInvite", "adminsOnly", "adminsAndPartnerSystems",
+            "none", "allow list", "deny list", "domain fabrikam");
+
+    /** A refusal as the home side reads it: the status, field and exact shared detail, naming no rule. */
+    private static void assertHomeSideReads(Response answer, int status, String field, String detail) {
+        answer.then().statusCode(status).body("detail", equalTo(detail)).body("field", equalTo(field));
+        String read = answer.asString();
+        for (String word : RULE_WORDS) {
+            assertTrue(!read.contains(word), "the home side reads no rule (" + word + "): " + read);
+        }
     }
 
     /**
@@ -184,6 +240,10 @@ class InvitationRulesTest {
 
     static Response file(String token, String tenant, String email) {
         return Api.file(token, Api.body(tenant, Api.freshApplication(), "fabrikam", email));
+    }
+
+    private static <T> void awaitStatus(java.util.function.Supplier<T> call, java.util.function.Predicate<T> done) {
+        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(100)).until(() -> done.test(call.get()));
     }
 
     private static void awaitStatus(java.util.function.Supplier<Response> call, int status) {

@@ -223,6 +223,9 @@ class AccessSettingsWalkIT {
         Gateway.Answer denyListed = file("dana@fabrikam-labs.example");
         assertEquals(422, denyListed.status(), denyListed.toString());
         assertEquals("/invitee/email", denyListed.json().path("field").asText(), denyListed.toString());
+        // Fabrikam's partner system learns that Contoso's rules refuse, not which rule (issue #7)
+        assertEquals("/invitee/email contoso's invitation rules refuse this invitee",
+                denyListed.json().path("detail").asText(), denyListed.toString());
 
         for (String contosoPerson : List.of("alice@contoso.example", "ALICE@Contoso.Example", "ceo@globex.example")) {
             Gateway.Answer foreign = file(contosoPerson);

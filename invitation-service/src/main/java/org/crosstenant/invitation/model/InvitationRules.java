@@ -30,7 +30,30 @@ public record InvitationRules(String whoMayInvite, String domainsAccess, Set<Str
     }
 
     /**
-     * Why a filer in {@code role} may not invite under these rules, or null.
+     * What the home tenant's side (its partner systems, the invitee) reads when these rules refuse who filed: that
+     * the resource tenant's invitation rules refuse, not which of them (issue #7: of the other side's rules, only
+     * that they blocked).
+     *
+     * @param resourceTenant the tenant whose rules refused
+     * @return a detail naming the tenant and no rule
+     */
+    public static String refusesRequest(String resourceTenant) {
+        return resourceTenant + "'s invitation rules refuse this request";
+    }
+
+    /**
+     * As {@link #refusesRequest}, for a refusal of the invitee's address (its domain, by the allow or deny list).
+     *
+     * @param resourceTenant the tenant whose rules refused
+     * @return a detail naming the tenant and no rule
+     */
+    public static String refusesInvitee(String resourceTenant) {
+        return resourceTenant + "'s invitation rules refuse this invitee";
+    }
+
+    /**
+     * Why a filer in {@code role} may not invite under these rules, or null. The text names the deciding rule: only
+     * for the resource tenant's own admins (see {@link #refusesRequest} for everyone else).
      *
      * @param role {@link Caller#ADMIN} (a collab-admin of the resource tenant) or {@link Caller#PARTNER} (a partner
      *             system of the invitee's tenant)
@@ -46,7 +69,8 @@ public record InvitationRules(String whoMayInvite, String domainsAccess, Set<Str
     }
 
     /**
-     * Why the invitee's address is refused by the domain allow or deny list, or null.
+     * Why the invitee's address is refused by the domain allow or deny list, or null. The text names the list: only
+     * for the resource tenant's own admins (see {@link #refusesInvitee} for everyone else).
      *
      * @param canonicalEmail a canonical, acceptable address
      */

@@ -60,10 +60,18 @@ public class ProblemMapper {
                 MalformedJsonException.pointerOf(e), null, null));
     }
 
-    /** 404 for unknown paths, 405, 415, 406 and the framework's own 400s keep their status. */
+    /**
+     * 404 for unknown paths, 405, 415 (platform {@code Utf8JsonBodies}: a body declared in another charset than UTF-8,
+     * its message naming the accepted type), 406 and the framework's own 400s keep their status. A 400 that wraps a
+     * Jackson failure is answered as {@link #unreadable}, so that no Jackson message (which names Java types) reaches
+     * the detail.
+     */
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (status == 400 && e.getCause() instanceof JsonProcessingException json) {
+            return unreadable(json, uri);
+        }
         String title = Response.Status.fromStatusCode(status) == null ? "Error"
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
         return respond(Problem.of(status, "http-" + status, title, e.getMessage(), path(uri)));

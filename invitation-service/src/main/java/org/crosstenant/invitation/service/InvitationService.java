@@ -186,7 +186,9 @@ public class InvitationService {
      * @param idempotencyKey the {@code Idempotency-Key} header, or null
      * @return the invitation and whether this call created it
      * @throws ProblemException 403 when the caller may not file it (role, or whoMayInvite), 422 {@code /invitee/email}
-     *                          for an address outside the invitee tenant's domains or the domain rules, 409
+     *                          for an address outside the invitee tenant's domains or the domain rules (a refusal by
+     *                          the invitation rules names the rule to the resource tenant's admin only; a partner
+     *                          system reads that the resource tenant's rules refuse), 409
      *                          {@code invitation-exists} naming the live request, 400/422 for a bad key
      */
     public Uni<Filed> file(Caller caller, NewInvitation request, String idempotencyKey) {
@@ -199,13 +201,17 @@ public class InvitationService {
             throw inviteeEmail(INVITEE_EMAIL + " " + notOwn);
         }
         return rules.effective(request.resourceTenant(), request.inviteeTenant()).flatMap(effective -> {
+            // the rules are the resource tenant's: its admin reads which one refused, the home side only that it did
+            boolean ruleOwner = Caller.ADMIN.equals(role);
             String filer = effective.filerViolation(request.resourceTenant(), role);
             if (filer != null) {
-                throw ProblemException.forbidden(filer);
+                throw ProblemException.forbidden(ruleOwner ? filer
+                        : InvitationRules.refusesRequest(request.resourceTenant()));
             }
             String domain = effective.domainViolation(request.resourceTenant(), request.inviteeEmail());
             if (domain != null) {
-                throw inviteeEmail(INVITEE_EMAIL + " " + domain);
+                throw inviteeEmail(INVITEE_EMAIL + " " + (ruleOwner ? domain
+                        : InvitationRules.refusesInvitee(request.resourceTenant())));
             }
             return insert(caller, role, request, idempotencyKey, 2);
         });
@@ -469,7 +475,8 @@ public class InvitationService {
      * @return the accepted invitation (the grant)
      * @throws ProblemException 400/422 {@code code} for an unusable code, 404/403 for callers who are not the
      *                          invitee, 409 {@code not-redeemable}/{@code invitation-expired}/{@code code-invalidated}
-     *                          by state, 409 {@code invitation-not-redeemable} naming the rule that now refuses it,
+     *                          by state, 409 {@code invitation-not-redeemable} when the registry or the invitation
+     *                          rules now refuse it (of the rules, only that they refuse),
      *                          422 {@code wrong-redemption-code}
      */
     public Uni<Invitation> redeem(Caller caller, UUID id, String code) {
@@ -549,14 +556,21 @@ public class InvitationService {
         return outbox.persist(events.redeemed(inv, now)).replaceWith(new Attempt(inv, true, false));
     }
 
-    /** The rule that refuses an otherwise redeemable invitation now (it may have changed since filing), or null. */
+    /**
+     * Why an otherwise redeemable invitation is refused now (the rules may have changed since filing), as the
+     * redeemer may read it, or null. The redeemer is the invitee, of the home tenant: its own tenant's registration
+     * is named, of the resource tenant's invitation rules only that they refuse (issue #7).
+     */
     private String notRedeemable(Invitation inv, InvitationRules effective) {
         String notOwn = tenants.violation(inv.inviteeTenant, inv.inviteeEmail);
         if (notOwn != null) {
             return INVITEE_EMAIL + " " + notOwn;
         }
-        String filer = effective.filerViolation(inv.resourceTenant, inv.requestedByRole);
-        return filer != null ? filer : effective.domainViolation(inv.resourceTenant, inv.inviteeEmail);
+        if (effective.filerViolation(inv.resourceTenant, inv.requestedByRole) != null) {
+            return InvitationRules.refusesRequest(inv.resourceTenant);
+        }
+        return effective.domainViolation(inv.resourceTenant, inv.inviteeEmail) != null
+                ? InvitationRules.refusesInvitee(inv.resourceTenant) : null;
     }
 
     // ---------------------------------------------------------------- approval

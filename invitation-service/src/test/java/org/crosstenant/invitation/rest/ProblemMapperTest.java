@@ -58,4 +58,19 @@ class ProblemMapperTest {
             assertNull(response.getHeaderString("Retry-After"));
         }
     }
+
+    /** A framework 400 wrapping a Jackson binding failure reads as malformed-json in JSON terms, naming no Java type. */
+    @Test
+    void aWrappedJacksonFailureIsMalformedJsonNamingNoJavaType() {
+        com.fasterxml.jackson.databind.exc.MismatchedInputException binding =
+                com.fasterxml.jackson.databind.exc.MismatchedInputException.from(null, java.util.ArrayList.class,
+                        "Cannot deserialize value of type `java.util.ArrayList<java.lang.String>` from Object value");
+        binding.prependPath(new com.fasterxml.jackson.databind.JsonMappingException.Reference(null, "targets"));
+        Response response = mapper.web(new jakarta.ws.rs.WebApplicationException(binding, 400), null);
+        assertEquals(400, response.getStatus());
+        Problem problem = (Problem) response.getEntity();
+        assertEquals("urn:crosstenant:problem:malformed-json", problem.type());
+        assertEquals("/targets", problem.field());
+        assertEquals("Body is not acceptable JSON of the expected shape: /targets: expected an array", problem.detail());
+    }
 }
