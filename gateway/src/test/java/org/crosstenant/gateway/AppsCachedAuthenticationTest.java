@@ -196,7 +196,8 @@ class AppsCachedAuthenticationTest {
                 .body("status", equalTo(403)).extract().path("detail");
     }
 
-    private static double homeCacheHits() {
+    /** The home token cache's hit count, from /q/metrics. */
+    static double homeCacheHits() {
         String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("^crosstenant_gateway_token_cache_requests_total\\{cache=\"home\",result=\"hit\"} "
                 + "(\\S+)$", Pattern.MULTILINE).matcher(body);

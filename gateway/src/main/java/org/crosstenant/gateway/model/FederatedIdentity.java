@@ -26,16 +26,31 @@ import java.util.stream.Collectors;
  * @param acr the home token's {@code acr} claim, or null
  * @param amr the home token's {@code amr} claim (RFC 8176 method names), sorted
  * @param deviceCompliant whether the home token's {@code device_compliant} claim is boolean true
+ * @param client the client id when the home token is a client's own token (client credentials grant: no person),
+ *        as {@code org.crosstenant.gateway.service.ClientTokens} tells it from the token's claims; null for a
+ *        person's token
  */
 public record FederatedIdentity(String tenant, String issuer, String subject, String email, List<String> roles,
         String session, Instant expiresAt, List<String> groups, String acr, List<String> amr,
-        boolean deviceCompliant) {
+        boolean deviceCompliant, String client) {
 
     public FederatedIdentity {
         roles = roles == null ? List.of() : roles.stream().sorted().toList();
         // an immutable list without nulls: List.copyOf of it (Person) copies nothing on the hot path
         groups = groups == null ? List.of() : groups.stream().sorted().collect(Collectors.toUnmodifiableList());
         amr = amr == null ? List.of() : amr.stream().sorted().toList();
+    }
+
+    /** A person's identity (not a client's own token). */
+    public FederatedIdentity(String tenant, String issuer, String subject, String email, List<String> roles,
+            String session, Instant expiresAt, List<String> groups, String acr, List<String> amr,
+            boolean deviceCompliant) {
+        this(tenant, issuer, subject, email, roles, session, expiresAt, groups, acr, amr, deviceCompliant, null);
+    }
+
+    /** Whether the home token is a client's own token, no person's: shared applications admit people only. */
+    public boolean isClient() {
+        return client != null;
     }
 
     /** An identity whose home token says nothing of groups, MFA or device. */

@@ -14,7 +14,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Authenticates nobody; it exists so that the challenge sent to a caller without a usable token (no token, or one
- * from an unknown issuer) is a problem+json 401 rather than Quarkus' empty body. Ranked above OIDC so it answers
+ * from an unknown issuer) is a problem+json 401 rather than Quarkus' empty body, with the RFC 6750 §3.1 challenge
+ * ({@link Problems#bearerChallenge}: {@code invalid_token} when a bearer token was sent). Ranked above OIDC so it answers
  * first; a token OIDC rejected is answered by the route failure handler instead (OIDC owns that challenge).
  */
 @ApplicationScoped
@@ -27,16 +28,20 @@ public class ProblemChallengeMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer"));
+        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate",
+                Problems.bearerChallenge(context.request().getHeader("Authorization"), detail(context))));
     }
 
     @Override
     public Uni<Boolean> sendChallenge(RoutingContext context) {
-        boolean hasToken = context.request().getHeader("Authorization") != null;
-        Problems.unauthorized(context, hasToken
-                ? "The bearer token was not issued by a federated tenant's identity provider"
-                : "A bearer token from your tenant's identity provider is required");
+        Problems.unauthorized(context, detail(context));
         return Uni.createFrom().item(true);
+    }
+
+    private static String detail(RoutingContext context) {
+        return GatewayRoutes.bearerToken(context.request().getHeader("Authorization")) != null
+                ? "The bearer token was not issued by a federated tenant's identity provider"
+                : "A bearer token from your tenant's identity provider is required";
     }
 
     @Override

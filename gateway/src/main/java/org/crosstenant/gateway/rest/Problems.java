@@ -39,11 +39,33 @@ public final class Problems {
                 .put("instance", instance);
     }
 
+    /**
+     * 401 problem+json {@code unauthorized} with the RFC 6750 §3 challenge for this request ({@link #bearerChallenge}),
+     * replacing any challenge set before (Quarkus' own is a bare {@code Bearer} whatever the cause).
+     *
+     * @param detail why (also the error_description when a token was sent)
+     */
     public static void unauthorized(RoutingContext ctx, String detail) {
-        if (!ctx.response().headWritten() && ctx.response().headers().get("WWW-Authenticate") == null) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        if (!ctx.response().headWritten()) {
+            ctx.response().headers().set("WWW-Authenticate",
+                    bearerChallenge(ctx.request().getHeader("Authorization"), detail));
         }
         send(ctx, 401, "unauthorized", "Unauthorized", detail);
+    }
+
+    /**
+     * The {@code WWW-Authenticate} value of a 401 (RFC 6750 §3.1): a request that carried a bearer token — which
+     * therefore failed verification (signature, expiry, issuer, audience, or not a JWT at all) or belongs to no
+     * federated tenant — gets {@code Bearer error="invalid_token", error_description="…"}; a request without one (no
+     * Authorization header, another scheme, or {@code Bearer} with nothing after it) gets {@code Bearer} without error
+     * code, as RFC 6750 §3.1 asks when the request lacks authentication information. No realm: the gateway uses none.
+     *
+     * @param authorization the request's Authorization header, or null
+     * @param detail why, for error_description (characters RFC 6750 does not allow there become '?')
+     */
+    public static String bearerChallenge(String authorization, String detail) {
+        return GatewayRoutes.bearerToken(authorization) == null ? "Bearer"
+                : "Bearer error=\"invalid_token\", error_description=\"" + quotable(detail) + "\"";
     }
 
     /**

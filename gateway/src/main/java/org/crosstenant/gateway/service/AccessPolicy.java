@@ -22,7 +22,9 @@ import org.crosstenant.gateway.repository.LocalView;
  * of another tenant with an active grant (guest) while both tenants' effective collaboration settings still admit
  * them; a caller without grant while both tenants' effective direct-connect settings admit them. Then, for an
  * application that requires MFA, only a caller whose home token satisfies MFA and, for a non-member, whose home
- * tenant's MFA the resource tenant accepts. Everything comes from the local view: no remote call per request.
+ * tenant's MFA the resource tenant accepts. Shared applications admit people only: a non-member whose home token
+ * is a client's own ({@link FederatedIdentity#isClient()}, markers in {@link ClientTokens}) or a partner system's is
+ * refused whatever the settings. Everything comes from the local view: no remote call per request.
  */
 @ApplicationScoped
 public class AccessPolicy {
@@ -61,6 +63,12 @@ public class AccessPolicy {
     }
 
     /**
+     * Decides one request. Reasons follow issue #7: a non-member (always of the home side at {@code /apps}) reads the
+     * deciding rule of its own tenant and, for the resource tenant, only that it refused ({@link #refusedBy}, and for
+     * MFA {@link #mfaRequiredBy}: one text whether the resource tenant does not accept the home tenant's MFA or the
+     * token carries none). The reason is the 401 detail and the {@code gateway.access} event's reason, which both
+     * tenants' security teams read, so it never names a setting of the resource tenant.
+     *
      * @param caller the verified caller
      * @param resourceTenant the tenant that owns the application
      * @param application the application id
@@ -72,8 +80,13 @@ public class AccessPolicy {
             boolean requireMfa) {
         String home = caller.tenant();
         boolean member = home.equals(resourceTenant);
+        if (!member && caller.isClient()) {
+            // guests and direct connect admit people: a client's own token (client credentials) is no one
+            return AccessDecision.denied(home + " client " + caller.client()
+                    + " has a token of its own, no person's; shared applications admit people");
+        }
         if (!member && caller.roles().contains(PARTNER_SYSTEM_ROLE)) {
-            // guests and direct connect admit people: a partner system's own token files requests, it is no one
+            // the same for a partner system whose token a marker does not show as a client's
             return AccessDecision.denied(home + " partner systems (role " + PARTNER_SYSTEM_ROLE
                     + ") use the API; shared applications admit people");
         }
@@ -86,13 +99,29 @@ public class AccessPolicy {
         boolean mfaTrusted = member || inbound.mfaAccepted();
         if (requireMfa && !(homeMfa && mfaTrusted)) {
             String acr = String.join(" ", mfaAcrValues.getOrDefault(home, List.of()).stream().limit(1).toList());
-            return admitted.stepUp(!mfaTrusted
-                    ? resourceTenant + " requires MFA for " + application + " and does not accept " + home + "'s MFA"
-                    : resourceTenant + " requires MFA for " + application + ": sign in at " + home
-                            + " with a second factor", acr);
+            return admitted.stepUp(member
+                    ? resourceTenant + " requires MFA for " + application + ": sign in at " + home
+                            + " with a second factor"
+                    : mfaRequiredBy(resourceTenant, application), acr);
         }
         return admitted.withAssurance(homeMfa && mfaTrusted,
                 caller.deviceCompliant() && (member || inbound.compliantDeviceAccepted()));
+    }
+
+    /**
+     * What a non-member reads when a rule of the resource tenant refused it (inbound collaboration or direct connect
+     * settings): only that the resource tenant refused, never which rule.
+     */
+    static String refusedBy(String resourceTenant, String application) {
+        return resourceTenant + " refused access to " + application;
+    }
+
+    /**
+     * What a non-member reads when the application requires MFA: the same whether the resource tenant does not accept
+     * the home tenant's MFA (its inbound trust) or the home token carries no MFA.
+     */
+    static String mfaRequiredBy(String resourceTenant, String application) {
+        return application + " requires MFA that " + resourceTenant + " accepts";
     }
 
     private AccessDecision admit(FederatedIdentity caller, String resourceTenant, String application,
@@ -104,8 +133,7 @@ public class AccessPolicy {
         var grant = view.activeGrant(home, caller.subject(), resourceTenant, application, now);
         if (grant.isPresent()) {
             if (!AccessEvaluator.admits(inbound.inboundCollaboration(), person, application)) {
-                return AccessDecision.denied("guest grant " + grant.get().invitationId() + " no longer admitted by "
-                        + resourceTenant + "'s inbound collaboration settings for " + home);
+                return AccessDecision.denied(refusedBy(resourceTenant, application));
             }
             if (!AccessEvaluator.admits(outbound.outboundCollaboration(), person, application)) {
                 return AccessDecision.denied(home + " outbound settings blocked it");
@@ -113,8 +141,7 @@ public class AccessPolicy {
             return AccessDecision.guest(grant.get().invitationId());
         }
         if (!AccessEvaluator.admits(inbound.inboundDirectConnect(), person, application)) {
-            return AccessDecision.denied("no active guest grant, and " + resourceTenant
-                    + "'s inbound direct connect settings for " + home + " do not admit the caller to " + application);
+            return AccessDecision.denied(refusedBy(resourceTenant, application));
         }
         if (!AccessEvaluator.admits(outbound.outboundDirectConnect(), person, application)) {
             return AccessDecision.denied("no active guest grant, and " + home + " outbound settings blocked it");

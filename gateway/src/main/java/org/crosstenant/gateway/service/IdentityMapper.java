@@ -72,7 +72,9 @@ public class IdentityMapper {
         return new FederatedIdentity(tenant, jwt.getIssuer(), jwt.getSubject(), email,
                 List.copyOf(identity.getRoles()), session(jwt),
                 exp > 0 ? Instant.ofEpochSecond(exp) : null, names(jwt.getClaim("groups")),
-                text(jwt.getClaim("acr")), names(jwt.getClaim("amr")), isTrue(jwt.getClaim("device_compliant")));
+                text(jwt.getClaim("acr")), names(jwt.getClaim("amr")), isTrue(jwt.getClaim("device_compliant")),
+                ClientTokens.clientOf(jwt.getClaim("client_id"), jwt.getClaim("clientId"),
+                        jwt.getClaim("preferred_username")));
     }
 
     /** Most names taken from one claim ({@code groups}, {@code amr}); more are ignored, so a token cannot grow the cost. */

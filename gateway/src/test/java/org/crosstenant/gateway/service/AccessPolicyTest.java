@@ -75,6 +75,35 @@ class AccessPolicyTest {
         assertTrue(policy.decide(own, "contoso", "projects", false).allowed());
     }
 
+    /**
+     * A client's own token (client credentials: no person) of another tenant is refused at any shared application,
+     * whatever its roles, by direct connect and with a grant; a person of the same tenant gets in. The markers
+     * themselves: {@link ClientTokensTest}.
+     */
+    @Test
+    void anotherTenantsMachineClientWithoutAnyRoleNeverReachesAnApplication() throws Exception {
+        settings("contoso", null, "{\"inbound\": {\"directConnect\": " + ALLOW_ALL + ", \"collaboration\": "
+                + ALLOW_ALL + "}}");
+        settings("fabrikam", null, "{\"outbound\": {\"directConnect\": " + ALLOW_ALL + ", \"collaboration\": "
+                + ALLOW_ALL + "}}");
+        assertTrue(policy.decide(bob, "contoso", "projects", false).allowed(), "a person is admitted");
+        FederatedIdentity reports = new FederatedIdentity("fabrikam", "https://idp/fabrikam", "svc-reports", null,
+                List.of("default-roles-fabrikam"), null, null, List.of(), null, List.of(), false, "fabrikam-reports");
+        assertTrue(reports.isClient());
+        AccessDecision refused = policy.decide(reports, "contoso", "projects", false);
+        assertFalse(refused.allowed());
+        assertFalse(refused.isStepUp(), "no MFA challenge a machine could never answer");
+        assertTrue(refused.reason().contains("fabrikam-reports") && refused.reason().contains("admit people"),
+                refused.reason());
+        assertFalse(policy.decide(reports, "contoso", "secure", true).isStepUp());
+        grant("svc-reports", "projects");
+        assertFalse(policy.decide(reports, "contoso", "projects", false).allowed(), "not with a grant either");
+        // a tenant's own machine client is a member: the settings between tenants do not concern it
+        FederatedIdentity own = new FederatedIdentity("contoso", "i", "svc-c", null, List.of(), null, null, List.of(),
+                null, List.of(), false, "contoso-reports");
+        assertTrue(policy.decide(own, "contoso", "projects", false).allowed());
+    }
+
     @Test
     void membersNeedNoSettings() {
         FederatedIdentity alice = new FederatedIdentity("contoso", "i", "alice", "alice@contoso.example", List.of());
@@ -101,7 +130,7 @@ class AccessPolicyTest {
                                                "applications": {"access": "allowed", "targets": ["all"]}}}}""");
         AccessDecision blocked = policy.decide(bob, "contoso", "projects", false);
         assertFalse(blocked.allowed());
-        assertTrue(blocked.reason().contains("contoso's inbound collaboration"), blocked.reason());
+        assertEquals("contoso refused access to projects", blocked.reason(), "which of contoso's rules: not said");
 
         view.forgetSettings("contoso", "fabrikam"); // deleted: back to contoso's default
         assertTrue(policy.decide(bob, "contoso", "projects", false).allowed());
@@ -150,7 +179,8 @@ class AccessPolicyTest {
         FederatedIdentity mfaBob = fabrikam("f-bob", "bob@fabrikam.example", List.of(), "gold", List.of(), true);
         AccessDecision untrusted = policy.decide(mfaBob, "contoso", "secure", true);
         assertTrue(untrusted.isStepUp(), "contoso does not accept fabrikam's MFA yet");
-        assertTrue(untrusted.reason().contains("does not accept fabrikam's MFA"), untrusted.reason());
+        assertEquals("secure requires MFA that contoso accepts", untrusted.reason());
+        assertEquals(untrusted.reason(), low.reason(), "the same text whether trust is off or the claim is absent");
         AccessDecision plain = policy.decide(mfaBob, "contoso", "plain", false);
         assertTrue(plain.allowed());
         assertFalse(plain.mfa(), "untrusted MFA is not asserted to the application");
@@ -162,7 +192,10 @@ class AccessPolicyTest {
         assertTrue(trusted.allowed());
         assertTrue(trusted.mfa());
         assertTrue(trusted.deviceCompliant());
-        assertTrue(policy.decide(bob, "contoso", "secure", true).isStepUp(), "trust does not make a password MFA");
+        AccessDecision trustedButLow = policy.decide(bob, "contoso", "secure", true);
+        assertTrue(trustedButLow.isStepUp(), "trust does not make a password MFA");
+        assertEquals(low.reason(), trustedButLow.reason(), "trust on or off: the same text");
+        assertEquals(low.stepUpAcr(), trustedButLow.stepUpAcr());
 
         // amr mfa or otp satisfies MFA whatever the acr; another amr does not
         assertTrue(policy.decide(fabrikam("f-bob", "bob@fabrikam.example", List.of(), null, List.of("pwd", "otp"),
