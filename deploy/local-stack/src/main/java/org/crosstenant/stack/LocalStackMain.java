@@ -108,6 +108,7 @@ public final class LocalStackMain {
                   fabrikam  bob   / bob-password     (no role)
                   fabrikam  carol / carol-password   (no role)
                   fabrikam  client fabrikam-partner / fabrikam-partner-secret   collab-partner (client credentials)
+                  fabrikam  client fabrikam-reports / fabrikam-reports-secret   (no role; a machine client, client credentials)
 
                 memory (proportional set size of each process tree):
                 """, seconds, settings.gatewayUrl(), settings.gatewayUrl(), settings.gatewayUrl(), settings.gatewayUrl(),
