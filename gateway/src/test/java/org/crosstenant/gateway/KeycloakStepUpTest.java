@@ -126,6 +126,11 @@ class KeycloakStepUpTest {
         String issuer = TenantTokens.value("test.keycloak.fabrikam");
         String bob = KeycloakTokens.passwordGrant(issuer, "crosstenant-cli", "bob", "bob-password");
         await().atMost(PATIENCE).untilAsserted(() -> given().auth().oauth2(bob).get(path).then().statusCode(200));
+        // direct connect admits bob to every woodgrove application, yet an unregistered name answers the same 403 as
+        // a refusal, never a 404 that would tell an outsider which names woodgrove has registered
+        String refused = "You have no access to woodgrove/no-such-" + app;
+        given().auth().oauth2(bob).get("/apps/woodgrove/no-such-" + app + "/x").then().statusCode(403)
+                .contentType("application/problem+json").body("detail", equalTo(refused));
 
         String reports = KeycloakTokens.clientCredentials(issuer, "fabrikam-reports", "fabrikam-reports-secret");
         var claims = KeycloakTokens.claims(reports);

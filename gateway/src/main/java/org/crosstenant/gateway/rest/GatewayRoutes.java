@@ -258,7 +258,13 @@ public class GatewayRoutes {
             return;
         }
         if (route == null) {
-            Problems.notFound(ctx, "No application " + application + " is registered by tenant " + tenant);
+            if (caller.tenant().equals(tenant)) {
+                Problems.notFound(ctx, "No application " + application + " is registered by tenant " + tenant);
+            } else {
+                // direct connect may admit an outsider to applications by a rule ("all", a block list): a 404 here
+                // would tell them which names the tenant has registered, so they read the refusal's 403
+                Problems.forbidden(ctx, "You have no access to " + tenant + "/" + application);
+            }
             return;
         }
         if (!admission.admitUpstream(ctx, caller, Surface.APPS, route.upstreamUrl())) {
