@@ -65,8 +65,19 @@ class AuditApiSecurityTest {
                 .body("instance", equalTo("/api/v1/audit/records"));
     }
 
+    /** A parameter given twice is ambiguous (first or last?): refused, whichever parameter and whatever values. */
+    @ParameterizedTest
+    @ValueSource(strings = { "limit=1&limit=2", "after=0&after=0", "action=policy.decided&action=x",
+            "type=a&limit=5&type=b", "invitationId=x&invitationId=x", "tenant=contoso&tenant=contoso" })
+    void aRepeatedParameterIs400Problem(String query) {
+        Auditors.as("contoso").get("/api/v1/audit/records?" + query).then().statusCode(400).contentType(PROBLEM)
+                .body("detail", containsString("is given more than once"));
+    }
+
     @Test
     void aBadStreamReplayPointIs400Problem() {
+        Auditors.as("contoso").get("/api/v1/audit/stream?after=1&after=2").then().statusCode(400).contentType(PROBLEM)
+                .body("detail", containsString("is given more than once"));
         Auditors.as("contoso").header("Last-Event-ID", "yesterday").get("/api/v1/audit/stream")
                 .then().statusCode(400).contentType(PROBLEM);
         Auditors.as("contoso").get("/api/v1/audit/stream?after=-5").then().statusCode(400).contentType(PROBLEM);

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import org.crosstenant.platform.rest.QueryParameters;
 import org.crosstenant.policy.model.AccessSettings;
 import org.crosstenant.policy.model.PartnerConfiguration;
 import org.crosstenant.policy.model.Party;
@@ -173,11 +174,9 @@ public class AccessSettingsResource {
 
     private Uni<RestResponse<HistoryView>> history(String tenant, String partner, String after, String limit,
                                                     UriInfo uri) {
-        for (String name : List.of("after", "limit")) {
-            // a repeated parameter is ambiguous (which one counts depends on the server): refused, not guessed
-            if (uri.getQueryParameters().getOrDefault(name, List.of()).size() > 1) {
-                throw ProblemException.badRequest("query parameter " + name + " is given more than once");
-            }
+        String repeated = QueryParameters.repeated(uri.getQueryParameters(), "after", "limit");
+        if (repeated != null) {
+            throw ProblemException.badRequest(QueryParameters.repeatedDetail(repeated));
         }
         long from = number(after, "after", 0, Long.MAX_VALUE, 0);
         int count = (int) number(limit, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
