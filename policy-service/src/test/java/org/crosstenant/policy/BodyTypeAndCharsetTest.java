@@ -88,6 +88,21 @@ class BodyTypeAndCharsetTest {
         put(APPLICATION.formatted(tenant), tenant, "application/json", body).then().statusCode(200);
     }
 
+    /** Another media type, or an Accept that excludes JSON: the detail says what to send, not the framework's words. */
+    @Test
+    void anotherMediaTypeIs415AndAnAcceptWithoutJsonIs406InPlainWords() {
+        String tenant = TestStack.tenant("contoso");
+        String body = "{\"upstreamUrl\":\"http://apps.example/projects\",\"displayName\":\"Projects\"}";
+        for (String type : List.of("text/plain", "application/xml", "text/csv")) {
+            put(APPLICATION.formatted(tenant), tenant, type, body).then().statusCode(415)
+                    .contentType("application/problem+json")
+                    .body("detail", equalTo("the body must be application/json; charset=utf-8"));
+        }
+        given().header("Authorization", TestStack.adminOf(tenant)).accept("text/html")
+                .get("/api/v1/tenants/" + tenant + "/access-settings/default").then().statusCode(406)
+                .body(org.hamcrest.Matchers.not(containsString("@Produces")));
+    }
+
     private static Response put(String path, String tenant, String contentType, String body) {
         return given().header("Authorization", TestStack.adminOf(tenant)).contentType(contentType)
                 .body(body.getBytes(StandardCharsets.UTF_8)).put(path);

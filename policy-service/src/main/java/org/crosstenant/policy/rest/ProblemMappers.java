@@ -93,7 +93,15 @@ public class ProblemMappers {
         }
         Response.StatusType info = Response.Status.fromStatusCode(status);
         String title = info != null ? info.getReasonPhrase() : "HTTP " + status;
-        return respond(status, title.toLowerCase().replace(' ', '-'), title, e.getMessage(), request, null);
+        String detail = e.getMessage();
+        // the framework's own words name annotations (@Consumes/@Produces); say what the client can send or accept
+        if (status == 415 && (detail == null || detail.contains("@Consumes"))) {
+            detail = "the body must be " + org.crosstenant.platform.rest.Utf8JsonBodies.ACCEPTED;
+        } else if (status == 406 && (detail == null || detail.contains("@Produces"))) {
+            detail = "this resource answers application/json (errors application/problem+json); send an Accept "
+                    + "header that allows it";
+        }
+        return respond(status, title.toLowerCase().replace(' ', '-'), title, detail, request, null);
     }
 
     @ServerExceptionMapper
