@@ -1,12 +1,16 @@
 package org.crosstenant.invitation;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -22,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
@@ -45,6 +50,9 @@ class ApprovalTest {
 
     @Inject
     InvitationRepository invitations;
+
+    @TestHTTPResource("/")
+    URL base;
 
     @Test
     void anApprovalRequiredAllowWaitsForTheAdminWhoApproves() throws Exception {
@@ -95,6 +103,64 @@ class ApprovalTest {
                 .body("status", equalTo("pending_acceptance")).body("approval.reason", nullValue());
         JsonNode approved = JsonShape.JSON.readTree(KafkaSupport.awaitEvents(id, APPROVED, 1).get(0).value());
         assertTrue(approved.path("reason").isMissingNode());
+    }
+
+    /**
+     * A review body is JSON, read by the strict reader: declared as another media type it is 415 problem+json, never
+     * stored as the reason's text (once {@code {"reason":5}} as text, {@code a\xFFb} as {@code a\uFFFDb}, ISO-8859-1 as
+     * {@code a\u00FFb}); declared JSON in another charset is 415 too. Nothing changes the invitation.
+     */
+    @Test
+    void aReviewBodyOfAnotherMediaTypeOrCharsetIs415AndNeverAReason() {
+        String id = pendingApproval();
+        byte[] notUtf8 = { 'a', (byte) 0xFF, 'b' };
+        for (String verb : new String[] { "approve", "decline" }) {
+            for (String type : new String[] { "text/plain", "text/plain; charset=ISO-8859-1",
+                    "application/xml", "application/json; charset=ISO-8859-1" }) {
+                for (byte[] body : new byte[][] { "{\"reason\":5}".getBytes(StandardCharsets.UTF_8), notUtf8,
+                        "{\"reason\":\"a\u00ffb\"}".getBytes(StandardCharsets.ISO_8859_1) }) {
+                    Api.as(Tokens.contosoAdmin()).contentType(type).body(body)
+                            .post(Api.BASE + "/" + id + "/" + verb).then().statusCode(415)
+                            .contentType("application/problem+json").body("status", equalTo(415));
+                }
+            }
+        }
+        Api.get(Tokens.contosoAdmin(), id).then().body("status", equalTo("pending_approval"));
+        // the same reason as JSON is read (and the number refused as no text)
+        FilingTest.problem(review(Tokens.contosoAdmin(), id, "approve", "{\"reason\":5}"), 400);
+    }
+
+    /** An empty body without any Content-Type is still a review without a reason (docs/api.md: may be empty). */
+    @Test
+    void aBodylessReviewWithoutContentTypeHasNoReason() throws Exception {
+        for (String verb : new String[] { "approve", "decline" }) {
+            String id = pendingApproval();
+            RawUpload.Response answer = RawUpload.send(base.toURI(), "POST", Api.BASE + "/" + id + "/" + verb,
+                    "Bearer " + Tokens.contosoAdmin(), List.of(), new byte[0], false);
+            assertEquals(200, answer.status(), answer.body());
+            Api.get(Tokens.contosoAdmin(), id).then()
+                    .body("status", equalTo("approve".equals(verb) ? "pending_acceptance" : "declined"));
+        }
+    }
+
+    /**
+     * Invisible format characters and separators (Unicode Cf, Zl, Zp) in a reason are refused like controls: they
+     * would make one admin's reason read like another's (UTR #36), as policy-service refuses them in its texts.
+     */
+    @Test
+    void aReasonWithFormatCharactersOrSeparatorsIsRefused() {
+        String id = pendingApproval();
+        for (String bad : new String[] { "\\u202E", "\\u2066", "\\u200B", "\\uFEFF", "\\u00AD", "\\u2028",
+                "\\u2029", "\\uDB40\\uDC01" }) {
+            for (String verb : new String[] { "approve", "decline" }) {
+                FilingTest.problem(review(Tokens.contosoAdmin(), id, verb, "{\"reason\":\"ok" + bad + "ok\"}"), 400)
+                        .body("field", equalTo("/reason")).body("detail", containsString("contains the character U+"));
+            }
+        }
+        Api.get(Tokens.contosoAdmin(), id).then().body("status", equalTo("pending_approval"));
+        // letters of any script are no format characters
+        review(Tokens.contosoAdmin(), id, "approve", "{\"reason\":\"\u05e9\u05dc\u05d5\u05dd J\u00f6rg\"}")
+                .then().statusCode(200).body("approval.reason", equalTo("\u05e9\u05dc\u05d5\u05dd J\u00f6rg"));
     }
 
     /** Only a collab-admin of the resource tenant: 403 to parties, 404 to third tenants and unknown ids. */

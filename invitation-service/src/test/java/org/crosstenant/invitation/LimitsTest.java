@@ -126,6 +126,31 @@ class LimitsTest {
                 .body("field", equalTo("Idempotency-Key")).body("limit", equalTo(200));
     }
 
+    /**
+     * An {@code Idempotency-Key} line with nothing after the colon, and two {@code Idempotency-Key} lines (different or
+     * the same), are each 400 naming the header; nothing is filed. Sent over a plain socket, so that the header lines
+     * are exactly these.
+     */
+    @Test
+    void anEmptyOrRepeatedIdempotencyKeyIsRefusedNamingIt() throws Exception {
+        String email = "key-" + UUID.randomUUID() + "@fabrikam.example";
+        byte[] body = Api.fabrikamInvitee(email).getBytes(StandardCharsets.UTF_8);
+        String json = "Content-Type: application/json";
+        String[][] headers = { { json, "Idempotency-Key:" }, { json, "Idempotency-Key: " },
+            { json, "Idempotency-Key: k-1", "Idempotency-Key: k-2" }, { json, "Idempotency-Key: k-3", "idempotency-key: k-3" } };
+        for (String[] lines : headers) {
+            RawUpload.Response answer = RawUpload.send(base.toURI(), "POST", Api.BASE,
+                    "Bearer " + Tokens.fabrikamPartner(), java.util.List.of(lines), body, false);
+            assertEquals(400, answer.status(), String.join(" / ", lines) + ": " + answer.body());
+            JsonObject problem = new JsonObject(answer.body());
+            assertEquals("Idempotency-Key", problem.getString("field"), answer.body());
+        }
+        // the same body with one key is filed
+        RawUpload.Response filed = RawUpload.send(base.toURI(), "POST", Api.BASE, "Bearer " + Tokens.fabrikamPartner(),
+                java.util.List.of(json, "Idempotency-Key: k-4-" + UUID.randomUUID()), body, false);
+        assertEquals(202, filed.status(), filed.body());
+    }
+
     @Test
     void aRedemptionCodeOverItsLimitIsRefusedNamingIt() {
         String id = Api.fileForBob();

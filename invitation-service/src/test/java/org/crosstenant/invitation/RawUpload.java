@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,10 +36,21 @@ final class RawUpload {
      */
     static Response send(URI base, String method, String path, String authorization, byte[] body, boolean chunked)
             throws Exception {
+        return send(base, method, path, authorization, List.of("Content-Type: application/json"), body, chunked);
+    }
+
+    /**
+     * As {@link #send(URI, String, String, String, byte[], boolean)}, with exactly the given further header lines
+     * (e.g. none for a request without {@code Content-Type}, or one header twice, or with an empty value).
+     */
+    static Response send(URI base, String method, String path, String authorization, List<String> headerLines,
+            byte[] body, boolean chunked) throws Exception {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
+            StringBuilder extra = new StringBuilder();
+            headerLines.forEach(line -> extra.append(line).append("\r\n"));
             String head = method + " " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                    + "\r\nAuthorization: " + authorization + "\r\nContent-Type: application/json\r\n"
+                    + "\r\nAuthorization: " + authorization + "\r\n" + extra
                     + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n")
                     + "Connection: close\r\n\r\n";
             OutputStream out = socket.getOutputStream();

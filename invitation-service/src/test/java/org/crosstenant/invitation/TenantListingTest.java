@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
 import org.crosstenant.stack.infra.testing.FederatedTokens;
@@ -31,7 +30,8 @@ class TenantListingTest {
 
     @Test
     void pagesWalkEveryInvitationOnceNewestFirstAndFiltersNarrow() {
-        String tenant = "ls-" + UUID.randomUUID().toString().substring(0, 8);
+        // a resource tenant of this test's own (registered in application.properties; fresh database per test JVM)
+        String tenant = "ls-walk";
         String admin = InvitationRulesTest.admin(tenant);
         String app = Api.freshApplication();
         List<String> filed = new ArrayList<>();
@@ -107,6 +107,30 @@ class TenantListingTest {
         for (String[] c : cases) {
             FilingTest.problem(list(admin, "contoso", "invitations", c[0]), 400).body("field", equalTo(c[1]));
         }
+    }
+
+    /**
+     * A parameter the listing reads, given twice, is 400 naming it (the first no longer wins silently), also with
+     * the same value twice; a parameter it does not read is ignored, repeated or not.
+     */
+    @Test
+    void aRepeatedParameterIsRefusedNamingIt() {
+        String admin = Tokens.contosoAdmin();
+        String[][] invitations = { { "status=accepted&status=denied", "status" },
+            { "application=a-app&application=b-app", "application" }, { "limit=5&limit=5", "limit" },
+            { "after=x&limit=2&after=y", "after" }, { "invitee=a@fabrikam.example&invitee=b@fabrikam.example", "invitee" },
+            { "limit=5&li%6Dit=6", "limit" } };
+        for (String[] c : invitations) {
+            FilingTest.problem(list(admin, "contoso", "invitations", c[0]), 400).body("field", equalTo(c[1]))
+                    .body("detail", equalTo("query parameter " + c[1] + " is given more than once"));
+        }
+        for (String[] c : new String[][] { { "limit=5&limit=6", "limit" }, { "after=x&after=x", "after" },
+            { "application=a-app&application=b-app", "application" } }) {
+            FilingTest.problem(list(admin, "contoso", "grants", c[0]), 400).body("field", equalTo(c[1]));
+        }
+        list(admin, "contoso", "invitations", "limit=1&unknown=a&unknown=b").then().statusCode(200);
+        // grants read no status: it is unknown there
+        list(admin, "contoso", "grants", "limit=1&status=a&status=b").then().statusCode(200);
     }
 
     private static Response list(String token, String tenant, String kind, String query) {

@@ -81,6 +81,23 @@ class TenantRegistryTest {
     }
 
     /**
+     * A well-formed resource tenant that is not in the registry is refused at filing (it would only be denied later),
+     * to a partner system and to an admin of that would-be tenant alike; the invitee part is fine.
+     */
+    @Test
+    void anUnregisteredResourceTenantIsRefusedAtFiling() {
+        String globexAdmin = FederatedTokens.token("globex", "globex-admin", "admin@globex.example", "collab-admin");
+        for (String token : new String[] { Tokens.fabrikamPartner(), globexAdmin }) {
+            FilingTest.problem(Api.file(token, Api.body("globex", Api.freshApplication(), "fabrikam",
+                    "bob@fabrikam.example")), 422).body("field", equalTo("/resourceTenant"))
+                    .body("detail", equalTo("no tenant globex is registered"));
+        }
+        // any letter case of a registered tenant is that tenant
+        Api.file(Tokens.fabrikamPartner(), Api.body("Contoso", Api.freshApplication(), "fabrikam",
+                "bob@fabrikam.example")).then().statusCode(202).body("resourceTenant", equalTo("contoso"));
+    }
+
+    /**
      * A Fabrikam account whose verified email is Contoso's cannot be invited as a Fabrikam person (refused at
      * filing above), nor redeem Fabrikam bob's invitation: the address is not bob's.
      */

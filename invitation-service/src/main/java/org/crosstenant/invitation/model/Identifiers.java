@@ -63,9 +63,13 @@ public final class Identifiers {
     }
 
     /**
-     * Why a text (a subject, an issuer, a reason) cannot be stored as it is, or null: 1 to {@code maxChars} UTF-16
-     * characters, not blank, no control characters or unpaired surrogates (PostgreSQL refuses NUL; a lone surrogate
-     * would not read back as written).
+     * Why a free text (a subject, an issuer, a reason) cannot be stored as it is, or null: it must be 1 to
+     * {@code maxChars} UTF-16 characters, not blank, and hold no control characters (Unicode category Cc), no unpaired
+     * surrogates (PostgreSQL refuses NUL; a lone surrogate would not read back as written), and no invisible format
+     * characters (Cf, e.g. U+202E RIGHT-TO-LEFT OVERRIDE, U+200B, U+FEFF) or line/paragraph separators (Zl, Zp):
+     * those make two different texts look alike to an administrator reading them (Unicode Technical Report 36,
+     * section 2, "bidirectional text spoofing"). The same rule as policy-service's
+     * {@code org.crosstenant.policy.model.Identifiers#textViolation}.
      *
      * @param value    the text as it will be stored (not null)
      * @param maxChars the limit
@@ -114,7 +118,8 @@ public final class Identifiers {
         for (int i = 0; i < value.length(); ) {
             int cp = value.codePointAt(i);
             int type = Character.getType(cp);
-            if (type == Character.CONTROL || type == Character.SURROGATE) {
+            if (type == Character.CONTROL || type == Character.SURROGATE || type == Character.FORMAT
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
                 return String.format("the character U+%04X at index %d", cp, i);
             }
             i += Character.charCount(cp);

@@ -30,25 +30,16 @@ public record InvitationRules(String whoMayInvite, String domainsAccess, Set<Str
     }
 
     /**
-     * What the home tenant's side (its partner systems, the invitee) reads when these rules refuse who filed: that
-     * the resource tenant's invitation rules refuse, not which of them (issue #7: of the other side's rules, only
-     * that they blocked).
+     * What the home tenant's side (its partner systems, the invitee) reads whenever these rules refuse a request,
+     * whichever rule it was (who may invite, or the domain allow or deny list): one text, and at filing one status
+     * (403) with no {@code field}, so neither the words nor the status tell the rules apart (issue #7: of the other
+     * side's rules, only that they blocked).
      *
      * @param resourceTenant the tenant whose rules refused
      * @return a detail naming the tenant and no rule
      */
     public static String refusesRequest(String resourceTenant) {
         return resourceTenant + "'s invitation rules refuse this request";
-    }
-
-    /**
-     * As {@link #refusesRequest}, for a refusal of the invitee's address (its domain, by the allow or deny list).
-     *
-     * @param resourceTenant the tenant whose rules refused
-     * @return a detail naming the tenant and no rule
-     */
-    public static String refusesInvitee(String resourceTenant) {
-        return resourceTenant + "'s invitation rules refuse this invitee";
     }
 
     /**
@@ -70,7 +61,7 @@ public record InvitationRules(String whoMayInvite, String domainsAccess, Set<Str
 
     /**
      * Why the invitee's address is refused by the domain allow or deny list, or null. The text names the list: only
-     * for the resource tenant's own admins (see {@link #refusesInvitee} for everyone else).
+     * for the resource tenant's own admins (see {@link #refusesRequest} for everyone else).
      *
      * @param canonicalEmail a canonical, acceptable address
      */

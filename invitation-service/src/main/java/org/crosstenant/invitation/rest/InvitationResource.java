@@ -1,11 +1,11 @@
 package org.crosstenant.invitation.rest;
 
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +24,7 @@ import org.crosstenant.invitation.service.ProblemException;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /** Collaboration requests: file, read, redeem, revoke, approve, decline. Authorisation is per invitation, in the service. */
 @Path(InvitationResource.PATH)
@@ -32,6 +33,7 @@ import io.smallrye.mutiny.Uni;
 public class InvitationResource {
 
     static final String PATH = "/api/v1/invitations";
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final InvitationService invitations;
     private final CallerFactory callers;
@@ -41,11 +43,16 @@ public class InvitationResource {
         this.callers = callers;
     }
 
+    /**
+     * Files a collaboration request (docs/api.md, "Invitations"): 202 with the invitation and its {@code Location}.
+     * The {@code Idempotency-Key} header is read from the raw request, so that an empty value and a header given more
+     * than once are seen (and refused, 400 naming the header) instead of being dropped or reduced to the first.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> file(FileInvitationRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @Context UriInfo uri) {
+    public Uni<Response> file(FileInvitationRequest body, @Context HttpServerRequest http, @Context UriInfo uri) {
         Caller caller = callers.caller();
+        String idempotencyKey = idempotencyKey(http);
         String missing = body == null ? "" : blank(body.resourceTenant()) ? InvitationService.RESOURCE_TENANT
                 : blank(body.application()) ? InvitationService.APPLICATION : body.invitee() == null ? "/invitee"
                 : blank(body.invitee().tenant()) ? InvitationService.INVITEE_TENANT
@@ -89,10 +96,14 @@ public class InvitationResource {
 
     /**
      * A collab-admin of the resource tenant approves a {@code pending_approval} invitation (optional body
-     * {@code {"reason"}}): 200 with the invitation, now {@code pending_acceptance}.
+     * {@code {"reason"}}): 200 with the invitation, now {@code pending_acceptance}. The body is JSON only, read by the
+     * same strict reader as every other body (a body of another media type is 415 problem+json, one in another
+     * charset than UTF-8 too, RFC 8259 §8.1); an empty body, with {@code Content-Type: application/json} or none at
+     * all, means no reason.
      */
     @POST
     @Path("{id}/approve")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<InvitationView> approve(@PathParam("id") String id, ReviewRequest body, @Context UriInfo uri) {
         Caller caller = callers.caller();
         return invitations.approve(caller, parseId(id), body == null ? null : body.reason())
@@ -102,10 +113,27 @@ public class InvitationResource {
     /** As {@link #approve}, declining: the invitation becomes {@code declined}. */
     @POST
     @Path("{id}/decline")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<InvitationView> decline(@PathParam("id") String id, ReviewRequest body, @Context UriInfo uri) {
         Caller caller = callers.caller();
         return invitations.decline(caller, parseId(id), body == null ? null : body.reason())
                 .map(inv -> view(caller, inv, self(uri, inv.id)));
+    }
+
+    /**
+     * The {@code Idempotency-Key} header (draft-ietf-httpapi-idempotency-key-header: one key per request), or null
+     * when absent.
+     *
+     * @throws ProblemException 400 {@code field} {@code Idempotency-Key} when it is given more than once; its value is
+     *                          checked by the service (an empty one is 400 there)
+     */
+    private static String idempotencyKey(HttpServerRequest http) {
+        List<String> keys = http.headers().getAll(IDEMPOTENCY_KEY);
+        if (keys.size() > 1) {
+            // which of two keys was meant cannot be known: replaying under either could answer the wrong request
+            throw ProblemException.badField(IDEMPOTENCY_KEY, IDEMPOTENCY_KEY + " is given more than once");
+        }
+        return keys.isEmpty() ? null : keys.get(0);
     }
 
     /** The code is shown to the filing party only, and only while it can be used. */

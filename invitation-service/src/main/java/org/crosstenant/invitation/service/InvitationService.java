@@ -185,33 +185,41 @@ public class InvitationService {
      * @param request        the validated, canonical request ({@link #validate})
      * @param idempotencyKey the {@code Idempotency-Key} header, or null
      * @return the invitation and whether this call created it
-     * @throws ProblemException 403 when the caller may not file it (role, or whoMayInvite), 422 {@code /invitee/email}
-     *                          for an address outside the invitee tenant's domains or the domain rules (a refusal by
-     *                          the invitation rules names the rule to the resource tenant's admin only; a partner
-     *                          system reads that the resource tenant's rules refuse), 409
-     *                          {@code invitation-exists} naming the live request, 400/422 for a bad key
+     * @throws ProblemException 403 when the caller may not file it (role); 422 {@code /resourceTenant} for a resource
+     *                          tenant not in the tenant registry; 422 {@code /invitee/email} for an address outside
+     *                          the invitee tenant's domains; for a refusal by the resource tenant's invitation rules,
+     *                          to its admin 403 (whoMayInvite) or 422 {@code /invitee/email} (domain lists) naming the
+     *                          rule, to a partner system 403 {@link InvitationRules#refusesRequest} whichever rule it
+     *                          was; 409 {@code invitation-exists} naming the live request; 400/422 for a bad key
      */
     public Uni<Filed> file(Caller caller, NewInvitation request, String idempotencyKey) {
         String role = filingRole(caller, request);
         if (idempotencyKey != null) {
             checkIdempotencyKey(idempotencyKey);
         }
+        if (!tenants.isRegistered(request.resourceTenant())) {
+            // a well-formed id nobody registered would be accepted here and only denied later: refused at once
+            throw ProblemException.unprocessable("invalid-invitation", "Invalid invitation request",
+                    "no tenant " + request.resourceTenant() + " is registered", RESOURCE_TENANT, null);
+        }
         String notOwn = tenants.violation(request.inviteeTenant(), request.inviteeEmail());
         if (notOwn != null) {
             throw inviteeEmail(INVITEE_EMAIL + " " + notOwn);
         }
         return rules.effective(request.resourceTenant(), request.inviteeTenant()).flatMap(effective -> {
-            // the rules are the resource tenant's: its admin reads which one refused, the home side only that it did
+            // the rules are the resource tenant's: its admin reads which one refused; the home side reads one status
+            // and one text for any of them, so not even the status tells who-may-invite from the domain lists
             boolean ruleOwner = Caller.ADMIN.equals(role);
             String filer = effective.filerViolation(request.resourceTenant(), role);
-            if (filer != null) {
-                throw ProblemException.forbidden(ruleOwner ? filer
-                        : InvitationRules.refusesRequest(request.resourceTenant()));
-            }
             String domain = effective.domainViolation(request.resourceTenant(), request.inviteeEmail());
+            if (!ruleOwner && (filer != null || domain != null)) {
+                throw ProblemException.forbidden(InvitationRules.refusesRequest(request.resourceTenant()));
+            }
+            if (filer != null) {
+                throw ProblemException.forbidden(filer);
+            }
             if (domain != null) {
-                throw inviteeEmail(INVITEE_EMAIL + " " + (ruleOwner ? domain
-                        : InvitationRules.refusesInvitee(request.resourceTenant())));
+                throw inviteeEmail(INVITEE_EMAIL + " " + domain);
             }
             return insert(caller, role, request, idempotencyKey, 2);
         });
@@ -566,11 +574,10 @@ public class InvitationService {
         if (notOwn != null) {
             return INVITEE_EMAIL + " " + notOwn;
         }
-        if (effective.filerViolation(inv.resourceTenant, inv.requestedByRole) != null) {
-            return InvitationRules.refusesRequest(inv.resourceTenant);
-        }
-        return effective.domainViolation(inv.resourceTenant, inv.inviteeEmail) != null
-                ? InvitationRules.refusesInvitee(inv.resourceTenant) : null;
+        // one text whichever rule refuses: the redeemer must not learn the rules by the words either
+        return effective.filerViolation(inv.resourceTenant, inv.requestedByRole) != null
+                || effective.domainViolation(inv.resourceTenant, inv.inviteeEmail) != null
+                ? InvitationRules.refusesRequest(inv.resourceTenant) : null;
     }
 
     // ---------------------------------------------------------------- approval
@@ -583,7 +590,8 @@ public class InvitationService {
      *
      * @param reason the reason as sent, or null
      * @throws ProblemException 422 {@code limit-exceeded} over {@value #MAX_REASON} characters, 400 naming
-     *                          {@code reason} when blank or holding control characters or unpaired surrogates
+     *                          {@code /reason} when blank or holding a character {@link Identifiers#textViolation}
+     *                          refuses (controls, unpaired surrogates, format characters, line/paragraph separators)
      */
     public static void checkReason(String reason) {
         if (reason == null) {

@@ -45,6 +45,17 @@ public class TenantRegistry {
     }
 
     /**
+     * Whether {@code tenant} is in the registry ({@code crosstenant.tenants.<tenant>.*} configured), i.e. a tenant
+     * this deployment knows and may file requests into.
+     *
+     * @param tenant a canonical tenant id
+     * @return true when registered
+     */
+    public boolean isRegistered(String tenant) {
+        return domains.containsKey(tenant);
+    }
+
+    /**
      * Why an invitee's canonical address does not belong to its tenant, or null when it does.
      *
      * @param tenant         the invitee's tenant id (canonical)
