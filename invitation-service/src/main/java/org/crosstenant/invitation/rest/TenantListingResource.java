@@ -9,13 +9,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.crosstenant.invitation.model.Caller;
 import org.crosstenant.invitation.service.InvitationListing;
 import org.crosstenant.invitation.service.InvitationService;
 import org.crosstenant.invitation.service.ProblemException;
+import org.crosstenant.platform.rest.QueryParameters;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -80,12 +80,9 @@ public class TenantListingResource {
      * @throws ProblemException 400 with {@code field} the parameter's name
      */
     private static void once(UriInfo uri, String... names) {
-        MultivaluedMap<String, String> query = uri.getQueryParameters();
-        for (String name : names) {
-            List<String> values = query.get(name);
-            if (values != null && values.size() > 1) {
-                throw ProblemException.badField(name, "query parameter " + name + " is given more than once");
-            }
+        String repeated = QueryParameters.repeated(uri.getQueryParameters(), names);
+        if (repeated != null) {
+            throw ProblemException.badField(repeated, QueryParameters.repeatedDetail(repeated));
         }
     }
 }
