@@ -148,4 +148,84 @@ class ConsumerPoisonTest {
                     assertThat(r.value()).isEqualTo(poison.value());
                 }));
     }
+
+    /**
+     * Keys, values and headers are decoded as strict UTF-8 (RFC 3629): a value holding each kind of malformed UTF-8 and
+     * a ce_id header that is not UTF-8 are dead-lettered with a reason saying so (never appended with U+FFFD in place
+     * of the bytes); the dead letter keeps the original bytes (the value's in SmallRye's
+     * {@code deserialization-failure-data} header, the ce_id as it came), the next event is appended, and liveness
+     * stays UP (SmallRye turns it DOWN for good on a deserialization failure without the platform's handler).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "invitations.events", "policy.decisions", "policy.events", "gateway.access" })
+    void bytesThatAreNotUtf8AreDeadLetteredAndTheChannelStaysAlive(String topic) {
+        String marker = "utf8-" + UUID.randomUUID();
+        Valid valid = validFor(topic);
+        String good = valid.payload().apply(UUID.randomUUID().toString());
+        // C3 28: a lead byte without continuation; FF: never UTF-8; C0 AF: overlong '/'; ED A0 80: surrogate U+D800
+        Map<String, byte[]> values = new LinkedHashMap<>();
+        values.put("value C3 28", splice(good, new byte[] {(byte) 0xC3, 0x28}));
+        values.put("value FF", splice(good, new byte[] {(byte) 0xFF}));
+        values.put("value C0 AF", splice(good, new byte[] {(byte) 0xC0, (byte) 0xAF}));
+        values.put("value ED A0 80", splice(good, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}));
+        values.forEach((name, value) -> Events.sendBytes(topic, bytes(marker), value,
+                headerBytes(Events.binaryHeaders(valid.type()), marker + "/" + name)));
+        Map<String, byte[]> badId = headerBytes(Events.binaryHeaders(valid.type()), marker + "/ce_id");
+        badId.put("ce_id", new byte[] {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80});
+        Events.sendBytes(topic, bytes(marker), bytes(good), badId);
+        String inv = UUID.randomUUID().toString();
+        UUID validId = Events.send(topic, inv, valid.type(), valid.payload().apply(inv));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Auditors.records("contoso", Map.of("type",
+                valid.type()))).extracting(r -> r.get("sourceEventId")).contains(validId.toString()));
+
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<ConsumerRecord<String, String>> dead = Events.readAll(topic + ".dlq.audit-service", r -> {
+            String testCase = Events.header(r, CASE);
+            if (testCase != null && testCase.startsWith(marker + "/")) {
+                seen.add(testCase);
+            }
+            return seen.size() == values.size() + 1;
+        }, WAIT);
+        values.forEach((name, original) -> assertThat(dead).as(topic + " " + name)
+                .filteredOn(r -> (marker + "/" + name).equals(Events.header(r, CASE)))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(Events.header(r, "dead-letter-reason")).as(name).contains("not valid UTF-8");
+                    assertThat(r.value()).isNull();
+                    assertThat(r.headers().lastHeader("deserialization-failure-data").value()).isEqualTo(original);
+                }));
+        assertThat(dead).filteredOn(r -> (marker + "/ce_id").equals(Events.header(r, CASE))).singleElement()
+                .satisfies(r -> {
+                    assertThat(Events.header(r, "dead-letter-reason")).contains("header ce_id is not valid UTF-8");
+                    assertThat(r.headers().lastHeader("ce_id").value()).isEqualTo(badId.get("ce_id"));
+                    assertThat(r.value()).isEqualTo(good);
+                });
+        io.restassured.RestAssured.given().get("/q/health/live").then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("UP"));
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("UP"));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The JSON's bytes with {@code bad} inserted after its first '"', inside the first member name. */
+    private static byte[] splice(String json, byte[] bad) {
+        byte[] text = bytes(json);
+        int at = json.indexOf('"') + 1;
+        byte[] out = new byte[text.length + bad.length];
+        System.arraycopy(text, 0, out, 0, at);
+        System.arraycopy(bad, 0, out, at, bad.length);
+        System.arraycopy(text, at, out, at + bad.length, text.length - at);
+        return out;
+    }
+
+    private static Map<String, byte[]> headerBytes(Map<String, String> headers, String testCase) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        headers.forEach((name, value) -> out.put(name, bytes(value)));
+        out.put(CASE, bytes(testCase));
+        return out;
+    }
 }

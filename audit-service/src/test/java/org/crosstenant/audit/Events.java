@@ -63,6 +63,19 @@ final class Events {
     }
 
     /** The headers of a valid binary-mode CloudEvent of {@code type}, as a mutable map to spoil. */
+    /** Produces one record of raw bytes: any key, value and header bytes, UTF-8 or not. */
+    static void sendBytes(String topic, byte[] key, byte[] value, Map<String, byte[]> headers) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach((name, headerValue) -> record.headers().add(name, headerValue));
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not produce to " + topic, e);
+        }
+    }
+
     static Map<String, String> binaryHeaders(String type) {
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         headers.put("ce_id", UUID.randomUUID().toString());

@@ -99,6 +99,105 @@ class ViewConsumerPoisonTest {
         given().get("/q/health/ready").then().statusCode(200);
     }
 
+    /**
+     * Keys, values and headers are decoded as strict UTF-8 (RFC 3629): on each view topic, a value holding each kind of
+     * malformed UTF-8 and a ce_id header that is not UTF-8 are dead-lettered with a reason saying so (never applied
+     * with U+FFFD in place of the bytes), the dead letter's value is the original bytes, the next valid event is
+     * applied, and liveness stays UP (SmallRye would turn it DOWN for good on a deserialization failure without the
+     * platform's handler).
+     */
+    @Test
+    void bytesThatAreNotUtf8AreDeadLetteredAndTheViewConsumersStayAlive() {
+        String app = "utf8-" + UUID.randomUUID().toString().substring(0, 8);
+        String upstream = TenantTokens.value("test.upstream.url") + "/app";
+        String registered = """
+                {"tenant": "contoso", "application": "%s", "upstreamUrl": "%s", "version": 1,
+                 "registeredBy": {"tenant": "contoso", "subject": "alice", "email": "alice@contoso.example"},
+                 "occurredAt": "%s"}""".formatted(app, upstream, Instant.now());
+        String invitation = UUID.randomUUID().toString();
+        String subject = "bob-" + UUID.randomUUID();
+        String redeemed = PathSmugglingTest.redeemedPayload(invitation, app, subject);
+
+        Map<String, byte[]> policyBad = sendNotUtf8("policy.events", "contoso", REGISTERED, "/crosstenant/policy",
+                registered);
+        Map<String, byte[]> invitationBad = sendNotUtf8("invitations.events", invitation, REDEEMED,
+                "/crosstenant/invitation", redeemed);
+        PathSmugglingTest.registerApplication(app, upstream);
+        PathSmugglingTest.redeem(invitation, app, subject);
+
+        String bob = TenantTokens.token("fabrikam", subject, "bob@fabrikam.example");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(bob)
+                .get("/apps/contoso/" + app + "/x").then().statusCode(200));
+        assertDeadLetteredWithBytes("policy.events.dlq.gateway", policyBad);
+        assertDeadLetteredWithBytes("invitations.events.dlq.gateway", invitationBad);
+        given().get("/q/health/live").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
+    }
+
+    /**
+     * Sends, keyed like the valid event, the valid payload with each kind of malformed UTF-8 spliced into its first
+     * member name (C3 28: a lead byte without continuation; FF: never UTF-8; C0 AF: overlong '/'; ED A0 80: surrogate
+     * U+D800), then the valid payload with a ce_id that is not UTF-8; returns marker → the bytes the dead letter must
+     * keep (the value, or for the ce_id record the header's bytes under marker + " ce_id").
+     */
+    private static Map<String, byte[]> sendNotUtf8(String topic, String key, String type, String source, String good) {
+        byte[] valid = good.getBytes(StandardCharsets.UTF_8);
+        Map<String, byte[]> expected = new LinkedHashMap<>();
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC3, 0x28}, new byte[] {(byte) 0xFF},
+                new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
+            int at = good.indexOf('"') + 1;
+            byte[] value = new byte[valid.length + bad.length];
+            System.arraycopy(valid, 0, value, 0, at);
+            System.arraycopy(bad, 0, value, at, bad.length);
+            System.arraycopy(valid, at, value, at + bad.length, valid.length - at);
+            String marker = UUID.randomUUID().toString();
+            Kafka.produceBytes(topic, key.getBytes(StandardCharsets.UTF_8), value, headerBytes(ce(type, source), marker));
+            expected.put(marker, value);
+        }
+        String marker = UUID.randomUUID().toString();
+        Map<String, byte[]> headers = headerBytes(ce(type, source), marker);
+        byte[] badId = {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80};
+        headers.put("ce_id", badId);
+        Kafka.produceBytes(topic, key.getBytes(StandardCharsets.UTF_8), valid, headers);
+        expected.put(marker, valid);
+        expected.put(marker + " ce_id", badId);
+        return expected;
+    }
+
+    private static Map<String, byte[]> headerBytes(Map<String, String> headers, String marker) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        headers.forEach((name, value) -> out.put(name, value.getBytes(StandardCharsets.UTF_8)));
+        out.put("test-marker", marker.getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static void assertDeadLetteredWithBytes(String dlq, Map<String, byte[]> expected) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, ConsumerRecord<byte[], byte[]>> byMarker = Kafka.readAllRaw(dlq).stream()
+                    .filter(r -> r.headers().lastHeader("test-marker") != null)
+                    .collect(Collectors.toMap(r -> new String(r.headers().lastHeader("test-marker").value(),
+                            StandardCharsets.UTF_8), r -> r, (a, b) -> a));
+            expected.forEach((marker, bytes) -> {
+                if (marker.endsWith(" ce_id")) {
+                    ConsumerRecord<byte[], byte[]> dead = byMarker.get(marker.substring(0, marker.length() - 6));
+                    assertTrue(dead != null, "the ce_id record is on " + dlq);
+                    assertTrue(reason(dead).contains("header ce_id is not valid UTF-8"), reason(dead));
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, dead.headers().lastHeader("ce_id").value());
+                    return;
+                }
+                ConsumerRecord<byte[], byte[]> dead = byMarker.get(marker);
+                assertTrue(dead != null, "every record that is not UTF-8 is on " + dlq);
+                assertTrue(reason(dead).contains("not valid UTF-8"), reason(dead));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, dead.value(), "the original bytes are kept");
+            });
+        });
+    }
+
+    private static String reason(ConsumerRecord<byte[], byte[]> record) {
+        var header = record.headers().lastHeader("dead-letter-reason");
+        return header == null ? "(no dead-letter-reason)" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
     /** The kinds of malformed record, each keyed like the valid event so it sits before it in the partition. */
     private static Map<String, Raw> poison(String key, String type, String source, String good, String incomplete) {
         Map<String, Raw> poison = new LinkedHashMap<>();

@@ -20,6 +20,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -77,6 +79,53 @@ public final class KafkaSupport {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Produces one record of raw bytes (headers in order): key, value and header bytes that need not be UTF-8. */
+    public static void produceBytes(String topic, byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach(h -> record.headers().add(h.getKey(), h.getValue()));
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Reads the topic from its beginning as bytes (nothing decoded, so bytes that are not UTF-8 are seen as they are)
+     * until {@code atLeast} records match; returns all matching so far.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> awaitRawRecords(String topic,
+            Predicate<ConsumerRecord<byte[], byte[]>> match, int atLeast) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (match.test(r)) {
+                        found.add(r);
+                    }
+                }
+                return found.size() >= atLeast;
+            });
+        }
+        return found;
+    }
+
+    /** A header of a record read as bytes, as text (leniently: for test markers and reasons). */
+    public static String rawHeader(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /** A record to produce with {@link #produceTogether}: key, value and headers in order (nulls allowed). */

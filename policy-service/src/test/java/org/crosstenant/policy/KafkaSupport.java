@@ -9,6 +9,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -120,13 +123,45 @@ final class KafkaSupport {
 
     /** Every record of the topic (from the beginning) that matches. */
     static List<ConsumerRecord<String, String>> records(String topic, Predicate<ConsumerRecord<String, String>> match) {
+        return records(topic, new StringDeserializer(), new StringDeserializer(), match);
+    }
+
+    /**
+     * Waits until the topic holds a record matching {@code match}, read as bytes (no decoding, so bytes that are not
+     * UTF-8 are seen as they are), and returns it.
+     */
+    static ConsumerRecord<byte[], byte[]> awaitRawRecord(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            found.clear();
+            found.addAll(records(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer(), match));
+            return !found.isEmpty();
+        });
+        return found.get(0);
+    }
+
+    /** Produces one record of raw bytes: any key, value and header bytes, UTF-8 or not. */
+    static void produceBytes(String topic, byte[] key, byte[] value, Map<String, byte[]> headers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach((name, headerValue) -> record.headers().add(name, headerValue));
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not produce to " + topic, e);
+        }
+    }
+
+    private static <K, V> List<ConsumerRecord<K, V>> records(String topic, Deserializer<K> keys, Deserializer<V> values,
+                                                             Predicate<ConsumerRecord<K, V>> match) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, String>> matching = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+        List<ConsumerRecord<K, V>> matching = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
             // assign (no group): no rebalance delay; partitionsFor also creates a missing topic
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (partitions == null || partitions.isEmpty()) {
@@ -138,7 +173,7 @@ final class KafkaSupport {
             consumer.seekToBeginning(assigned);
             Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
             while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(200))) {
                     if (match.test(record)) {
                         matching.add(record);
                     }

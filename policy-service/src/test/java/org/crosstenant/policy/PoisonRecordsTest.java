@@ -10,6 +10,7 @@ import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.crosstenant.stack.infra.testing.PostgresTestResource;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +108,83 @@ class PoisonRecordsTest {
             assertNotNull(reason, kind.name + ": no dead-letter-reason header");
             assertTrue(reason.contains(kind.reason), kind.name + ": reason was " + reason);
         }
+    }
+
+    /**
+     * Keys, values and headers are decoded as strict UTF-8: a value holding each kind of malformed UTF-8 (RFC 3629) and
+     * a ce_id header that is not UTF-8 are dead-lettered with a reason saying so (never applied with U+FFFD in place of
+     * the bytes), the dead letter keeps the original bytes, the valid request after them is decided, and liveness
+     * stays UP (SmallRye would turn it DOWN for good on a deserialization failure without the platform's handler).
+     */
+    @Test
+    void recordsThatAreNotUtf8AreDeadLetteredWithTheirBytesAndTheChannelStaysAlive() {
+        DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
+        // C3 28: a lead byte without continuation; FF: never UTF-8; C0 AF: overlong '/'; ED A0 80: surrogate U+D800
+        Map<String, byte[]> badBytes = new LinkedHashMap<>();
+        badBytes.put("C3 28", new byte[] {(byte) 0xC3, 0x28});
+        badBytes.put("FF", new byte[] {(byte) 0xFF});
+        badBytes.put("C0 AF", new byte[] {(byte) 0xC0, (byte) 0xAF});
+        badBytes.put("ED A0 80", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+
+        Map<String, byte[]> values = new LinkedHashMap<>();
+        badBytes.forEach((name, bad) -> {
+            Record record = valid(pair);
+            // the bytes go inside the JSON string, where a replaced U+FFFD would otherwise be stored silently
+            byte[] value = spliceIntoInvitee(record.value, bad);
+            values.put("value " + name, value);
+            KafkaSupport.produceBytes(DecisionFlowTest.INVITATIONS, utf8(record.key), value,
+                    headerBytes(record, "value " + name));
+        });
+        Record badId = valid(pair);
+        Map<String, byte[]> headers = headerBytes(badId, "ce_id not UTF-8");
+        headers.put("ce_id", new byte[] {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80});
+        KafkaSupport.produceBytes(DecisionFlowTest.INVITATIONS, utf8(badId.key), utf8(badId.value), headers);
+
+        UUID next = DecisionFlowTest.request(pair, "valid@" + pair.home() + ".example", UUID.randomUUID().toString());
+        assertEquals("allow", new JsonObject(DecisionFlowTest.awaitDecision(next).value()).getString("outcome"));
+
+        values.forEach((marker, original) -> {
+            ConsumerRecord<byte[], byte[]> dead = KafkaSupport.awaitRawRecord(DecisionFlowTest.DLQ,
+                    r -> marker.equals(rawHeader(r, MARKER)));
+            String reason = rawHeader(dead, "dead-letter-reason");
+            assertTrue(reason != null && reason.contains("not valid UTF-8"), marker + ": reason was " + reason);
+            assertArrayEquals(original, dead.value(), marker + ": the dead letter must keep the original bytes");
+        });
+        ConsumerRecord<byte[], byte[]> deadId = KafkaSupport.awaitRawRecord(DecisionFlowTest.DLQ,
+                r -> "ce_id not UTF-8".equals(rawHeader(r, MARKER)));
+        String reason = rawHeader(deadId, "dead-letter-reason");
+        assertTrue(reason != null && reason.contains("header ce_id is not valid UTF-8"), "reason was " + reason);
+        assertArrayEquals(headers.get("ce_id"), deadId.headers().lastHeader("ce_id").value());
+
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The value's bytes with {@code bad} inserted right after the invitee's first character. */
+    private static byte[] spliceIntoInvitee(String value, byte[] bad) {
+        byte[] json = utf8(value);
+        int at = value.indexOf("poison@") + 1;
+        byte[] out = new byte[json.length + bad.length];
+        System.arraycopy(json, 0, out, 0, at);
+        System.arraycopy(bad, 0, out, at, bad.length);
+        System.arraycopy(json, at, out, at + bad.length, json.length - at);
+        return out;
+    }
+
+    private static Map<String, byte[]> headerBytes(Record record, String marker) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        record.headers.forEach((name, value) -> out.put(name, utf8(value)));
+        out.put(MARKER, utf8(marker));
+        return out;
+    }
+
+    private static String rawHeader(ConsumerRecord<byte[], byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static Record valid(DecisionFlowTest.Pair pair) {

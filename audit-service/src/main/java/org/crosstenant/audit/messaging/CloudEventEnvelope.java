@@ -1,6 +1,5 @@
 package org.crosstenant.audit.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -10,6 +9,8 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.crosstenant.audit.model.IncomingEvent;
+import org.crosstenant.platform.messaging.MalformedUtf8Exception;
+import org.crosstenant.platform.messaging.StrictUtf8;
 
 /**
  * Reads a consumed Kafka record as a CloudEvent in Kafka <em>binary</em> content mode (CloudEvents 1.0, Kafka protocol
@@ -22,6 +23,9 @@ import org.crosstenant.audit.model.IncomingEvent;
  * <ul>
  * <li>a structured-mode record ({@code content-type: application/cloudevents...}), whatever its value;</li>
  * <li>a null key (our topics are keyed by aggregate) or a null value;</li>
+ * <li>a key, value or header value that is not UTF-8 (RFC 3629; the Kafka binding's headers are UTF-8 strings): the
+ * key and value are refused by the channel's strict deserializer and arrive null with SmallRye's
+ * {@code deserialization-failure-reason}, which becomes the dead-letter reason;</li>
  * <li>{@code ce_specversion} missing or not {@code 1.0};</li>
  * <li>{@code ce_id} missing or not a UUID in the canonical 36-character hex form (the producers' ids are UUIDs; the inbox is keyed by them);</li>
  * <li>{@code ce_source}, {@code ce_type} or {@code ce_subject} longer than 255 characters;</li>
@@ -50,6 +54,13 @@ public final class CloudEventEnvelope {
      * @throws PoisonEventException when the record is not a valid binary-mode CloudEvent 1.0
      */
     public static IncomingEvent read(String topic, String key, String value, Headers headers) {
+        if (key == null || value == null) {
+            // a key or value that is not UTF-8 arrives null with SmallRye's failure headers (StrictUtf8FailureHandler)
+            String failure = StrictUtf8.deserializationFailure(headers);
+            if (failure != null) {
+                throw new PoisonEventException(failure);
+            }
+        }
         String contentType = header(headers, "content-type");
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
             throw new PoisonEventException("structured-mode CloudEvent (content-type " + Echo.of(contentType)
@@ -129,9 +140,16 @@ public final class CloudEventEnvelope {
         return value;
     }
 
-    /** The last value of a header as UTF-8 text; null when absent or without value. */
+    /**
+     * The last value of a header as UTF-8 text, decoded strictly; null when absent or without value.
+     *
+     * @throws PoisonEventException if the value is not UTF-8 (replacing the bytes with U+FFFD could make two ce_ids one)
+     */
     static String header(Headers headers, String name) {
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        try {
+            return StrictUtf8.header(headers, name);
+        } catch (MalformedUtf8Exception e) {
+            throw new PoisonEventException(e.getMessage(), e);
+        }
     }
 }

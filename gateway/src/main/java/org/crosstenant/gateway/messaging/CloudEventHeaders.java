@@ -1,16 +1,16 @@
 package org.crosstenant.gateway.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.crosstenant.platform.messaging.MalformedUtf8Exception;
+import org.crosstenant.platform.messaging.StrictUtf8;
 
 /**
  * Reads and validates the CloudEvents 1.0 Kafka protocol binding, binary content mode (the platform's contract,
  * docs/topics.md), from a record's headers: {@code ce_specversion} must be {@code 1.0}; {@code ce_id},
  * {@code ce_source} and {@code ce_type} must be present and non-blank, and with {@code ce_subject} at most 255
- * characters; the record must have a key (the aggregate id,
+ * characters; every header value must be UTF-8 (decoded strictly, RFC 3629); the record must have a key (the aggregate id,
  * which keeps one aggregate's events in order). A structured-mode record ({@code content-type:
  * application/cloudevents...}) is not part of the contract and is refused. The channels run with
  * {@code cloud-events=false}, so SmallRye never parses these itself: a malformed record becomes an
@@ -70,11 +70,32 @@ public record CloudEventHeaders(String id, String type, String source) {
         return value;
     }
 
+    /**
+     * @return the last header of that name, decoded as strict UTF-8 (RFC 3629); null if absent or without value
+     * @throws IllegalArgumentException if the value is not UTF-8 (the Kafka binding's headers are UTF-8 strings;
+     *         replacing the bytes with U+FFFD could make two different ids one)
+     */
     static String header(Headers headers, String name) {
-        if (headers == null) {
-            return null;
+        try {
+            return StrictUtf8.header(headers, name);
+        } catch (MalformedUtf8Exception e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Refuses a record whose key or value could not be deserialized: the channels' strict UTF-8 deserializer refuses
+     * bytes that are not UTF-8, and SmallRye then delivers the record with a null key or value and a
+     * {@code deserialization-failure-reason} header.
+     *
+     * @throws IllegalArgumentException naming the failure, if the key or value is null because it failed to deserialize
+     */
+    static void requireDeserialized(Object key, Object value, Headers headers) {
+        if (key == null || value == null) {
+            String failure = StrictUtf8.deserializationFailure(headers);
+            if (failure != null) {
+                throw new IllegalArgumentException(failure);
+            }
+        }
     }
 }

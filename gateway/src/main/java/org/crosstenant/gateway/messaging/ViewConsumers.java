@@ -18,7 +18,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * Every record either changes the view, is ignored (a type the gateway does not use, e.g. requested.v1 or a type
  * added later by a producer), or is nacked, which the channel's dead-letter-queue failure strategy sends to
  * {@code <topic>.dlq.gateway} with the reason in the {@code dead-letter-reason} header; the consumer then moves on.
- * Nacked: missing or malformed CloudEvents headers ({@link CloudEventHeaders}), no key, and for a used type a null,
+ * Nacked: missing or malformed CloudEvents headers ({@link CloudEventHeaders}), no key, a key, value or header that
+ * is not UTF-8 (whatever the type), and for a used type a null,
  * non-JSON or incomplete payload. The gateway has no database, so no failure here is transient: nothing is retried.
  */
 @ApplicationScoped
@@ -50,6 +51,10 @@ public class ViewConsumers {
         var kafka = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
         String type = null;
         try {
+            if (kafka != null) {
+                // before the type filter: a record that is not UTF-8 is dead-lettered whatever its type
+                CloudEventHeaders.requireDeserialized(kafka.getKey(), message.getPayload(), kafka.getHeaders());
+            }
             CloudEventHeaders ce = CloudEventHeaders.read(kafka == null ? null : kafka.getHeaders(),
                     kafka == null ? null : kafka.getKey());
             type = ce.type();

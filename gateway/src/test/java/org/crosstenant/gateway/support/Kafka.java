@@ -15,6 +15,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -68,14 +71,36 @@ public final class Kafka {
 
     /** Everything on the topic right now (reads from the beginning until a poll brings nothing). */
     public static List<ConsumerRecord<String, String>> readAll(String topic) {
+        return readAll(topic, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** {@link #readAll(String)} as bytes: nothing decoded, so bytes that are not UTF-8 are seen as they are. */
+    public static List<ConsumerRecord<byte[], byte[]>> readAllRaw(String topic) {
+        return readAll(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Produces one record of raw bytes: key, value and header bytes that need not be UTF-8. */
+    public static void produceBytes(String topic, byte[] key, byte[] value, Map<String, byte[]> headers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach((name, bytes) -> record.headers().add(name, bytes));
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> keys, Deserializer<V> values) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<ConsumerRecord<String, String>> all = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+        List<ConsumerRecord<K, V>> all = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 15_000;
             boolean seen = false;

@@ -21,8 +21,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * <li>{@code access-settings-changed.v2}: applied ({@link AccessSettingsParser});</li>
  * <li>any other type (v1, {@code application-registered.v1}, a type added later): acknowledged and ignored — a v1
  * carries no invitation rules;</li>
- * <li>malformed CloudEvents headers, a missing key, an unreadable v2: nacked, which the channel's dead-letter-queue
- * failure strategy writes to {@code policy.events.dlq.invitation-service} with the reason in
+ * <li>malformed CloudEvents headers, a missing key, a key, value or header that is not UTF-8 (whatever the type), an
+ * unreadable v2: nacked, which the channel's dead-letter-queue failure strategy writes to {@code policy.events.dlq.invitation-service} with the reason in
  * {@code dead-letter-reason}; the consumer moves on;</li>
  * <li>a database failure: retried with back-off until it succeeds (the record holds its partition; nothing is
  * lost or skipped).</li>
@@ -51,6 +51,10 @@ public class AccessSettingsConsumer {
         IncomingKafkaRecordMetadata<?, ?> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
         AccessSettingsParser.Change change;
         try {
+            if (kafka != null) {
+                // before the type filter: a record that is not UTF-8 is dead-lettered whatever its type
+                CloudEventHeaders.requireDeserialized(kafka.getKey(), message.getPayload(), kafka.getHeaders());
+            }
             CloudEventHeaders ce = CloudEventHeaders.read(kafka == null ? null : kafka.getHeaders());
             if (!AccessSettingsParser.TYPE.equals(ce.type())) {
                 LOG.debugf("policy.events %s %s ignored (carries no invitation rules)", ce.type(), ce.id());

@@ -1,11 +1,11 @@
 package org.crosstenant.invitation.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
 
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.crosstenant.platform.messaging.MalformedUtf8Exception;
+import org.crosstenant.platform.messaging.StrictUtf8;
 
 /**
  * The context attributes of a CloudEvent in Kafka binary content mode (CloudEvents 1.0, Kafka protocol binding
@@ -28,7 +28,8 @@ public record CloudEventHeaders(UUID id, String type, String source) {
      * @return the required attributes
      * @throws PoisonMessageException for structured mode ({@code content-type: application/cloudevents...}), a
      *         missing or other {@code ce_specversion} than 1.0, a missing {@code ce_id}, {@code ce_type} or
-     *         {@code ce_source}, or a {@code ce_id} that is not a UUID
+     *         {@code ce_source}, a {@code ce_id} that is not a UUID, or a header value that is not UTF-8 (RFC 3629;
+     *         the Kafka binding's headers are UTF-8 strings)
      */
     public static CloudEventHeaders read(Headers headers) {
         String contentType = text(headers, "content-type");
@@ -82,10 +83,30 @@ public record CloudEventHeaders(UUID id, String type, String source) {
     }
 
     private static String text(Headers headers, String name) {
-        if (headers == null) {
-            return null;
+        try {
+            return StrictUtf8.header(headers, name);
+        } catch (MalformedUtf8Exception e) {
+            // replacing the bytes with U+FFFD could turn two ce_ids into one (the inbox would drop an event)
+            throw new PoisonMessageException(e.getMessage());
         }
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Refuses a record whose key or value could not be deserialized: the channels' strict UTF-8 deserializer refuses
+     * bytes that are not UTF-8 (RFC 3629), and SmallRye then delivers the record with a null key or value and a
+     * {@code deserialization-failure-reason} header.
+     *
+     * @param key     the record's key as delivered
+     * @param value   the record's value as delivered
+     * @param headers the record's headers
+     * @throws PoisonMessageException naming the failure, if the key or value is null because it failed to deserialize
+     */
+    public static void requireDeserialized(Object key, Object value, Headers headers) {
+        if (key == null || value == null) {
+            String failure = StrictUtf8.deserializationFailure(headers);
+            if (failure != null) {
+                throw new PoisonMessageException(failure);
+            }
+        }
     }
 }

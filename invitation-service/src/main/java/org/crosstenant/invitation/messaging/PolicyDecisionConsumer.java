@@ -121,9 +121,11 @@ public class PolicyDecisionConsumer {
      * Validates one record and reads its decision.
      *
      * @throws PoisonMessageException when the record can never be applied (see {@link CloudEventHeaders#read},
-     *         {@link PolicyDecisionParser#parse}, plus an unknown type and a null key)
+     *         {@link PolicyDecisionParser#parse}, plus an unknown type, a null key, and a key or value that is not
+     *         UTF-8)
      */
     private DecisionEvent read(KafkaRecord<String, String> record) {
+        CloudEventHeaders.requireDeserialized(record.getKey(), record.getPayload(), record.getHeaders());
         CloudEventHeaders ce = CloudEventHeaders.read(record.getHeaders());
         if (!PolicyDecisionParser.TYPE.equals(ce.type())) {
             // this topic carries decided.v1 only (docs/topics.md): anything else would be silently lost if skipped

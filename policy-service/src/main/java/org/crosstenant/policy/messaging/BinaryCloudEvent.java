@@ -2,8 +2,9 @@ package org.crosstenant.policy.messaging;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.crosstenant.platform.messaging.MalformedUtf8Exception;
+import org.crosstenant.platform.messaging.StrictUtf8;
 
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  * a missing or blank required attribute ({@code ce_specversion}, {@code ce_id}, {@code ce_source}, {@code ce_type});
  * {@code ce_specversion} other than {@code 1.0}; a {@code ce_time} that is not an RFC 3339 timestamp; a
  * {@code content-type} (datacontenttype) other than JSON; a {@code ce_} header whose name is not a valid attribute
- * name (lower-case letters and digits, CloudEvents 1.0 section 3.1.1). Well-formed extension attributes are ignored,
+ * name (lower-case letters and digits, CloudEvents 1.0 section 3.1.1); a header value that is not UTF-8 (RFC 3629;
+ * the Kafka binding's headers are UTF-8 strings), decoded strictly by {@link StrictUtf8} instead of being repaired. Well-formed extension attributes are ignored,
  * as the specification asks of consumers that do not know them.
  *
  * @param id     {@code ce_id}
@@ -104,7 +106,11 @@ public record BinaryCloudEvent(String id, String source, String type) {
         if (headers == null) {
             return null;
         }
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        try {
+            return StrictUtf8.header(headers, name);
+        } catch (MalformedUtf8Exception e) {
+            // replacing the bytes with U+FFFD could turn two ce_ids into one (the inbox would drop an event)
+            throw new PoisonMessageException(e.getMessage(), e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.crosstenant.policy.messaging;
 
 import org.crosstenant.platform.messaging.IsolatingApplier;
+import org.crosstenant.platform.messaging.StrictUtf8;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -30,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * Per batch, in this order:
  * <ol>
  * <li>every record is parsed; a malformed one (structured mode, missing or invalid attributes, specversion other than
- * 1.0, unknown type, null key or value, bad JSON, a key that is not the invitation id) is set aside as poison;</li>
+ * 1.0, unknown type, null key or value, a key, value or header that is not UTF-8, bad JSON, a key that is not the
+ * invitation id) is set aside as poison;</li>
  * <li>all valid events are applied in ONE transaction ({@link DecisionService#handleBatch}) through
  * {@link IsolatingApplier}: a transient failure (the database is down) retries the batch with back-off
  * ({@code policy.consumer.initial-backoff} doubling up to {@code max-backoff}), visibly (WARN,
@@ -100,6 +102,13 @@ public class InvitationEventsConsumer {
     }
 
     private IncomingEvent parse(KafkaRecord<String, String> record) {
+        if (record.getKey() == null || record.getPayload() == null) {
+            // a key or value that is not UTF-8 arrives null with SmallRye's failure headers (StrictUtf8FailureHandler)
+            String failure = StrictUtf8.deserializationFailure(record.getHeaders());
+            if (failure != null) {
+                throw new PoisonMessageException(failure);
+            }
+        }
         BinaryCloudEvent cloudEvent = BinaryCloudEvent.read(record.getHeaders());
         String key = record.getKey();
         if (key == null || key.isBlank()) {

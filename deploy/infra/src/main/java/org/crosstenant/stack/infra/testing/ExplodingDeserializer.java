@@ -15,7 +15,8 @@ public class ExplodingDeserializer extends StringDeserializer {
 
     /**
      * The config overrides (for a {@code QuarkusTestProfile}) that give an incoming SmallRye Kafka channel this
-     * deserializer and make its failures fatal, so that one {@link #TRIGGER} record stops the channel for good.
+     * deserializer and make its failures fatal (no deserialization failure handler), so that one {@link #TRIGGER}
+     * record stops the channel for good.
      *
      * @param channel the incoming channel's name
      * @return the overrides; the dead-letter producer (if the channel has one) keeps a String serializer, which
@@ -25,6 +26,9 @@ public class ExplodingDeserializer extends StringDeserializer {
         String prefix = "mp.messaging.incoming." + channel + ".";
         return java.util.Map.of(prefix + "value.deserializer", ExplodingDeserializer.class.getName(),
                 prefix + "fail-on-deserialization-failure", "true",
+                // the services' channels name a failure handler (platform's strict-utf8), which would turn the
+                // failure into a null value and a dead letter; an empty value unsets it, so the failure is fatal
+                prefix + "value-deserialization-failure-handler", "",
                 prefix + "dead-letter-queue.value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     }
 
