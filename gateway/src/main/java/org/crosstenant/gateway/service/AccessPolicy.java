@@ -131,20 +131,23 @@ public class AccessPolicy {
         Person person = new Person(caller.email(), caller.subject(), caller.groups());
         Instant now = clock.instant();
         var grant = view.activeGrant(home, caller.subject(), resourceTenant, application, now);
+        // the home tenant's own (outbound) rule first: the caller's side can send requests at will, and if the
+        // resource tenant's rule came first, toggling its own rule would show in the reason whether the resource
+        // tenant's rule admits a person — one bit of the other side's settings per probe (issue #7)
         if (grant.isPresent()) {
-            if (!AccessEvaluator.admits(inbound.inboundCollaboration(), person, application)) {
-                return AccessDecision.denied(refusedBy(resourceTenant, application));
-            }
             if (!AccessEvaluator.admits(outbound.outboundCollaboration(), person, application)) {
                 return AccessDecision.denied(home + " outbound settings blocked it");
             }
+            if (!AccessEvaluator.admits(inbound.inboundCollaboration(), person, application)) {
+                return AccessDecision.denied(refusedBy(resourceTenant, application));
+            }
             return AccessDecision.guest(grant.get().invitationId());
-        }
-        if (!AccessEvaluator.admits(inbound.inboundDirectConnect(), person, application)) {
-            return AccessDecision.denied(refusedBy(resourceTenant, application));
         }
         if (!AccessEvaluator.admits(outbound.outboundDirectConnect(), person, application)) {
             return AccessDecision.denied("no active guest grant, and " + home + " outbound settings blocked it");
+        }
+        if (!AccessEvaluator.admits(inbound.inboundDirectConnect(), person, application)) {
+            return AccessDecision.denied(refusedBy(resourceTenant, application));
         }
         return AccessDecision.directConnectUser();
     }

@@ -144,4 +144,38 @@ class RefusalReasonsTest {
         assertEquals(1, events.size());
         assertEquals(reason, events.get(0).payload().get("reason"));
     }
+    /**
+     * The home side can send requests at will and change its own rule: while its own outbound rule blocks, the reason
+     * must read the same whether contoso's inbound rule admits bob or not (else each probe reads one bit of contoso's
+     * settings), with a grant (collaboration) and without (direct connect).
+     */
+    @ParameterizedTest(name = "grant {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void whileTheHomeRuleBlocksTheReasonSaysNothingOfTheResourceRule(boolean grant) throws Exception {
+        String mode = grant ? "collaboration" : "directConnect";
+        String blockAll = """
+                {"usersAndGroups": {"access": "blocked", "targets": ["all"]},
+                 "applications": {"access": "allowed", "targets": ["all"]}}""";
+        List<String> reasons = new ArrayList<>();
+        for (String contosoRule : List.of(ALL, blockAll)) {
+            LocalView view = new LocalView();
+            view.putSettings("contoso", "fabrikam", AccessSettingsReader.read(
+                    JSON.readTree("{\"inbound\": {\"" + mode + "\": " + contosoRule + "}}")));
+            view.putSettings("fabrikam", "contoso", AccessSettingsReader.read(
+                    JSON.readTree("{\"outbound\": {\"" + mode + "\": " + blockAll + "}}")));
+            if (grant) {
+                view.putGrant(new GuestGrant("inv-1", "contoso", "projects", "fabrikam", "https://idp/fabrikam",
+                        "f-bob", null, Instant.now().plusSeconds(3600)));
+            }
+            FederatedIdentity bob = new FederatedIdentity("fabrikam", "https://idp/fabrikam", "f-bob",
+                    "bob@fabrikam.example", List.of(), "s-1", null, List.of("engineering"), "password", List.of(),
+                    false);
+            AccessDecision decision = AccessPolicy.forTests(view, Map.of("fabrikam", List.of("mfa")))
+                    .decide(bob, "contoso", "projects", false);
+            assertFalse(decision.allowed());
+            reasons.add(decision.reason());
+        }
+        assertEquals(reasons.get(0), reasons.get(1), "contoso admitting or refusing must not change the reason");
+        assertTrue(reasons.get(0).contains("fabrikam outbound settings blocked it"), reasons.get(0));
+    }
 }
