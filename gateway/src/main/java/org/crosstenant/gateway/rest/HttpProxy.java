@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -109,6 +110,17 @@ public class HttpProxy {
     public void forward(RoutingContext ctx, String targetUri, MultiMap headers, HeaderRules.Rewrite rewrite) {
         HttpServerRequest in = ctx.request();
         boolean stream = acceptsEventStream(in);
+        boolean declaresBody = in.headers().contains("Content-Length") && !"0".equals(in.getHeader("Content-Length"))
+                || in.headers().contains("Transfer-Encoding");
+        // the body ended before this call (an empty chunked body ends while the caller is authenticated): piping it
+        // would wait for an end that has passed, until the upstream idle timeout and a false 502
+        Buffer endedBody = declaresBody && in.isEnded()
+                ? (ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer()) : null;
+        boolean hasBody = declaresBody && endedBody == null;
+        if (endedBody != null) {
+            headers.remove("Transfer-Encoding");
+            headers.set("Content-Length", Integer.toString(endedBody.length()));
+        }
         RequestOptions options = new RequestOptions()
                 .setMethod(in.method())
                 .setAbsoluteURI(targetUri)
@@ -117,8 +129,6 @@ public class HttpProxy {
                 .setConnectTimeout(config.connectTimeout().toMillis())
                 // upstream silence limit; a stream's body is watched by watch() with the stream idle timeout
                 .setIdleTimeout((stream ? streams.idleTimeout() : config.idleTimeout()).toMillis());
-        boolean hasBody = in.headers().contains("Content-Length") && !"0".equals(in.getHeader("Content-Length"))
-                || in.headers().contains("Transfer-Encoding");
         if (hasBody) {
             in.pause(); // until the upstream connection takes it (sendBody): no chunk is lost while connecting
         }
@@ -144,7 +154,7 @@ public class HttpProxy {
             }
             out.exceptionHandler(e -> LOG.debugf("upstream request %s: %s", targetUri, e.toString()));
             response.closeHandler(v -> out.reset()); // caller went away: stop the upstream call
-            (hasBody ? sendBody(ctx, out) : out.send()).onComplete(answered -> {
+            (hasBody ? sendBody(ctx, out) : endedBody != null ? out.send(endedBody) : out.send()).onComplete(answered -> {
                 if (answered.failed()) {
                     upstreamFailed(ctx, targetUri, answered.cause());
                 } else {
