@@ -119,15 +119,52 @@ class ApprovalTest {
                     "application/xml", "application/json; charset=ISO-8859-1" }) {
                 for (byte[] body : new byte[][] { "{\"reason\":5}".getBytes(StandardCharsets.UTF_8), notUtf8,
                         "{\"reason\":\"a\u00ffb\"}".getBytes(StandardCharsets.ISO_8859_1) }) {
-                    Api.as(Tokens.contosoAdmin()).contentType(type).body(body)
+                    var refused = Api.as(Tokens.contosoAdmin()).contentType(type).body(body)
                             .post(Api.BASE + "/" + id + "/" + verb).then().statusCode(415)
-                            .contentType("application/problem+json").body("status", equalTo(415));
+                            .contentType("application/problem+json").body("status", equalTo(415))
+                            .body("type", equalTo("urn:crosstenant:problem:http-415"));
+                    if (!type.startsWith("application/json")) {
+                        // another media type: what to send, not the framework's words about @Consumes
+                        refused.body("detail", equalTo("the body must be application/json; charset=utf-8"));
+                    }
                 }
             }
         }
         Api.get(Tokens.contosoAdmin(), id).then().body("status", equalTo("pending_approval"));
         // the same reason as JSON is read (and the number refused as no text)
         FilingTest.problem(review(Tokens.contosoAdmin(), id, "approve", "{\"reason\":5}"), 400);
+    }
+
+    /**
+     * Only a zero-length body means "no reason": a body that is present but is no JSON object (the literal
+     * {@code null}, white space only, a byte order mark only, another JSON value) is 400 {@code malformed-json} naming
+     * the body in JSON words, never Jackson's, and the invitation stays {@code pending_approval}.
+     */
+    @Test
+    void aPresentBodyThatIsNoJsonObjectIs400AndChangesNothing() {
+        String id = pendingApproval();
+        byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+        List<byte[]> bodies = List.of("null".getBytes(StandardCharsets.UTF_8), " ".getBytes(StandardCharsets.UTF_8),
+                " \r\n\t ".getBytes(StandardCharsets.UTF_8), bom, " null ".getBytes(StandardCharsets.UTF_8),
+                "[]".getBytes(StandardCharsets.UTF_8), "\"reason\"".getBytes(StandardCharsets.UTF_8),
+                "5".getBytes(StandardCharsets.UTF_8));
+        for (String verb : new String[] { "approve", "decline" }) {
+            for (byte[] body : bodies) {
+                String sent = new String(body, StandardCharsets.UTF_8);
+                Response answer = Api.as(Tokens.contosoAdmin()).contentType("application/json").body(body)
+                        .post(Api.BASE + "/" + id + "/" + verb);
+                answer.then().statusCode(400).contentType("application/problem+json")
+                        .body("type", equalTo("urn:crosstenant:problem:malformed-json"));
+                String detail = answer.jsonPath().getString("detail");
+                assertEquals("Body is not acceptable JSON of the expected shape: the body: expected an object",
+                        detail, verb + " " + sent + ": " + answer.asString());
+            }
+        }
+        Api.get(Tokens.contosoAdmin(), id).then().body("status", equalTo("pending_approval"));
+        // the zero-length body is still a review without a reason
+        Api.as(Tokens.contosoAdmin()).contentType("application/json").body(new byte[0])
+                .post(Api.BASE + "/" + id + "/approve").then().statusCode(200)
+                .body("status", equalTo("pending_acceptance"));
     }
 
     /** An empty body without any Content-Type is still a review without a reason (docs/api.md: may be empty). */

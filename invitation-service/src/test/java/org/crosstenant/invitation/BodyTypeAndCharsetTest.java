@@ -80,6 +80,14 @@ class BodyTypeAndCharsetTest {
         }
     }
 
+    /** An Accept that excludes JSON is 406 in plain words: what the resource answers, not the framework's words. */
+    @Test
+    void anAcceptWithoutJsonIs406InPlainWords() {
+        Api.as(Tokens.contosoAdmin()).accept("text/html").get(Api.BASE + "/" + UUID.randomUUID()).then()
+                .statusCode(406).body(org.hamcrest.Matchers.not(containsString("@Produces")))
+                .body(containsString("this resource answers application/json"));
+    }
+
     private static String filing(String invitee, String resourceTenant) {
         return "{\"resourceTenant\":" + resourceTenant + ",\"application\":\"contoso-app-wt\",\"invitee\":" + invitee
                 + "}";

@@ -21,6 +21,11 @@ import org.crosstenant.invitation.model.InvitationStatus;
 import org.crosstenant.invitation.service.InvitationService;
 import org.crosstenant.invitation.service.NewInvitation;
 import org.crosstenant.invitation.service.ProblemException;
+import org.crosstenant.platform.model.MalformedJsonException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -37,10 +42,12 @@ public class InvitationResource {
 
     private final InvitationService invitations;
     private final CallerFactory callers;
+    private final ObjectMapper json;
 
-    public InvitationResource(InvitationService invitations, CallerFactory callers) {
+    public InvitationResource(InvitationService invitations, CallerFactory callers, ObjectMapper json) {
         this.invitations = invitations;
         this.callers = callers;
+        this.json = json;
     }
 
     /**
@@ -98,14 +105,17 @@ public class InvitationResource {
      * A collab-admin of the resource tenant approves a {@code pending_approval} invitation (optional body
      * {@code {"reason"}}): 200 with the invitation, now {@code pending_acceptance}. The body is JSON only, read by the
      * same strict reader as every other body (a body of another media type is 415 problem+json, one in another
-     * charset than UTF-8 too, RFC 8259 §8.1); an empty body, with {@code Content-Type: application/json} or none at
-     * all, means no reason.
+     * charset than UTF-8 too, RFC 8259 §8.1); an empty body (zero bytes), with {@code Content-Type: application/json}
+     * or none at all, means no reason. A body that is present but not a JSON object ({@code null}, only white space,
+     * only a byte order mark, an array) is 400 {@code malformed-json} and changes nothing.
      */
     @POST
     @Path("{id}/approve")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<InvitationView> approve(@PathParam("id") String id, ReviewRequest body, @Context UriInfo uri) {
+    public Uni<InvitationView> approve(@PathParam("id") String id, byte[] raw, @Context UriInfo uri)
+            throws JsonProcessingException {
         Caller caller = callers.caller();
+        ReviewRequest body = review(raw);
         return invitations.approve(caller, parseId(id), body == null ? null : body.reason())
                 .map(inv -> view(caller, inv, self(uri, inv.id)));
     }
@@ -114,10 +124,46 @@ public class InvitationResource {
     @POST
     @Path("{id}/decline")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<InvitationView> decline(@PathParam("id") String id, ReviewRequest body, @Context UriInfo uri) {
+    public Uni<InvitationView> decline(@PathParam("id") String id, byte[] raw, @Context UriInfo uri)
+            throws JsonProcessingException {
         Caller caller = callers.caller();
+        ReviewRequest body = review(raw);
         return invitations.decline(caller, parseId(id), body == null ? null : body.reason())
                 .map(inv -> view(caller, inv, self(uri, inv.id)));
+    }
+
+    /**
+     * Reads an approve/decline body with the application's strict mapper (platform {@code StrictJsonInput}). Read as
+     * bytes, because the framework hands the resource {@code null} alike for no body, the JSON literal {@code null}
+     * and a body of white space, and only the first means "no reason".
+     *
+     * @param raw the body as sent (null or zero bytes: none)
+     * @return the review, or null when there is no body
+     * @throws JsonProcessingException 400 {@code malformed-json} (field {@code ""}) when a body is present but is not
+     *                                 one JSON object; the strict reader's own refusals otherwise
+     */
+    private ReviewRequest review(byte[] raw) throws JsonProcessingException {
+        if (raw == null || raw.length == 0) {
+            return null;
+        }
+        JsonNode tree;
+        try {
+            // a UTF-8 byte order mark may be ignored (RFC 8259 §8.1); Jackson's own skipping fails on a body that
+            // is only the mark, with words about UTF-8 start bytes instead of saying the body is no JSON object
+            int bom = raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF
+                    ? 3 : 0;
+            tree = json.readTree(raw, bom, raw.length - bom);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            // bytes in memory: nothing to fail on but the text itself
+            throw new MalformedJsonException("not acceptable JSON text", "", null, e);
+        }
+        if (tree == null || !tree.isObject()) {
+            // the same words as a body of the wrong JSON type anywhere else (MalformedJsonException.describe)
+            throw new MalformedJsonException("the body: expected an object", "", null, null);
+        }
+        return json.treeToValue(tree, ReviewRequest.class);
     }
 
     /**

@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.crosstenant.invitation.service.ProblemException;
 import org.crosstenant.platform.model.MalformedJsonException;
+import org.crosstenant.platform.rest.Utf8JsonBodies;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -62,7 +63,9 @@ public class ProblemMapper {
 
     /**
      * 404 for unknown paths, 405, 415 (platform {@code Utf8JsonBodies}: a body declared in another charset than UTF-8,
-     * its message naming the accepted type), 406 and the framework's own 400s keep their status. A 400 that wraps a
+     * its message naming the accepted type; another media type: {@code the body must be} {@value
+     * Utf8JsonBodies#ACCEPTED}, both of type {@code http-415}), 406 (in plain words what the resource answers, not the
+     * framework's words about {@code @Produces}) and the framework's own 400s keep their status. A 400 that wraps a
      * Jackson failure is answered as {@link #unreadable}, so that no Jackson message (which names Java types) reaches
      * the detail.
      */
@@ -74,7 +77,15 @@ public class ProblemMapper {
         }
         String title = Response.Status.fromStatusCode(status) == null ? "Error"
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
-        return respond(Problem.of(status, "http-" + status, title, e.getMessage(), path(uri)));
+        String detail = e.getMessage();
+        // the framework's own words name annotations (@Consumes/@Produces): say what the client can send or accept
+        if (status == 415 && (detail == null || detail.contains("@Consumes"))) {
+            detail = "the body must be " + Utf8JsonBodies.ACCEPTED;
+        } else if (status == 406 && (detail == null || detail.contains("@Produces"))) {
+            detail = "this resource answers application/json (errors application/problem+json); send an Accept "
+                    + "header that allows it";
+        }
+        return respond(Problem.of(status, "http-" + status, title, detail, path(uri)));
     }
 
     /** Seconds a client is asked to wait after a 503 (RFC 9110 section 10.2.3, {@code Retry-After}). */

@@ -73,4 +73,27 @@ class ProblemMapperTest {
         assertEquals("/targets", problem.field());
         assertEquals("Body is not acceptable JSON of the expected shape: /targets: expected an array", problem.detail());
     }
+
+    /**
+     * The framework's 415 and 406 name @Consumes/@Produces: the detail says what to send or accept instead, and the
+     * charset 415 (platform Utf8JsonBodies) keeps its own detail; both 415s share one type.
+     */
+    @Test
+    void frameworkWordsAbout415And406AreReplacedByWhatToSend() {
+        Problem unsupported = (Problem) mapper.web(new jakarta.ws.rs.NotSupportedException(
+                "The content-type header value did not match the value in @Consumes"), null).getEntity();
+        assertEquals(415, unsupported.status());
+        assertEquals("urn:crosstenant:problem:http-415", unsupported.type());
+        assertEquals("the body must be application/json; charset=utf-8", unsupported.detail());
+        String charset = org.crosstenant.platform.rest.Utf8JsonBodies.violation("application/json; charset=utf-16");
+        Problem wrongCharset = (Problem) mapper.web(new jakarta.ws.rs.NotSupportedException(charset), null)
+                .getEntity();
+        assertEquals(unsupported.type(), wrongCharset.type());
+        assertEquals(charset, wrongCharset.detail());
+        Problem notAcceptable = (Problem) mapper.web(new jakarta.ws.rs.NotAcceptableException(
+                "The accept header value did not match the value in @Produces"), null).getEntity();
+        assertEquals(406, notAcceptable.status());
+        assertFalse(notAcceptable.detail().contains("@Produces"), notAcceptable.detail());
+        assertTrue(notAcceptable.detail().startsWith("this resource answers application/json"));
+    }
 }
