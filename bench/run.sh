@@ -4,8 +4,8 @@
 # Results: bench/results/<date>.md (also printed). What each figure means: docs/performance.md.
 #
 #   bench/run.sh [--use-running] [--port-base N] [--quick] [--rounds N] [--duration S] [--wrk-duration S]
-#                [--rates 50,200,500] [--skip gateway,saga,audit,restart,noisy] [--out FILE] [--note TEXT]
-#                [--noisy-seconds S] [--noisy-flood API/s,APPS/s,STREAMS]
+#                [--rates 50,200,500] [--skip gateway,saga,audit,restart,noisy,revocation] [--out FILE] [--note TEXT]
+#                [--noisy-seconds S] [--noisy-flood API/s,APPS/s,STREAMS] [--revocation-grants N]
 #
 # --use-running   measure the stack already running from this checkout (its home: --stack-home, default .local-stack);
 #                 start it with `deploy/run-local-stack.sh --jvm production --restart-crashed 3` for comparable figures

@@ -29,6 +29,8 @@ public final class Bench {
     static final String GUEST_EMAIL = "bob@fabrikam.example";
     /** Arrival rate of the unmeasured saga warm-up (requests per second): well below saturation, long enough for C2. */
     static final double SAGA_WARM_UP_RATE = 100;
+    /** How long the revocation part waits for a grant's first refusal after its settings change was sent. */
+    static final Duration REFUSAL_TIMEOUT = Duration.ofSeconds(10);
 
     private final Options options;
     private final StackInfo stack;
@@ -103,6 +105,17 @@ public final class Bench {
             AuditBench audit = new AuditBench(api, kafka, cpu);
             NoisyNeighbour noisy = new NoisyNeighbour(api, new Api(stack.gateway(), stack.keycloak()), APP);
             List<NoisyNeighbour.Round> noisyRounds = new ArrayList<>();
+            List<Revocation.Round> revocationRounds = new ArrayList<>();
+            Revocation revocation = options.runs("revocation")
+                    ? new Revocation(api, kafka, nginx.upstreamUrl(), APP, GUEST_EMAIL, Bench::log) : null;
+            if (revocation != null) {
+                guarded("revocation, earlier runs' grants", () -> {
+                    int left = revocation.revokeLeftovers();
+                    if (left > 0) {
+                        log("revoked " + left + " grants an earlier revocation run left active");
+                    }
+                });
+            }
             try (SagaLoad load = options.runs("saga") || options.runs("restart")
                     ? new SagaLoad(api, kafka, APP, GUEST_EMAIL) : null) {
                 if (options.runs("saga") && options.warmUpSeconds() > 0) {
@@ -130,6 +143,13 @@ public final class Bench {
                                     nginxCpuPerRequest.get(nginxCpuPerRequest.size() - 1),
                                     gatewayCpuPerRequest.get(gatewayCpuPerRequest.size() - 1)));
                         });
+                    }
+                    if (revocation != null) {
+                        int thisRound = round;
+                        log("revocation: " + options.revocationGrants() + " grants, each ended by one settings change");
+                        guarded("revocation, round " + round, () -> revocationRounds.add(revocation.round(thisRound,
+                                options.revocationGrants(), options.floorSamples(), REFUSAL_TIMEOUT,
+                                Duration.ofSeconds(options.quick() ? 10 : 30))));
                     }
                     if (options.runs("noisy")) {
                         log("noisy neighbour: Fabrikam's walk at " + Stats.whole(NoisyNeighbour.WALK_RATE) + "/s, "
@@ -190,6 +210,7 @@ public final class Bench {
                     }
                 }
                 writeGateway(wrk, gatewayRounds, nginxRounds, gatewayCpuPerRequest, nginxCpuPerRequest);
+                writeRevocation(revocationRounds);
                 writeNoisy(noisyRounds);
                 writeSaga(saga, kafkaFloors, postgresFloors, saturatedAt);
                 writeSagaCpu(sagaCpu);
@@ -399,6 +420,91 @@ public final class Bench {
         rounds.stream().filter(r -> !r.noisy().statuses().isEmpty() || !r.quiet().statuses().isEmpty()).findFirst()
                 .ifPresent(r -> report.append("Fabrikam's failed answers by status (0 = none): quiet ")
                         .append(r.quiet().statuses()).append(", noisy ").append(r.noisy().statuses()).append(".\n"));
+    }
+
+    /**
+     * The revocation part (docs/performance.md "h"): per round the latency from each settings PUT's send to bob's
+     * first refused request, the PUT's own duration, its {@code Crosstenant-Enforced} header, the Kafka floor of the
+     * round, the calls of unaffected grants, and what {@code invitations.events} and the grants listing said.
+     */
+    private void writeRevocation(List<Revocation.Round> rounds) {
+        if (rounds.isEmpty()) {
+            return;
+        }
+        report.append("\n## h. Revocation by settings changes (issue #8: the gateway enforces within a second)\n\n");
+        report.append(String.format(Locale.ROOT, "Per round: %d grants of bob (Fabrikam) to as many applications of "
+                + "Contoso, set up through the API; alice ends them one after another, each with one `PUT "
+                + "/api/v1/tenants/contoso/access-settings/partners/fabrikam` (`If-Match`) that takes exactly that "
+                + "application off Contoso's inbound collaboration `applications` allowed list, while bob calls it "
+                + "(%d ms after each answer). **Latency = arrival of bob's first refused (403) answer − the moment the "
+                + "PUT was sent** (the PUT's own time included). Floor: a Kafka produce → consume round trip on the "
+                + "stack's broker, measured at the start of the same round. Medians over rounds.%n%n",
+                options.revocationGrants(), Revocation.POLL_PAUSE_MILLIS));
+        report.append("| round | grants | PUT → refused p50 ms | p99 ms | max ms | PUT p50 ms | PUT p99 ms | PUT max ms "
+                + "| not refused within " + REFUSAL_TIMEOUT.toSeconds() + " s | refused before its PUT | not reached "
+                + "before its PUT | 200 after a refusal | other answers | `Crosstenant-Enforced` true / false / absent "
+                + "| Kafka floor p50 / p99 ms |\n");
+        report.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Revocation.Round r : rounds) {
+            report.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d "
+                            + "| %s | %s / %s |%n", r.number(), r.grants(), LatencySummary.ms(r.latency().p50()),
+                    LatencySummary.ms(r.latency().p99()), LatencySummary.ms(r.latency().max()),
+                    LatencySummary.ms(r.put().p50()), LatencySummary.ms(r.put().p99()), LatencySummary.ms(r.put().max()),
+                    r.notRefused(), r.premature(), r.unreachable(), r.readmitted(), r.affectedOther(),
+                    enforced(r.enforced()), LatencySummary.ms(r.kafkaFloor().p50()),
+                    LatencySummary.ms(r.kafkaFloor().p99())));
+        }
+        double p50 = median(rounds, r -> r.latency().p50());
+        double p99 = median(rounds, r -> r.latency().p99());
+        double floor50 = median(rounds, r -> r.kafkaFloor().p50());
+        double floor99 = median(rounds, r -> r.kafkaFloor().p99());
+        report.append(String.format(Locale.ROOT, "| **median** | | **%s** | **%s** | **%s** | **%s** | **%s** | **%s** | "
+                        + "| | | | | | **%s / %s** |%n", LatencySummary.ms(p50), LatencySummary.ms(p99),
+                LatencySummary.ms(median(rounds, r -> r.latency().max())), LatencySummary.ms(median(rounds,
+                        r -> r.put().p50())), LatencySummary.ms(median(rounds, r -> r.put().p99())),
+                LatencySummary.ms(median(rounds, r -> r.put().max())), LatencySummary.ms(floor50),
+                LatencySummary.ms(floor99)));
+        report.append(String.format(Locale.ROOT, "%n**PUT sent → first refused request: p50 %s ms, p99 %s ms** "
+                        + "(target p50 ≤ 100 ms, p99 ≤ 1 s: **%s**); the Kafka floor of the same run: p50 %s ms, "
+                        + "p99 %s ms (latency p50 = %s the floor's p50). Worst single change over all rounds: %s ms.%n",
+                LatencySummary.ms(p50), LatencySummary.ms(p99), Revocation.verdict(p50, p99), LatencySummary.ms(floor50),
+                LatencySummary.ms(floor99), Stats.times(Stats.ratio(p50, floor50)),
+                LatencySummary.ms(rounds.stream().mapToDouble(r -> r.latency().max()).filter(v -> !Double.isNaN(v))
+                        .max().orElse(Double.NaN))));
+        report.append(String.format(Locale.ROOT, "%nGrants no change concerns (bob's `%s` and %d controls per round, "
+                        + "each called every %d ms): %d calls, **%d refused** (errors), %d other answers.%n", APP,
+                Revocation.CONTROLS, Revocation.UNAFFECTED_INTERVAL_MILLIS,
+                rounds.stream().mapToLong(Revocation.Round::unaffectedSent).sum(),
+                rounds.stream().mapToLong(Revocation.Round::unaffectedRefused).sum(),
+                rounds.stream().mapToLong(Revocation.Round::unaffectedOther).sum()));
+        report.append("\nAfter the changes (issue #8's re-evaluation): `revoked.v1` records of the round's grants on "
+                + "`invitations.events` (raw consumer from before the first change until every grant had one, 5 s "
+                + "without a new one, or 30 s), each grant classified by its first one, and the grants still active in "
+                + "`GET /api/v1/tenants/contoso/grants`:\n\n");
+        report.append("| round | grants | with revoked.v1 | reason policy-changed | other reason | without reason | two or "
+                + "more revoked.v1 | no revoked.v1 | still active (grants listing) |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (Revocation.Round r : rounds) {
+            RevocationEvents.Tally t = r.events();
+            report.append(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s | %d | %d | %d | %d |%n", r.number(),
+                    t.grants(), t.revoked(), t.reasonAvailable() ? Integer.toString(t.policyChanged()) : "not yet available",
+                    t.reasonAvailable() ? Integer.toString(t.otherReason()) : "not yet available", t.withoutReason(),
+                    t.twice(), t.notRevoked(), r.stillActive()));
+        }
+        RevocationEvents.Tally all = RevocationEvents.Tally.sum(rounds.stream().map(Revocation.Round::events).toList());
+        if (!all.reasonAvailable()) {
+            report.append(all.revoked() == 0
+                    ? "\nReason: **not yet available** — no `revoked.v1` for these grants: this build does not end a "
+                    + "grant when settings change (the gateway only refuses it per request).\n"
+                    : "\nReason: **not yet available** — the `revoked.v1` records carry no `reason` member.\n");
+        }
+    }
+
+    /** {@code true / false / absent} counts of the {@code Crosstenant-Enforced} header, and any other value. */
+    static String enforced(Map<String, Long> counts) {
+        String text = counts.getOrDefault("true", 0L) + " / " + counts.getOrDefault("false", 0L) + " / "
+                + counts.getOrDefault("absent", 0L);
+        long other = counts.getOrDefault("other", 0L);
+        return other > 0 ? text + " (other value: " + other + ")" : text;
     }
 
     /** CPU microseconds per request answered (wrk's count, errors included: they cost CPU too); NaN without one. */

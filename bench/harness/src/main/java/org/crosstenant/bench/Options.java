@@ -19,22 +19,32 @@ import java.util.Set;
  * @param restartRate  arrival rate during the restart episode
  * @param restartSeconds seconds of the restart episode's load
  * @param floorSamples round trips per floor measurement
- * @param skip         parts not to run: gateway, saga, audit, restart, noisy
+ * @param skip         parts not to run: gateway, saga, audit, restart, noisy, revocation
  * @param out          the results file (markdown)
  * @param note         free text for the report (machine load, who else ran what)
  * @param installed    packages bench/run.sh installed with apt-get for this run (reported), may be empty
  * @param noisySeconds seconds of Fabrikam's walk per phase (quiet, noisy) of the noisy-neighbour scenario
  * @param noisyFlood   what Contoso sends in its noisy phase
+ * @param revocationGrants grants the revocation part ends per round, one settings change each (N; issue #8 asks
+ *                      for at least 200)
  * @param quick        a short smoke run (figures not comparable)
  * @param command      the command line as given, for the report
  */
 record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int warmUpSeconds, List<Double> rates,
                double restartRate, int restartSeconds, int floorSamples, Set<String> skip, Path out, String note,
-               String installed, int noisySeconds, NoisyNeighbour.Flood noisyFlood, boolean quick, String command) {
+               String installed, int noisySeconds, NoisyNeighbour.Flood noisyFlood, int revocationGrants, boolean quick,
+               String command) {
+
+    /**
+     * The most grants a revocation round can end: Contoso's allowed list (≤ 500 entries) also holds its own
+     * applications and the round's controls.
+     */
+    static final int MAX_REVOCATION_GRANTS = 490;
 
     static final String USAGE = """
             usage: bench/run.sh [--use-running] [--port-base N] [--quick] [--rounds N] [--duration S] [--wrk-duration S]
-                                [--rates 50,200,500] [--skip gateway,saga,audit,restart,noisy] [--out FILE] [--note TEXT]
+                                [--rates 50,200,500] [--skip gateway,saga,audit,restart,noisy,revocation] [--out FILE]
+                                [--note TEXT] [--revocation-grants N]
               --quick          a smoke run: 1 round, 5 s per saga rate (20 and 50/s), 3 s wrk runs, 5 s noisy phases
               --rounds N       rounds per figure; medians over them (default 3)
               --duration S     seconds of sending per saga arrival rate (default 30)
@@ -43,6 +53,8 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
               --restart-seconds S  load of the kill -9 episode (default 90; kills at 1/4 and 1/2 of it)
               --noisy-seconds S    Fabrikam's measured walk per phase of the noisy-neighbour scenario (default 20)
               --noisy-flood A,P,S  Contoso's flood: API requests/s, /apps requests/s, audit streams (default 600,1000,50)
+              --revocation-grants N  grants ended per round by one settings change each (default 200, --quick 20;
+                                   at most 490)
             """;
 
     static Options parse(String[] args) {
@@ -59,6 +71,7 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
         int floorSamples = quick ? 300 : 2000;
         int noisySeconds = quick ? 5 : 20;
         NoisyNeighbour.Flood flood = new NoisyNeighbour.Flood(600, 1000, 50);
+        int revocationGrants = quick ? 20 : 200;
         Set<String> skip = Set.of();
         Path out = null;
         String note = "";
@@ -79,6 +92,7 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
                 case "--installed" -> installed = args[++i];
                 case "--noisy-seconds" -> noisySeconds = Math.max(1, Integer.parseInt(args[++i]));
                 case "--noisy-flood" -> flood = NoisyNeighbour.Flood.parse(args[++i]);
+                case "--revocation-grants" -> revocationGrants = parseRevocationGrants(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
             }
         }
@@ -86,7 +100,7 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
             out = Path.of("bench", "results", java.time.LocalDate.now(java.time.ZoneOffset.UTC) + (quick ? "-quick" : "") + ".md");
         }
         return new Options(home, rounds, saga, wrk, warmUp, rates, restartRate, restartSeconds, floorSamples, skip, out,
-                note, installed, noisySeconds, flood, quick, displayed(args));
+                note, installed, noisySeconds, flood, revocationGrants, quick, displayed(args));
     }
 
     /** The user's options as given to bench/run.sh (what run.sh adds itself left out), quoted where needed. */
@@ -113,6 +127,20 @@ record Options(Path stackHome, int rounds, int sagaSeconds, int wrkSeconds, int 
             rates.add(rate);
         }
         return List.copyOf(rates);
+    }
+
+    /** {@code "200"} → 200. @throws IllegalArgumentException outside 1..{@value #MAX_REVOCATION_GRANTS} */
+    static int parseRevocationGrants(String text) {
+        int grants;
+        try {
+            grants = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--revocation-grants takes a number: " + text);
+        }
+        if (grants < 1 || grants > MAX_REVOCATION_GRANTS) {
+            throw new IllegalArgumentException("--revocation-grants must be 1.." + MAX_REVOCATION_GRANTS + ": " + text);
+        }
+        return grants;
     }
 
     boolean runs(String part) {
