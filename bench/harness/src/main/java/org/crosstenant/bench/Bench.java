@@ -443,23 +443,24 @@ public final class Bench {
         report.append("| round | grants | PUT → refused p50 ms | p99 ms | max ms | PUT p50 ms | PUT p99 ms | PUT max ms "
                 + "| not refused within " + REFUSAL_TIMEOUT.toSeconds() + " s | refused before its PUT | not reached "
                 + "before its PUT | 200 after a refusal | other answers | `Crosstenant-Enforced` true / false / absent "
-                + "| Kafka floor p50 / p99 ms |\n");
-        report.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| Kafka floor p50 / p99 ms | changes took s | load average at their start / end |\n");
+        report.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Revocation.Round r : rounds) {
             report.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d "
-                            + "| %s | %s / %s |%n", r.number(), r.grants(), LatencySummary.ms(r.latency().p50()),
+                            + "| %s | %s / %s | %.0f | %.1f / %.1f |%n", r.number(), r.grants(),
+                    LatencySummary.ms(r.latency().p50()),
                     LatencySummary.ms(r.latency().p99()), LatencySummary.ms(r.latency().max()),
                     LatencySummary.ms(r.put().p50()), LatencySummary.ms(r.put().p99()), LatencySummary.ms(r.put().max()),
                     r.notRefused(), r.premature(), r.unreachable(), r.readmitted(), r.affectedOther(),
                     enforced(r.enforced()), LatencySummary.ms(r.kafkaFloor().p50()),
-                    LatencySummary.ms(r.kafkaFloor().p99())));
+                    LatencySummary.ms(r.kafkaFloor().p99()), r.measureSeconds(), r.loadAtStart(), r.loadAtEnd()));
         }
         double p50 = median(rounds, r -> r.latency().p50());
         double p99 = median(rounds, r -> r.latency().p99());
         double floor50 = median(rounds, r -> r.kafkaFloor().p50());
         double floor99 = median(rounds, r -> r.kafkaFloor().p99());
         report.append(String.format(Locale.ROOT, "| **median** | | **%s** | **%s** | **%s** | **%s** | **%s** | **%s** | "
-                        + "| | | | | | **%s / %s** |%n", LatencySummary.ms(p50), LatencySummary.ms(p99),
+                        + "| | | | | | **%s / %s** | | |%n", LatencySummary.ms(p50), LatencySummary.ms(p99),
                 LatencySummary.ms(median(rounds, r -> r.latency().max())), LatencySummary.ms(median(rounds,
                         r -> r.put().p50())), LatencySummary.ms(median(rounds, r -> r.put().p99())),
                 LatencySummary.ms(median(rounds, r -> r.put().max())), LatencySummary.ms(floor50),

@@ -89,11 +89,14 @@ final class Revocation {
      * @param kafkaFloor the Kafka round trip measured at the start of the round
      * @param setupSeconds time the round's set-up took
      * @param measureSeconds time the measured changes took
+     * @param loadAtStart the machine's 1-minute load average when the first change was sent (NaN when unknown)
+     * @param loadAtEnd the same after the last change
      */
     record Round(int number, int grants, LatencySummary latency, LatencySummary put, int notRefused, int premature,
                  int unreachable, long readmitted, long affectedOther, Map<String, Long> enforced, long unaffectedSent,
                  long unaffectedRefused, long unaffectedOther, RevocationEvents.Tally events, int stillActive,
-                 LatencySummary kafkaFloor, double setupSeconds, double measureSeconds) {
+                 LatencySummary kafkaFloor, double setupSeconds, double measureSeconds, double loadAtStart,
+                 double loadAtEnd) {
     }
 
     private final Api api;
@@ -211,6 +214,7 @@ final class Revocation {
                     unaffectedThreads.add(start(poller, "bench-rev-unaffected"));
                 }
                 measureStarted = System.nanoTime();
+                double loadAtStart = loadAverage();
                 for (int i = 0; i < apps.size(); i++) {
                     String app = apps.get(i);
                     Poller poller = new Poller(api, appPath(app), POLL_PAUSE_MILLIS, true);
@@ -259,6 +263,7 @@ final class Revocation {
                     }
                 }
                 double measureSeconds = (System.nanoTime() - measureStarted) / 1e9;
+                double loadAtEnd = loadAverage();
                 unaffected.forEach(Poller::stop);
                 unaffectedThreads.forEach(Revocation::join);
                 drain(events, drainLimit);
@@ -274,7 +279,7 @@ final class Revocation {
                         unaffected.stream().mapToLong(p -> p.sent.get()).sum(),
                         unaffected.stream().mapToLong(p -> p.refusals.get()).sum(),
                         unaffected.stream().mapToLong(p -> p.other.get()).sum(), tally, stillActive, floor,
-                        setupSeconds, measureSeconds);
+                        setupSeconds, measureSeconds, loadAtStart, loadAtEnd);
             } finally {
                 unaffected.forEach(Poller::stop);
             }
@@ -310,6 +315,15 @@ final class Revocation {
             return "not measured";
         }
         return p50Millis <= 100 && p99Millis <= 1000 ? "met" : "missed";
+    }
+
+    /** The 1-minute load average ({@code /proc/loadavg}); NaN where there is none. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     // ---- set-up ----
