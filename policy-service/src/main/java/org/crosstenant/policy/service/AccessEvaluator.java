@@ -76,22 +76,112 @@ public final class AccessEvaluator {
      */
     public static Verdict evaluate(CompiledSettings resource, CompiledSettings home, Mode mode, Stage stage,
                                    String email, String subject, List<String> groups, String application) {
-        boolean known = stage == Stage.ACCESS;
-        boolean collaboration = mode == Mode.COLLABORATION;
-        CompiledRule inUsers = collaboration ? resource.inboundCollaborationUsers : resource.inboundDirectConnectUsers;
-        if (!inUsers.admitsPerson(email, subject, groups, known)) {
+        Refusal in = inbound(resource, mode, stage, email, subject, groups, application);
+        if (in == Refusal.USERS) {
             return Verdict.RESOURCE_USERS;
         }
-        CompiledRule inApps = collaboration ? resource.inboundCollaborationApplications
-                : resource.inboundDirectConnectApplications;
-        if (!inApps.admits(application)) {
+        if (in == Refusal.APPLICATIONS) {
             return Verdict.RESOURCE_APPLICATIONS;
         }
-        CompiledRule outUsers = collaboration ? home.outboundCollaborationUsers : home.outboundDirectConnectUsers;
-        CompiledRule outApps = collaboration ? home.outboundCollaborationApplications
-                : home.outboundDirectConnectApplications;
-        return outUsers.admitsPerson(email, subject, groups, known) && outApps.admits(application)
+        return outbound(home, mode, stage, email, subject, groups, application) == Refusal.NONE
                 ? Verdict.ALLOW : Verdict.HOME_BLOCKED;
+    }
+
+    /**
+     * The first rule of ONE tenant's side that refuses a request, or {@link #NONE} when that side admits it: the
+     * per-side verdicts of {@link #inbound}, {@link #outbound} and {@link #invitationRules} (what-if answers the
+     * caller's side rule by rule, the other side only admitted or not). {@link #evaluate} and {@link #decide} are
+     * these, resource side first.
+     */
+    public enum Refusal {
+        /** The side admits it. */
+        NONE,
+        /** The resource tenant has not registered the application. */
+        NOT_REGISTERED,
+        /** {@code invitations.whoMayInvite} does not let the filer invite. */
+        WHO_MAY_INVITE,
+        /** {@code invitations.domains} does not admit the invitee email's domain. */
+        DOMAIN,
+        /** The side's {@code usersAndGroups} rule of the mode does not admit the person. */
+        USERS,
+        /** The side's {@code applications} rule of the mode does not admit the application. */
+        APPLICATIONS
+    }
+
+    /**
+     * The resource tenant's side of {@link #evaluate}: its effective inbound rules of {@code mode} for the home tenant
+     * (allocation-free).
+     *
+     * @param resource effective settings of the resource tenant for the home tenant
+     * @param email    canonical email, or null
+     * @param subject  home subject, or null (ignored at DECISION)
+     * @param groups   home groups, or null (ignored at DECISION)
+     * @return NONE, USERS or APPLICATIONS (the first that refuses)
+     */
+    public static Refusal inbound(CompiledSettings resource, Mode mode, Stage stage, String email, String subject,
+                                  List<String> groups, String application) {
+        boolean collaboration = mode == Mode.COLLABORATION;
+        return side(collaboration ? resource.inboundCollaborationUsers : resource.inboundDirectConnectUsers,
+                collaboration ? resource.inboundCollaborationApplications : resource.inboundDirectConnectApplications,
+                stage, email, subject, groups, application);
+    }
+
+    /**
+     * The home tenant's side of {@link #evaluate}: its effective outbound rules of {@code mode} for the resource tenant
+     * (allocation-free).
+     *
+     * @param home effective settings of the home tenant for the resource tenant
+     * @return NONE, USERS or APPLICATIONS (the first that refuses)
+     */
+    public static Refusal outbound(CompiledSettings home, Mode mode, Stage stage, String email, String subject,
+                                   List<String> groups, String application) {
+        boolean collaboration = mode == Mode.COLLABORATION;
+        return side(collaboration ? home.outboundCollaborationUsers : home.outboundDirectConnectUsers,
+                collaboration ? home.outboundCollaborationApplications : home.outboundDirectConnectApplications,
+                stage, email, subject, groups, application);
+    }
+
+    /**
+     * The resource tenant's invitation rules for a new request, in {@link #decide}'s order (allocation-free): the
+     * application registered, {@code whoMayInvite} against the filer, {@code domains} against the invitee email's
+     * domain. Not the two-tenants check, nor the inbound rule ({@link #inbound} at DECISION).
+     *
+     * @param resource effective settings of the resource tenant for the home tenant
+     * @return NONE, NOT_REGISTERED, WHO_MAY_INVITE or DOMAIN
+     */
+    public static Refusal invitationRules(Invitation invitation, CompiledSettings resource) {
+        if (!invitation.registered()) {
+            return Refusal.NOT_REGISTERED;
+        }
+        if (refusesFiler(resource.whoMayInvite, invitation.filedByResourceAdmin())) {
+            return Refusal.WHO_MAY_INVITE;
+        }
+        return domainAdmits(resource, invitation.emailDomain()) ? Refusal.NONE : Refusal.DOMAIN;
+    }
+
+    /**
+     * Whether the resource tenant's effective {@code invitations.domains} admits an invitee email's domain (no
+     * restriction admits every domain); allocation-free.
+     *
+     * @param resource    effective settings of the resource tenant for the home tenant
+     * @param emailDomain the canonical domain after the {@code @} (not null)
+     */
+    public static boolean domainAdmits(CompiledSettings resource, String emailDomain) {
+        return resource.domains == null || resource.domains.admits(emailDomain);
+    }
+
+    /** One side's person rule, then its application rule. */
+    private static Refusal side(CompiledRule users, CompiledRule applications, Stage stage, String email,
+                                String subject, List<String> groups, String application) {
+        if (!users.admitsPerson(email, subject, groups, stage == Stage.ACCESS)) {
+            return Refusal.USERS;
+        }
+        return applications.admits(application) ? Refusal.NONE : Refusal.APPLICATIONS;
+    }
+
+    /** {@code whoMayInvite} {@code none} refuses every filer, {@code adminsOnly} a partner system. */
+    private static boolean refusesFiler(WhoMayInvite who, boolean filedByResourceAdmin) {
+        return who == WhoMayInvite.NONE || who == WhoMayInvite.ADMINS_ONLY && !filedByResourceAdmin;
     }
 
     /**
@@ -196,7 +286,7 @@ public final class AccessEvaluator {
                     r + " settings blocked it");
         }
         WhoMayInvite who = resource.whoMayInvite;
-        if (who == WhoMayInvite.NONE || who == WhoMayInvite.ADMINS_ONLY && !inv.filedByResourceAdmin()) {
+        if (refusesFiler(who, inv.filedByResourceAdmin())) {
             if (reasons == null) {
                 return Verdict.WHO_MAY_INVITE;
             }
@@ -206,7 +296,7 @@ public final class AccessEvaluator {
                     + (inv.filedByResourceAdmin() ? "anyone" : "a partner system") + " invite",
                     r + " settings blocked it");
         }
-        if (resource.domains != null && !resource.domains.admits(inv.emailDomain())) {
+        if (!domainAdmits(resource, inv.emailDomain())) {
             if (reasons == null) {
                 return Verdict.DOMAIN;
             }

@@ -298,16 +298,29 @@ public final class AccessSettingsParser {
         if (stored) {
             return given;
         }
-        Identifiers.Refusal refusal = Identifiers.textViolation(given, MAX_NAME_CHARS);
+        Identifiers.Refusal refusal = nameViolation(given);
         if (refusal != null) {
             refuse(pointer, given, refusal);
             return null;
         }
-        if (!given.strip().equals(given)) {
-            violations.at(pointer, Identifiers.echo(given) + " has surrounding white space (ambiguous)");
-            return null;
-        }
         return given;
+    }
+
+    /**
+     * Why a subject or group name is not acceptable where a {@code {"subject"}} or {@code {"group"}} target would
+     * hold it (compared exactly, so nothing is normalised): 1 to {@value #MAX_NAME_CHARS} characters, not blank, no
+     * control, format or separator characters nor unpaired surrogates ({@link Identifiers#textViolation}), no
+     * surrounding white space.
+     *
+     * @param given the name as given (not null)
+     * @return the refusal (with its limit when too long), or null when acceptable
+     */
+    public static Identifiers.Refusal nameViolation(String given) {
+        Identifiers.Refusal refusal = Identifiers.textViolation(given, MAX_NAME_CHARS);
+        if (refusal == null && !given.strip().equals(given)) {
+            return new Identifiers.Refusal("has surrounding white space (ambiguous)", null);
+        }
+        return refusal;
     }
 
     /** Records a refusal of a value: as a limit violation when it exceeds a limit (problem's field and limit). */
