@@ -74,6 +74,21 @@ class ViewContractTest {
         assertEquals(0, view.grantCount());
     }
 
+    /**
+     * Issue #8: the grant keeps the invitee's address of redeemed.v1 and the pair keeps its effective invitation
+     * domain list of access-settings-changed.v2 — the two inputs of the domain check at every guest request.
+     */
+    @Test
+    void redeemedExampleKeepsTheInviteeAddressAndSettingsExampleItsDomainList() throws Exception {
+        GuestGrant grant = updater.grant(example(INVITATION, ViewUpdater.REDEEMED));
+        assertEquals("bob@fabrikam.example", grant.inviteeEmail());
+        assertEquals("fabrikam.example", grant.inviteeDomain());
+        assertTrue(updater.apply(ViewUpdater.SETTINGS_CHANGED_V2, example(POLICY, ViewUpdater.SETTINGS_CHANGED_V2)));
+        var domains = view.effective("contoso", "fabrikam").invitationDomains();
+        assertFalse(domains.admits("globex.example"), "the example's deny list");
+        assertTrue(domains.admits("fabrikam.example"));
+    }
+
     @Test
     void otherTypesAreIgnoredAndBrokenPayloadsRejected() throws Exception {
         assertFalse(updater.apply("org.crosstenant.invitation.requested.v1",

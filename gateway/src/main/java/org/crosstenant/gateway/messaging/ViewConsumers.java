@@ -5,6 +5,8 @@ import java.util.concurrent.CompletionStage;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.crosstenant.gateway.service.ViewUpdater;
+import org.crosstenant.platform.messaging.MalformedUtf8Exception;
+import org.crosstenant.platform.messaging.StrictUtf8;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -21,6 +23,9 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * Nacked: missing or malformed CloudEvents headers ({@link CloudEventHeaders}), no key, a key, value or header that
  * is not UTF-8 (whatever the type), and for a used type a null,
  * non-JSON or incomplete payload. The gateway has no database, so no failure here is transient: nothing is retried.
+ * <p>
+ * Every record handled, whichever of the three, is then noted by its {@code ce_id} in {@link ReadYourWrites}: an
+ * {@code /api} answer waiting for it may go out.
  */
 @ApplicationScoped
 public class ViewConsumers {
@@ -29,10 +34,12 @@ public class ViewConsumers {
 
     private final ViewUpdater updater;
     private final ViewProgress progress;
+    private final ReadYourWrites readYourWrites;
 
-    public ViewConsumers(ViewUpdater updater, ViewProgress progress) {
+    public ViewConsumers(ViewUpdater updater, ViewProgress progress, ReadYourWrites readYourWrites) {
         this.updater = updater;
         this.progress = progress;
+        this.readYourWrites = readYourWrites;
     }
 
     /** policy.events (binary-mode CloudEvents, JSON string values): acked when applied or ignored, else nacked. */
@@ -74,7 +81,18 @@ public class ViewConsumers {
         } finally {
             if (kafka != null) {
                 progress.applied(channel, kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
+                // after the view change: an /api answer waiting for this event may now tell its caller it is enforced
+                readYourWrites.passed(eventId(kafka));
             }
+        }
+    }
+
+    /** The record's {@code ce_id}, or null when absent or not UTF-8 (even a record dead-lettered for that passed). */
+    private static String eventId(IncomingKafkaRecordMetadata<?, ?> kafka) {
+        try {
+            return StrictUtf8.header(kafka.getHeaders(), "ce_id");
+        } catch (MalformedUtf8Exception e) {
+            return null;
         }
     }
 }

@@ -13,13 +13,37 @@ import java.util.Set;
  * @param outboundDirectConnect which of this tenant's people may reach the partner's applications without invitation
  * @param mfaAccepted whether this tenant accepts the partner's MFA ({@code inbound.trust.mfaAccepted})
  * @param compliantDeviceAccepted whether it accepts the partner's device-compliance claim
+ * @param invitationDomains this tenant's invitation domain allow or deny list for the partner's people
+ *        ({@code invitations.domains}), which also applies to their grants at access time; null = no restriction
  */
 public record AccessSettings(Side inboundCollaboration, Side inboundDirectConnect, Side outboundCollaboration,
-        Side outboundDirectConnect, boolean mfaAccepted, boolean compliantDeviceAccepted) {
+        Side outboundDirectConnect, boolean mfaAccepted, boolean compliantDeviceAccepted,
+        DomainRule invitationDomains) {
 
-    /** The shipped default ("secure by default"): every rule blocked for all, no trust. */
+    /** The shipped default ("secure by default"): every rule blocked for all, no trust, no domain restriction. */
     public static final AccessSettings BUILT_IN = new AccessSettings(Side.BLOCKED, Side.BLOCKED, Side.BLOCKED,
-            Side.BLOCKED, false, false);
+            Side.BLOCKED, false, false, null);
+
+    /**
+     * An {@code invitations.domains} list: allowed = only these email domains, blocked = all but these (exact match
+     * of canonical domains, no subdomain wildcard); {@code all} with blocked admits no domain.
+     *
+     * @param domains canonical domains (lower-case ASCII, an IDN as {@code xn--})
+     */
+    public record DomainRule(boolean allowed, boolean all, Set<String> domains) {
+
+        /**
+         * @param domain the canonical domain of the guest's address, or null when no address is known
+         * @return whether the list admits it; an unknown domain is never admitted (fail closed: a guest without an
+         *         address must not pass a deny list)
+         */
+        public boolean admits(String domain) {
+            if (domain == null) {
+                return false;
+            }
+            return all ? allowed : allowed == domains.contains(domain);
+        }
+    }
 
     /** One direction of one mode: a RULE for people and one for applications. */
     public record Side(PeopleRule usersAndGroups, AppRule applications) {

@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.crosstenant.gateway.messaging.AccessEventPublisher;
+import org.crosstenant.gateway.messaging.ReadYourWrites;
 import org.crosstenant.gateway.messaging.ViewProgress;
 import org.crosstenant.gateway.messaging.ViewReadinessCheck;
 import org.crosstenant.gateway.model.AccessDecision;
@@ -29,7 +30,9 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -75,6 +78,9 @@ public class GatewayRoutes {
     VerifiedTokenCache verified;
     @Inject
     BodyLimits bodyLimits;
+    /** Holds /api answers until the view passed the events they list (field-injected, as above). */
+    @Inject
+    ReadYourWrites readYourWrites;
 
     /**
      * Route order of {@link #appsFromCache}: after {@link Admission}'s per-address limit (filter priority
@@ -141,7 +147,20 @@ public class GatewayRoutes {
         headers.set("Authorization", "Bearer " + tokens.forServices(caller));
         proxy.forward(ctx, join(base.get(), path, ctx.request().query()), headers,
                 (name, value) -> isLocation(name) ? locations.forService(value, publicBase)
-                        : HeaderRules.is(name, "Set-Cookie") ? null : value); // services set no cookies on the origin
+                        : HeaderRules.is(name, "Set-Cookie") ? null : value, // services set no cookies on the origin
+                this::readYourWrites);
+    }
+
+    /**
+     * Read-your-writes (docs/api.md): a 2xx service answer listing view events waits until this gateway's view has
+     * passed them, at most {@code read-your-writes.timeout}, and gets {@code Crosstenant-Enforced}; the list itself
+     * never reaches the caller ({@link HeaderRules#copyResponse}).
+     */
+    private Future<MultiMap> readYourWrites(HttpClientResponse upstream) {
+        Future<String> enforced = readYourWrites.enforcement(upstream.statusCode(),
+                upstream.headers().getAll(ReadYourWrites.VIEW_EVENTS));
+        return enforced == null ? null
+                : enforced.map(value -> MultiMap.caseInsensitiveMultiMap().add(ReadYourWrites.ENFORCED, value));
     }
 
     /**

@@ -48,8 +48,15 @@ public final class HeaderRules {
     }
 
     /**
-     * Copies an upstream's response headers to the caller's response, without hop-by-hop headers and those the
-     * upstream's {@code Connection} names, each value passed through {@code rewrite}.
+     * Response headers only the gateway may say (read-your-writes, docs/api.md): a service's list of view events is
+     * for the gateway alone, and no upstream — service or shared application — may claim what the gateway enforces.
+     */
+    static final Set<String> GATEWAY_OWNED_RESPONSE = Set.of("crosstenant-view-events", "crosstenant-enforced");
+
+    /**
+     * Copies an upstream's response headers to the caller's response, without hop-by-hop headers, those the
+     * upstream's {@code Connection} names and those only the gateway may say ({@link #GATEWAY_OWNED_RESPONSE}), each
+     * value passed through {@code rewrite}.
      *
      * @param upstream the upstream response's headers
      * @param out the caller's response headers
@@ -58,7 +65,7 @@ public final class HeaderRules {
     static void copyResponse(MultiMap upstream, MultiMap out, Rewrite rewrite) {
         Set<String> named = connectionNamed(upstream);
         for (Map.Entry<String, String> h : upstream) {
-            if (!dropped(h.getKey(), named)) {
+            if (!dropped(h.getKey(), named) && !gatewayOwned(h.getKey())) {
                 String value = rewrite.apply(h.getKey(), h.getValue());
                 if (value != null) {
                     out.add(h.getKey(), value);
@@ -85,6 +92,15 @@ public final class HeaderRules {
         if (peer != null && peer.hostAddress() != null) {
             headers.set("X-Forwarded-For", peer.hostAddress());
         }
+    }
+
+    private static boolean gatewayOwned(String name) {
+        for (String owned : GATEWAY_OWNED_RESPONSE) {
+            if (owned.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean is(String name, String expected) {

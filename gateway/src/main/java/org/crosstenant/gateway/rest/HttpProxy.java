@@ -108,6 +108,32 @@ public class HttpProxy {
      *        {@link HeaderRules#copyResponse}): the value the caller gets, or null to drop it
      */
     public void forward(RoutingContext ctx, String targetUri, MultiMap headers, HeaderRules.Rewrite rewrite) {
+        forward(ctx, targetUri, headers, rewrite, null);
+    }
+
+    /**
+     * What the gateway adds to an upstream's answer, decided from its status and headers before anything of it is
+     * relayed; it may hold the answer (read-your-writes, {@link org.crosstenant.gateway.messaging.ReadYourWrites}).
+     */
+    @FunctionalInterface
+    public interface Hold {
+        /**
+         * @param upstream the upstream's answer (status and headers; its body is not read while held)
+         * @return null to relay at once, else a future of the headers to add to the caller's answer, completed on the
+         *         caller's Vert.x context; the answer is relayed when it completes (a failed future adds nothing)
+         */
+        io.vertx.core.Future<MultiMap> hold(HttpClientResponse upstream);
+    }
+
+    /**
+     * {@link #forward(RoutingContext, String, MultiMap, HeaderRules.Rewrite)}, the upstream's answer first passed to
+     * {@code hold}: while its future is pending the answer is paused (no byte of it read or relayed, the event loop
+     * free); a caller that goes away meanwhile resets the upstream call, and the answer is then dropped quietly.
+     *
+     * @param hold decides whether the answer waits and what it gets, or null for none
+     */
+    public void forward(RoutingContext ctx, String targetUri, MultiMap headers, HeaderRules.Rewrite rewrite,
+            Hold hold) {
         HttpServerRequest in = ctx.request();
         boolean stream = acceptsEventStream(in);
         boolean declaresBody = in.headers().contains("Content-Length") && !"0".equals(in.getHeader("Content-Length"))
@@ -158,7 +184,7 @@ public class HttpProxy {
                 if (answered.failed()) {
                     upstreamFailed(ctx, targetUri, answered.cause());
                 } else {
-                    relay(ctx, answered.result(), rewrite, stream);
+                    held(ctx, answered.result(), rewrite, stream, hold);
                 }
             });
         });
@@ -249,13 +275,57 @@ public class HttpProxy {
         }));
     }
 
+    /** Relays the answer, after {@code hold}'s future if it gives one (the answer paused meanwhile). */
+    private void held(RoutingContext ctx, HttpClientResponse upstream, HeaderRules.Rewrite rewrite, boolean stream,
+            Hold hold) {
+        io.vertx.core.Future<MultiMap> added = hold == null ? null : hold.hold(upstream);
+        if (added == null) {
+            relay(ctx, upstream, rewrite, stream, null);
+            return;
+        }
+        upstream.pause();
+        // the caller may leave while the answer waits: forward's close handler then resets the upstream call, which
+        // reaches this paused answer as an exception; so may the upstream's own reset. Expected, not an error
+        // a pooled connection may be another event loop's: its exception may come on another thread
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        upstream.exceptionHandler(e -> {
+            broken.set(true);
+            LOG.debugf("upstream answer ended while held: %s", e.toString());
+        });
+        added.onComplete(extra -> {
+            HttpServerResponse response = ctx.response();
+            if (response.closed() || response.ended()) {
+                return; // the caller left: its close handler has reset the upstream call already
+            }
+            if (broken.get()) {
+                // nothing of the answer was relayed yet: the caller reads the same 502 as for any broken answer
+                Problems.badGateway(ctx, "The upstream service did not answer");
+                return;
+            }
+            try {
+                relay(ctx, upstream, rewrite, stream, extra.succeeded() ? extra.result() : null);
+                upstream.resume();
+            } catch (IllegalStateException ended) {
+                // the upstream answer ended (reset) in the very moment it was released
+                LOG.debugf("upstream answer ended while held: %s", ended.toString());
+                if (!response.headWritten()) {
+                    response.headers().clear(); // the upstream's, copied by relay: not this problem's
+                    response.setChunked(false);
+                    Problems.badGateway(ctx, "The upstream service did not answer");
+                } else if (!response.closed()) {
+                    response.reset();
+                }
+            }
+        });
+    }
+
     /**
      * Copies status, headers and body with back-pressure (the upstream is paused while the caller's write queue is
      * full). Not a Vert.x pipe: a pipe writes to a response the caller has already closed and fails with "Response
      * has already been written"; here every write checks first, and each side's end is handled explicitly.
      */
     private void relay(RoutingContext ctx, HttpClientResponse upstream, HeaderRules.Rewrite rewrite,
-            boolean stream) {
+            boolean stream, MultiMap extra) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             quietReset(upstream);
@@ -272,6 +342,9 @@ public class HttpProxy {
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
         HeaderRules.copyResponse(upstream.headers(), response.headers(), rewrite);
+        if (extra != null) {
+            response.headers().addAll(extra);
+        }
         long declared = declaredLength(response.headers().get("Content-Length"));
         if (declared < 0) { // absent, or named in the upstream's Connection
             response.setChunked(true);

@@ -20,7 +20,7 @@ import org.crosstenant.gateway.repository.LocalView;
 /**
  * Who may reach a registered application (docs/api.md, "Direct connect and MFA"): its own tenant's members; a caller
  * of another tenant with an active grant (guest) while both tenants' effective collaboration settings still admit
- * them; a caller without grant while both tenants' effective direct-connect settings admit them. Then, for an
+ * them and the resource tenant's invitation domain list still admits the grant's invitee address; a caller without grant while both tenants' effective direct-connect settings admit them. Then, for an
  * application that requires MFA, only a caller whose home token satisfies MFA and, for a non-member, whose home
  * tenant's MFA the resource tenant accepts. Shared applications admit people only: a non-member whose home token
  * is a client's own ({@link FederatedIdentity#isClient()}, markers in {@link ClientTokens}) or a partner system's is
@@ -139,6 +139,13 @@ public class AccessPolicy {
                 return AccessDecision.denied(home + " outbound settings blocked it");
             }
             if (!AccessEvaluator.admits(inbound.inboundCollaboration(), person, application)) {
+                return AccessDecision.denied(refusedBy(resourceTenant, application));
+            }
+            // the resource tenant's invitation domain list holds for redeemed guests too (issue #8), on the address
+            // the invitation was filed for: fixed in the grant, so a token without a vouched email cannot pass a
+            // deny list, and the same input policy-service re-evaluates grants with
+            if (inbound.invitationDomains() != null
+                    && !inbound.invitationDomains().admits(grant.get().inviteeDomain())) {
                 return AccessDecision.denied(refusedBy(resourceTenant, application));
             }
             return AccessDecision.guest(grant.get().invitationId());

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import org.crosstenant.gateway.model.AccessSettings;
 import org.crosstenant.gateway.model.AccessSettings.AppRule;
+import org.crosstenant.gateway.model.AccessSettings.DomainRule;
 import org.crosstenant.gateway.model.AccessSettings.PeopleRule;
 import org.crosstenant.gateway.model.AccessSettings.Side;
 import org.crosstenant.platform.model.EmailAddresses;
@@ -19,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * blocked. A member that is present but not of the documented shape is refused with
  * {@link IllegalArgumentException} naming it by JSON pointer (the consumer dead-letters the event): an access rule
  * the gateway cannot read must never be read as something else. Targets are compared in canonical form: emails by
- * {@link EmailAddresses}, subjects, groups and application ids exactly.
+ * {@link EmailAddresses}, subjects, groups, application ids and {@code invitations.domains} exactly.
  */
 public final class AccessSettingsReader {
 
@@ -28,6 +29,9 @@ public final class AccessSettingsReader {
     /** Longest subject or group name, in characters. */
     static final int MAX_NAME = 255;
     private static final Pattern APPLICATION = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
+    /** Longest domain, in characters (RFC 1035 §2.3.4). */
+    static final int MAX_DOMAIN = 253;
+    private static final Pattern DOMAIN_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private AccessSettingsReader() {
     }
@@ -57,10 +61,64 @@ public final class AccessSettingsReader {
         JsonNode inbound = member(root, "inbound", "");
         JsonNode outbound = member(root, "outbound", "");
         JsonNode trust = absent(inbound) ? null : member(inbound, "trust", "/inbound");
+        JsonNode invitations = member(root, "invitations", "");
         return new AccessSettings(
                 side(inbound, "collaboration", "/inbound", v1), side(inbound, "directConnect", "/inbound", v1),
                 side(outbound, "collaboration", "/outbound", v1), side(outbound, "directConnect", "/outbound", v1),
-                flag(trust, "mfaAccepted", "/inbound/trust"), flag(trust, "compliantDeviceAccepted", "/inbound/trust"));
+                flag(trust, "mfaAccepted", "/inbound/trust"), flag(trust, "compliantDeviceAccepted", "/inbound/trust"),
+                absent(invitations) ? null : domains(invitations.get("domains"), "/invitations/domains"));
+    }
+
+    /**
+     * {@code invitations.domains}: absent or null = no restriction; {@code {"access", "targets"}} with targets
+     * {@code ["all"]} (allowed: no restriction, how policy-service's effective form says it too; blocked: no domain)
+     * or canonical domains. Only the domain list is read here: {@code whoMayInvite} and {@code approvalRequired}
+     * concern filing and approval, not access.
+     */
+    private static DomainRule domains(JsonNode rule, String at) {
+        if (absent(rule)) {
+            return null;
+        }
+        boolean allowed = access(rule, at);
+        JsonNode targets = targets(rule, at);
+        if (isAll(targets)) {
+            return allowed ? null : new DomainRule(false, true, Set.of());
+        }
+        Set<String> domains = new HashSet<>();
+        for (int i = 0; i < targets.size(); i++) {
+            domains.add(domain(targets.get(i), at + "/targets/" + i));
+        }
+        return new DomainRule(allowed, false, Set.copyOf(domains));
+    }
+
+    /**
+     * A domain in its canonical form, as invitation rules compare it with an address's domain: ASCII letters
+     * lower-cased (a configuration stored before the canonical rule may still carry capitals; nothing else is folded),
+     * then two or more LDH labels of 1 to 63 characters, at most {@value #MAX_DOMAIN} characters (an IDN as
+     * {@code xn--}); anything else is refused.
+     */
+    private static String domain(JsonNode value, String at) {
+        String text = value != null && value.isTextual() ? value.textValue() : null;
+        if (text == null || text.isEmpty() || text.length() > MAX_DOMAIN) {
+            throw new IllegalArgumentException(at + " is not a domain of 1 to " + MAX_DOMAIN + " characters");
+        }
+        // ASCII letters only: Locale-aware lower-casing would fold the Kelvin sign U+212A into k, another domain
+        StringBuilder lower = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            lower.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        String domain = lower.toString();
+        String[] labels = domain.split("\\.", -1);
+        boolean ldh = labels.length >= 2;
+        for (String label : labels) {
+            ldh &= DOMAIN_LABEL.matcher(label).matches();
+        }
+        if (!ldh) {
+            throw new IllegalArgumentException(at + " is not a domain (ASCII letters, digits and inner hyphens, two or "
+                    + "more labels)");
+        }
+        return domain;
     }
 
     private static Side side(JsonNode direction, String mode, String at, boolean v1) {

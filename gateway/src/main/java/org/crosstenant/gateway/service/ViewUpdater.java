@@ -7,6 +7,7 @@ import org.crosstenant.gateway.model.ApplicationRegistered;
 import org.crosstenant.gateway.model.GuestGrant;
 import org.crosstenant.gateway.model.InvitationEvent;
 import org.crosstenant.gateway.repository.LocalView;
+import org.crosstenant.platform.model.EmailAddresses;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -140,9 +141,13 @@ public class ViewUpdater {
         if (guest == null) {
             throw new IllegalArgumentException("redeemed event without guest");
         }
+        String invitee = e.invitee() == null ? null : EmailAddresses.canonicalOrNull(e.invitee().email());
         return new GuestGrant(require(e.invitationId(), "invitationId"), require(e.resourceTenant(), "resourceTenant"),
                 require(e.application(), "application"), require(guest.tenant(), "guest.tenant"), guest.issuer(),
-                require(guest.subject(), "guest.subject"), guest.email(), e.grantExpiresAt());
+                require(guest.subject(), "guest.subject"), guest.email(), e.grantExpiresAt(),
+                // no usable invitee address: the redeemer's, which invitation-service required to be the invitee's;
+                // neither: null, and a domain list then refuses the guest (AccessPolicy)
+                invitee != null ? invitee : EmailAddresses.canonicalOrNull(guest.email()));
     }
 
     private <T> T read(String payload, Class<T> type) {

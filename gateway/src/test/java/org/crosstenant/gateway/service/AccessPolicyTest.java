@@ -43,7 +43,7 @@ class AccessPolicyTest {
 
     private void grant(String subject, String app) {
         view.putGrant(new GuestGrant("inv-" + subject, "contoso", app, "fabrikam", "https://idp/fabrikam", subject,
-                null, Instant.now().plusSeconds(3600)));
+                null, Instant.now().plusSeconds(3600), subject.substring(2) + "@fabrikam.example"));
     }
 
     /** Direct connect and guest grants admit people; another tenant's partner system (a machine) is refused. */
@@ -142,6 +142,55 @@ class AccessPolicyTest {
         AccessDecision home = policy.decide(bob, "contoso", "projects", false);
         assertFalse(home.allowed());
         assertEquals("fabrikam outbound settings blocked it", home.reason());
+    }
+
+    /**
+     * Issue #8: the resource tenant's invitation domain list holds for redeemed guests at every request, on the
+     * grant's invitee address; the refusal reads as any other of the resource tenant's. Direct connect is not an
+     * invitation: the list does not concern it.
+     */
+    @Test
+    void theResourceTenantsInvitationDomainListHoldsForGuestsAtEveryRequest() throws Exception {
+        String collaboration = "\"inbound\": {\"collaboration\": " + ALLOW_ALL + "}";
+        settings("fabrikam", null, "{\"outbound\": {\"collaboration\": " + ALLOW_ALL + ", \"directConnect\": "
+                + ALLOW_ALL + "}}");
+        settings("contoso", null, "{" + collaboration + "}");
+        grant("f-bob", "projects");
+        assertTrue(policy.decide(bob, "contoso", "projects", false).allowed(), "no domain restriction yet");
+
+        settings("contoso", "fabrikam", "{" + collaboration + ", \"invitations\": {\"domains\": "
+                + "{\"access\": \"blocked\", \"targets\": [\"fabrikam.example\"]}}}");
+        AccessDecision blocked = policy.decide(bob, "contoso", "projects", false);
+        assertFalse(blocked.allowed(), "the deny list covers the invitee's domain");
+        assertEquals(AccessPolicy.refusedBy("contoso", "projects"), blocked.reason(), "as any refusal by contoso");
+        FederatedIdentity unvouched = fabrikam("f-bob", null, List.of("engineering"), "password", List.of(), false);
+        assertFalse(policy.decide(unvouched, "contoso", "projects", false).allowed(),
+                "a token without a vouched email does not get around the deny list: the grant's address counts");
+
+        settings("contoso", "fabrikam", "{" + collaboration + ", \"invitations\": {\"domains\": "
+                + "{\"access\": \"allowed\", \"targets\": [\"globex.example\"]}}}");
+        assertFalse(policy.decide(bob, "contoso", "projects", false).allowed(), "not on the allow list");
+        settings("contoso", "fabrikam", "{" + collaboration + ", \"invitations\": {\"domains\": "
+                + "{\"access\": \"allowed\", \"targets\": [\"globex.example\", \"fabrikam.example\"]}}}");
+        assertTrue(policy.decide(bob, "contoso", "projects", false).allowed(), "on the allow list");
+        settings("contoso", "fabrikam", "{" + collaboration + ", \"invitations\": {\"domains\": "
+                + "{\"access\": \"blocked\", \"targets\": [\"sub.fabrikam.example\", \"kam.example\"]}}}");
+        assertTrue(policy.decide(bob, "contoso", "projects", false).allowed(), "exact domains only: no subdomain, no suffix");
+
+        // a grant whose address is unknown passes no list at all (fail closed), and no list means no restriction
+        view.putGrant(new GuestGrant("inv-x", "contoso", "projects", "fabrikam", "https://idp/fabrikam", "f-x", null,
+                Instant.now().plusSeconds(3600), null));
+        FederatedIdentity x = fabrikam("f-x", null, List.of(), null, List.of(), false);
+        assertFalse(policy.decide(x, "contoso", "projects", false).allowed());
+        settings("contoso", "fabrikam", "{" + collaboration + ", \"invitations\": {\"domains\": null}}");
+        assertTrue(policy.decide(x, "contoso", "projects", false).allowed());
+
+        // direct connect (no grant) is no invitation: a deny list does not concern it
+        settings("contoso", "fabrikam", "{\"inbound\": {\"directConnect\": " + ALLOW_ALL + "}, \"invitations\": "
+                + "{\"domains\": {\"access\": \"blocked\", \"targets\": [\"fabrikam.example\"]}}}");
+        FederatedIdentity carol = fabrikam("f-carol", "carol@fabrikam.example", List.of(), null, List.of(), false);
+        AccessDecision direct = policy.decide(carol, "contoso", "projects", false);
+        assertTrue(direct.allowed() && direct.directConnect());
     }
 
     @Test

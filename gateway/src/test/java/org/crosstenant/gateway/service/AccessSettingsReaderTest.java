@@ -2,6 +2,7 @@ package org.crosstenant.gateway.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.crosstenant.gateway.model.AccessSettings;
+import org.crosstenant.gateway.model.AccessSettings.DomainRule;
 import org.crosstenant.gateway.model.AccessSettings.PeopleRule;
 import org.crosstenant.gateway.model.Person;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,13 +114,63 @@ class AccessSettingsReaderTest {
             "{\"inbound\": {\"collaboration\": {\"applications\": {\"access\": \"allowed\", \"targets\": [42]}}}}",
             "{\"inbound\": {\"trust\": {\"mfaAccepted\": \"true\"}}}",
             "{\"inbound\": {\"trust\": {\"compliantDeviceAccepted\": 1}}}",
-            "{\"inbound\": {\"trust\": true}}"
+            "{\"inbound\": {\"trust\": true}}",
+            "{\"invitations\": []}",
+            "{\"invitations\": {\"domains\": \"fabrikam.example\"}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"Blocked\", \"targets\": [\"fabrikam.example\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": []}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\"}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"all\", \"fabrikam.example\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"fabr\\u0131kam.example\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"fabri\\u212aam.example\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"example\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"fabrikam.example.\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"-fabrikam.example\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\" fabrikam.example\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"bob@fabrikam.example\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"*.fabrikam.example\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [42]}}}"
     })
     void malformedMembersAreRefusedByPointer(String configuration) throws Exception {
         JsonNode node = JSON.readTree(configuration);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AccessSettingsReader.read(node));
         assertFalse(e.getMessage().isBlank());
+    }
+
+    /**
+     * {@code invitations.domains} (issue #8: it holds for guests at access time too): null or absent = no restriction,
+     * allowed ["all"] = none either (policy-service's effective form of it is null), blocked ["all"] = no domain, else
+     * exact canonical domains (ASCII capitals of a configuration stored before the canonical rule are folded,
+     * nothing else). {@code whoMayInvite} and {@code approvalRequired} are not the gateway's concern.
+     */
+    @Test
+    void theInvitationDomainListIsReadForGuests() throws Exception {
+        assertNull(AccessSettingsReader.read(JSON.readTree("{}")).invitationDomains());
+        assertNull(AccessSettingsReader.read(JSON.readTree(
+                "{\"invitations\": {\"domains\": null, \"whoMayInvite\": \"none\"}}")).invitationDomains());
+        assertNull(AccessSettingsReader.read(JSON.readTree(
+                "{\"invitations\": {\"domains\": {\"access\": \"allowed\", \"targets\": [\"all\"]}}}"))
+                .invitationDomains());
+        DomainRule none = AccessSettingsReader.read(JSON.readTree(
+                "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"all\"]}}}"))
+                .invitationDomains();
+        assertFalse(none.admits("fabrikam.example"));
+        DomainRule deny = AccessSettingsReader.read(JSON.readTree("""
+                {"invitations": {"domains": {"access": "blocked", "targets": ["globex.example", "Xn--Bcher-Kva.Example"]},
+                                 "whoMayInvite": "adminsOnly", "approvalRequired": true}}""")).invitationDomains();
+        assertEquals(new DomainRule(false, false, Set.of("globex.example", "xn--bcher-kva.example")), deny);
+        assertTrue(deny.admits("fabrikam.example"));
+        assertFalse(deny.admits("globex.example"));
+        assertFalse(deny.admits("xn--bcher-kva.example"));
+        assertTrue(deny.admits("sub.globex.example"), "exact domains: no subdomain wildcard");
+        assertFalse(deny.admits(null), "an unknown address passes no deny list");
+        DomainRule allow = AccessSettingsReader.read(JSON.readTree(
+                "{\"invitations\": {\"domains\": {\"access\": \"allowed\", \"targets\": [\"fabrikam.example\"]}}}"))
+                .invitationDomains();
+        assertTrue(allow.admits("fabrikam.example"));
+        assertFalse(allow.admits("globex.example"));
+        assertFalse(allow.admits(null));
     }
 
     @Test

@@ -40,7 +40,8 @@ class RefusalReasonsTest {
     /** Words and names of the resource side's settings a non-member must never read (compared in lower case). */
     private static final List<String> RESOURCE_SIDE = List.of("inbound", "directconnect", "direct connect",
             "collaboration", "mfaaccepted", "does not accept", "trust", "target", "usersandgroups", "applications",
-            "engineering", "group", "bob@fabrikam.example", "contoso's", "settings for", "allowed", "blocked");
+            "engineering", "group", "bob@fabrikam.example", "contoso's", "settings for", "allowed", "blocked", "domain",
+            "invitation", "globex.example", "fabrikam.example");
 
     /** A scenario: contoso's settings for fabrikam, fabrikam's outbound, whether bob holds a grant, his token. */
     record Scenario(String contosoInbound, String fabrikamOutbound, boolean grant, boolean mfaToken,
@@ -87,7 +88,15 @@ class RefusalReasonsTest {
                 Arguments.of("home outbound blocks (fabrikam's own rule)",
                         new Scenario("{\"inbound\": {\"directConnect\": " + ALL + "}}", null, false, false, false)),
                 Arguments.of("grant, home outbound blocks (fabrikam's own rule)",
-                        new Scenario("{\"inbound\": {\"collaboration\": " + ALL + "}}", null, true, false, false)));
+                        new Scenario("{\"inbound\": {\"collaboration\": " + ALL + "}}", null, true, false, false)),
+                Arguments.of("grant, invitation domain deny list covers bob's domain",
+                        new Scenario("{\"inbound\": {\"collaboration\": " + ALL + "}, \"invitations\": {\"domains\": "
+                                + "{\"access\": \"blocked\", \"targets\": [\"fabrikam.example\"]}}}", collabOut, true,
+                                false, false)),
+                Arguments.of("grant, invitation domain allow list without bob's domain",
+                        new Scenario("{\"inbound\": {\"collaboration\": " + ALL + "}, \"invitations\": {\"domains\": "
+                                + "{\"access\": \"allowed\", \"targets\": [\"globex.example\"]}}}", collabOut, true,
+                                false, false)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -103,7 +112,7 @@ class RefusalReasonsTest {
         }
         if (scenario.grant()) {
             view.putGrant(new GuestGrant("inv-1", "contoso", "projects", "fabrikam", "https://idp/fabrikam", "f-bob",
-                    null, Instant.now().plusSeconds(3600)));
+                    null, Instant.now().plusSeconds(3600), "bob@fabrikam.example"));
         }
         FederatedIdentity bob = new FederatedIdentity("fabrikam", "https://idp/fabrikam", "f-bob",
                 "bob@fabrikam.example", List.of(), "s-1", null, List.of("engineering"),
@@ -165,7 +174,7 @@ class RefusalReasonsTest {
                     JSON.readTree("{\"outbound\": {\"" + mode + "\": " + blockAll + "}}")));
             if (grant) {
                 view.putGrant(new GuestGrant("inv-1", "contoso", "projects", "fabrikam", "https://idp/fabrikam",
-                        "f-bob", null, Instant.now().plusSeconds(3600)));
+                        "f-bob", null, Instant.now().plusSeconds(3600), "bob@fabrikam.example"));
             }
             FederatedIdentity bob = new FederatedIdentity("fabrikam", "https://idp/fabrikam", "f-bob",
                     "bob@fabrikam.example", List.of(), "s-1", null, List.of("engineering"), "password", List.of(),

@@ -23,7 +23,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * headers, body), readable over HTTP at {@code GET /__recorded} (tests live in another class loader). Answers 202
  * with an absolute Location on its own address for POST /api/v1/invitations, and an SSE stream at /api/v1/audit/stream whose second event is
  * only sent after {@code POST /__release}: a test can thus prove the first one arrived before the stream ended (with
- * {@code ?keepAliveMillis=N} instead: keep-alive comments every N ms, see {@link #keptAlive}).
+ * {@code ?keepAliveMillis=N} instead: keep-alive comments every N ms, see {@link #keptAlive}). Any other request
+ * with {@code ?viewEvents=X} is answered with {@code Crosstenant-View-Events: X} (and a forged
+ * {@code Crosstenant-Enforced: true}; {@code ?viewEventsCount=N}: N random ids), and with {@code ?status=N} with that
+ * status, as a service answering a change.
  */
 public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -110,7 +113,21 @@ public class UpstreamTestResource implements QuarkusTestResourceLifecycleManager
             respond(ex, 202, "application/json", "{\"id\":\"42\"}".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        respond(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("upstreamPath", path)));
+        Map<String, String> query = query(ex);
+        if (query.containsKey("viewEventsCount")) { // that many random ids (a list too long for a request line)
+            query.put("viewEvents", String.join(",", java.util.stream.Stream.generate(
+                    () -> java.util.UUID.randomUUID().toString())
+                    .limit(Integer.parseInt(query.get("viewEventsCount"))).toList()));
+        }
+        if (query.containsKey("viewEvents")) {
+            // as a service after a change (read-your-writes): the ids of the events it produced; and a claim only
+            // the gateway may make, which must never reach the caller
+            ex.getResponseHeaders().add("Crosstenant-View-Events",
+                    java.net.URLDecoder.decode(query.get("viewEvents"), StandardCharsets.UTF_8));
+            ex.getResponseHeaders().add("Crosstenant-Enforced", "true");
+        }
+        int status = Integer.parseInt(query.getOrDefault("status", "200"));
+        respond(ex, status, "application/json", JSON.writeValueAsBytes(Map.of("upstreamPath", path)));
     }
 
     /**
