@@ -169,6 +169,72 @@ class AuditEventTranslatorTest {
                 .isInstanceOf(PoisonEventException.class).hasMessageContaining("approvalRequired");
     }
 
+    /**
+     * Issue #8: access-withdrawn.v1 and the new optional members of revoked.v1/denied.v1 are checked like every
+     * other field: a malformed one makes the event poison, naming the member.
+     */
+    @Test
+    void malformedWithdrawalsAndEndingsArePoison() {
+        String withdrawal = """
+                {"withdrawalId": "3e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b", "invitationId": "i-1",
+                 "resourceTenant": "contoso", "homeTenant": "fabrikam", "application": "contoso-projects",
+                 "previousStatus": "accepted", "cause": "policy-changed", "changedTenant": "fabrikam",
+                 "reasons": ["r"], "sharedReasons": ["s"], "homeReasons": ["h"], "occurredAt": "2026-12-01T09:00:00Z"}""";
+        AuditDraft ok = translator.translate(AuditEventTranslator.ACCESS_WITHDRAWN, withdrawal);
+        assertThat(ok.tenants()).containsExactly("contoso", "fabrikam");
+        assertThat(ok.details().path("sharedReasons").get(0).asText()).isEqualTo("s");
+        assertThat(ok.details().toString()).doesNotContain("\"r\"").doesNotContain("\"h\"");
+        String[][] bad = {
+            { "\"withdrawalId\": \"3e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b\"", "\"withdrawalId\": \"w-1\"", "withdrawalId" },
+            { "\"withdrawalId\": \"3e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b\", ", "", "withdrawalId" },
+            { "\"cause\": \"policy-changed\"", "\"cause\": 1", "cause" },
+            { "\"changedTenant\": \"fabrikam\"", "\"changedTenant\": \"northwind\"", "changedTenant" },
+            { "\"previousStatus\": \"accepted\"", "\"previousStatus\": \"revoked\"", "previousStatus" },
+            { "\"previousStatus\": \"accepted\", ", "", "previousStatus" },
+            { "\"sharedReasons\": [\"s\"]", "\"sharedReasons\": \"s\"", "sharedReasons" },
+            { "\"reasons\": [\"r\"]", "\"reasons\": [1]", "reasons" },
+            { "\"homeReasons\": [\"h\"]", "\"homeReasons\": {}", "homeReasons" },
+            { "\"invitationId\": \"i-1\",", "", "invitationId" },
+        };
+        for (String[] c : bad) {
+            assertThat(withdrawal).contains(c[0]);
+            assertThatThrownBy(() -> translator.translate(AuditEventTranslator.ACCESS_WITHDRAWN,
+                    withdrawal.replace(c[0], c[1]))).as(c[1]).isInstanceOf(PoisonEventException.class)
+                    .hasMessageContaining(c[2]);
+        }
+
+        String revoked = """
+                {"invitationId": "i-2", "resourceTenant": "contoso", "application": "contoso-projects",
+                 "invitee": {"tenant": "fabrikam", "email": "bob@fabrikam.example"}, "guest": null,
+                 "revokedBy": {"tenant": "fabrikam", "subject": "system:policy-changed", "email": null}%s,
+                 "occurredAt": "2026-12-01T09:00:00Z"}""";
+        assertThat(translator.translate(AuditEventTranslator.INVITATION_PREFIX + "revoked.v1", revoked.formatted(""))
+                .details().has("reason")).isFalse();
+        assertThat(translator.translate(AuditEventTranslator.INVITATION_PREFIX + "revoked.v1", revoked.formatted(
+                ", \"reason\": \"policy-changed\", \"reasons\": [], \"withdrawalId\": \"3E2D1C0B-9A8F-4E7D-8C6B-5A4F3E2D1C0B\""))
+                .details().path("reason").asText()).isEqualTo("policy-changed");
+        for (String[] c : new String[][] { { ", \"reason\": 7", "reason" }, { ", \"reason\": \" \"", "reason" },
+            { ", \"reasons\": \"blocked\"", "reasons" }, { ", \"reasons\": [null]", "reasons" },
+            { ", \"withdrawalId\": \"1-1-1-1-1\"", "withdrawalId" }, { ", \"withdrawalId\": 5", "withdrawalId" } }) {
+            assertThatThrownBy(() -> translator.translate(AuditEventTranslator.INVITATION_PREFIX + "revoked.v1",
+                    revoked.formatted(c[0]))).as(c[0]).isInstanceOf(PoisonEventException.class)
+                    .hasMessageContaining(c[1]);
+        }
+        String denied = """
+                {"invitationId": "i-3", "resourceTenant": "contoso", "application": "contoso-projects",
+                 "invitee": {"tenant": "fabrikam", "email": "carol@fabrikam.example"}, "decisionId": "d",
+                 "reasons": ["contoso settings blocked it"]%s, "occurredAt": "2026-12-01T09:00:00Z"}""";
+        assertThat(translator.translate(AuditEventTranslator.INVITATION_PREFIX + "denied.v1", denied.formatted(
+                ", \"cause\": \"policy-changed\", \"previousStatus\": \"pending_approval\"")).details()
+                .path("previousStatus").asText()).isEqualTo("pending_approval");
+        for (String[] c : new String[][] { { ", \"cause\": \"\"", "cause" }, { ", \"cause\": [\"x\"]", "cause" },
+            { ", \"previousStatus\": \"denied\"", "previousStatus" }, { ", \"previousStatus\": true", "previousStatus" } }) {
+            assertThatThrownBy(() -> translator.translate(AuditEventTranslator.INVITATION_PREFIX + "denied.v1",
+                    denied.formatted(c[0]))).as(c[0]).isInstanceOf(PoisonEventException.class)
+                    .hasMessageContaining(c[1]);
+        }
+    }
+
     @Test
     void structurallyInvalidEventsStayPoison() {
         assertThatThrownBy(() -> translator.translate(AuditEventTranslator.ACCESS_ALLOWED, """

@@ -90,6 +90,34 @@ class ConsumerPoisonTest {
                         "JSON"));
             }
         }
+        if (topic.equals("policy.decisions")) {
+            // issue #8: a withdrawal is checked as strictly as a decision
+            String withdrawal = Events.withdrawn(UUID.randomUUID().toString(), "contoso", "fabrikam", "fabrikam");
+            String type = "org.crosstenant.policy.access-withdrawn.v1";
+            cases.put("withdrawal-third-tenant", new Poison(marker, withdrawal.replace("\"changedTenant\": \"fabrikam\"",
+                    "\"changedTenant\": \"northwind\""), Events.binaryHeaders(type), "changedTenant"));
+            cases.put("withdrawal-id-not-uuid", new Poison(marker, withdrawal.replaceFirst(
+                    "\"withdrawalId\": \"[^\"]+\"", "\"withdrawalId\": \"w-1\""), Events.binaryHeaders(type),
+                    "withdrawalId"));
+            cases.put("withdrawal-ended-status", new Poison(marker, withdrawal.replace("\"accepted\"", "\"expired\""),
+                    Events.binaryHeaders(type), "previousStatus"));
+            cases.put("withdrawal-reasons-not-array", new Poison(marker, withdrawal.replace("\"sharedReasons\": [",
+                    "\"sharedReasons\": 1, \"x\": ["), Events.binaryHeaders(type), "sharedReasons"));
+        }
+        if (topic.equals("invitations.events")) {
+            // issue #8: the optional members of a revocation by a settings change keep their form
+            String revoked = Events.revokedByPolicyChange(UUID.randomUUID().toString(), "contoso", "fabrikam");
+            String type = "org.crosstenant.invitation.revoked.v1";
+            cases.put("revoked-withdrawal-id", new Poison(marker, revoked.replaceFirst(
+                    "\"withdrawalId\": \"[^\"]+\"", "\"withdrawalId\": 12"), Events.binaryHeaders(type),
+                    "withdrawalId"));
+            cases.put("revoked-reasons", new Poison(marker, revoked.replace("\"reasons\": [\"fabrikam outbound settings blocked it\"]",
+                    "\"reasons\": [{}]"), Events.binaryHeaders(type), "reasons"));
+            cases.put("denied-previous-status", new Poison(marker, Events.requested(UUID.randomUUID().toString(),
+                    "contoso", "fabrikam", "contoso-projects").replaceFirst("\\}\\s*$",
+                    ", \"decisionId\": \"d\", \"cause\": \"policy-changed\", \"previousStatus\": \"revoked\"}"),
+                    Events.binaryHeaders("org.crosstenant.invitation.denied.v1"), "previousStatus"));
+        }
         if (topic.equals("gateway.access")) {
             cases.put("negative-count", new Poison(marker, good.replaceFirst("\\}\\s*$", ", \"requestCount\": -1}"),
                     Events.binaryHeaders(valid.type()), "requestCount"));

@@ -160,6 +160,29 @@ final class Events {
                 Instant.now());
     }
 
+    /** access-withdrawn.v1 (issue #8): a change of {@code changedTenant}'s settings ended a grant. */
+    static String withdrawn(String invitationId, String resourceTenant, String homeTenant, String changedTenant) {
+        return """
+                {"withdrawalId": "%s", "invitationId": "%s", "resourceTenant": "%s", "homeTenant": "%s",
+                 "application": "contoso-projects", "inviteeEmail": "bob@%s.example", "previousStatus": "accepted",
+                 "cause": "policy-changed", "changedTenant": "%s", "reasons": ["rule of the resource tenant"],
+                 "sharedReasons": ["%s outbound settings blocked it"], "homeReasons": ["rule of the home tenant"],
+                 "policyVersions": {"%s": 1, "%s": 2}, "occurredAt": "%s"}""".formatted(UUID.randomUUID(), invitationId,
+                resourceTenant, homeTenant, homeTenant, changedTenant, homeTenant, resourceTenant, homeTenant,
+                Instant.now());
+    }
+
+    /** revoked.v1 as invitation-service writes it when a settings change ended the grant (issue #8). */
+    static String revokedByPolicyChange(String invitationId, String resourceTenant, String homeTenant) {
+        return """
+                {"invitationId": "%s", "resourceTenant": "%s", "application": "contoso-projects",
+                 "invitee": {"tenant": "%s", "email": "bob@%s.example"}, "guest": null,
+                 "revokedBy": {"tenant": "%s", "subject": "system:policy-changed", "email": null},
+                 "reason": "policy-changed", "reasons": ["fabrikam outbound settings blocked it"],
+                 "withdrawalId": "%s", "occurredAt": "%s"}""".formatted(invitationId, resourceTenant, homeTenant,
+                homeTenant, homeTenant, UUID.randomUUID(), Instant.now());
+    }
+
     static String settingsChanged(String tenant, String partner, int version) {
         return """
                 {"tenant": "%s", "partner": "%s", "version": %d,

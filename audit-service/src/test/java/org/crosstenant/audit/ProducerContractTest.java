@@ -73,6 +73,48 @@ class ProducerContractTest {
         assertThat(draft.details().path("sharedReasons").size()).isPositive();
     }
 
+    /**
+     * Issue #8: a withdrawal's record is read by both tenants, like a decision's: only the shared reasons stay in,
+     * the resource tenant's and the home tenant's own reasons and the policy versions stay out.
+     */
+    @Test
+    void aWithdrawalRecordCarriesOnlyTheReasonsEitherTenantMayRead() throws IOException {
+        Path example = Path.of("../policy-service/src/main/resources/events/" + AuditEventTranslator.ACCESS_WITHDRAWN
+                + ".json");
+        String payload = Files.readString(example);
+        assertThat(payload).contains("\"reasons\"").contains("\"sharedReasons\"").contains("\"homeReasons\"")
+                .contains("\"policyVersions\"");
+        AuditDraft draft = translator.translate(AuditEventTranslator.ACCESS_WITHDRAWN, payload);
+        assertThat(draft.action()).isEqualTo("policy.access-withdrawn");
+        assertThat(draft.tenants()).containsExactlyInAnyOrder("contoso", "fabrikam");
+        assertThat(draft.invitationId()).isNotBlank();
+        assertThat(draft.details().has("reasons")).isFalse();
+        assertThat(draft.details().has("homeReasons")).isFalse();
+        assertThat(draft.details().has("policyVersions")).isFalse();
+        assertThat(draft.details().path("sharedReasons").size()).isPositive();
+        assertThat(draft.details().path("withdrawalId").asText()).isNotBlank();
+        assertThat(draft.details().path("changedTenant").asText()).isNotBlank();
+    }
+
+    /** Issue #8: the endings a settings change makes keep their new members in the record both tenants read. */
+    @Test
+    void endingsByASettingsChangeKeepWhyInTheRecord() throws IOException {
+        Path dir = Path.of("../invitation-service/src/main/resources/events");
+        AuditDraft revoked = translator.translate("org.crosstenant.invitation.revoked.v1",
+                Files.readString(dir.resolve("org.crosstenant.invitation.revoked.v1.policy-changed.json")));
+        assertThat(revoked.action()).isEqualTo("invitation.revoked");
+        assertThat(revoked.tenants()).containsExactly("contoso", "fabrikam");
+        assertThat(revoked.actor().path("subject").asText()).isEqualTo("system:policy-changed");
+        assertThat(revoked.details().path("reason").asText()).isEqualTo("policy-changed");
+        assertThat(revoked.details().path("reasons").size()).isPositive();
+        assertThat(revoked.details().path("withdrawalId").asText()).isNotBlank();
+        AuditDraft denied = translator.translate("org.crosstenant.invitation.denied.v1",
+                Files.readString(dir.resolve("org.crosstenant.invitation.denied.v1.policy-changed.json")));
+        assertThat(denied.action()).isEqualTo("invitation.denied");
+        assertThat(denied.details().path("cause").asText()).isEqualTo("policy-changed");
+        assertThat(denied.details().path("previousStatus").asText()).isEqualTo("pending_acceptance");
+    }
+
     @Test
     void everyTypeWeAuditHasAProducerExample() throws IOException {
         List<String> published = examples().map(ProducerContractTest::typeOf).toList();
@@ -80,7 +122,7 @@ class ProducerContractTest {
                 "org.crosstenant.invitation.requested.v1", "org.crosstenant.invitation.approved.v1",
                 "org.crosstenant.invitation.denied.v1", "org.crosstenant.invitation.redeemed.v1",
                 "org.crosstenant.invitation.revoked.v1", "org.crosstenant.invitation.expired.v1",
-                AuditEventTranslator.DECIDED, AuditEventTranslator.SETTINGS_CHANGED,
+                AuditEventTranslator.DECIDED, AuditEventTranslator.ACCESS_WITHDRAWN, AuditEventTranslator.SETTINGS_CHANGED,
                 AuditEventTranslator.APPLICATION_REGISTERED, AuditEventTranslator.ACCESS_ALLOWED,
                 AuditEventTranslator.ACCESS_DENIED)) {
             assertThat(translator.knows(type)).isTrue();
@@ -93,6 +135,7 @@ class ProducerContractTest {
         Map<String, List<String>> expected = Map.of(
                 "org.crosstenant.invitation.requested.v1", List.of("contoso", "fabrikam"),
                 AuditEventTranslator.DECIDED, List.of("contoso", "fabrikam"),
+                AuditEventTranslator.ACCESS_WITHDRAWN, List.of("contoso", "fabrikam"),
                 AuditEventTranslator.ACCESS_DENIED, List.of("contoso", "fabrikam"),
                 AuditEventTranslator.SETTINGS_CHANGED, List.of("contoso"),
                 AuditEventTranslator.APPLICATION_REGISTERED, List.of("contoso"));

@@ -128,6 +128,47 @@ final class Api {
                 invitationId, node.toString(), UUID.randomUUID().toString());
     }
 
+    static final String WITHDRAWN = "org.crosstenant.policy.access-withdrawn.v1";
+
+    /**
+     * The access-withdrawn.v1 payload policy-service would publish for this invitation (issue #8): a change of
+     * {@code changedTenant}'s settings; each reason list says whom it is for, so tests can tell who read which.
+     */
+    static ObjectNode withdrawalNode(String invitationId, String previousStatus, String changedTenant) {
+        ObjectNode node = JsonShape.JSON.createObjectNode();
+        String[] filed = FILED.getOrDefault(invitationId, new String[] { "contoso", "contoso-projects" });
+        node.put("withdrawalId", UUID.randomUUID().toString());
+        node.put("invitationId", invitationId);
+        node.put("resourceTenant", filed[0]);
+        node.put("homeTenant", "fabrikam");
+        node.put("application", filed[1]);
+        node.put("inviteeEmail", "bob@fabrikam.example");
+        node.put("previousStatus", previousStatus);
+        node.put("cause", "policy-changed");
+        node.put("changedTenant", changedTenant);
+        node.putArray("reasons").add(RESOURCE_READS);
+        node.putArray("sharedReasons").add(EITHER_READS);
+        node.putArray("homeReasons").add(HOME_READS);
+        node.putObject("policyVersions").put(filed[0], 2).put("fabrikam", 3);
+        node.put("occurredAt", java.time.Instant.now().toString());
+        return node;
+    }
+
+    /** A withdrawal's reason for the resource tenant (its deciding rule). */
+    static final String RESOURCE_READS = "contoso inbound collaboration from fabrikam no longer admits bob@fabrikam.example"
+            + " (/inbound/collaboration/usersAndGroups: blocked list, partner)";
+    /** A withdrawal's reason either tenant may read. */
+    static final String EITHER_READS = "contoso settings blocked it";
+    /** A withdrawal's reason for the home tenant. */
+    static final String HOME_READS = "contoso settings blocked it (read by fabrikam)";
+
+    /** Publishes a withdrawal keyed by the invitation; returns its ce_id. */
+    static String withdraw(ObjectNode withdrawal) {
+        String id = withdrawal.path("invitationId").asText();
+        return KafkaSupport.produce(KafkaSupport.DECISIONS, id, WITHDRAWN, id, withdrawal.toString(),
+                UUID.randomUUID().toString());
+    }
+
     /** Files for bob, approves, and returns {id, code}. */
     static String[] pendingForBob() {
         String id = fileForBob();
@@ -135,5 +176,12 @@ final class Api {
         awaitStatus(Tokens.fabrikamPartner(), id, "pending_acceptance");
         String code = get(Tokens.fabrikamPartner(), id).then().extract().path("redemptionCode");
         return new String[] { id, code };
+    }
+
+    /** Files for bob, approves, bob redeems: returns the id of the active grant. */
+    static String grantForBob() {
+        String[] pending = pendingForBob();
+        redeem(Tokens.bob(), pending[0], pending[1]).then().statusCode(200);
+        return pending[0];
     }
 }

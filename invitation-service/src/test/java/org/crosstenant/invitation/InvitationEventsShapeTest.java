@@ -63,6 +63,30 @@ class InvitationEventsShapeTest {
                 JsonShape.of(events.approved(inv, now).payload));
     }
 
+    /** Issue #8: what a settings change's withdrawal publishes has the shape of the policy-changed examples. */
+    @Test
+    void endingsByASettingsChangeMatchTheirExamples() throws Exception {
+        Invitation inv = accepted();
+        inv.withdrawalId = UUID.randomUUID();
+        inv.withdrawalCause = "policy-changed";
+        inv.revokedByTenant = "fabrikam";
+        inv.revokedBySubject = "system:policy-changed";
+        OutboxEvent revoked = events.revokedByPolicyChange(inv, List.of("fabrikam outbound settings blocked it"), now);
+        assertEquals(JsonShape.ofExample(InvitationEvents.REVOKED + ".policy-changed"), JsonShape.of(revoked.payload));
+        var payload = JsonShape.JSON.readTree(revoked.payload);
+        assertEquals("policy-changed", payload.path("reason").asText());
+        assertEquals(inv.withdrawalId.toString(), payload.path("withdrawalId").asText());
+        assertTrue(payload.path("revokedBy").has("email") && payload.path("revokedBy").get("email").isNull());
+
+        OutboxEvent denied = events.deniedByPolicyChange(inv, List.of("contoso settings blocked it"),
+                InvitationStatus.PENDING_ACCEPTANCE, now);
+        assertEquals(JsonShape.ofExample(InvitationEvents.DENIED + ".policy-changed"), JsonShape.of(denied.payload));
+        payload = JsonShape.JSON.readTree(denied.payload);
+        assertEquals(inv.withdrawalId.toString(), payload.path("decisionId").asText());
+        assertEquals("pending_acceptance", payload.path("previousStatus").asText());
+        assertEquals("policy-changed", payload.path("cause").asText());
+    }
+
     @Test
     void approvedNeverCarriesTheCode() {
         Invitation inv = accepted();

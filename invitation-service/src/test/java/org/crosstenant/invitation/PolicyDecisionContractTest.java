@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.crosstenant.invitation.messaging.AccessWithdrawal;
 import org.crosstenant.invitation.messaging.PoisonMessageException;
 import org.crosstenant.invitation.messaging.PolicyDecision;
 import org.crosstenant.invitation.messaging.PolicyDecisionParser;
@@ -20,13 +21,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Consumer side of the decided.v1 contract: the producer's example must parse with this service's own parser, so a
- * policy-service change that breaks this consumer fails this build.
+ * Consumer side of the policy.decisions contract (decided.v1 and, issue #8, access-withdrawn.v1): the producer's
+ * examples must parse with this service's own parser, so a policy-service change that breaks this consumer fails this
+ * build.
  */
 class PolicyDecisionContractTest {
 
     static final Path PRODUCER_EXAMPLE =
             Path.of("../policy-service/src/main/resources/events/org.crosstenant.policy.decided.v1.json");
+
+    static final Path WITHDRAWAL_EXAMPLE =
+            Path.of("../policy-service/src/main/resources/events/org.crosstenant.policy.access-withdrawn.v1.json");
 
     private final ObjectMapper json = new ObjectMapper();
     private final PolicyDecisionParser parser = new PolicyDecisionParser(json);
@@ -76,6 +81,57 @@ class PolicyDecisionContractTest {
         assertEquals(1, decision.reasons().size());
         assertTrue(sample.has("approvalRequired"), "docs/topics.md lists approvalRequired in decided.v1");
         assertEquals(List.of("contoso settings blocked it"), decision.sharedReasons());
+    }
+
+    @Test
+    void producerWithdrawalExampleParses() throws Exception {
+        assertTrue(Files.exists(WITHDRAWAL_EXAMPLE), "policy-service must publish its access-withdrawn.v1 example at "
+                + WITHDRAWAL_EXAMPLE);
+        String example = Files.readString(WITHDRAWAL_EXAMPLE);
+        AccessWithdrawal withdrawal = parser.parseWithdrawal(example);
+        var raw = json.readTree(example);
+        assertEquals(raw.path("withdrawalId").asText(), withdrawal.withdrawalId().toString());
+        assertEquals(raw.path("invitationId").asText(), withdrawal.invitationId().toString());
+        assertEquals(raw.path("resourceTenant").asText(), withdrawal.resourceTenant());
+        assertEquals(raw.path("homeTenant").asText(), withdrawal.homeTenant());
+        assertEquals(raw.path("application").asText(), withdrawal.application());
+        assertEquals(raw.path("previousStatus").asText(), withdrawal.previousStatus().wire());
+        assertEquals(raw.path("changedTenant").asText(), withdrawal.changedTenant());
+        assertEquals(AccessWithdrawal.POLICY_CHANGED, withdrawal.cause());
+        assertEquals(raw.path("reasons").size(), withdrawal.reasons().size());
+        assertEquals(raw.path("sharedReasons").get(0).asText(), withdrawal.sharedReasons().get(0));
+        assertEquals(raw.path("homeReasons").get(0).asText(), withdrawal.homeReasons().get(0));
+    }
+
+    /** The access-withdrawn.v1 field list in docs/topics.md carries everything the parser needs. */
+    @Test
+    void documentedWithdrawalFieldsParse() throws Exception {
+        String topics = Files.readString(Path.of("../docs/topics.md"));
+        Matcher line = Pattern.compile("`access-withdrawn\\.v1`[^`]*`\\{(.*?)\\}`", Pattern.DOTALL).matcher(topics);
+        assertTrue(line.find(), "docs/topics.md documents access-withdrawn.v1");
+        ObjectNode sample = json.createObjectNode();
+        Matcher field = Pattern.compile("\"(\\w+)\"(?=[,:}])").matcher(line.group(1));
+        while (field.find()) {
+            String name = field.group(1);
+            switch (name) {
+                case "withdrawalId", "invitationId" -> sample.put(name, java.util.UUID.randomUUID().toString());
+                case "resourceTenant" -> sample.put(name, "contoso");
+                case "homeTenant", "changedTenant" -> sample.put(name, "fabrikam");
+                case "previousStatus" -> sample.put(name, "pending_approval");
+                case "cause" -> sample.put(name, "policy-changed");
+                case "reasons", "sharedReasons" -> sample.putArray(name).add("fabrikam outbound settings blocked it");
+                case "homeReasons" -> sample.putArray(name).add("fabrikam outbound: bob not admitted");
+                case "policyVersions" -> sample.putObject(name).put("contoso", 3);
+                case "inviteeEmail" -> sample.put(name, "bob@fabrikam.example");
+                default -> sample.put(name, "value-of-" + name.toLowerCase());
+            }
+        }
+        AccessWithdrawal withdrawal = parser.parseWithdrawal(sample.toString());
+        assertEquals("contoso", withdrawal.resourceTenant());
+        assertEquals("fabrikam", withdrawal.changedTenant());
+        assertEquals("pending_approval", withdrawal.previousStatus().wire());
+        assertEquals(List.of("fabrikam outbound: bob not admitted"), withdrawal.homeReasons());
+        assertTrue(sample.has("application") && sample.has("sharedReasons"), sample.toString());
     }
 
     @Test

@@ -80,6 +80,74 @@ class TenantListingTest {
                 .body("items.id", equalTo(List.of(pending[0])));
     }
 
+    /**
+     * Issue #8 bullet 6: a home tenant's admin lists its people who are guests elsewhere ({@code side=home}), across
+     * resource tenants or for one ({@code partner}), with the same filters and paging; the resource side is the
+     * default and is narrowed to one partner the same way.
+     */
+    @Test
+    void homeAdminsListTheirPeopleInvitedElsewhere() {
+        String home = "ls-home";
+        String homeAdmin = InvitationRulesTest.admin(home);
+        String inContoso = grant("contoso", "p1");
+        String inNorthwind = grant("northwind", "p2");
+        String pending = Api.file(Tokens.contosoAdmin(), Api.body("contoso", Api.freshApplication(), home,
+                "p3@" + home + ".example")).then().statusCode(202).extract().path("id");
+
+        list(homeAdmin, home, "grants", "side=home").then().statusCode(200)
+                .body("items.invitationId", equalTo(List.of(inNorthwind, inContoso)))
+                .body("items.resourceTenant", equalTo(List.of("northwind", "contoso")))
+                .body("items[0].guest.subject", equalTo("p2-sub"))
+                .body("next", nullValue());
+        list(homeAdmin, home, "grants", "side=home&partner=contoso").then()
+                .body("items.invitationId", equalTo(List.of(inContoso)));
+        list(homeAdmin, home, "grants", "side=home&partner=northwind").then()
+                .body("items.invitationId", equalTo(List.of(inNorthwind)));
+        list(homeAdmin, home, "grants", "side=home&invitee=P1@ls-home.example").then()
+                .body("items.invitationId", equalTo(List.of(inContoso)));
+        Response first = list(homeAdmin, home, "grants", "side=home&limit=1");
+        first.then().body("items.invitationId", equalTo(List.of(inNorthwind)));
+        list(homeAdmin, home, "grants", "side=home&limit=1&after=" + first.path("next")).then()
+                .body("items.invitationId", equalTo(List.of(inContoso))).body("next", nullValue());
+        list(homeAdmin, home, "invitations", "side=home").then()
+                .body("items.id", equalTo(List.of(pending, inNorthwind, inContoso)));
+        list(homeAdmin, home, "invitations", "side=home&status=requested").then()
+                .body("items.id", equalTo(List.of(pending)));
+        // as a resource tenant ls-home has nothing
+        list(homeAdmin, home, "grants", "").then().body("items", equalTo(List.of()));
+        list(homeAdmin, home, "grants", "side=resource").then().body("items", equalTo(List.of()));
+
+        // the resource side narrowed to one partner: contoso's guests from ls-home
+        list(Tokens.contosoAdmin(), "contoso", "grants", "partner=" + home).then()
+                .body("items.invitationId", equalTo(List.of(inContoso)));
+        list(Tokens.contosoAdmin(), "contoso", "grants", "side=resource&partner=" + home).then()
+                .body("items.invitationId", equalTo(List.of(inContoso)));
+        list(Tokens.contosoAdmin(), "contoso", "invitations", "partner=" + home).then()
+                .body("items.id", equalTo(List.of(pending, inContoso)));
+        // only the home tenant's admin reads its side
+        FilingTest.problem(list(Tokens.contosoAdmin(), home, "grants", "side=home"), 403);
+        FilingTest.problem(list(FederatedTokens.token(home, "p1-sub", "p1@ls-home.example"), home, "grants",
+                "side=home"), 403);
+    }
+
+    /** A grant of {@code <person>@ls-home.example} into an application of {@code resourceTenant}: its id. */
+    private static String grant(String resourceTenant, String person) {
+        String email = person + "@ls-home.example";
+        String admin = resourceTenant.equals("contoso") ? Tokens.contosoAdmin()
+                : InvitationRulesTest.admin(resourceTenant);
+        String id = Api.file(admin, Api.body(resourceTenant, Api.freshApplication(), "ls-home", email)).then()
+                .statusCode(202).extract().path("id");
+        var decision = Api.decisionNode(id, "allow", "admitted");
+        decision.put("homeTenant", "ls-home");
+        decision.put("inviteeEmail", email);
+        KafkaSupport.produce(KafkaSupport.DECISIONS, id, "org.crosstenant.policy.decided.v1", id,
+                decision.toString(), java.util.UUID.randomUUID().toString());
+        Api.awaitStatus(admin, id, "pending_acceptance");
+        String code = Api.get(admin, id).then().extract().path("redemptionCode");
+        Api.redeem(FederatedTokens.token("ls-home", person + "-sub", email), id, code).then().statusCode(200);
+        return id;
+    }
+
     @Test
     void onlyTheTenantsAdminMayList() {
         for (String kind : new String[] { "invitations", "grants" }) {
@@ -103,10 +171,17 @@ class TenantListingTest {
             { "application=Bad!", "application" }, { "application=a%00b", "application" },
             { "invitee=not-an-email", "invitee" }, { "invitee=a%00@fabrikam.example", "invitee" },
             { "invitee=bob@fabr%C4%B1kam.example", "invitee" },
+            { "side=both", "side" }, { "side=HOME", "side" }, { "side=%20home", "side" },
+            { "partner=Bad!", "partner" }, { "partner=a%00b", "partner" }, { "partner=-x", "partner" },
         };
         for (String[] c : cases) {
             FilingTest.problem(list(admin, "contoso", "invitations", c[0]), 400).body("field", equalTo(c[1]));
         }
+        for (String c : new String[] { "side=both", "partner=Bad!", "limit=0" }) {
+            FilingTest.problem(list(admin, "contoso", "grants", c), 400).body("field", equalTo(c.split("=")[0]));
+        }
+        // an empty value is no value, as for every other parameter: the default side, any partner
+        list(admin, "contoso", "grants", "side=&partner=&limit=1").then().statusCode(200);
     }
 
     /**
@@ -125,7 +200,8 @@ class TenantListingTest {
                     .body("detail", equalTo("query parameter " + c[1] + " is given more than once"));
         }
         for (String[] c : new String[][] { { "limit=5&limit=6", "limit" }, { "after=x&after=x", "after" },
-            { "application=a-app&application=b-app", "application" } }) {
+            { "application=a-app&application=b-app", "application" }, { "side=home&side=home", "side" },
+            { "partner=contoso&partner=fabrikam", "partner" } }) {
             FilingTest.problem(list(admin, "contoso", "grants", c[0]), 400).body("field", equalTo(c[1]));
         }
         list(admin, "contoso", "invitations", "limit=1&unknown=a&unknown=b").then().statusCode(200);

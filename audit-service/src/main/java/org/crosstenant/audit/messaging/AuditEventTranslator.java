@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +24,7 @@ import org.crosstenant.platform.model.MalformedJsonException;
 
 /**
  * Turns the producers' events (schemas in docs/topics.md, owned by the producers) into audit drafts.
- * It decides which tenants a record concerns: both sides of an invitation, decision or access; only the owner of
+ * It decides which tenants a record concerns: both sides of an invitation, decision, withdrawal or access; only the owner of
  * an access setting or application (a tenant's own settings are not shown to its partner's security team).
  */
 @ApplicationScoped
@@ -31,6 +32,8 @@ public class AuditEventTranslator {
 
     public static final String INVITATION_PREFIX = "org.crosstenant.invitation.";
     public static final String DECIDED = "org.crosstenant.policy.decided.v1";
+    /** Issue #8: a settings change ended a live invitation (continuous access evaluation). */
+    public static final String ACCESS_WITHDRAWN = "org.crosstenant.policy.access-withdrawn.v1";
     public static final String SETTINGS_CHANGED = "org.crosstenant.policy.access-settings-changed.v1";
     /** The complete settings model (issue #7): a tenant's default or one partner configuration, or its deletion. */
     public static final String SETTINGS_CHANGED_V2 = "org.crosstenant.policy.access-settings-changed.v2";
@@ -61,11 +64,12 @@ public class AuditEventTranslator {
                 Map.entry(INVITATION_PREFIX + "approval-requested.v1",
                         p -> invitation(p, "invitation.approval-requested", null)),
                 Map.entry(INVITATION_PREFIX + "declined.v1", p -> invitation(p, "invitation.declined", "declinedBy")),
-                Map.entry(INVITATION_PREFIX + "denied.v1", p -> invitation(p, "invitation.denied", null)),
+                Map.entry(INVITATION_PREFIX + "denied.v1", p -> ending(p, "invitation.denied", null)),
                 Map.entry(INVITATION_PREFIX + "redeemed.v1", p -> invitation(p, "invitation.redeemed", "guest")),
-                Map.entry(INVITATION_PREFIX + "revoked.v1", p -> invitation(p, "invitation.revoked", "revokedBy")),
+                Map.entry(INVITATION_PREFIX + "revoked.v1", p -> ending(p, "invitation.revoked", "revokedBy")),
                 Map.entry(INVITATION_PREFIX + "expired.v1", p -> invitation(p, "invitation.expired", null)),
                 Map.entry(DECIDED, this::decided),
+                Map.entry(ACCESS_WITHDRAWN, this::accessWithdrawn),
                 Map.entry(SETTINGS_CHANGED, this::settingsChanged),
                 Map.entry(SETTINGS_CHANGED_V2, this::settingsChangedV2),
                 Map.entry(APPLICATION_REGISTERED, this::applicationRegistered),
@@ -135,6 +139,98 @@ public class AuditEventTranslator {
         JsonNode actor = actorField == null ? null : party(p.get(actorField));
         return new AuditDraft(tenants(resourceTenant, homeTenant), action, null, actor, resourceTenant, homeTenant,
                 text(p, "application", true), text(p, "invitationId", true), instant(p, "occurredAt"), p);
+    }
+
+    /** The statuses a live invitation has: what a settings change can end (docs/topics.md, issue #8). */
+    private static final Set<String> LIVE_STATUSES = Set.of("requested", "pending_approval",
+            "pending_acceptance", "accepted");
+
+    /**
+     * revoked.v1 and denied.v1: an invitation event whose optional issue #8 members, when present, have their
+     * contract's form: {@code reason} and {@code cause} non-empty strings (at most {@value #MAX_FIELD_CHARS}
+     * characters), {@code reasons} an array of strings, {@code withdrawalId} a UUID, {@code previousStatus} a live
+     * status; anything else makes the event poison. The record keeps them in its details (both tenants read these
+     * events: {@code reasons} are the shared ones).
+     */
+    private AuditDraft ending(JsonNode p, String action, String actorField) {
+        nonEmpty(p, "reason");
+        nonEmpty(p, "cause");
+        reasonList(p, "reasons");
+        uuidText(p, "withdrawalId", false);
+        status(p, false);
+        return invitation(p, action, actorField);
+    }
+
+    /**
+     * access-withdrawn.v1 (issue #8): action {@code policy.access-withdrawn}, concerning both tenants; like a
+     * decision's record it keeps only the reasons either tenant may read ({@code sharedReasons}) and drops the
+     * resource tenant's ({@code reasons}), the home tenant's ({@code homeReasons}) and {@code policyVersions}.
+     * Required: the tenants, {@code invitationId}, {@code withdrawalId} (a UUID), {@code cause},
+     * {@code changedTenant} (one of the two tenants), {@code previousStatus} (a live status), {@code occurredAt};
+     * the reason lists, when present, arrays of strings.
+     */
+    private AuditDraft accessWithdrawn(JsonNode p) {
+        String resourceTenant = text(p, "resourceTenant", true);
+        String homeTenant = text(p, "homeTenant", true);
+        uuidText(p, "withdrawalId", true);
+        text(p, "cause", true);
+        String changedTenant = text(p, "changedTenant", true);
+        if (!changedTenant.equals(resourceTenant) && !changedTenant.equals(homeTenant)) {
+            throw new PoisonEventException("changedTenant " + Echo.of(changedTenant)
+                    + " is neither the resourceTenant nor the homeTenant");
+        }
+        status(p, true);
+        reasonList(p, "reasons");
+        reasonList(p, "sharedReasons");
+        reasonList(p, "homeReasons");
+        ObjectNode details = ((ObjectNode) p).deepCopy();
+        details.remove("reasons");
+        details.remove("homeReasons");
+        details.remove("policyVersions");
+        return new AuditDraft(tenants(resourceTenant, homeTenant), "policy.access-withdrawn", null, null,
+                resourceTenant, homeTenant, text(p, "application", false), text(p, "invitationId", true),
+                instant(p, "occurredAt"), details);
+    }
+
+    /** An optional string member that, when present, is not empty (and within the stored field limit). */
+    private static void nonEmpty(JsonNode p, String field) {
+        String value = text(p, field, false);
+        if (value != null && value.isBlank()) {
+            throw new PoisonEventException(field + " must be a non-empty string");
+        }
+    }
+
+    /** An optional array of strings: absent, null, or an array whose every element is a string. */
+    private static void reasonList(JsonNode p, String field) {
+        JsonNode node = p.get(field);
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isArray()) {
+            throw new PoisonEventException(field + " must be an array of strings");
+        }
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                throw new PoisonEventException(field + " must be an array of strings, has " + Echo.of(element.toString()));
+            }
+        }
+    }
+
+    /** A UUID in the canonical 36-character form, as every producer writes its ids. */
+    private static void uuidText(JsonNode p, String field, boolean required) {
+        String value = text(p, field, required);
+        if (value != null && !Echo.isCanonicalUuid(value)) {
+            throw new PoisonEventException(field + " is not a UUID: " + Echo.of(value));
+        }
+    }
+
+    /** {@code previousStatus}: one of the live statuses. */
+    private static void status(JsonNode p, boolean required) {
+        String value = text(p, "previousStatus", required);
+        if (value != null && !LIVE_STATUSES.contains(value)) {
+            throw new PoisonEventException("previousStatus must be one of requested, pending_approval, "
+                    + "pending_acceptance, accepted, was " + Echo.of(value));
+        }
     }
 
     private AuditDraft decided(JsonNode p) {

@@ -102,6 +102,28 @@ public class InvitationEvents {
         return row(inv, DENIED, p, at);
     }
 
+    /**
+     * Issue #8: a settings change (access-withdrawn.v1) ended a live request ({@code requested},
+     * {@code pending_approval} or {@code pending_acceptance}). As a policy denial, plus {@code "cause":
+     * "policy-changed"} and {@code previousStatus}; {@code decisionId} is the withdrawal's id (example
+     * {@code denied.v1.policy-changed.json}).
+     *
+     * @param inv      the invitation, its {@code withdrawal*} fields set
+     * @param reasons  the withdrawal's shared reasons (both tenants read this event)
+     * @param previous this service's status of the invitation before the withdrawal
+     * @param at       when
+     */
+    public OutboxEvent deniedByPolicyChange(Invitation inv, List<String> reasons, InvitationStatus previous,
+            Instant at) {
+        ObjectNode p = common(inv);
+        p.put("decisionId", inv.withdrawalId.toString());
+        ArrayNode r = p.putArray("reasons");
+        reasons.forEach(r::add);
+        p.put("cause", inv.withdrawalCause);
+        p.put("previousStatus", previous.wire());
+        return row(inv, DENIED, p, at);
+    }
+
     public OutboxEvent redeemed(Invitation inv, Instant at) {
         ObjectNode p = common(inv);
         p.set("guest", guest(inv));
@@ -117,6 +139,31 @@ public class InvitationEvents {
             p.putNull("guest");
         }
         p.set("revokedBy", party(revokedBy));
+        return row(inv, REVOKED, p, at);
+    }
+
+    /**
+     * Issue #8: a settings change (access-withdrawn.v1) ended a grant. As an admin's revocation, with
+     * {@code revokedBy} {@code {"tenant": <the tenant whose change it was>, "subject": "system:policy-changed",
+     * "email": null}}, plus {@code "reason": "policy-changed"}, {@code reasons} and {@code withdrawalId} (example
+     * {@code revoked.v1.policy-changed.json}).
+     *
+     * @param inv     the invitation, its {@code revokedBy*} and {@code withdrawal*} fields set
+     * @param reasons the withdrawal's shared reasons (both tenants and the gateway read this event)
+     * @param at      when
+     */
+    public OutboxEvent revokedByPolicyChange(Invitation inv, List<String> reasons, Instant at) {
+        ObjectNode p = common(inv);
+        if (inv.hasGuest()) {
+            p.set("guest", guest(inv));
+        } else {
+            p.putNull("guest");
+        }
+        p.set("revokedBy", party(new Party(inv.revokedByTenant, inv.revokedBySubject, inv.revokedByEmail)));
+        p.put("reason", inv.withdrawalCause);
+        ArrayNode r = p.putArray("reasons");
+        reasons.forEach(r::add);
+        p.put("withdrawalId", inv.withdrawalId.toString());
         return row(inv, REVOKED, p, at);
     }
 

@@ -13,5 +13,10 @@ import java.util.UUID;
  */
 public record PolicyDecision(UUID decisionId, UUID invitationId, String resourceTenant, String homeTenant,
         String application, String inviteeEmail, boolean allowed, List<String> reasons, List<String> sharedReasons,
-        List<String> homeReasons, boolean approvalRequired) {
+        List<String> homeReasons, boolean approvalRequired) implements PolicyMessage {
+
+    @Override
+    public UUID messageId() {
+        return decisionId;
+    }
 }

@@ -21,7 +21,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
  * Consumes {@code policy.decisions} in batches (one poll at a time, {@code batch=true}): binary-mode CloudEvents 1.0
- * of type {@code org.crosstenant.policy.decided.v1}. The channel reads the {@code ce_*} headers itself
+ * of type {@code org.crosstenant.policy.decided.v1} and (issue #8) {@code org.crosstenant.policy.access-withdrawn.v1};
+ * any other type is poison. The channel reads the {@code ce_*} headers itself
  * ({@code cloud-events=false}), so that malformed headers or a structured-mode record become dead letters instead of
  * failing the channel.
  * <p>
@@ -68,7 +69,7 @@ public class PolicyDecisionConsumer {
     }
 
     /**
-     * Applies one poll's decision records.
+     * Applies one poll's decision and withdrawal records.
      *
      * @param batch the records of one poll (String key and value, {@code ce_*} headers), in offset order per partition
      * @return completes once the batch is acknowledged: every valid decision applied (or skipped as a duplicate) and
@@ -127,14 +128,16 @@ public class PolicyDecisionConsumer {
     private DecisionEvent read(KafkaRecord<String, String> record) {
         CloudEventHeaders.requireDeserialized(record.getKey(), record.getPayload(), record.getHeaders());
         CloudEventHeaders ce = CloudEventHeaders.read(record.getHeaders());
-        if (!PolicyDecisionParser.TYPE.equals(ce.type())) {
-            // this topic carries decided.v1 only (docs/topics.md): anything else would be silently lost if skipped
+        boolean decided = PolicyDecisionParser.TYPE.equals(ce.type());
+        if (!decided && !PolicyDecisionParser.WITHDRAWN_TYPE.equals(ce.type())) {
+            // this topic carries these two types only (docs/topics.md): anything else would be silently lost if skipped
             throw new PoisonMessageException("unknown ce_type " + Echo.of(ce.type()) + " on " + record.getTopic()
-                    + "; expected " + PolicyDecisionParser.TYPE);
+                    + "; expected " + PolicyDecisionParser.TYPE + " or " + PolicyDecisionParser.WITHDRAWN_TYPE);
         }
         if (record.getKey() == null) {
             throw new PoisonMessageException("record without a key; the key must be the invitation id");
         }
-        return new DecisionEvent(ce.id(), ce.type(), parser.parse(record.getPayload()));
+        return new DecisionEvent(ce.id(), ce.type(), decided ? parser.parse(record.getPayload())
+                : parser.parseWithdrawal(record.getPayload()));
     }
 }

@@ -141,6 +141,40 @@ public class Invitation {
     @Column(name = "expired_at")
     public Instant expiredAt;
 
+    /**
+     * Issue #8: the {@code withdrawalId} of the access-withdrawn.v1 that ended this invitation (a settings change it no
+     * longer passed); null unless it ended so. The other {@code withdrawal*} fields are set with it.
+     */
+    @Column(name = "withdrawal_id")
+    public UUID withdrawalId;
+
+    /** Why it was withdrawn: {@code policy-changed}. */
+    @Column(name = "withdrawal_cause")
+    public String withdrawalCause;
+
+    /** The tenant whose settings change ended it (the resource or the home tenant). */
+    @Column(name = "withdrawal_changed_tenant")
+    public String withdrawalChangedTenant;
+
+    /** This service's status of the invitation when the withdrawal ended it (wire name). */
+    @Column(name = "withdrawal_previous_status")
+    public String withdrawalPreviousStatus;
+
+    /** JSON array of strings: the withdrawal's reasons for the resource tenant (its deciding rule). */
+    @Column(name = "withdrawal_reasons")
+    public String withdrawalReasons;
+
+    /** JSON array of strings: the reasons either tenant may read (published in revoked.v1/denied.v1). */
+    @Column(name = "withdrawal_shared_reasons")
+    public String withdrawalSharedReasons;
+
+    /** JSON array of strings: the reasons the home tenant may read; null when the event carried none. */
+    @Column(name = "withdrawal_home_reasons")
+    public String withdrawalHomeReasons;
+
+    @Column(name = "withdrawn_at")
+    public Instant withdrawnAt;
+
     @Version
     public long version;
 

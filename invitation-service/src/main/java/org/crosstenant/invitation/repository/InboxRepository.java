@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -34,26 +35,25 @@ public class InboxRepository {
      * Records the given CloudEvent ids as applied, in one multi-row insert; an id already there (a concurrent
      * consumer applied it) is left as it is.
      *
-     * @param eventIds ids to record (may be empty: then nothing is sent)
-     * @param type     their CloudEvent type
-     * @param at       processing time (UTC, microseconds)
+     * @param events ids to record with their CloudEvent type, in insertion order (may be empty: then nothing is sent)
+     * @param at     processing time (UTC, microseconds)
      * @return the number of rows inserted
      */
-    public Uni<Integer> recordAll(List<UUID> eventIds, String type, Instant at) {
-        if (eventIds.isEmpty()) {
+    public Uni<Integer> recordAll(Map<UUID, String> events, Instant at) {
+        if (events.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        List<Map.Entry<UUID, String>> rows = List.copyOf(events.entrySet());
         StringBuilder sql = new StringBuilder("insert into inbox (event_id, type, processed_at) values ");
-        for (int i = 0; i < eventIds.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", :type, :at)");
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", :type").append(i).append(", :at)");
         }
         sql.append(" on conflict (event_id) do nothing");
         return Panache.getSession().flatMap(session -> {
-            var query = session.createNativeQuery(sql.toString())
-                    .setParameter("type", type)
-                    .setParameter("at", at);
-            for (int i = 0; i < eventIds.size(); i++) {
-                query.setParameter("id" + i, eventIds.get(i));
+            var query = session.createNativeQuery(sql.toString()).setParameter("at", at);
+            for (int i = 0; i < rows.size(); i++) {
+                query.setParameter("id" + i, rows.get(i).getKey());
+                query.setParameter("type" + i, rows.get(i).getValue());
             }
             return query.executeUpdate();
         });

@@ -54,15 +54,21 @@ public class InvitationRepository implements PanacheRepositoryBase<Invitation, U
     }
 
     /**
-     * One page of a resource tenant's invitations, newest first (keyset: {@code (created_at, id)} below the cursor).
+     * One page of a tenant's invitations as the resource tenant or as the home (invitee) tenant, newest first
+     * (keyset: {@code (created_at, id)} below the cursor; indexes {@code invitation_tenant_listing} and
+     * {@code invitation_home_listing}).
      *
-     * @param filter the tenant, optional filters and the cursor position
+     * @param filter the tenant and its side, optional filters and the cursor position
      * @param limit  the most rows to return
      */
     public Uni<List<Invitation>> page(ListFilter filter, int limit) {
-        StringBuilder query = new StringBuilder("resourceTenant = :tenant");
+        StringBuilder query = new StringBuilder(filter.home() ? "inviteeTenant = :tenant" : "resourceTenant = :tenant");
         Map<String, Object> params = new HashMap<>();
         params.put("tenant", filter.tenant());
+        if (filter.partner() != null) {
+            query.append(filter.home() ? " and resourceTenant = :partner" : " and inviteeTenant = :partner");
+            params.put("partner", filter.partner());
+        }
         if (filter.status() != null) {
             query.append(" and status = :status");
             params.put("status", filter.status());
@@ -89,10 +95,11 @@ public class InvitationRepository implements PanacheRepositoryBase<Invitation, U
     }
 
     /**
-     * What a listing asks for: a resource tenant, optional filters (null = any), and the last row of the previous
-     * page (null = the first page).
+     * What a listing asks for: a tenant, whether as the home tenant ({@code home}) or the resource tenant, optional
+     * filters (null = any; {@code partner} is the other side's tenant), and the last row of the previous page (null =
+     * the first page).
      */
-    public record ListFilter(String tenant, InvitationStatus status, String application, String invitee,
-            boolean grantsOnly, Instant afterCreatedAt, UUID afterId) {
+    public record ListFilter(String tenant, boolean home, String partner, InvitationStatus status, String application,
+            String invitee, boolean grantsOnly, Instant afterCreatedAt, UUID afterId) {
     }
 }

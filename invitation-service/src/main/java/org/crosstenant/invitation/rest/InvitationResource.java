@@ -83,22 +83,33 @@ public class InvitationResource {
         return invitations.view(caller, parseId(id)).map(inv -> view(caller, inv, self(uri, inv.id)));
     }
 
+    /**
+     * The invitee redeems with the code: 200 with the grant ({@link GrantView}) and
+     * {@code Crosstenant-View-Events: <the redeemed.v1 event's id>} (issue #8: the gateway answers once its view has
+     * the grant). Errors: {@link InvitationService#redeem}.
+     */
     @POST
     @Path("{id}/redeem")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<GrantView> redeem(@PathParam("id") String id, RedeemRequest body) {
+    public Uni<Response> redeem(@PathParam("id") String id, RedeemRequest body) {
         Caller caller = callers.caller();
         if (body == null || blank(body.code())) {
             throw ProblemException.badField(body == null ? "" : "/code", "Body must be {\"code\": \"...\"}");
         }
-        return invitations.redeem(caller, parseId(id), body.code()).map(GrantView::of);
+        return invitations.redeem(caller, parseId(id), body.code())
+                .map(changed -> ViewEvents.ok(GrantView.of(changed.invitation()), changed.eventId()));
     }
 
+    /**
+     * A collab-admin of the resource tenant revokes: 200 with the invitation, now {@code revoked}, and
+     * {@code Crosstenant-View-Events: <the revoked.v1 event's id>} (issue #8, read-your-writes: the gateway answers
+     * only once its own view has dropped the grant). Errors: {@link InvitationService#revoke}.
+     */
     @POST
     @Path("{id}/revoke")
-    public Uni<InvitationView> revoke(@PathParam("id") String id, @Context UriInfo uri) {
+    public Uni<Response> revoke(@PathParam("id") String id, @Context UriInfo uri) {
         Caller caller = callers.caller();
-        return invitations.revoke(caller, parseId(id)).map(inv -> view(caller, inv, self(uri, inv.id)));
+        return invitations.revoke(caller, parseId(id)).map(changed -> changedView(caller, changed, uri));
     }
 
     /**
@@ -107,29 +118,39 @@ public class InvitationResource {
      * same strict reader as every other body (a body of another media type is 415 problem+json, one in another
      * charset than UTF-8 too, RFC 8259 §8.1); an empty body (zero bytes), with {@code Content-Type: application/json}
      * or none at all, means no reason. A body that is present but not a JSON object ({@code null}, only white space,
-     * only a byte order mark, an array) is 400 {@code malformed-json} and changes nothing.
+     * only a byte order mark, an array) is 400 {@code malformed-json} and changes nothing. The answer carries
+     * {@code Crosstenant-View-Events: <the approved.v1 event's id>} (issue #8).
      */
     @POST
     @Path("{id}/approve")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<InvitationView> approve(@PathParam("id") String id, byte[] raw, @Context UriInfo uri)
+    public Uni<Response> approve(@PathParam("id") String id, byte[] raw, @Context UriInfo uri)
             throws JsonProcessingException {
         Caller caller = callers.caller();
         ReviewRequest body = review(raw);
         return invitations.approve(caller, parseId(id), body == null ? null : body.reason())
-                .map(inv -> view(caller, inv, self(uri, inv.id)));
+                .map(changed -> changedView(caller, changed, uri));
     }
 
-    /** As {@link #approve}, declining: the invitation becomes {@code declined}. */
+    /**
+     * As {@link #approve}, declining: the invitation becomes {@code declined}; the header names the declined.v1
+     * event.
+     */
     @POST
     @Path("{id}/decline")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<InvitationView> decline(@PathParam("id") String id, byte[] raw, @Context UriInfo uri)
+    public Uni<Response> decline(@PathParam("id") String id, byte[] raw, @Context UriInfo uri)
             throws JsonProcessingException {
         Caller caller = callers.caller();
         ReviewRequest body = review(raw);
         return invitations.decline(caller, parseId(id), body == null ? null : body.reason())
-                .map(inv -> view(caller, inv, self(uri, inv.id)));
+                .map(changed -> changedView(caller, changed, uri));
+    }
+
+    /** 200 with the changed invitation as the caller may see it, naming the change's event (issue #8). */
+    private Response changedView(Caller caller, InvitationService.Changed changed, UriInfo uri) {
+        Invitation inv = changed.invitation();
+        return ViewEvents.ok(view(caller, inv, self(uri, inv.id)), changed.eventId());
     }
 
     /**
@@ -189,7 +210,8 @@ public class InvitationResource {
 
     static InvitationView view(InvitationService invitations, Caller caller, Invitation inv, URI self) {
         boolean showCode = inv.status == InvitationStatus.PENDING_ACCEPTANCE && InvitationService.isFiler(caller, inv);
-        return InvitationView.of(inv, invitations.reasons(caller, inv), showCode, self);
+        return InvitationView.of(inv, invitations.reasons(caller, inv), invitations.withdrawalReasons(caller, inv),
+                showCode, self);
     }
 
     /**

@@ -19,9 +19,11 @@ import org.crosstenant.invitation.repository.InvitationRepository.ListFilter;
 import io.smallrye.mutiny.Uni;
 
 /**
- * A resource tenant's invitations and grants for its collab-admins (contract §4): filters, newest first, keyset
+ * A tenant's invitations and grants for its collab-admins (contract §4; issue #8 bullet 6): as the resource tenant
+ * ({@code side=resource}, the default: its guests) or as the home tenant ({@code side=home}: its people invited into
+ * other tenants), optionally narrowed to one partner tenant (the other side), with filters, newest first, keyset
  * paging with an opaque cursor (base64url of the last row's creation time in microseconds and id), so a page is one
- * index range scan however deep, and rows filed meanwhile never shift a page.
+ * index range scan however deep (one index per side), and rows filed meanwhile never shift a page.
  */
 @ApplicationScoped
 public class InvitationListing {
@@ -46,10 +48,19 @@ public class InvitationListing {
     public record Page(List<Invitation> items, String next) {
     }
 
+    /** {@code side}: the listing tenant as the resource tenant (its guests). */
+    public static final String RESOURCE = "resource";
+    /** {@code side}: the listing tenant as the home tenant (its people who are guests elsewhere). */
+    public static final String HOME = "home";
+
     /**
-     * Lists a resource tenant's invitations ({@code grantsOnly} false) or active grants ({@code accepted}).
+     * Lists a tenant's invitations ({@code grantsOnly} false) or active grants ({@code accepted}).
      *
-     * @param tenant      the resource tenant from the path
+     * @param tenant      the tenant from the path
+     * @param side        {@value #RESOURCE} (the tenant's guests; also when null) or {@value #HOME} (its people
+     *                    invited elsewhere)
+     * @param partner     the other tenant of the side (for {@code resource} the invitee's tenant, for {@code home}
+     *                    the resource tenant), or null for any
      * @param status      a status wire name, or null (ignored when {@code grantsOnly})
      * @param application an application id, or null
      * @param invitee     an invitee email in any form (canonicalised), or null
@@ -58,14 +69,21 @@ public class InvitationListing {
      * @throws ProblemException 404 for a tenant that is no tenant id, 403 unless the caller is a collab-admin of
      *                          {@code tenant}, 400 naming the query parameter that is malformed
      */
-    public Uni<Page> list(Caller caller, String tenant, boolean grantsOnly, String status, String application,
-            String invitee, String after, String limit) {
+    public Uni<Page> list(Caller caller, String tenant, String side, String partner, boolean grantsOnly,
+            String status, String application, String invitee, String after, String limit) {
         if (!Identifiers.isId(tenant)) {
             throw ProblemException.notFound("No tenant " + tenant);
         }
         if (!caller.isAdminOf(tenant)) {
             throw ProblemException.forbidden("Only a collab-admin of " + tenant + " may list its "
                     + (grantsOnly ? "grants" : "invitations"));
+        }
+        if (side != null && !RESOURCE.equals(side) && !HOME.equals(side)) {
+            throw ProblemException.badField("side", "side must be " + RESOURCE + " (the tenant's guests) or " + HOME
+                    + " (its people invited into other tenants)");
+        }
+        if (partner != null && !Identifiers.isId(partner)) {
+            throw ProblemException.badField("partner", "partner must be a tenant id");
         }
         InvitationStatus state = null;
         if (status != null && !grantsOnly) {
@@ -89,7 +107,7 @@ public class InvitationListing {
         }
         int size = limit(limit);
         Cursor cursor = after == null ? null : Cursor.parse(after);
-        ListFilter filter = new ListFilter(tenant, state, application, email, grantsOnly,
+        ListFilter filter = new ListFilter(tenant, HOME.equals(side), partner, state, application, email, grantsOnly,
                 cursor == null ? null : cursor.createdAt(), cursor == null ? null : cursor.id());
         // one row more than asked tells whether another page follows
         return invitations.page(filter, size + 1).map(rows -> {

@@ -18,10 +18,12 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.crosstenant.invitation.config.InvitationConfig;
+import org.crosstenant.invitation.messaging.AccessWithdrawal;
 import org.crosstenant.invitation.messaging.InvitationEvents;
 import org.crosstenant.invitation.messaging.OutboxRelay;
 import org.crosstenant.invitation.messaging.PoisonMessageException;
 import org.crosstenant.invitation.messaging.PolicyDecision;
+import org.crosstenant.invitation.messaging.PolicyMessage;
 import org.crosstenant.invitation.model.Caller;
 import org.crosstenant.invitation.model.Identifiers;
 import org.crosstenant.invitation.model.Invitation;
@@ -95,6 +97,15 @@ public class InvitationService {
     }
 
     public record Filed(Invitation invitation, boolean created) {
+    }
+
+    /**
+     * The outcome of a state-changing call: the invitation as it is now and the id of the outbox row (= the
+     * CloudEvent {@code id} on {@code invitations.events}) the change wrote, which the REST layer names in
+     * {@code Crosstenant-View-Events} so that the gateway can wait for its own view to pass it (issue #8,
+     * read-your-writes).
+     */
+    public record Changed(Invitation invitation, UUID eventId) {
     }
 
     // ---------------------------------------------------------------- filing
@@ -345,14 +356,18 @@ public class InvitationService {
 
     // ---------------------------------------------------------------- policy decisions
 
-    /** One decided.v1 record of a consumer batch, already validated as a CloudEvent and parsed. */
-    public record DecisionEvent(UUID eventId, String eventType, PolicyDecision decision) {
+    /**
+     * One record of a {@code policy.decisions} batch, already validated as a CloudEvent and parsed: a decided.v1
+     * ({@link PolicyDecision}) or an access-withdrawn.v1 ({@link AccessWithdrawal}).
+     */
+    public record DecisionEvent(UUID eventId, String eventType, PolicyMessage message) {
     }
 
     /**
      * What {@link #applyDecisions} did with a batch.
      *
-     * @param changed  invitations moved out of {@code requested} (one outbox row each)
+     * @param changed  invitations moved out of {@code requested} by a decision, or ended by a withdrawal (one outbox
+     *                 row each)
      * @param rejected poison found only against the database (unknown invitation, tenants or application not
      *                 matching), keyed by the event's position in the input list; their ids are not put in the inbox,
      *                 so a retried batch rejects them again instead of forgetting them
@@ -361,12 +376,14 @@ public class InvitationService {
     }
 
     /**
-     * Applies a batch of decided.v1 events in one transaction, each event at most once, in list order (the consumer
-     * passes a poll's records in partition order, so one invitation's decisions keep their order). Set-based: one
+     * Applies a batch of decided.v1 and access-withdrawn.v1 events in one transaction, each event at most once, in
+     * list order (the consumer passes a poll's records in partition order, so one invitation's decision and
+     * withdrawal keep their order: a withdrawal after the decision ends what the decision made). Set-based: one
      * inbox look-up for the batch's ids, one locking read of the batch's invitations, the changed invitations flushed
      * in one JDBC-style batch, one multi-row outbox insert and one multi-row inbox insert, then one relay trigger.
      * A ce_id seen earlier in the same list or already in the inbox is a redelivery and skipped. A decision for an
-     * invitation that is no longer {@code requested} changes nothing (logged) but counts as applied.
+     * invitation that is no longer {@code requested}, and a withdrawal of one already ended, change nothing (logged)
+     * but count as applied (so a second withdrawal of the same invitation, under another ce_id, publishes nothing).
      *
      * @param events the batch (may be empty)
      * @return the outcome; fails (nothing committed) on any database error, so the caller retries the whole batch
@@ -391,28 +408,29 @@ public class InvitationService {
                 return Uni.createFrom().item(new DecisionOutcome(0, Map.of()));
             }
             Set<UUID> ids = new TreeSet<>();
-            fresh.forEach(i -> ids.add(events.get(i).decision().invitationId()));
+            fresh.forEach(i -> ids.add(events.get(i).message().invitationId()));
             return invitations.lockAll(ids).flatMap(locked -> {
                 Map<UUID, Invitation> byId = new HashMap<>();
                 locked.forEach(inv -> byId.put(inv.id, inv));
                 List<OutboxEvent> outgoing = new ArrayList<>();
-                List<UUID> evaluated = new ArrayList<>();
+                Map<UUID, String> evaluated = new LinkedHashMap<>();
                 Map<Integer, PoisonMessageException> rejected = new LinkedHashMap<>();
                 for (int i : fresh) {
-                    PolicyDecision decision = events.get(i).decision();
+                    PolicyMessage message = events.get(i).message();
                     try {
-                        OutboxEvent event = decide(byId.get(decision.invitationId()), decision, now);
+                        Invitation inv = matching(byId.get(message.invitationId()), message);
+                        OutboxEvent event = message instanceof AccessWithdrawal withdrawal
+                                ? withdraw(inv, withdrawal, now) : decide(inv, (PolicyDecision) message, now);
                         if (event != null) {
                             outgoing.add(event);
                         }
-                        evaluated.add(events.get(i).eventId());
+                        evaluated.put(events.get(i).eventId(), events.get(i).eventType());
                     } catch (PoisonMessageException poison) {
                         rejected.put(i, poison);
                     }
                 }
-                String type = events.get(fresh.get(0)).eventType();
                 return outbox.insertAll(outgoing)
-                        .flatMap(ignored -> inbox.recordAll(evaluated, type, now))
+                        .flatMap(ignored -> inbox.recordAll(evaluated, now))
                         .map(ignored -> new DecisionOutcome(outgoing.size(), rejected));
             });
         })).invoke(outcome -> {
@@ -423,22 +441,34 @@ public class InvitationService {
     }
 
     /**
-     * Applies one decision to its (locked, possibly already changed by an earlier decision of the same batch)
-     * invitation in memory; the session flushes the change.
+     * The stored invitation a decision or withdrawal is about, if it is the one the message describes.
      *
-     * @return the outbox row to publish, or null when the invitation is no longer {@code requested}
+     * @param inv     the locked invitation, or null when none has the message's id
+     * @param message the decision or withdrawal
+     * @return {@code inv}
      * @throws PoisonMessageException for an unknown invitation or one whose tenants or application differ
      */
-    private OutboxEvent decide(Invitation inv, PolicyDecision decision, Instant now) {
+    private static Invitation matching(Invitation inv, PolicyMessage message) {
+        String what = message instanceof AccessWithdrawal ? "withdrawal " : "decision ";
         if (inv == null) {
-            throw new PoisonMessageException("decision " + decision.decisionId() + " for unknown invitation "
-                    + decision.invitationId());
+            throw new PoisonMessageException(what + message.messageId() + " for unknown invitation "
+                    + message.invitationId());
         }
-        if (!inv.resourceTenant.equals(decision.resourceTenant()) || !inv.inviteeTenant.equals(decision.homeTenant())
-                || !inv.application.equals(decision.application())) {
-            throw new PoisonMessageException("decision " + decision.decisionId() + " does not match invitation "
+        if (!inv.resourceTenant.equals(message.resourceTenant()) || !inv.inviteeTenant.equals(message.homeTenant())
+                || !inv.application.equals(message.application())) {
+            throw new PoisonMessageException(what + message.messageId() + " does not match invitation "
                     + inv.id + " (tenants or application differ)");
         }
+        return inv;
+    }
+
+    /**
+     * Applies one decision to its (locked, matching, possibly already changed by an earlier message of the same
+     * batch) invitation in memory; the session flushes the change.
+     *
+     * @return the outbox row to publish, or null when the invitation is no longer {@code requested}
+     */
+    private OutboxEvent decide(Invitation inv, PolicyDecision decision, Instant now) {
         if (inv.status != InvitationStatus.REQUESTED) {
             LOG.infof("Decision %s for invitation %s ignored: invitation is %s, not requested",
                     decision.decisionId(), inv.id, inv.status.wire());
@@ -468,9 +498,57 @@ public class InvitationService {
         return events.denied(inv, shared, now);
     }
 
+    /** The subject that names a settings change as the revoker (revoked.v1 {@code revokedBy}, docs/topics.md). */
+    public static final String POLICY_CHANGED_SUBJECT = "system:policy-changed";
+
+    /**
+     * Issue #8: applies one withdrawal (a settings change the invitation no longer passes) to its locked, matching
+     * invitation in memory, acting on this service's own current status (the event's {@code previousStatus} is what
+     * policy-service last saw): a grant ({@code accepted}) is revoked ({@code revoked.v1}, {@code reason}
+     * {@code policy-changed}, revoked by {@code system:policy-changed} of the changed tenant); an open request
+     * ({@code requested}, {@code pending_approval}, {@code pending_acceptance}) is denied ({@code denied.v1},
+     * {@code cause} {@code policy-changed}, {@code decisionId} the withdrawal's id); its redemption code dies. The
+     * withdrawal's reasons are kept for the view, each reader's own as for a decision ({@link #withdrawalReasons}).
+     *
+     * @return the outbox row to publish, or null when the invitation has already ended (nothing to withdraw)
+     */
+    private OutboxEvent withdraw(Invitation inv, AccessWithdrawal withdrawal, Instant now) {
+        InvitationStatus previous = inv.status;
+        if (!previous.live()) {
+            LOG.infof("Withdrawal %s of invitation %s ignored: invitation is already %s", withdrawal.withdrawalId(),
+                    inv.id, previous.wire());
+            return null;
+        }
+        inv.withdrawalId = withdrawal.withdrawalId();
+        inv.withdrawalCause = withdrawal.cause();
+        inv.withdrawalChangedTenant = withdrawal.changedTenant();
+        inv.withdrawalPreviousStatus = previous.wire();
+        inv.withdrawalReasons = toJson(withdrawal.reasons());
+        inv.withdrawalSharedReasons = toJson(withdrawal.sharedReasons());
+        inv.withdrawalHomeReasons = withdrawal.homeReasons() == null ? null : toJson(withdrawal.homeReasons());
+        inv.withdrawnAt = now;
+        inv.redemptionCode = null;
+        inv.updatedAt = now;
+        if (previous == InvitationStatus.ACCEPTED) {
+            inv.status = InvitationStatus.REVOKED;
+            inv.revokedAt = now;
+            inv.revokedByTenant = withdrawal.changedTenant();
+            inv.revokedBySubject = POLICY_CHANGED_SUBJECT;
+            inv.revokedByEmail = null;
+            LOG.infof("Grant %s revoked: withdrawal %s (settings of %s changed)", inv.id, withdrawal.withdrawalId(),
+                    withdrawal.changedTenant());
+            return events.revokedByPolicyChange(inv, withdrawal.sharedReasons(), now);
+        }
+        inv.status = InvitationStatus.DENIED;
+        LOG.infof("Invitation %s (%s) denied: withdrawal %s (settings of %s changed)", inv.id, previous.wire(),
+                withdrawal.withdrawalId(), withdrawal.changedTenant());
+        return events.deniedByPolicyChange(inv, withdrawal.sharedReasons(), previous, now);
+    }
+
     // ---------------------------------------------------------------- redemption
 
-    private record Attempt(Invitation invitation, boolean accepted, boolean burnt) {
+    /** One redemption attempt: {@code eventId} is the redeemed.v1 outbox row's id when accepted, else null. */
+    private record Attempt(Invitation invitation, boolean accepted, boolean burnt, UUID eventId) {
     }
 
     /**
@@ -480,14 +558,14 @@ public class InvitationService {
      *
      * @param code the redemption code as offered (1 to {@value #MAX_REDEMPTION_CODE} characters, no control
      *             characters or unpaired surrogates)
-     * @return the accepted invitation (the grant)
+     * @return the accepted invitation (the grant) and the id of its redeemed.v1 outbox row
      * @throws ProblemException 400/422 {@code code} for an unusable code, 404/403 for callers who are not the
      *                          invitee, 409 {@code not-redeemable}/{@code invitation-expired}/{@code code-invalidated}
      *                          by state, 409 {@code invitation-not-redeemable} when the registry or the invitation
      *                          rules now refuse it (of the rules, only that they refuse),
      *                          422 {@code wrong-redemption-code}
      */
-    public Uni<Invitation> redeem(Caller caller, UUID id, String code) {
+    public Uni<Changed> redeem(Caller caller, UUID id, String code) {
         if (code.length() > MAX_REDEMPTION_CODE) {
             // cannot be a code this service issued; refused before it costs a database round trip
             throw ProblemException.overLimit("/code", MAX_REDEMPTION_CODE, "code is " + code.length()
@@ -503,7 +581,7 @@ public class InvitationService {
                 .map(attempt -> {
                     if (attempt.accepted()) {
                         relay.trigger();
-                        return attempt.invitation();
+                        return new Changed(attempt.invitation(), attempt.eventId());
                     }
                     // thrown only now, after the failure count committed
                     throw ProblemException.unprocessable("wrong-redemption-code", "Wrong redemption code",
@@ -550,7 +628,7 @@ public class InvitationService {
                 LOG.warnf("Invitation %s: redemption code invalidated after %d failed attempts", inv.id,
                         inv.failedRedemptions);
             }
-            return Uni.createFrom().item(new Attempt(inv, false, burnt));
+            return Uni.createFrom().item(new Attempt(inv, false, burnt, null));
         }
         inv.status = InvitationStatus.ACCEPTED;
         inv.redemptionCode = null;
@@ -561,7 +639,8 @@ public class InvitationService {
         inv.acceptedAt = now;
         inv.grantExpiresAt = now.plus(config.grantValidity());
         inv.updatedAt = now;
-        return outbox.persist(events.redeemed(inv, now)).replaceWith(new Attempt(inv, true, false));
+        OutboxEvent redeemed = events.redeemed(inv, now);
+        return outbox.persist(redeemed).replaceWith(new Attempt(inv, true, false, redeemed.id));
     }
 
     /**
@@ -609,10 +688,11 @@ public class InvitationService {
      * {@code pending_acceptance} with a fresh redemption code, and {@code approved.v1} names the admin.
      *
      * @param reason optional, checked by {@link #checkReason}
+     * @return the invitation and the id of its approved.v1 outbox row
      * @throws ProblemException 404/403 as for revocation, 409 {@code not-pending-approval} in any other state, 409
      *                          {@code invitation-expired} once past its expiry
      */
-    public Uni<Invitation> approve(Caller caller, UUID id, String reason) {
+    public Uni<Changed> approve(Caller caller, UUID id, String reason) {
         return review(caller, id, reason, "approve", (inv, now) -> {
             inv.status = InvitationStatus.PENDING_ACCEPTANCE;
             inv.redemptionCode = codes.next();
@@ -626,9 +706,9 @@ public class InvitationService {
 
     /**
      * A collab-admin of the resource tenant declines a {@code pending_approval} request: {@code declined},
-     * {@code declined.v1}. Errors as {@link #approve}.
+     * {@code declined.v1} (whose outbox row id is returned). Errors as {@link #approve}.
      */
-    public Uni<Invitation> decline(Caller caller, UUID id, String reason) {
+    public Uni<Changed> decline(Caller caller, UUID id, String reason) {
         return review(caller, id, reason, "decline", (inv, now) -> {
             inv.status = InvitationStatus.DECLINED;
             inv.declinedAt = now;
@@ -639,7 +719,7 @@ public class InvitationService {
         });
     }
 
-    private Uni<Invitation> review(Caller caller, UUID id, String reason, String verb,
+    private Uni<Changed> review(Caller caller, UUID id, String reason, String verb,
             java.util.function.BiFunction<Invitation, Instant, OutboxEvent> change) {
         checkReason(reason);
         Instant now = now();
@@ -660,13 +740,23 @@ public class InvitationService {
             }
             inv.approvalReason = reason;
             inv.updatedAt = now;
-            return outbox.persist(change.apply(inv, now)).replaceWith(inv);
+            OutboxEvent row = change.apply(inv, now);
+            return outbox.persist(row).replaceWith(new Changed(inv, row.id));
         })).invoke(relay::trigger);
     }
 
     // ---------------------------------------------------------------- revocation
 
-    public Uni<Invitation> revoke(Caller caller, UUID id) {
+    /**
+     * A collab-admin of the resource tenant revokes a live invitation or grant: {@code revoked}, {@code revoked.v1}
+     * naming the admin; the redemption code dies.
+     *
+     * @return the invitation and the id of its revoked.v1 outbox row (the gateway drops the grant when its view has
+     *         applied that event)
+     * @throws ProblemException 404 for an unknown id or a caller of a third tenant, 403 for other callers of either
+     *                          tenant, 409 {@code already-revoked} / {@code not-revocable} once ended
+     */
+    public Uni<Changed> revoke(Caller caller, UUID id) {
         Instant now = now();
         return Panache.withTransaction(() -> invitations.lock(id).flatMap(inv -> {
             if (inv == null) {
@@ -687,7 +777,8 @@ public class InvitationService {
             inv.revokedBySubject = caller.subject();
             inv.revokedByEmail = caller.email();
             inv.updatedAt = now;
-            return outbox.persist(events.revoked(inv, caller.asParty(), now)).replaceWith(inv);
+            OutboxEvent row = events.revoked(inv, caller.asParty(), now);
+            return outbox.persist(row).replaceWith(new Changed(inv, row.id));
         })).invoke(relay::trigger);
     }
 
@@ -743,6 +834,28 @@ public class InvitationService {
         }
         return inv.decisionSharedReasons != null ? readReasons(inv.decisionSharedReasons)
                 : genericReasons(inv.resourceTenant, inv.inviteeTenant, "allow".equals(inv.decisionOutcome));
+    }
+
+    /**
+     * Issue #8: the reasons of the withdrawal that ended the invitation, as this caller may read them, by the same
+     * rule as {@link #reasons}: the resource tenant's callers read its deciding rule, the home tenant's its own (or
+     * the shared reasons when the withdrawal carried none for it), anyone else the shared reasons.
+     *
+     * @param caller the reader
+     * @param inv    an invitation
+     * @return the reasons, in policy-service's order; empty when no withdrawal ended the invitation
+     */
+    public List<String> withdrawalReasons(Caller caller, Invitation inv) {
+        if (inv.withdrawalId == null) {
+            return List.of();
+        }
+        if (caller.tenant().equals(inv.resourceTenant)) {
+            return readReasons(inv.withdrawalReasons);
+        }
+        if (caller.tenant().equals(inv.inviteeTenant) && inv.withdrawalHomeReasons != null) {
+            return readReasons(inv.withdrawalHomeReasons);
+        }
+        return readReasons(inv.withdrawalSharedReasons);
     }
 
     /** For a decision that carries no shared reasons: which tenants decided, nothing of their rules. */
