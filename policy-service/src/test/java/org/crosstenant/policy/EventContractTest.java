@@ -146,6 +146,21 @@ class EventContractTest {
         check(PolicyEvents.DECIDED, PolicyEvents.decided(decision));
     }
 
+    @Test
+    void accessWithdrawnMatchesItsExample() {
+        org.crosstenant.policy.model.LiveInvitation grant = new org.crosstenant.policy.model.LiveInvitation(
+                UUID.randomUUID(), "contoso", "fabrikam", "contoso-projects", "bob@fabrikam.example", null, "sub",
+                org.crosstenant.policy.model.LiveStatus.ACCEPTED);
+        org.crosstenant.policy.service.AccessEvaluator.Evaluation refused =
+                new org.crosstenant.policy.service.AccessEvaluator.Evaluation("deny", List.of("r"), List.of("s"),
+                        List.of("h"), false);
+        JsonObject payload = PolicyEvents.accessWithdrawn(UUID.randomUUID(), grant, "fabrikam", refused,
+                java.util.Map.of("contoso", 3L, "fabrikam", 2L), now);
+        check(PolicyEvents.ACCESS_WITHDRAWN, payload);
+        assertEquals("accepted", payload.getString("previousStatus"));
+        assertEquals("policy-changed", payload.getString("cause"));
+    }
+
     private static void check(String type, JsonObject payload) {
         assertEquals(JsonShape.ofExample(type), JsonShape.of(payload.encode()), type);
     }

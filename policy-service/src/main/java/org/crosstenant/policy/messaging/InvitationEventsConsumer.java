@@ -80,7 +80,7 @@ public class InvitationEventsConsumer {
         List<Poison> poison = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch.getRecords()) {
             try {
-                events.add(new Parsed(record, parse(record)));
+                events.add(new Parsed(record, parse(parser, record)));
             } catch (PoisonMessageException e) {
                 LOG.warnf("poison record on invitations.events (partition %d, offset %d), dead-lettered: %s",
                         record.getPartition(), offsetOf(record), e.getMessage());
@@ -101,7 +101,14 @@ public class InvitationEventsConsumer {
                 .chain(() -> ackLatest(batch, poison));
     }
 
-    private IncomingEvent parse(KafkaRecord<String, String> record) {
+    /**
+     * Validates one invitations.events record as every consumer of it in this service does: strict UTF-8 key and
+     * value, binary-mode CloudEvent headers, a key, an invitation event type, and for requested.v1 the payload and a
+     * key equal to its invitation id.
+     *
+     * @throws PoisonMessageException naming what is wrong
+     */
+    static IncomingEvent parse(InvitationEventParser parser, KafkaRecord<String, String> record) {
         if (record.getKey() == null || record.getPayload() == null) {
             // a key or value that is not UTF-8 arrives null with SmallRye's failure headers (StrictUtf8FailureHandler)
             String failure = StrictUtf8.deserializationFailure(record.getHeaders());
@@ -122,13 +129,13 @@ public class InvitationEventsConsumer {
         return event;
     }
 
-    private static long offsetOf(KafkaRecord<String, String> record) {
+    static long offsetOf(KafkaRecord<String, String> record) {
         return record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
                 .orElse(-1L);
     }
 
     /** Nacks every poison record (sent to the dead-letter topic in offset order) and waits for all of them. */
-    private static Uni<Void> deadLetter(List<Poison> poison) {
+    static Uni<Void> deadLetter(List<Poison> poison) {
         if (poison.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -140,7 +147,7 @@ public class InvitationEventsConsumer {
     }
 
     /** Acks the last record of each partition in the batch, except one the dead-letter strategy acked already. */
-    private static Uni<Void> ackLatest(KafkaRecordBatch<String, String> batch, List<Poison> poison) {
+    static Uni<Void> ackLatest(KafkaRecordBatch<String, String> batch, List<Poison> poison) {
         Set<KafkaRecord<String, String>> deadLettered = Collections.newSetFromMap(new IdentityHashMap<>());
         poison.forEach(p -> deadLettered.add(p.record()));
         List<CompletableFuture<Void>> acks = new ArrayList<>();
@@ -156,6 +163,7 @@ public class InvitationEventsConsumer {
     private record Parsed(KafkaRecord<String, String> record, IncomingEvent event) {
     }
 
-    private record Poison(KafkaRecord<String, String> record, PoisonMessageException reason) {
+    /** A record to dead-letter, and why. */
+    record Poison(KafkaRecord<String, String> record, PoisonMessageException reason) {
     }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,27 +21,40 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.crosstenant.platform.rest.QueryParameters;
 import org.crosstenant.policy.model.AccessSettings;
+import org.crosstenant.policy.model.Identifiers;
+import org.crosstenant.policy.model.LiveInvitation;
 import org.crosstenant.policy.model.PartnerConfiguration;
 import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.service.AccessSettingsService;
+import org.crosstenant.policy.service.InvalidInputException;
+import org.crosstenant.policy.service.Reevaluation;
+import org.crosstenant.policy.service.Violations;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Cross-tenant access settings of {tenant} (docs/api.md): its default configuration, its partner configurations,
  * the effective configuration per partner with per-leaf sources, and the history of each. {@code collab-admin} of
  * {tenant} only. Every read carries {@code ETag: "<version>"}; PUT and DELETE honour {@code If-Match} (412 when
- * stale; absent = last write wins).
+ * stale; absent = last write wins), answer {@value ViewEvents#HEADER} with the access-settings-changed.v2 events they
+ * wrote, and with {@code ?dryRun=true} only say which live invitations they would end ({@link ImpactView}), saving
+ * nothing. {@code POST …/impact} says the same for a change given in the body (issue #8).
  */
 @Path("/api/v1/tenants/{tenant}/access-settings")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class AccessSettingsResource {
 
+    /** Most items of an impact answer (the counts are always complete). */
+    public static final int MAX_IMPACT_ITEMS = 1000;
     /** Most history entries per page. */
     public static final int MAX_PAGE = 200;
     /** History entries per page when {@code limit} is not given. */
@@ -69,6 +83,25 @@ public class AccessSettingsResource {
                                 long defaultVersion, long partnerVersion) {
     }
 
+    /**
+     * What a change would end: counts of grants and pending invitations, and at most {@value #MAX_IMPACT_ITEMS} of
+     * them ({@code truncated} when there are more).
+     */
+    public record ImpactView(boolean dryRun, ImpactCounts counts, List<ImpactItem> items, boolean truncated) {
+    }
+
+    /** Active grants (ending as revoked) and pending invitations (ending as denied) a change would end. */
+    public record ImpactCounts(int grants, int pending) {
+    }
+
+    /**
+     * One invitation a change would end, with the reasons as the caller's tenant may read them (its own deciding
+     * rule; of the other side only that it blocked).
+     */
+    public record ImpactItem(UUID invitationId, String status, String resourceTenant, String homeTenant,
+                             String application, String invitee, String ends, List<String> reasons) {
+    }
+
     /** One history entry as the API shows it. */
     public record EntryView(long version, Party changedBy, Instant changedAt, boolean deleted,
                             List<AccessSettings.Change> changes) {
@@ -88,18 +121,17 @@ public class AccessSettingsResource {
 
     /**
      * Sets the default configuration. 422 naming the field (JSON pointer) for an unacceptable body, 412 for a stale
-     * {@code If-Match}.
+     * {@code If-Match}; {@code ?dryRun=true}: the same checks, nothing saved, 200 with the {@link ImpactView}.
      *
-     * @return 200 with the stored configuration, ETag its new version
+     * @return 200 with the stored configuration, ETag its new version, {@value ViewEvents#HEADER} its events
      */
     @PUT
     @Path("default")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<View>> putDefault(@PathParam("tenant") String tenant, ObjectNode body,
+    public Uni<RestResponse<Object>> putDefault(@PathParam("tenant") String tenant, ObjectNode body,
             @Context HttpServerRequest request, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
-        return settings.put(tenant, PartnerConfiguration.DEFAULT, required(body), ifMatch(request), caller)
-                .map(s -> respond(View.of(s), s.version(), uri));
+        return put(tenant, PartnerConfiguration.DEFAULT, body, request, uri, caller);
     }
 
     /** @return the default's versions after {@code after} (≥ 0), at most {@code limit} (1 to 200); 400 otherwise */
@@ -121,28 +153,175 @@ public class AccessSettingsResource {
     }
 
     /**
-     * Sets the partner configuration (members left out inherit the default). 422 / 412 as for the default.
+     * Sets the partner configuration (members left out inherit the default). 422 / 412 / dryRun as for the default.
      *
-     * @return 200 with the stored configuration, ETag its new version
+     * @return 200 with the stored configuration, ETag its new version, {@value ViewEvents#HEADER} its event
      */
     @PUT
     @Path("partners/{partner}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<View>> putPartner(@PathParam("tenant") String tenant,
+    public Uni<RestResponse<Object>> putPartner(@PathParam("tenant") String tenant,
             @PathParam("partner") String partner, ObjectNode body, @Context HttpServerRequest request,
             @Context UriInfo uri) {
         Party caller = adminFor(tenant, partner);
-        return settings.put(tenant, partner, required(body), ifMatch(request), caller)
-                .map(s -> respond(View.of(s), s.version(), uri));
+        return put(tenant, partner, body, request, uri, caller);
     }
 
-    /** Deletes the partner configuration: 204; 404 when none; 412 for a stale {@code If-Match}. */
+    /**
+     * Deletes the partner configuration: 204 with {@value ViewEvents#HEADER}; 404 when none; 412 for a stale
+     * {@code If-Match}; {@code ?dryRun=true}: the same checks, nothing deleted, 200 with the {@link ImpactView}.
+     */
     @DELETE
     @Path("partners/{partner}")
-    public Uni<RestResponse<Void>> deletePartner(@PathParam("tenant") String tenant,
-            @PathParam("partner") String partner, @Context HttpServerRequest request) {
+    public Uni<RestResponse<Object>> deletePartner(@PathParam("tenant") String tenant,
+            @PathParam("partner") String partner, @Context HttpServerRequest request, @Context UriInfo uri) {
         Party caller = adminFor(tenant, partner);
-        return settings.delete(tenant, partner, ifMatch(request), caller).map(nothing -> RestResponse.noContent());
+        boolean dryRun = dryRun(uri);
+        String ifMatch = ifMatch(request);
+        if (dryRun) {
+            return settings.previewDelete(tenant, partner, ifMatch).map(outcome -> impact(tenant, outcome));
+        }
+        return settings.delete(tenant, partner, ifMatch, caller)
+                .map(change -> ViewEvents.add(RestResponse.ResponseBuilder.noContent(), change.events()).build());
+    }
+
+    /**
+     * Which live invitations a proposed change would end, before anything is saved (issue #8): body
+     * {@code {"partner": "<id>" | null, "settings": {…} | null}} — partner null = the default; settings null with a
+     * partner = deleting that partner configuration. The same checks as the real change (422 naming the field under
+     * {@code /settings}, 404 for deleting a partner configuration that does not exist); nothing saved or published.
+     *
+     * @return 200 with the {@link ImpactView}
+     */
+    @POST
+    @Path("impact")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<Object>> impact(@PathParam("tenant") String tenant, ObjectNode body) {
+        guard.requireAdminOf(tenant);
+        ProposedChange change = ProposedChange.of(body);
+        if (tenant.equals(change.partner())) {
+            throw new InvalidInputException(List.of("/partner: a tenant cannot be its own partner: " + tenant),
+                    "/partner", null);
+        }
+        Uni<Reevaluation.Outcome> outcome;
+        if (change.settings() == null) {
+            outcome = settings.previewDelete(tenant, change.partner(), null);
+        } else {
+            outcome = previewPut(tenant, change.partner(), change.settings(), null, "/settings");
+        }
+        return outcome.map(o -> impact(tenant, o));
+    }
+
+    /** The impact body, strictly read: both members required, nothing else. */
+    private record ProposedChange(String partner, JsonNode settings) {
+        private static final Set<String> MEMBERS = Set.of("partner", "settings");
+
+        static ProposedChange of(JsonNode body) {
+            if (body == null || body.isNull() || body.isMissingNode()) {
+                throw ProblemException.badRequest("a JSON body {\"partner\", \"settings\"} is required");
+            }
+            Violations violations = new Violations();
+            for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!MEMBERS.contains(name)) {
+                    violations.at("/" + Violations.segment(name), "unknown member (known: partner, settings)");
+                }
+            }
+            JsonNode partner = body.get("partner");
+            JsonNode proposed = body.get("settings");
+            String partnerId = null;
+            if (partner == null) {
+                violations.at("/partner", "is required (a partner tenant id, or null for the default)");
+            } else if (partner.isTextual()) {
+                partnerId = partner.asText();
+                if (!Identifiers.isId(partnerId)) {
+                    violations.at("/partner", "is not a tenant id: " + Identifiers.echo(partnerId)
+                            + " does not match " + Identifiers.ID.pattern());
+                }
+            } else if (!partner.isNull()) {
+                violations.at("/partner", "must be a tenant id (a string) or null for the default");
+            }
+            if (proposed == null) {
+                violations.at("/settings", "is required (a configuration, or null to delete the partner "
+                        + "configuration)");
+            } else if (!proposed.isObject() && !proposed.isNull()) {
+                violations.at("/settings", "must be a configuration (a JSON object) or null");
+            } else if (proposed.isNull() && partner != null && partner.isNull()) {
+                violations.at("/settings", "the default configuration cannot be deleted: give one");
+            }
+            violations.throwIfAny();
+            return new ProposedChange(partnerId == null ? PartnerConfiguration.DEFAULT : partnerId,
+                    proposed.isNull() ? null : proposed);
+        }
+    }
+
+    private Uni<RestResponse<Object>> put(String tenant, String partner, ObjectNode body, HttpServerRequest request,
+                                          UriInfo uri, Party caller) {
+        boolean dryRun = dryRun(uri);
+        JsonNode configuration = required(body);
+        String ifMatch = ifMatch(request);
+        if (dryRun) {
+            return previewPut(tenant, partner, configuration, ifMatch, null).map(outcome -> impact(tenant, outcome));
+        }
+        return settings.put(tenant, partner, configuration, ifMatch, caller)
+                .map(change -> ViewEvents.add(RestResponse.ResponseBuilder.ok((Object) View.of(change.stored()))
+                                .header(HttpHeaders.ETAG, "\"" + change.stored().version() + "\"")
+                                .header(HttpHeaders.CONTENT_LOCATION, uri.getAbsolutePath().toString()),
+                        change.events()).build());
+    }
+
+    /** A dry-run PUT; {@code pointer} prefixes the fields of a refusal when the configuration is nested in a body. */
+    private Uni<Reevaluation.Outcome> previewPut(String tenant, String partner, JsonNode configuration,
+                                                 String ifMatch, String pointer) {
+        try {
+            return settings.previewPut(tenant, partner, configuration, ifMatch);
+        } catch (InvalidInputException e) {
+            throw pointer == null ? e : e.under(pointer);
+        }
+    }
+
+    /**
+     * {@code dryRun}: absent or {@code false} = a real change, {@code true} = a dry run.
+     *
+     * @throws ProblemException 400 when given more than once, empty, or anything else
+     */
+    static boolean dryRun(UriInfo uri) {
+        List<String> values = uri.getQueryParameters().getOrDefault("dryRun", List.of());
+        if (values.isEmpty()) {
+            return false;
+        }
+        if (values.size() > 1) {
+            throw ProblemException.badRequest(QueryParameters.repeatedDetail("dryRun"));
+        }
+        return switch (values.get(0)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ProblemException.badRequest("query parameter dryRun must be true or false, not "
+                    + Identifiers.echo(values.get(0)));
+        };
+    }
+
+    /** The impact as {@code tenant}'s admin may read it: its own rule when resource tenant, else its home rule. */
+    private static RestResponse<Object> impact(String tenant, Reevaluation.Outcome outcome) {
+        int grants = 0;
+        List<ImpactItem> items = new ArrayList<>();
+        for (Reevaluation.Failure failure : outcome.failures()) {
+            LiveInvitation invitation = failure.invitation();
+            boolean grant = invitation.status().grant();
+            if (grant) {
+                grants++;
+            }
+            if (items.size() < MAX_IMPACT_ITEMS) {
+                boolean asResource = tenant.equals(invitation.resourceTenant());
+                items.add(new ImpactItem(invitation.invitationId(), invitation.status().wire(),
+                        invitation.resourceTenant(), invitation.homeTenant(), invitation.application(),
+                        invitation.inviteeEmail(), grant ? "revoked" : "denied",
+                        asResource ? failure.evaluation().reasons() : failure.evaluation().homeReasons()));
+            }
+        }
+        int total = outcome.failures().size();
+        return RestResponse.ResponseBuilder.ok((Object) new ImpactView(true, new ImpactCounts(grants, total - grants),
+                items, total > items.size())).build();
     }
 
     /** @return the effective configuration for the partner with per-leaf sources, ETag {@code "<default>.<partner>"} */

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -20,6 +21,7 @@ import org.crosstenant.policy.service.InvalidInputException;
 import org.crosstenant.policy.service.Violations;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /** The registry of shared applications, administered by each resource tenant's admins. */
@@ -38,14 +40,20 @@ public class ApplicationResource {
         this.guard = guard;
     }
 
+    /**
+     * Registers or updates the application: 200 with it and {@code Content-Location}; when it changed, also
+     * {@value ViewEvents#HEADER} with the id of its application-registered.v1 event. 400/422 for a bad body.
+     */
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<ApplicationView>> register(@PathParam("tenant") String tenant,
             @PathParam("app") String app, ObjectNode body, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(app, "application id");
-        return applications.register(tenant, app, input(body), caller).map(ApplicationView::of)
-                .map(view -> Links.self(view, uri));
+        return applications.register(tenant, app, input(body), caller).map(registration -> ViewEvents.add(
+                RestResponse.ResponseBuilder.ok(ApplicationView.of(registration.application()))
+                        .header(HttpHeaders.CONTENT_LOCATION, uri.getAbsolutePath().toString()),
+                registration.event() == null ? List.of() : List.of(registration.event())).build());
     }
 
     @GET

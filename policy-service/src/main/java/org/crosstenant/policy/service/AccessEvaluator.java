@@ -40,8 +40,13 @@ public final class AccessEvaluator {
         }
     }
 
-    /** DECISION: the person is known by email only (policy-service); ACCESS: email, home subject and groups. */
-    public enum Stage { DECISION, ACCESS }
+    /**
+     * DECISION: the person is known by email only (policy-service deciding a request); ACCESS: email, home subject
+     * and groups (the gateway, per request); GRANT: email and home subject, groups unknown (policy-service
+     * re-evaluating an active grant: a rule only groups could decide never ends a grant, see
+     * {@link CompiledRule#admitsGuest}).
+     */
+    public enum Stage { DECISION, ACCESS, GRANT }
 
     /** The first reason a request is refused, or ALLOW. */
     public enum Verdict {
@@ -65,13 +70,27 @@ public final class AccessEvaluator {
     }
 
     /**
+     * An active guest grant as a re-evaluation knows it (issue #8).
+     *
+     * @param resourceTenant resource tenant id
+     * @param homeTenant     the guest's home tenant id
+     * @param application    application id
+     * @param email          the invitee's canonical email (the redeemer's, which redemption checked)
+     * @param emailDomain    its domain (after the {@code @})
+     * @param subject        the guest's home subject, or null when not known
+     */
+    public record Grant(String resourceTenant, String homeTenant, String application, String email,
+                        String emailDomain, String subject) {
+    }
+
+    /**
      * Whether both sides admit the person and the application in {@code mode} (allocation-free).
      *
      * @param resource effective settings of the resource tenant for the home tenant
      * @param home     effective settings of the home tenant for the resource tenant
      * @param email    canonical email, or null
      * @param subject  home subject, or null (ignored at DECISION)
-     * @param groups   home groups, or null (ignored at DECISION)
+     * @param groups   home groups, or null (ignored at DECISION and GRANT)
      * @return ALLOW, RESOURCE_USERS, RESOURCE_APPLICATIONS or HOME_BLOCKED
      */
     public static Verdict evaluate(CompiledSettings resource, CompiledSettings home, Mode mode, Stage stage,
@@ -85,6 +104,12 @@ public final class AccessEvaluator {
         }
         return outbound(home, mode, stage, email, subject, groups, application) == Refusal.NONE
                 ? Verdict.ALLOW : Verdict.HOME_BLOCKED;
+    }
+
+    private static boolean admitsPerson(CompiledRule rule, Stage stage, String email, String subject,
+                                        List<String> groups) {
+        return stage == Stage.GRANT ? rule.admitsGuest(email, subject)
+                : rule.admitsPerson(email, subject, groups, stage == Stage.ACCESS);
     }
 
     /**
@@ -173,7 +198,7 @@ public final class AccessEvaluator {
     /** One side's person rule, then its application rule. */
     private static Refusal side(CompiledRule users, CompiledRule applications, Stage stage, String email,
                                 String subject, List<String> groups, String application) {
-        if (!users.admitsPerson(email, subject, groups, stage == Stage.ACCESS)) {
+        if (!admitsPerson(users, stage, email, subject, groups)) {
             return Refusal.USERS;
         }
         return applications.admits(application) ? Refusal.NONE : Refusal.APPLICATIONS;
@@ -191,7 +216,7 @@ public final class AccessEvaluator {
      * @param home     effective settings of the home tenant for the resource tenant
      */
     public static Verdict decide(Invitation invitation, CompiledSettings resource, CompiledSettings home) {
-        return check(invitation, resource, home, null);
+        return check(invitation, Stage.DECISION, null, resource, home, null);
     }
 
     /**
@@ -201,7 +226,7 @@ public final class AccessEvaluator {
      */
     public static Evaluation explain(Invitation invitation, CompiledSettings resource, CompiledSettings home) {
         Reasons reasons = new Reasons();
-        Verdict verdict = check(invitation, resource, home, reasons);
+        Verdict verdict = check(invitation, Stage.DECISION, null, resource, home, reasons);
         String r = invitation.resourceTenant();
         String h = invitation.homeTenant();
         if (verdict == Verdict.ALLOW) {
@@ -220,6 +245,26 @@ public final class AccessEvaluator {
         return new Evaluation(verdict == Verdict.ALLOW ? ALLOW : DENY, List.copyOf(reasons.detailed),
                 List.copyOf(reasons.shared), List.copyOf(reasons.home),
                 verdict == Verdict.ALLOW && resource.approvalRequired());
+    }
+
+    /**
+     * Whether an active grant still passes the current settings (issue #8, re-evaluation after a settings change):
+     * the resource tenant's invitation domain list, and both sides' collaboration rules for the guest (email and home
+     * subject; groups unknown) and the application. Never who may invite (a rule about filing, not about the guest),
+     * never the registration (the gateway has no route to an application that is not registered). Reasons are worded
+     * as {@link #explain} words a denial.
+     *
+     * @param resource effective settings of the resource tenant for the home tenant
+     * @param home     effective settings of the home tenant for the resource tenant
+     * @return {@link #ALLOW} with no reasons, or {@link #DENY} with every refusal's reasons (approval never required)
+     */
+    public static Evaluation explainGrant(Grant grant, CompiledSettings resource, CompiledSettings home) {
+        Invitation invitation = new Invitation(grant.resourceTenant(), grant.homeTenant(), grant.application(),
+                grant.email(), grant.emailDomain(), true, true);
+        Reasons reasons = new Reasons();
+        Verdict verdict = check(invitation, Stage.GRANT, grant.subject(), resource, home, reasons);
+        return new Evaluation(verdict == Verdict.ALLOW ? ALLOW : DENY, List.copyOf(reasons.detailed),
+                List.copyOf(reasons.shared), List.copyOf(reasons.home), false);
     }
 
     /**
@@ -263,9 +308,13 @@ public final class AccessEvaluator {
         }
     }
 
-    /** With {@code reasons} null: returns at the first refusal; else collects every refusal's reasons. */
-    private static Verdict check(Invitation inv, CompiledSettings resource, CompiledSettings home,
-                                 Reasons reasons) {
+    /**
+     * With {@code reasons} null: returns at the first refusal; else collects every refusal's reasons. At
+     * {@link Stage#GRANT} the registration and who may invite are not checked, and {@code subject} is the guest's.
+     */
+    private static Verdict check(Invitation inv, Stage stage, String subject, CompiledSettings resource,
+                                 CompiledSettings home, Reasons reasons) {
+        boolean grant = stage == Stage.GRANT;
         Verdict first = Verdict.ALLOW;
         String r = inv.resourceTenant();
         if (inv.homeTenant().equals(r)) {
@@ -277,7 +326,7 @@ public final class AccessEvaluator {
                     + "collaboration needs two different tenants";
             reasons.add(same, same);
         }
-        if (!inv.registered()) {
+        if (!grant && !inv.registered()) {
             if (reasons == null) {
                 return Verdict.NOT_REGISTERED;
             }
@@ -286,7 +335,7 @@ public final class AccessEvaluator {
                     r + " settings blocked it");
         }
         WhoMayInvite who = resource.whoMayInvite;
-        if (refusesFiler(who, inv.filedByResourceAdmin())) {
+        if (!grant && refusesFiler(who, inv.filedByResourceAdmin())) {
             if (reasons == null) {
                 return Verdict.WHO_MAY_INVITE;
             }
@@ -305,7 +354,7 @@ public final class AccessEvaluator {
                     + AccessSettings.DOMAINS + ": " + resource.domains.describe() + ", "
                     + resource.source(AccessSettings.DOMAINS).wire() + ")", r + " settings blocked it");
         }
-        Verdict access = evaluate(resource, home, Mode.COLLABORATION, Stage.DECISION, inv.email(), null, null,
+        Verdict access = evaluate(resource, home, Mode.COLLABORATION, stage, inv.email(), subject, null,
                 inv.application());
         if (access != Verdict.ALLOW) {
             if (reasons == null) {
@@ -314,7 +363,7 @@ public final class AccessEvaluator {
             first = first(first, access);
             boolean byHome = access == Verdict.HOME_BLOCKED;
             reasons.add(accessReason(inv, resource, access), byHome ? inv.homeTenant() + " outbound settings blocked it"
-                    : r + " settings blocked it", byHome ? homeReason(inv, home) : r + " settings blocked it");
+                    : r + " settings blocked it", byHome ? homeReason(inv, stage, subject, home) : r + " settings blocked it");
         }
         return first;
     }
@@ -333,9 +382,9 @@ public final class AccessEvaluator {
     }
 
     /** The home tenant's own refusing rule, for the home tenant's readers only. */
-    private static String homeReason(Invitation inv, CompiledSettings home) {
+    private static String homeReason(Invitation inv, Stage stage, String subject, CompiledSettings home) {
         String scope = inv.homeTenant() + " outbound collaboration to " + inv.resourceTenant();
-        if (!home.outboundCollaborationUsers.admitsPerson(inv.email(), null, null, false)) {
+        if (!admitsPerson(home.outboundCollaborationUsers, stage, inv.email(), subject, null)) {
             return scope + " does not admit " + inv.email() + " (" + AccessSettings.OUT_COLLAB_USERS + ": "
                     + home.outboundCollaborationUsers.describe() + ", "
                     + home.source(AccessSettings.OUT_COLLAB_USERS).wire() + ")";

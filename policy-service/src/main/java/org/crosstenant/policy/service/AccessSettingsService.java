@@ -13,6 +13,7 @@ import org.crosstenant.policy.model.AccessSettingsVersion;
 import org.crosstenant.policy.model.PartnerConfiguration;
 import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.repository.AccessSettingsHistoryRepository;
+import org.crosstenant.policy.repository.LiveInvitationRepository;
 import org.crosstenant.policy.repository.PartnerConfigurationRepository;
 
 import java.time.Instant;
@@ -38,15 +39,19 @@ public class AccessSettingsService {
     private final OutboxWriter outbox;
     private final OutboxRelay relay;
     private final ObjectMapper mapper;
+    private final LiveInvitationRepository live;
+    private final Reevaluation reevaluation;
 
     public AccessSettingsService(PartnerConfigurationRepository configurations,
                                  AccessSettingsHistoryRepository history, OutboxWriter outbox, OutboxRelay relay,
-                                 ObjectMapper mapper) {
+                                 ObjectMapper mapper, LiveInvitationRepository live, Reevaluation reevaluation) {
         this.configurations = configurations;
         this.history = history;
         this.outbox = outbox;
         this.relay = relay;
         this.mapper = mapper;
+        this.live = live;
+        this.reevaluation = reevaluation;
     }
 
     /**
@@ -74,6 +79,14 @@ public class AccessSettingsService {
                                List<AccessSettings.Change> changes) {
     }
 
+    /**
+     * What a PUT or DELETE did: the configuration as stored (null after a DELETE), the ids of the
+     * {@code access-settings-changed.v2} outbox rows it wrote on policy.events (the CloudEvents ids; empty for an
+     * identical PUT), and how many live invitations it withdrew.
+     */
+    public record Change(Stored stored, List<UUID> events, int withdrawn) {
+    }
+
     /** 412: the If-Match precondition does not hold for the current version. */
     public static class PreconditionFailedException extends RuntimeException {
         public PreconditionFailedException(String message) {
@@ -93,54 +106,114 @@ public class AccessSettingsService {
 
     /**
      * Stores a configuration (strictly validated, canonical). An identical PUT keeps the version and publishes
-     * nothing. A changed default also republishes every live partner configuration's effective settings.
+     * nothing. A changed default also republishes every live partner configuration's effective settings. In the same
+     * transaction, every live invitation the change affects is re-evaluated and each that no longer passes is
+     * withdrawn ({@link Reevaluation#withdraw}); the tenant's advisory lock is held exclusively throughout.
      *
      * @param ifMatch the If-Match header, or null (last write wins)
+     * @return the stored configuration, the policy.events rows written, and how many invitations were withdrawn
      * @throws InvalidInputException        (422) for an unacceptable body
      * @throws PreconditionFailedException (412) for a stale If-Match
      */
-    public Uni<Stored> put(String tenant, String partner, JsonNode body, String ifMatch, Party by) {
-        if (tenant.equals(partner)) {
-            throw new InvalidInputException("a tenant cannot be its own partner: " + partner);
-        }
-        AccessSettings settings = AccessSettingsParser.parse(body);
-        return Panache.withTransaction(() -> configurations.findForUpdate(tenant, partner).chain(existing -> {
-                    boolean isDefault = PartnerConfiguration.DEFAULT.equals(partner);
-                    boolean live = existing != null && existing.settings != null;
-                    requireMatch(ifMatch, live || isDefault, existing == null ? 0 : existing.version);
-                    if (live && settings.equals(read(existing))) {
-                        return Uni.createFrom().item(stored(tenant, partner, existing));
+    public Uni<Change> put(String tenant, String partner, JsonNode body, String ifMatch, Party by) {
+        AccessSettings settings = parse(tenant, partner, body);
+        return Panache.withTransaction(() -> live.lockExclusive(tenant)
+                        .chain(() -> configurations.findForUpdate(tenant, partner)).chain(existing -> {
+                    if (unchanged(existing, partner, settings, ifMatch)) {
+                        return Uni.createFrom().item(new Change(stored(tenant, partner, existing), List.of(), 0));
                     }
                     PartnerConfiguration row = existing != null ? existing : newRow(tenant, partner);
                     row.settings = toMap(settings.toTree());
-                    return write(row, by).chain(saved -> publish(saved, settings, by))
-                            .map(saved -> stored(tenant, partner, saved));
+                    return write(row, by).chain(saved -> publish(saved, settings, by)
+                            .chain(events -> reevaluation.withdraw(new Reevaluation.Proposal(tenant, partner,
+                                    settings, saved.version), saved.updatedAt)
+                                    .map(withdrawn -> new Change(stored(tenant, partner, saved), events,
+                                            withdrawn))));
                 }))
                 .invoke(relay::trigger);
     }
 
     /**
-     * Deletes a partner configuration: the partner falls back to the default. Publishes a deleted v2 event.
+     * Deletes a partner configuration: the partner falls back to the default. Publishes a deleted v2 event and, in
+     * the same transaction, withdraws the live invitations between the two that the default does not admit.
      *
+     * @return the policy.events row written (stored null), and how many invitations were withdrawn
      * @throws UnknownResourceException    (404) when there is none
      * @throws PreconditionFailedException (412) for a stale If-Match
      */
-    public Uni<Void> delete(String tenant, String partner, String ifMatch, Party by) {
-        return Panache.withTransaction(() -> configurations.findForUpdate(tenant, partner).chain(existing -> {
-                    if (existing == null || existing.settings == null) {
-                        throw notFound(tenant, partner);
-                    }
-                    requireMatch(ifMatch, true, existing.version);
+    public Uni<Change> delete(String tenant, String partner, String ifMatch, Party by) {
+        return Panache.withTransaction(() -> live.lockExclusive(tenant)
+                        .chain(() -> configurations.findForUpdate(tenant, partner)).chain(existing -> {
+                    requireDeletable(existing, tenant, partner, ifMatch);
                     existing.settings = null;
-                    return write(existing, by).call(saved -> configurations.findByTenantAndPartner(tenant,
+                    return write(existing, by).chain(saved -> configurations.findByTenantAndPartner(tenant,
                                     PartnerConfiguration.DEFAULT)
                             .chain(def -> outbox.append(PolicyEvents.ACCESS_SETTINGS_AGGREGATE,
                                     PolicyEvents.accessSettingsKey(tenant, partner),
                                     PolicyEvents.ACCESS_SETTINGS_CHANGED, PolicyEvents.POLICY_EVENTS_TOPIC,
                                     PolicyEvents.accessSettingsDeleted(saved, def == null ? 0 : def.version, by),
-                                    saved.updatedAt)));
+                                    saved.updatedAt))
+                            .chain(event -> reevaluation.withdraw(new Reevaluation.Proposal(tenant, partner, null,
+                                    0), saved.updatedAt)
+                                    .map(withdrawn -> new Change(null, List.of(event.id), withdrawn))));
                 }))
-                .invoke(relay::trigger).replaceWithVoid();
+                .invoke(relay::trigger);
+    }
+
+    /**
+     * What a PUT would end, with the same checks as {@link #put} (422 body, 412 If-Match) and nothing saved or
+     * published (a dry run, the impact of a proposed change). An identical configuration ends nothing.
+     *
+     * @param ifMatch the If-Match header, or null
+     */
+    public Uni<Reevaluation.Outcome> previewPut(String tenant, String partner, JsonNode body, String ifMatch) {
+        AccessSettings settings = parse(tenant, partner, body);
+        return Panache.withSession(() -> configurations.findByTenantAndPartner(tenant, partner).chain(existing -> {
+            if (unchanged(existing, partner, settings, ifMatch)) {
+                return Uni.createFrom().item(new Reevaluation.Outcome(0, List.of(), 0));
+            }
+            return reevaluation.evaluate(new Reevaluation.Proposal(tenant, partner, settings,
+                    (existing == null ? 0 : existing.version) + 1));
+        }));
+    }
+
+    /**
+     * What a DELETE would end, with the same checks as {@link #delete} (404, 412) and nothing saved or published.
+     *
+     * @param ifMatch the If-Match header, or null
+     */
+    public Uni<Reevaluation.Outcome> previewDelete(String tenant, String partner, String ifMatch) {
+        return Panache.withSession(() -> configurations.findByTenantAndPartner(tenant, partner).chain(existing -> {
+            requireDeletable(existing, tenant, partner, ifMatch);
+            return reevaluation.evaluate(new Reevaluation.Proposal(tenant, partner, null, 0));
+        }));
+    }
+
+    private static AccessSettings parse(String tenant, String partner, JsonNode body) {
+        if (tenant.equals(partner)) {
+            throw new InvalidInputException("a tenant cannot be its own partner: " + partner);
+        }
+        return AccessSettingsParser.parse(body);
+    }
+
+    /**
+     * Checks If-Match against the stored row.
+     *
+     * @return whether {@code settings} is what is stored already (an identical PUT: nothing to do)
+     */
+    private boolean unchanged(PartnerConfiguration existing, String partner, AccessSettings settings, String ifMatch) {
+        boolean isDefault = PartnerConfiguration.DEFAULT.equals(partner);
+        boolean exists = existing != null && existing.settings != null;
+        requireMatch(ifMatch, exists || isDefault, existing == null ? 0 : existing.version);
+        return exists && settings.equals(read(existing));
+    }
+
+    private static void requireDeletable(PartnerConfiguration existing, String tenant, String partner,
+                                         String ifMatch) {
+        if (existing == null || existing.settings == null) {
+            throw notFound(tenant, partner);
+        }
+        requireMatch(ifMatch, true, existing.version);
     }
 
     /** @return effective(tenant, partner) with sources: the partner configuration (if any) over the default */
@@ -244,29 +317,39 @@ public class AccessSettingsService {
         return configurations.persist(row).call(saved -> history.persist(version));
     }
 
-    /** The v2 event of the change, and for a default the fan-out to every live partner configuration. */
-    private Uni<PartnerConfiguration> publish(PartnerConfiguration saved, AccessSettings settings, Party by) {
+    /**
+     * The v2 event of the change, and for a default the fan-out to every live partner configuration.
+     *
+     * @return the outbox row ids, in the order written
+     */
+    private Uni<List<UUID>> publish(PartnerConfiguration saved, AccessSettings settings, Party by) {
         if (!PartnerConfiguration.DEFAULT.equals(saved.partner)) {
             return configurations.findByTenantAndPartner(saved.tenant, PartnerConfiguration.DEFAULT)
                     .chain(def -> append(saved, settings, def == null ? AccessSettings.EMPTY : read(def),
                             def == null ? 0 : def.version, by, saved.updatedAt))
-                    .replaceWith(saved);
+                    .map(List::of);
         }
+        List<UUID> events = new ArrayList<>();
         return append(saved, AccessSettings.EMPTY, settings, saved.version, by, saved.updatedAt)
+                .invoke(events::add)
                 .chain(() -> configurations.livePartnersOf(saved.tenant))
                 .chain(partners -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (PartnerConfiguration partner : partners) {
                         chain = chain.chain(() -> append(partner, read(partner), settings, saved.version, by,
-                                saved.updatedAt));
+                                saved.updatedAt).invoke(events::add).replaceWithVoid());
                     }
                     return chain;
                 })
-                .replaceWith(saved);
+                .map(nothing -> List.copyOf(events));
     }
 
-    /** Appends the v2 event of {@code row} (a partner configuration, or the default when {@code own} is EMPTY). */
-    private Uni<Void> append(PartnerConfiguration row, AccessSettings own, AccessSettings tenantDefault,
+    /**
+     * Appends the v2 event of {@code row} (a partner configuration, or the default when {@code own} is EMPTY).
+     *
+     * @return the outbox row's id
+     */
+    private Uni<UUID> append(PartnerConfiguration row, AccessSettings own, AccessSettings tenantDefault,
                              long defaultVersion, Party by, Instant at) {
         boolean isDefault = PartnerConfiguration.DEFAULT.equals(row.partner);
         JsonObject effective = json(AccessSettings.effective(isDefault ? AccessSettings.EMPTY : own, tenantDefault)
@@ -275,7 +358,7 @@ public class AccessSettingsService {
                 row.version, defaultVersion, new JsonObject(row.settings), effective, by, at);
         return outbox.append(PolicyEvents.ACCESS_SETTINGS_AGGREGATE,
                 PolicyEvents.accessSettingsKey(row.tenant, row.partner), PolicyEvents.ACCESS_SETTINGS_CHANGED,
-                PolicyEvents.POLICY_EVENTS_TOPIC, payload, at).replaceWithVoid();
+                PolicyEvents.POLICY_EVENTS_TOPIC, payload, at).map(event -> event.id);
     }
 
     private static void requireMatch(String ifMatch, boolean exists, long version) {

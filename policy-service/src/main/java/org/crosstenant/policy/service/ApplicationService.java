@@ -35,16 +35,25 @@ public class ApplicationService {
     }
 
     /**
+     * What a registration did: the application as stored, and the id of the {@code application-registered.v1}
+     * outbox row it wrote on policy.events (its CloudEvents id), or null when nothing changed.
+     */
+    public record Registration(Application application, UUID event) {
+    }
+
+    /**
      * Registers or updates; an update that changes nothing keeps the version and publishes nothing, so a repeated
      * PUT is harmless. The event is published right after the commit.
+     *
+     * @return the application and the event written
      */
-    public Uni<Application> register(String tenant, String appId, ApplicationInput input, Party by) {
+    public Uni<Registration> register(String tenant, String appId, ApplicationInput input, Party by) {
         validate(input);
         return Panache.withTransaction(() -> applications.findForUpdate(tenant, appId).chain(existing -> {
                     if (existing != null && Objects.equals(existing.upstreamUrl, input.upstreamUrl())
                             && Objects.equals(existing.displayName, input.displayName())
                             && existing.requireMfa == input.requireMfa()) {
-                        return Uni.createFrom().item(existing);
+                        return Uni.createFrom().item(new Registration(existing, null));
                     }
                     Application app = existing != null ? existing : newApplication(tenant, appId);
                     app.upstreamUrl = input.upstreamUrl();
@@ -54,10 +63,10 @@ public class ApplicationService {
                     app.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                     app.updatedBy = by.subject();
                     return applications.persist(app)
-                            .call(saved -> outbox.append(PolicyEvents.APPLICATION_AGGREGATE,
+                            .chain(saved -> outbox.append(PolicyEvents.APPLICATION_AGGREGATE,
                                     PolicyEvents.applicationKey(tenant, appId), PolicyEvents.APPLICATION_REGISTERED,
                                     PolicyEvents.POLICY_EVENTS_TOPIC, PolicyEvents.applicationRegistered(saved, by),
-                                    saved.updatedAt));
+                                    saved.updatedAt).map(event -> new Registration(saved, event.id)));
                 }))
                 .invoke(relay::trigger);
     }

@@ -85,6 +85,27 @@ public final class CompiledRule {
     }
 
     /**
+     * Whether a guest with an active grant is still admitted, known by email and home subject but not by groups
+     * (policy-service's re-evaluation: groups are only in the home token, which the gateway checks per request). A
+     * rule that only a group could decide never refuses: an allowed list naming any group may admit, a blocked list's
+     * groups cannot exclude.
+     *
+     * @param email   canonical email, or null
+     * @param subject home subject, or null
+     * @return whether the rule admits the guest (allocates nothing)
+     */
+    public boolean admitsGuest(String email, String subject) {
+        if (all) {
+            return allowed;
+        }
+        boolean listed = email != null && users.contains(email) || subject != null && subjects.contains(subject);
+        if (allowed) {
+            return listed || !groups.isEmpty();
+        }
+        return !listed;
+    }
+
+    /**
      * @param value an application id or a canonical domain
      * @return whether the rule admits it (allocates nothing)
      */

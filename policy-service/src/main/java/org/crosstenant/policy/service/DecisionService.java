@@ -11,16 +11,20 @@ import org.crosstenant.policy.messaging.OutboxRelay;
 import org.crosstenant.policy.model.Decision;
 import org.crosstenant.policy.model.IncomingEvent;
 import org.crosstenant.policy.model.InvitationRequested;
+import org.crosstenant.policy.model.LiveInvitation;
+import org.crosstenant.policy.model.LiveStatus;
 import org.crosstenant.policy.model.PartnerConfiguration;
 import org.crosstenant.policy.repository.DecisionBatchRepository;
 import org.crosstenant.policy.repository.DecisionBatchRepository.NewDecision;
 import org.crosstenant.policy.repository.DecisionBatchRepository.NewOutboxRow;
 import org.crosstenant.policy.repository.DecisionBatchRepository.StoredSettings;
+import org.crosstenant.policy.repository.LiveInvitationRepository;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +39,9 @@ import static org.crosstenant.policy.repository.DecisionBatchRepository.key;
 /**
  * Decides collaboration requests a whole consumer poll batch at a time: the inbox rows, the decisions and their
  * outbox events of one batch commit together in ONE transaction of a fixed number of statements (inbox insert,
- * applications, partner configurations, decisions insert, outbox insert), whatever the batch size.
+ * the involved tenants' advisory locks (shared), applications, partner configurations, decisions insert, outbox
+ * insert, live-invitation upsert), whatever the batch size. Every invitation allowed becomes live in policy-service's
+ * projection ({@link LiveInvitationRepository}) in the same transaction, so a later settings change re-evaluates it.
  * <p>
  * Exactly-once effect: an event id already in the inbox (an earlier batch, a redelivery after a crash or a retried
  * batch whose commit went through) or twice in the batch is applied once; an invitation that already has a decision
@@ -54,14 +60,16 @@ public class DecisionService {
 
     private final Pool pool;
     private final DecisionBatchRepository batches;
+    private final LiveInvitationRepository live;
     private final EffectiveSettingsCache settings;
     private final OutboxRelay relay;
     private final Counter unreadableInputs;
 
-    public DecisionService(Pool pool, DecisionBatchRepository batches, EffectiveSettingsCache settings,
-                           OutboxRelay relay, MeterRegistry registry) {
+    public DecisionService(Pool pool, DecisionBatchRepository batches, LiveInvitationRepository live,
+                           EffectiveSettingsCache settings, OutboxRelay relay, MeterRegistry registry) {
         this.pool = pool;
         this.batches = batches;
+        this.live = live;
         this.settings = settings;
         this.relay = relay;
         // alert on any increase: a tenant's stored configuration cannot be read back (docs/config/policy-service.md)
@@ -140,7 +148,10 @@ public class DecisionService {
         Set<String> configKeys = new LinkedHashSet<>();
         List<String> configTenants = new ArrayList<>();
         List<String> configPartners = new ArrayList<>();
+        Set<String> tenants = new HashSet<>();
         for (InvitationRequested request : requests) {
+            tenants.add(request.resourceTenant());
+            tenants.add(request.inviteeTenant());
             if (appKeys.add(key(request.resourceTenant(), request.application()))) {
                 appTenants.add(request.resourceTenant());
                 appIds.add(request.application());
@@ -157,10 +168,13 @@ public class DecisionService {
                 }
             }
         }
-        // one connection runs one statement at a time: read sequentially
-        return batches.registeredApplications(connection, appTenants, appIds)
+        // shared lock of every tenant involved BEFORE reading their settings: a settings change of one of them
+        // (exclusive) either committed before (we read its new settings) or waits for our commit (and re-evaluates
+        // the invitations we make live); one connection runs one statement at a time: read sequentially
+        return live.lockShared(connection, tenants)
+                .chain(() -> batches.registeredApplications(connection, appTenants, appIds))
                 .chain(registered -> batches.configurations(connection, configTenants, configPartners)
-                        .chain(configurations -> store(connection,
+                        .chain(configurations -> store(connection, requests,
                                 evaluate(requests, registered, configurations, now), now)));
     }
 
@@ -236,11 +250,13 @@ public class DecisionService {
     }
 
     /**
-     * Inserts the decisions, then one outbox row per decision actually inserted, in request order.
+     * Inserts the decisions, then one outbox row per decision actually inserted, in request order, and makes every
+     * invitation allowed now live in the projection ({@code requested}, with its filer).
      *
      * @return decisions stored, and how many of them were denied because an input could not be read back
      */
-    private Uni<int[]> store(SqlConnection connection, List<Decision> decisions, Instant now) {
+    private Uni<int[]> store(SqlConnection connection, List<InvitationRequested> requests, List<Decision> decisions,
+                             Instant now) {
         List<NewDecision> rows = new ArrayList<>(decisions.size());
         for (Decision d : decisions) {
             rows.add(new NewDecision(d.id, d.invitationId, d.resourceTenant, d.homeTenant, d.application,
@@ -267,7 +283,17 @@ public class DecisionService {
                         PolicyEvents.DECISIONS_TOPIC, PolicyEvents.decided(d).encode()));
             }
             int[] counts = {events.size(), unreadable};
-            return batches.appendOutbox(connection, AGGREGATE_TYPE, events, now).replaceWith(counts);
+            Map<UUID, Boolean> filers = new HashMap<>();
+            requests.forEach(r -> filers.putIfAbsent(r.invitationId(), r.filedByResourceAdmin()));
+            List<LiveInvitation> allowed = new ArrayList<>();
+            for (Decision d : decisions) {
+                if (published.contains(d.invitationId) && AccessEvaluator.ALLOW.equals(d.outcome)) {
+                    allowed.add(new LiveInvitation(d.invitationId, d.resourceTenant, d.homeTenant, d.application,
+                            d.inviteeEmail, filers.get(d.invitationId), null, LiveStatus.REQUESTED));
+                }
+            }
+            return batches.appendOutbox(connection, AGGREGATE_TYPE, events, now)
+                    .chain(() -> live.upsert(connection, allowed, now)).replaceWith(counts);
         });
     }
 

@@ -48,6 +48,19 @@ public class InvalidInputException extends RuntimeException {
         this(List.of(violation));
     }
 
+    /**
+     * The same refusal for a document nested in a larger body: every JSON pointer (in {@link #field()} and at the
+     * start of a violation) is prefixed with {@code pointer}.
+     *
+     * @param pointer where the nested document is, e.g. {@code /settings}
+     * @return the refusal with the same status and limit
+     */
+    public InvalidInputException under(String pointer) {
+        List<String> nested = violations.stream().map(v -> v.startsWith("/") ? pointer + v : v).toList();
+        String nestedField = field != null && (field.isEmpty() || field.startsWith("/")) ? pointer + field : field;
+        return status == 400 ? notCanonical(nested, nestedField) : new InvalidInputException(nested, nestedField, limit);
+    }
+
     public List<String> violations() {
         return violations;
     }

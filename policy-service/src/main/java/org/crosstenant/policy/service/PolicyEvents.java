@@ -4,10 +4,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.crosstenant.policy.model.Application;
 import org.crosstenant.policy.model.Decision;
+import org.crosstenant.policy.model.LiveInvitation;
 import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.model.PartnerConfiguration;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Payloads of the events this service publishes (docs/topics.md). Their examples live in
@@ -21,6 +24,9 @@ public final class PolicyEvents {
     public static final String APPLICATION_REGISTERED = "org.crosstenant.policy.application-registered.v1";
     public static final String ACCESS_SETTINGS_CHANGED = "org.crosstenant.policy.access-settings-changed.v2";
     public static final String DECIDED = "org.crosstenant.policy.decided.v1";
+    public static final String ACCESS_WITHDRAWN = "org.crosstenant.policy.access-withdrawn.v1";
+    /** The {@code cause} of every access-withdrawn.v1 so far: a settings change. */
+    public static final String POLICY_CHANGED = "policy-changed";
 
     /** Aggregate type of an application registration (outbox {@code aggregate_type}). */
     public static final String APPLICATION_AGGREGATE = "application";
@@ -122,6 +128,36 @@ public final class PolicyEvents {
                         new JsonArray()))
                 .put("policyVersions", new JsonObject(decision.evaluation).getJsonObject("policyVersions", new JsonObject()))
                 .put("occurredAt", decision.decidedAt.toString());
+    }
+
+    /**
+     * {@code access-withdrawn.v1} (policy.decisions, key = invitation id): a settings change of
+     * {@code changedTenant} means that a live invitation no longer passes (docs/topics.md).
+     *
+     * @param withdrawalId   the event's own id (invitation-service republishes it as withdrawalId or decisionId)
+     * @param invitation     the invitation as the projection knows it; its status is {@code previousStatus}
+     * @param changedTenant  the tenant whose settings change it was
+     * @param evaluation     the failed re-evaluation: its three reason lists, worded as in decided.v1
+     * @param policyVersions each side's partner-configuration version (0 when its default decided)
+     */
+    public static JsonObject accessWithdrawn(UUID withdrawalId, LiveInvitation invitation, String changedTenant,
+                                             AccessEvaluator.Evaluation evaluation, Map<String, Long> policyVersions,
+                                             Instant occurredAt) {
+        return new JsonObject()
+                .put("withdrawalId", withdrawalId.toString())
+                .put("invitationId", invitation.invitationId().toString())
+                .put("resourceTenant", invitation.resourceTenant())
+                .put("homeTenant", invitation.homeTenant())
+                .put("application", invitation.application())
+                .put("inviteeEmail", invitation.inviteeEmail())
+                .put("previousStatus", invitation.status().wire())
+                .put("cause", POLICY_CHANGED)
+                .put("changedTenant", changedTenant)
+                .put("reasons", new JsonArray(evaluation.reasons()))
+                .put("sharedReasons", new JsonArray(evaluation.sharedReasons()))
+                .put("homeReasons", new JsonArray(evaluation.homeReasons()))
+                .put("policyVersions", new JsonObject(new java.util.TreeMap<String, Object>(policyVersions)))
+                .put("occurredAt", occurredAt.toString());
     }
 
     private static JsonObject party(Party party) {

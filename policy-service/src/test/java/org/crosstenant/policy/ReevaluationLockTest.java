@@ -1,0 +1,109 @@
+package org.crosstenant.policy;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+import org.crosstenant.policy.LiveInvitations.Invitation;
+import org.crosstenant.policy.repository.LiveInvitationRepository;
+import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
+import org.crosstenant.stack.infra.testing.KafkaTestResource;
+import org.crosstenant.stack.infra.testing.PostgresTestResource;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * A decision batch and a settings change racing on the same tenant, made deterministic: the test holds the tenant's
+ * advisory lock in its own transaction (as a change in progress would), lets the batch and the change queue up
+ * behind it in a chosen order (seen in pg_locks), and releases it. PostgreSQL grants in queue order, so either the
+ * invitation is decided under the old settings and then re-evaluated by the change, or decided under the new ones:
+ * never decided under the old settings without the change seeing it.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "policy"))
+@QuarkusTestResource(FederatedIdentityTestResource.class)
+class ReevaluationLockTest {
+
+    @Test
+    void aBatchQueuedBeforeTheChangeIsDecidedUnderTheOldSettingsAndWithdrawnByTheChange() throws Exception {
+        DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
+        Invitation xavier = Invitation.of(pair, "xavier");
+        CompletableFuture<Integer> change;
+        try (Connection db = LiveInvitations.connect()) {
+            db.setAutoCommit(false);
+            hold(db, pair.home());
+            LiveInvitations.produce(List.of(xavier.requested()));
+            awaitWaiting(pair.home(), 1);
+            change = CompletableFuture.supplyAsync(() -> ReevaluationTest.outbound(pair, "blocked").extract()
+                    .statusCode());
+            awaitWaiting(pair.home(), 2);
+            assertNull(LiveInvitations.row(xavier.id()), "decided while the lock was held");
+            db.commit();
+        }
+        assertEquals(200, change.get());
+        assertEquals("allow", new JsonObject(DecisionFlowTest.awaitDecision(xavier.id()).value())
+                .getString("outcome"));
+        ReevaluationTest.assertWithdrawnOnce(xavier, "requested");
+    }
+
+    @Test
+    void aBatchQueuedAfterTheChangeIsDecidedUnderTheNewSettings() throws Exception {
+        DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
+        Invitation yvonne = Invitation.of(pair, "yvonne");
+        CompletableFuture<Integer> change;
+        try (Connection db = LiveInvitations.connect()) {
+            db.setAutoCommit(false);
+            hold(db, pair.home());
+            change = CompletableFuture.supplyAsync(() -> ReevaluationTest.outbound(pair, "blocked").extract()
+                    .statusCode());
+            awaitWaiting(pair.home(), 1);
+            LiveInvitations.produce(List.of(yvonne.requested()));
+            awaitWaiting(pair.home(), 2);
+            db.commit();
+        }
+        assertEquals(200, change.get());
+        assertEquals("deny", new JsonObject(DecisionFlowTest.awaitDecision(yvonne.id()).value())
+                .getString("outcome"));
+        assertNull(LiveInvitations.row(yvonne.id()));
+        assertEquals(List.of(), LiveInvitations.withdrawals(yvonne.id()));
+    }
+
+    /** Takes the tenant's lock exclusively in the test's transaction, as a settings change does. */
+    private static void hold(Connection db, String tenant) throws Exception {
+        try (PreparedStatement lock = db.prepareStatement("select count(*) from pg_advisory_xact_lock(?, ?)")) {
+            lock.setInt(1, LiveInvitationRepository.LOCK_NAMESPACE);
+            lock.setInt(2, LiveInvitationRepository.lockKey(tenant));
+            lock.executeQuery().close();
+        }
+    }
+
+    /** Waits until {@code count} transactions wait for the tenant's lock. */
+    private static void awaitWaiting(String tenant, int count) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> waiting(tenant) == count);
+    }
+
+    private static int waiting(String tenant) throws Exception {
+        try (Connection db = LiveInvitations.connect(); PreparedStatement query = db.prepareStatement(
+                "select count(*) from pg_locks where locktype = 'advisory' and not granted and objsubid = 2 "
+                        + "and classid::bigint = ? and objid::bigint = ?")) {
+            query.setLong(1, LiveInvitationRepository.LOCK_NAMESPACE);
+            // pg_locks shows the int4 key as an unsigned oid
+            query.setLong(2, LiveInvitationRepository.lockKey(tenant) & 0xffffffffL);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+}
