@@ -40,14 +40,36 @@ public final class LocalStack implements AutoCloseable {
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
     private PostgresServer postgres;
     private volatile boolean closed;
+    /** Module → environment variables set on top of the stack's own for that service (tests, e.g. a short grant). */
+    private final Map<String, Map<String, String>> serviceEnv;
 
     public LocalStack(StackSettings settings) {
+        this(settings, Map.of());
+    }
+
+    /**
+     * @param settings   where and how the stack runs
+     * @param serviceEnv per module ({@code invitation-service}, {@code policy-service}, {@code audit-service},
+     *                   {@code gateway}): environment variables (Quarkus/SmallRye config names) that override the
+     *                   stack's own for that service, e.g. {@code INVITATION_GRANT_VALIDITY=PT60S} for a walk that
+     *                   watches a grant expire. Kept across supervised restarts.
+     */
+    public LocalStack(StackSettings settings, Map<String, Map<String, String>> serviceEnv) {
         this.settings = settings;
+        this.serviceEnv = Map.copyOf(serviceEnv);
     }
 
     /** Starts everything and returns once every component answers as ready; on failure stops what it started. */
     public static LocalStack start(StackSettings settings, Consumer<String> progress) {
-        LocalStack stack = new LocalStack(settings);
+        return start(settings, Map.of(), progress);
+    }
+
+    /**
+     * The same with per-service environment overrides ({@link #LocalStack(StackSettings, Map)}).
+     */
+    public static LocalStack start(StackSettings settings, Map<String, Map<String, String>> serviceEnv,
+            Consumer<String> progress) {
+        LocalStack stack = new LocalStack(settings, serviceEnv);
         stack.bringUp(progress);
         return stack;
     }
@@ -232,7 +254,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ServiceProcess startService(String module, int port, Map<String, String> env) {
-        return launch(module, port, env, false);
+        Map<String, String> withOverrides = new HashMap<>(env);
+        withOverrides.putAll(serviceEnv.getOrDefault(module, Map.of()));
+        return launch(module, port, withOverrides, false);
     }
 
     private ServiceProcess launch(String module, int port, Map<String, String> env, boolean restart) {
