@@ -48,8 +48,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code expired.v1}; and a mass re-evaluation survives policy-service being killed (SIGKILL) while it runs.
  * The steps build on each other and run in order on one stack whose grants last {@link #GRANT_VALIDITY}.
  */
-@Disabled("issue #8, stop note of 2026-12-01: its first run failed (a guest not admitted in step 1, later filings"
-        + " never decided); not yet diagnosed, so it does not gate CI until it is")
+@Disabled("issue #8, stop note of 2026-12-01: step 1 never sees carol reach contoso-wiki (a second application on\n"
+        + " the demo upstream, which checks the federated audience); later steps fail after it; not yet diagnosed")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContinuousAccessWalkIT {
@@ -110,7 +110,7 @@ class ContinuousAccessWalkIT {
         carolsGrant = redeem(file(APP, "carol@fabrikam.example"), "carol");
         for (String[] guest : List.of(new String[] {"bob", APP}, new String[] {"carol", APP}, new String[] {"carol", WIKI})) {
             await().atMost(FLOW).pollInterval(Duration.ofMillis(100)).until(() ->
-                    gateway.get("/apps/contoso/" + guest[1] + "/", token("fabrikam", guest[0])).status() == 200);
+                    reach(guest[1], guest[0]) == 200);
         }
     }
 
@@ -147,15 +147,15 @@ class ContinuousAccessWalkIT {
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(Gateway.write(withoutBob))).build()).json();
         assertEquals(invitationIds(impact), invitationIds(dryRun), "dryRun=true answers the impact: " + dryRun);
-        assertEquals(200, gateway.get("/apps/contoso/" + APP + "/", token("fabrikam", "bob")).status(),
+        assertEquals(200, reach(APP, "bob"),
                 "neither what-if nor impact nor a dry run changes anything");
 
         Gateway.Answer saved = gateway.put(FABRIKAM_FOR_CONTOSO, frank, withoutBob);
         assertEquals(200, saved.status(), saved.toString());
         assertEquals("true", saved.header("Crosstenant-Enforced"), "the gateway enforces the change when it answers: " + saved);
         // read-your-writes: no waiting here
-        assertEquals(403, gateway.get("/apps/contoso/" + APP + "/", token("fabrikam", "bob")).status());
-        assertEquals(200, gateway.get("/apps/contoso/" + APP + "/", token("fabrikam", "carol")).status(), "carol is still let out");
+        assertEquals(403, reach(APP, "bob"));
+        assertEquals(200, reach(APP, "carol"), "carol is still let out");
         awaitEnded(bobsGrant, "revoked");
     }
 
@@ -177,8 +177,8 @@ class ContinuousAccessWalkIT {
         Gateway.Answer saved = gateway.put(CONTOSO_FOR_FABRIKAM, alice, projectsOnly);
         assertEquals(200, saved.status(), saved.toString());
         assertEquals("true", saved.header("Crosstenant-Enforced"), saved.toString());
-        assertEquals(403, gateway.get("/apps/contoso/" + APP + "/", token("fabrikam", "carol")).status());
-        assertEquals(200, gateway.get("/apps/contoso/" + WIKI + "/", token("fabrikam", "carol")).status());
+        assertEquals(403, reach(APP, "carol"));
+        assertEquals(200, reach(WIKI, "carol"));
         awaitEnded(carolsGrant, "revoked");
 
         // loosening again re-grants nothing
@@ -186,7 +186,7 @@ class ContinuousAccessWalkIT {
                 Map.of("inbound", Map.of("collaboration", rules(List.of("all"), List.of("all")))));
         assertEquals(200, loosened.status(), loosened.toString());
         assertEquals("true", loosened.header("Crosstenant-Enforced"), loosened.toString());
-        assertEquals(403, gateway.get("/apps/contoso/" + APP + "/", token("fabrikam", "carol")).status(),
+        assertEquals(403, reach(APP, "carol"),
                 "a revoked grant stays revoked");
         assertEquals("revoked", invitation(carolsGrant).path("status").asText());
     }
@@ -197,7 +197,7 @@ class ContinuousAccessWalkIT {
         String alice = token("contoso", "alice");
         String carolsNew = redeem(file(APP, "carol@fabrikam.example"), "carol");
         await().atMost(FLOW).pollInterval(Duration.ofMillis(100)).until(() ->
-                gateway.get("/apps/contoso/" + APP + "/", token("fabrikam", "carol")).status() == 200);
+                reach(APP, "carol") == 200);
         // bob is out by fabrikam's rules; frank lets him out again for an open request
         assertEquals(200, gateway.put(FABRIKAM_FOR_CONTOSO, token("fabrikam", "frank"), Map.of("outbound", Map.of(
                 "collaboration", rules(List.of("all"), List.of("all"))))).status());
@@ -216,7 +216,7 @@ class ContinuousAccessWalkIT {
         Gateway.Answer saved = gateway.put(CONTOSO_FOR_FABRIKAM, alice, denyFabrikam);
         assertEquals(200, saved.status(), saved.toString());
         assertEquals("true", saved.header("Crosstenant-Enforced"), saved.toString());
-        assertEquals(403, gateway.get("/apps/contoso/" + APP + "/", token("fabrikam", "carol")).status());
+        assertEquals(403, reach(APP, "carol"));
         awaitEnded(carolsNew, "revoked");
         awaitEnded(bobsOpen, "denied");
         Gateway.Answer late = gateway.post("/api/v1/invitations/" + bobsOpen + "/redeem", token("fabrikam", "bob"),
@@ -233,11 +233,11 @@ class ContinuousAccessWalkIT {
                 Map.of("inbound", Map.of("collaboration", rules(List.of("all"), List.of("all"))))).status());
         String grant = redeem(file(WIKI, "bob@fabrikam.example"), "bob");
         await().atMost(FLOW).pollInterval(Duration.ofMillis(100)).until(() ->
-                gateway.get("/apps/contoso/" + WIKI + "/", token("fabrikam", "bob")).status() == 200);
+                reach(WIKI, "bob") == 200);
         Gateway.Answer revoked = gateway.post("/api/v1/invitations/" + grant + "/revoke", alice, Map.of());
         assertEquals(200, revoked.status(), revoked.toString());
         assertEquals("true", revoked.header("Crosstenant-Enforced"), revoked.toString());
-        assertEquals(403, gateway.get("/apps/contoso/" + WIKI + "/", token("fabrikam", "bob")).status(),
+        assertEquals(403, reach(WIKI, "bob"),
                 "no more 200 right after a revoke");
     }
 
@@ -246,11 +246,11 @@ class ContinuousAccessWalkIT {
     void aShortGrantEndsByItselfWithExpired() {
         String grant = redeem(file(WIKI, "carol@fabrikam.example"), "carol");
         await().atMost(FLOW).pollInterval(Duration.ofMillis(100)).until(() ->
-                gateway.get("/apps/contoso/" + WIKI + "/", token("fabrikam", "carol")).status() == 200);
+                reach(WIKI, "carol") == 200);
         JsonNode listed = gateway.get("/api/v1/tenants/contoso/grants?application=" + WIKI, token("contoso", "alice")).json();
         assertTrue(listed.path("items").toString().contains(grant), "alice lists carol's active grant: " + listed);
         awaitEnded(grant, "expired", GRANT_VALIDITY.plus(FLOW));
-        assertEquals(403, gateway.get("/apps/contoso/" + WIKI + "/", token("fabrikam", "carol")).status());
+        assertEquals(403, reach(WIKI, "carol"));
         List<ConsumerRecord<String, String>> events = invitationEvents(Set.of(grant), r -> true);
         assertTrue(events.stream().anyMatch(r -> header(r, "ce_type").endsWith(".expired.v1")), "expired.v1 on the topic");
     }
@@ -308,6 +308,19 @@ class ContinuousAccessWalkIT {
         assertEquals(grants, eventIdsPerGrant.keySet(), "every grant revoked: " + eventIdsPerGrant);
         eventIdsPerGrant.forEach((grant, ids) -> assertEquals(1, ids.size(), grant + " revoked once: " + ids));
         revocations.forEach(r -> assertTrue(r.value().contains("policy-changed"), r.value()));
+    }
+
+    /**
+     * Bob's or carol's request to a Contoso application through the gateway: 200 when the gateway let it through.
+     * The demo upstream serves only {@code contoso-projects} and answers 403 "token not meant for contoso-projects"
+     * to the federated token of any other application registered on it, which still means the gateway admitted the
+     * guest; a refusal by the gateway is its own problem+json.
+     */
+    private int reach(String application, String user) {
+        Gateway.Answer answer = gateway.get("/apps/contoso/" + application + "/", token("fabrikam", user));
+        boolean upstreamAudienceCheck = answer.status() == 403
+                && answer.raw().body().contains("token not meant for " + org.crosstenant.stack.DemoUpstream.APPLICATION);
+        return upstreamAudienceCheck ? 200 : answer.status();
     }
 
     private JsonNode impact(String tenant, String token, String partner, Map<String, Object> settings) {
