@@ -1,5 +1,7 @@
 package org.crosstenant.gateway.messaging;
 
+import org.crosstenant.platform.rest.ViewEventsHeader;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,11 +60,11 @@ import io.vertx.core.Vertx;
 public class ReadYourWrites {
 
     /** Response header of a service: the ids of the view events its change produced (or {@code *}). */
-    public static final String VIEW_EVENTS = "Crosstenant-View-Events";
+    public static final String VIEW_EVENTS = ViewEventsHeader.NAME;
     /** Response header of the gateway: whether its view had passed every listed event when it answered. */
     public static final String ENFORCED = "Crosstenant-Enforced";
     /** Most ids one answer may list (the contract: beyond it a service sends {@code *}). */
-    public static final int MAX_LISTED = 150;
+    public static final int MAX_LISTED = ViewEventsHeader.MAX_IDS;
 
     private static final Logger LOG = Logger.getLogger(ReadYourWrites.class);
 

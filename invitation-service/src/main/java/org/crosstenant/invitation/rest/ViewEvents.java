@@ -1,5 +1,9 @@
 package org.crosstenant.invitation.rest;
 
+import java.util.List;
+
+import org.crosstenant.platform.rest.ViewEventsHeader;
+
 import java.util.UUID;
 
 import jakarta.ws.rs.core.Response;
@@ -13,7 +17,7 @@ import jakarta.ws.rs.core.Response;
 final class ViewEvents {
 
     /** {@code Crosstenant-View-Events: <uuid>[,<uuid>…]}. */
-    static final String HEADER = "Crosstenant-View-Events";
+    static final String HEADER = ViewEventsHeader.NAME;
 
     private ViewEvents() {
     }
@@ -26,6 +30,6 @@ final class ViewEvents {
      * @return the response
      */
     static Response ok(Object body, UUID eventId) {
-        return Response.ok(body).header(HEADER, eventId.toString()).build();
+        return Response.ok(body).header(HEADER, ViewEventsHeader.value(List.of(eventId))).build();
     }
 }

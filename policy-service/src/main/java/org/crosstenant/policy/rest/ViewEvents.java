@@ -1,10 +1,11 @@
 package org.crosstenant.policy.rest;
 
+import org.crosstenant.platform.rest.ViewEventsHeader;
+
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * The read-your-writes header of issue #8 (team design item 3): a response to a state-changing call names the
@@ -14,9 +15,9 @@ import java.util.stream.Collectors;
 public final class ViewEvents {
 
     /** {@code Crosstenant-View-Events: <uuid>,<uuid>…} */
-    public static final String HEADER = "Crosstenant-View-Events";
+    public static final String HEADER = ViewEventsHeader.NAME;
     /** Most ids listed; beyond that the value is {@code *} (the gateway then does not wait for certain). */
-    public static final int MAX_IDS = 150;
+    public static final int MAX_IDS = ViewEventsHeader.MAX_IDS;
 
     private ViewEvents() {
     }
@@ -31,7 +32,6 @@ public final class ViewEvents {
         if (events.isEmpty()) {
             return builder;
         }
-        return builder.header(HEADER, events.size() > MAX_IDS ? "*"
-                : events.stream().map(UUID::toString).collect(Collectors.joining(",")));
+        return builder.header(HEADER, ViewEventsHeader.value(events));
     }
 }
