@@ -30,8 +30,9 @@ import com.sun.net.httpserver.HttpServer;
 import org.crosstenant.stack.infra.jwt.Rs256Jwt;
 
 /**
- * The small applications Contoso shares: {@code contoso-projects} (every path but {@code /finance}) and
- * {@code contoso-finance} (paths under {@link #FINANCE_PATH}, registered with {@code requireMfa}). Each trusts only
+ * The small applications Contoso shares: {@code contoso-projects} (every path but {@code /finance} and {@code /wiki}),
+ * {@code contoso-finance} (paths under {@link #FINANCE_PATH}, registered with {@code requireMfa}) and
+ * {@code contoso-wiki} (paths under {@link #WIKI_PATH}, a plain second application). Each trusts only
  * the gateway: it verifies the federated identity token with the gateway's published keys, checks that the token's
  * audience is itself ({@code contoso/<application>}), and answers with the identity it received, so a person (or the
  * end-to-end test) can see what a shared application learns about a guest. It knows nothing of Fabrikam's identity
@@ -45,6 +46,10 @@ public final class DemoUpstream implements AutoCloseable {
     public static final String FINANCE = "contoso-finance";
     /** Path prefix of {@link #FINANCE}: its upstream URL is this server's URL + this path. */
     public static final String FINANCE_PATH = "/finance";
+    /** A third application without MFA, served under {@link #WIKI_PATH} (register it with that upstream path). */
+    public static final String WIKI = "contoso-wiki";
+    /** Path prefix of {@link #WIKI}: its upstream URL is this server's URL + this path. */
+    public static final String WIKI_PATH = "/wiki";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -86,7 +91,7 @@ public final class DemoUpstream implements AutoCloseable {
                 return;
             }
             String path = exchange.getRequestURI().getPath();
-            String application = path.equals(FINANCE_PATH) || path.startsWith(FINANCE_PATH + "/") ? FINANCE : APPLICATION;
+            String application = under(path, FINANCE_PATH) ? FINANCE : under(path, WIKI_PATH) ? WIKI : APPLICATION;
             String expectedAudience = TENANT + "/" + application;
             Object audience = claims.get("aud");
             boolean audienceMatches = expectedAudience.equals(audience)
@@ -119,6 +124,10 @@ public final class DemoUpstream implements AutoCloseable {
             body.put("headersReceived", headers);
             respond(exchange, 200, body);
         }
+    }
+
+    private static boolean under(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
     }
 
     private Map<String, Object> verify(String token) {
