@@ -29,9 +29,6 @@ public final class AccessSettingsReader {
     /** Longest subject or group name, in characters. */
     static final int MAX_NAME = 255;
     private static final Pattern APPLICATION = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
-    /** Longest domain, in characters (RFC 1035 §2.3.4). */
-    static final int MAX_DOMAIN = 253;
-    private static final Pattern DOMAIN_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private AccessSettingsReader() {
     }
@@ -92,31 +89,15 @@ public final class AccessSettingsReader {
     }
 
     /**
-     * A domain in its canonical form, as invitation rules compare it with an address's domain: ASCII letters
-     * lower-cased (a configuration stored before the canonical rule may still carry capitals; nothing else is folded),
-     * then two or more LDH labels of 1 to 63 characters, at most {@value #MAX_DOMAIN} characters (an IDN as
-     * {@code xn--}); anything else is refused.
+     * A domain in its canonical form, as invitation rules compare it with an address's domain: the one rule of
+     * {@link EmailAddresses#canonicalDomain} (a configuration stored before that rule may still carry capitals: they
+     * are folded; nothing else is); anything else is refused.
      */
     private static String domain(JsonNode value, String at) {
-        String text = value != null && value.isTextual() ? value.textValue() : null;
-        if (text == null || text.isEmpty() || text.length() > MAX_DOMAIN) {
-            throw new IllegalArgumentException(at + " is not a domain of 1 to " + MAX_DOMAIN + " characters");
-        }
-        // ASCII letters only: Locale-aware lower-casing would fold the Kelvin sign U+212A into k, another domain
-        StringBuilder lower = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            lower.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
-        }
-        String domain = lower.toString();
-        String[] labels = domain.split("\\.", -1);
-        boolean ldh = labels.length >= 2;
-        for (String label : labels) {
-            ldh &= DOMAIN_LABEL.matcher(label).matches();
-        }
-        if (!ldh) {
+        String domain = value != null && value.isTextual() ? EmailAddresses.canonicalDomain(value.textValue()) : null;
+        if (domain == null) {
             throw new IllegalArgumentException(at + " is not a domain (ASCII letters, digits and inner hyphens, two or "
-                    + "more labels)");
+                    + "more labels of 1 to 63 characters, at most " + EmailAddresses.MAX_DOMAIN_CHARS + " characters)");
         }
         return domain;
     }

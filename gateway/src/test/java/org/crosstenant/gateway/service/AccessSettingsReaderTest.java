@@ -126,7 +126,7 @@ class AccessSettingsReaderTest {
             "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"example\"]}}}",
             "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"fabrikam.example.\"]}}}",
             "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"-fabrikam.example\"]}}}",
-            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\" fabrikam.example\"]}}}",
+            "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"\\u00a0fabrikam.example\"]}}}",
             "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"bob@fabrikam.example\"]}}}",
             "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [\"*.fabrikam.example\"]}}}",
             "{\"invitations\": {\"domains\": {\"access\": \"blocked\", \"targets\": [42]}}}"

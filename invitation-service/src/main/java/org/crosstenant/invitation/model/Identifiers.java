@@ -88,20 +88,15 @@ public final class Identifiers {
     }
 
     /**
-     * The canonical form of a domain name, as a tenant registry entry or an invitation rule holds it: stripped, ASCII
-     * letters lower-cased, two or more labels of letters, digits and inner hyphens ({@link EmailAddresses}' domain
-     * rule, so it compares exactly with the domain of a canonical email address).
+     * The canonical form of a domain name, as a tenant registry entry or an invitation rule holds it: the one rule of
+     * {@link EmailAddresses#canonicalDomain}, so it compares exactly with the domain of a canonical email address and
+     * accepts what policy-service and the gateway accept.
      *
      * @param raw a domain as configured or published (may be null)
      * @return the canonical domain, or null when it is not acceptable (non-ASCII, a trailing dot, an empty label)
      */
     public static String canonicalDomain(String raw) {
-        if (raw == null) {
-            return null;
-        }
-        String canonical = EmailAddresses.canonical(raw);
-        return !canonical.isEmpty() && canonical.indexOf('@') < 0
-                && EmailAddresses.violation("x@" + canonical) == null ? canonical : null;
+        return EmailAddresses.canonicalDomain(raw);
     }
 
     /** The domain of a canonical email address: everything after its one {@code @}. */

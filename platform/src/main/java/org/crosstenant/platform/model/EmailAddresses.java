@@ -26,6 +26,8 @@ public final class EmailAddresses {
     public static final int MAX_BYTES = 254;
     /** Most bytes before the {@code @} (RFC 5321 §4.5.3.1.1). */
     public static final int MAX_LOCAL_BYTES = 64;
+    /** Most characters of a domain name on its own (RFC 1035 §2.3.4: 255 octets on the wire, 253 as text). */
+    public static final int MAX_DOMAIN_CHARS = 253;
     /** The rule in words, for refusals. */
     public static final String RULE = "printable ASCII without spaces, quotes or backslashes, one @, a domain of "
             + "dot-separated labels of letters, digits and hyphens (an internationalised domain in its xn-- form)";
@@ -78,6 +80,37 @@ public final class EmailAddresses {
 
     private static boolean isAsciiSpace(char c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+
+    /**
+     * The canonical form of a domain name on its own (a tenant's domain, an invitation rule's domain list), so that
+     * it compares exactly with the domain of a canonical address: {@link #canonical} applied (ASCII white space
+     * stripped, ASCII letters lower-cased), then at most {@value #MAX_DOMAIN_CHARS} characters of two or more labels
+     * as in an address (letters, digits and inner hyphens, 1 to 63 each; an internationalised domain in its
+     * {@code xn--} form, RFC 5891). A domain longer than an address can hold (252 characters) is still a domain: it
+     * simply matches no address.
+     *
+     * @param raw a domain as configured, given or published, or null
+     * @return its canonical form, or null when it is not acceptable (non-ASCII, a trailing dot, an empty label, too long)
+     */
+    public static String canonicalDomain(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String domain = canonical(raw);
+        if (domain.isEmpty() || domain.length() > MAX_DOMAIN_CHARS) {
+            return null;
+        }
+        String[] labels = domain.split("\\.", -1);
+        if (labels.length < 2) {
+            return null;
+        }
+        for (String label : labels) {
+            if (!LABEL.matcher(label).matches()) {
+                return null;
+            }
+        }
+        return domain;
     }
 
     /**

@@ -62,4 +62,21 @@ class EmailAddressesTest {
         assertTrue(refusal.reason().contains("321 bytes"), refusal.reason());
         assertTrue(EmailAddresses.violation("j\u00f6rg@x.example").reason().contains("printable ASCII"));
     }
+
+    @Test
+    void aDomainOnItsOwnHasTheAddressDomainRuleAndTheRfc1035Length() {
+        assertEquals("fabrikam.example", EmailAddresses.canonicalDomain(" Fabrikam.EXAMPLE\n"));
+        assertEquals("xn--bcher-kva.example", EmailAddresses.canonicalDomain("xn--bcher-kva.example"));
+        // 253 characters is a domain (RFC 1035 §2.3.4), although no address can hold it: every side accepts it
+        String longest = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(61);
+        assertEquals(253, longest.length());
+        assertEquals(longest, EmailAddresses.canonicalDomain(longest));
+        assertNull(EmailAddresses.canonicalDomain(longest + "e"));
+        for (String bad : List.of("", "  ", "example", "fabrikam.example.", ".fabrikam.example", "fabrikam..example",
+                "-fabrikam.example", "fabrikam-.example", "\u212aabrikam.example", "b\u00fccher.example",
+                "bob@fabrikam.example", "fabrikam.example\u00a0", "a".repeat(64) + ".example", "*.fabrikam.example")) {
+            assertNull(EmailAddresses.canonicalDomain(bad), bad);
+        }
+        assertNull(EmailAddresses.canonicalDomain(null));
+    }
 }

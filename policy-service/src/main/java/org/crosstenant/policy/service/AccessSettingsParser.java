@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.crosstenant.policy.model.AccessSettings;
 import org.crosstenant.policy.model.Identifiers;
 import org.crosstenant.policy.model.WhoMayInvite;
+import org.crosstenant.platform.model.EmailAddresses;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -15,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Strict reader of one cross-tenant access configuration (docs/api.md, "Cross-tenant access settings"): every member
@@ -40,9 +40,8 @@ public final class AccessSettingsParser {
     /** Most characters of a subject or group target. */
     public static final int MAX_NAME_CHARS = 255;
     /** Most characters of a domain (RFC 1035 section 2.3.4). */
-    public static final int MAX_DOMAIN_CHARS = 253;
+    public static final int MAX_DOMAIN_CHARS = EmailAddresses.MAX_DOMAIN_CHARS;
 
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
     private static final Set<String> RULE_MEMBERS = Set.of("access", "targets");
     private static final Set<String> TARGET_KINDS = Set.of("user", "subject", "group");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -358,32 +357,14 @@ public final class AccessSettingsParser {
     }
 
     /**
-     * The canonical form of a domain, as invitation rules compare it with an invitee email's domain: ASCII letters
-     * lower-cased (locale-independent); anything that is not then LDH labels is refused.
+     * The canonical form of a domain, as invitation rules compare it with an invitee email's domain: the one rule of
+     * {@link EmailAddresses#canonicalDomain}, shared with invitation-service and the gateway.
      *
      * @param given a domain as given
      * @return its canonical form, or null when it is not acceptable
      */
     public static String canonicalDomain(String given) {
-        if (given.isEmpty() || given.length() > MAX_DOMAIN_CHARS) {
-            return null;
-        }
-        StringBuilder out = new StringBuilder(given.length());
-        for (int i = 0; i < given.length(); i++) {
-            char c = given.charAt(i);
-            out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
-        }
-        String domain = out.toString();
-        String[] labels = domain.split("\\.", -1);
-        if (labels.length < 2) {
-            return null;
-        }
-        for (String label : labels) {
-            if (!LABEL.matcher(label).matches()) {
-                return null;
-            }
-        }
-        return domain;
+        return EmailAddresses.canonicalDomain(given);
     }
 
     /** A member name as a JSON pointer segment (RFC 6901 section 3), repeated safely in a message. */
