@@ -71,6 +71,7 @@ class AppAccessTest {
                 .header("X-Forwarded-Host", "evil.example").header("X-Forwarded-For", "1.2.3.4")
                 .header("Forwarded", "host=evil.example").header("X-Real-IP", "1.2.3.4")
                 .header("X-Original-URL", "/secrets")
+                .header("Crosstenant-Enforced", "true").header("Crosstenant-View-Events", UUID.randomUUID().toString())
                 .queryParam("view", "list").get(path)
                 .then().statusCode(200).body("upstreamPath", equalTo("/app/boards/42"));
         Map<String, Object> request = FederationTest.last();
@@ -79,7 +80,8 @@ class AppAccessTest {
         assertFalse(headers.toString().contains(alice), "the caller's token must not reach the application");
         assertEquals(List.of("theme=dark"), headers.get("cookie"),
                 "the application's own cookies pass, prefix stripped; the token cookie and others' do not");
-        for (String claim : List.of("forwarded", "x-real-ip", "x-original-url")) {
+        for (String claim : List.of("forwarded", "x-real-ip", "x-original-url", "crosstenant-enforced",
+                "crosstenant-view-events")) {
             assertNull(headers.get(claim), "the caller's own " + claim + " is not passed on");
         }
         assertEquals(List.of("127.0.0.1"), headers.get("x-forwarded-for"), "the peer the gateway saw, not 1.2.3.4");

@@ -308,6 +308,7 @@ public class GatewayRoutes {
 
     /**
      * Everything the caller sent except hop-by-hop headers, headers its Connection names, its own forwarding claims,
+     * the headers only the gateway may say ({@link HeaderRules#GATEWAY_OWNED}),
      * and anything that carries the caller's own token (Authorization, token-forwarding headers, any header whose
      * value contains the token); of its cookies only the application's own ({@link AppCookies}); plus the gateway's
      * forwarding headers ({@link HeaderRules#forwarded}) and X-Forwarded-Prefix.
@@ -322,7 +323,8 @@ public class GatewayRoutes {
         in.forEach(h -> {
             String name = h.getKey().toLowerCase(Locale.ROOT);
             if (HeaderRules.dropped(name, named) || CREDENTIAL_HEADERS.contains(name)
-                    || PROXY_CLAIM_HEADERS.contains(name) || name.startsWith("x-forwarded-")) {
+                    || PROXY_CLAIM_HEADERS.contains(name) || name.startsWith("x-forwarded-")
+                    || HeaderRules.GATEWAY_OWNED.contains(name)) {
                 return;
             }
             if (token != null && h.getValue().contains(token)) {

@@ -48,14 +48,15 @@ public final class HeaderRules {
     }
 
     /**
-     * Response headers only the gateway may say (read-your-writes, docs/api.md): a service's list of view events is
-     * for the gateway alone, and no upstream — service or shared application — may claim what the gateway enforces.
+     * Headers only the gateway may say (read-your-writes, docs/api.md), removed in both directions: a service's list
+     * of view events is for the gateway alone, no upstream — service or shared application — may claim what the
+     * gateway enforces, and no caller may make an application believe the gateway said either.
      */
-    static final Set<String> GATEWAY_OWNED_RESPONSE = Set.of("crosstenant-view-events", "crosstenant-enforced");
+    static final Set<String> GATEWAY_OWNED = Set.of("crosstenant-view-events", "crosstenant-enforced");
 
     /**
      * Copies an upstream's response headers to the caller's response, without hop-by-hop headers, those the
-     * upstream's {@code Connection} names and those only the gateway may say ({@link #GATEWAY_OWNED_RESPONSE}), each
+     * upstream's {@code Connection} names and those only the gateway may say ({@link #GATEWAY_OWNED}), each
      * value passed through {@code rewrite}.
      *
      * @param upstream the upstream response's headers
@@ -95,7 +96,7 @@ public final class HeaderRules {
     }
 
     private static boolean gatewayOwned(String name) {
-        for (String owned : GATEWAY_OWNED_RESPONSE) {
+        for (String owned : GATEWAY_OWNED) {
             if (owned.equalsIgnoreCase(name)) {
                 return true;
             }
