@@ -48,6 +48,7 @@ class ImpactTest {
 
         JsonObject impact = new JsonObject(impact(pair.home(), new JsonObject().put("partner", pair.resource())
                 .put("settings", new JsonObject(proposed))).statusCode(200).contentType(ContentType.JSON)
+                .header("Cache-Control", "no-store")
                 .extract().asString());
         assertEquals(new JsonObject().put("grants", 1).put("pending", 1), impact.getJsonObject("counts"));
         assertEquals(true, impact.getBoolean("dryRun"));
@@ -108,8 +109,11 @@ class ImpactTest {
         DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
         String admin = TestStack.adminOf(pair.home());
         String body = ReevaluationTest.outboundBody("blocked");
+        // the name in other letter case is refused too: the HTTP server folds such names, and ignoring one would make
+        // a dry run asked as ?DryRun=true a real change
         for (String query : List.of("dryRun=yes", "dryRun=TRUE", "dryRun=", "dryRun", "dryRun=true&dryRun=true",
-                "dryRun=true&dryRun=false")) {
+                "dryRun=true&dryRun=false", "DryRun=true", "dryrun=true", "DRYRUN=true", "dryRun=true&DryRun=false",
+                "dryRun=false&dryrun=true", "dryRun=true&sideways=1", "%zz=1")) {
             given().header("Authorization", admin).contentType(ContentType.JSON).body(body)
                     .when().put(AccessSettingsResourceTest.PATH + "?" + query, pair.home(), pair.resource())
                     .then().statusCode(400).contentType("application/problem+json");
@@ -142,6 +146,32 @@ class ImpactTest {
         given().header("Authorization", admin).contentType(ContentType.JSON).queryParam("dryRun", "false").body(body)
                 .when().put(AccessSettingsResourceTest.PATH, pair.home(), pair.resource())
                 .then().statusCode(200).header("ETag", "\"2\"").body("version", equalTo(2));
+    }
+
+    /** What-if and impact are POST only: any other method is 405 problem+json, as for every other settings path. */
+    @Test
+    void aWrongMethodOnWhatIfOrImpactIs405() {
+        String tenant = TestStack.tenant("method");
+        for (String path : List.of(WhatIfCalls.WHAT_IF, IMPACT)) {
+            for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
+                given().header("Authorization", TestStack.adminOf(tenant)).when().request(method, path, tenant)
+                        .then().statusCode(405).contentType("application/problem+json");
+            }
+        }
+    }
+
+    @Test
+    void anEndpointWithoutADryRunRefusesOneRatherThanCarryingItOut() {
+        String tenant = TestStack.tenant("nodry");
+        String app = "/api/v1/tenants/{tenant}/applications/{app}";
+        given().header("Authorization", TestStack.adminOf(tenant)).contentType(ContentType.JSON)
+                .body("{\"upstreamUrl\": \"http://127.0.0.1:9/x\", \"displayName\": \"X\"}")
+                .when().put(app + "?dryRun=true", tenant, "xapp")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("unknown query parameter 'dryRun': this endpoint reads none (names are "
+                        + "case-sensitive)"));
+        given().header("Authorization", TestStack.adminOf(tenant)).when().get(app, tenant, "xapp")
+                .then().statusCode(404);
     }
 
     @Test

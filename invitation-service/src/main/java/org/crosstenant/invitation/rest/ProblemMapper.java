@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.crosstenant.invitation.service.ProblemException;
 import org.crosstenant.platform.model.MalformedJsonException;
+import org.crosstenant.platform.rest.QueryParameterException;
 import org.crosstenant.platform.rest.Utf8JsonBodies;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -71,6 +72,10 @@ public class ProblemMapper {
      */
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
+        if (e instanceof QueryParameterException query) {
+            // as a malformed parameter of a listing: the parameter in field
+            return problem(ProblemException.badField(query.parameter(), query.getMessage()), uri);
+        }
         int status = e.getResponse().getStatus();
         if (status == 400 && e.getCause() instanceof JsonProcessingException json) {
             return unreadable(json, uri);

@@ -15,7 +15,6 @@ import org.crosstenant.invitation.model.Caller;
 import org.crosstenant.invitation.service.InvitationListing;
 import org.crosstenant.invitation.service.InvitationService;
 import org.crosstenant.invitation.service.ProblemException;
-import org.crosstenant.platform.rest.QueryParameters;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -51,7 +50,8 @@ public class TenantListingResource {
      * One page of the tenant's invitations, each as {@link InvitationView} (reasons as the caller may read them).
      *
      * @throws ProblemException 404 for a path tenant that is no tenant id, 403 unless the caller is a collab-admin of
-     *                          it, 400 naming a malformed or repeated parameter ({@link InvitationListing#list})
+     *                          it, 400 naming a malformed parameter ({@link InvitationListing#list}), a repeated or unknown one
+     *                          ({@link OnlyDeclaredQueryParameters})
      */
     @GET
     @Path("invitations")
@@ -60,7 +60,6 @@ public class TenantListingResource {
             @QueryParam("status") String status, @QueryParam("application") String application,
             @QueryParam("invitee") String invitee, @QueryParam("after") String after,
             @QueryParam("limit") String limit, @Context UriInfo uri) {
-        once(uri, "side", "partner", "status", "application", "invitee", "after", "limit");
         Caller caller = callers.caller();
         return listing.list(caller, tenant, side, partner, false, status, application, invitee, after, limit)
                 .map(page -> new PageView<>(page.items().stream()
@@ -79,24 +78,9 @@ public class TenantListingResource {
     public Uni<PageView<GrantView>> grants(@PathParam("tenant") String tenant,
             @QueryParam("side") String side, @QueryParam("partner") String partner,
             @QueryParam("application") String application, @QueryParam("invitee") String invitee,
-            @QueryParam("after") String after, @QueryParam("limit") String limit, @Context UriInfo uri) {
-        once(uri, "side", "partner", "application", "invitee", "after", "limit");
+            @QueryParam("after") String after, @QueryParam("limit") String limit) {
         Caller caller = callers.caller();
         return listing.list(caller, tenant, side, partner, true, null, application, invitee, after, limit)
                 .map(page -> new PageView<>(page.items().stream().map(GrantView::of).toList(), page.next()));
-    }
-
-    /**
-     * Refuses a query parameter this listing reads that is given more than once ({@code ?status=a&status=b}): which
-     * one was meant cannot be known, and taking the first silently would answer another question than asked.
-     * Parameters the listing does not read are ignored, repeated or not.
-     *
-     * @throws ProblemException 400 with {@code field} the parameter's name
-     */
-    private static void once(UriInfo uri, String... names) {
-        String repeated = QueryParameters.repeated(uri.getQueryParameters(), names);
-        if (repeated != null) {
-            throw ProblemException.badField(repeated, QueryParameters.repeatedDetail(repeated));
-        }
     }
 }

@@ -19,13 +19,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import org.crosstenant.platform.rest.QueryParameters;
 import org.crosstenant.policy.model.AccessSettings;
 import org.crosstenant.policy.model.Identifiers;
 import org.crosstenant.policy.model.LiveInvitation;
 import org.crosstenant.policy.model.PartnerConfiguration;
 import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.service.AccessSettingsService;
+import org.crosstenant.policy.service.WhatIfService;
 import org.crosstenant.policy.service.InvalidInputException;
 import org.crosstenant.policy.service.Reevaluation;
 import org.crosstenant.policy.service.Violations;
@@ -61,10 +61,12 @@ public class AccessSettingsResource {
     public static final int DEFAULT_PAGE = 50;
 
     private final AccessSettingsService settings;
+    private final WhatIfService whatIf;
     private final TenantAdminGuard guard;
 
-    public AccessSettingsResource(AccessSettingsService settings, TenantAdminGuard guard) {
+    public AccessSettingsResource(AccessSettingsService settings, WhatIfService whatIf, TenantAdminGuard guard) {
         this.settings = settings;
+        this.whatIf = whatIf;
         this.guard = guard;
     }
 
@@ -129,9 +131,9 @@ public class AccessSettingsResource {
     @Path("default")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<Object>> putDefault(@PathParam("tenant") String tenant, ObjectNode body,
-            @Context HttpServerRequest request, @Context UriInfo uri) {
+            @QueryParam("dryRun") String dryRun, @Context HttpServerRequest request, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
-        return put(tenant, PartnerConfiguration.DEFAULT, body, request, uri, caller);
+        return put(tenant, PartnerConfiguration.DEFAULT, body, dryRun(dryRun, uri), request, uri, caller);
     }
 
     /** @return the default's versions after {@code after} (≥ 0), at most {@code limit} (1 to 200); 400 otherwise */
@@ -161,10 +163,10 @@ public class AccessSettingsResource {
     @Path("partners/{partner}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<Object>> putPartner(@PathParam("tenant") String tenant,
-            @PathParam("partner") String partner, ObjectNode body, @Context HttpServerRequest request,
-            @Context UriInfo uri) {
+            @PathParam("partner") String partner, ObjectNode body, @QueryParam("dryRun") String dryRun,
+            @Context HttpServerRequest request, @Context UriInfo uri) {
         Party caller = adminFor(tenant, partner);
-        return put(tenant, partner, body, request, uri, caller);
+        return put(tenant, partner, body, dryRun(dryRun, uri), request, uri, caller);
     }
 
     /**
@@ -174,9 +176,10 @@ public class AccessSettingsResource {
     @DELETE
     @Path("partners/{partner}")
     public Uni<RestResponse<Object>> deletePartner(@PathParam("tenant") String tenant,
-            @PathParam("partner") String partner, @Context HttpServerRequest request, @Context UriInfo uri) {
+            @PathParam("partner") String partner, @QueryParam("dryRun") String dryRunParameter,
+            @Context HttpServerRequest request, @Context UriInfo uri) {
         Party caller = adminFor(tenant, partner);
-        boolean dryRun = dryRun(uri);
+        boolean dryRun = dryRun(dryRunParameter, uri);
         String ifMatch = ifMatch(request);
         if (dryRun) {
             return settings.previewDelete(tenant, partner, ifMatch).map(outcome -> impact(tenant, outcome));
@@ -193,6 +196,29 @@ public class AccessSettingsResource {
      *
      * @return 200 with the {@link ImpactView}
      */
+    /**
+     * {@code POST …/what-if} (issue #8, docs/api.md "What-if"): how a hypothetical collaboration or direct-connect
+     * request between {tenant} and a partner would be decided, against the current settings or with one of {tenant}'s
+     * configurations as proposed. Changes nothing: no row, no event, no cache entry. (In this resource, not one of its
+     * own, so that every path under {@code access-settings} is matched here and a wrong method is 405, not 404.)
+     *
+     * @param tenant the asking tenant
+     * @param body   {@code {"direction", "partner", "mode", "stage", "user", "application", "filedBy", "mfa",
+     *               "compliantDevice", "proposed"}} ({@link WhatIfRequestReader})
+     * @return 200 with the {@link WhatIfService.Answer}, {@code Cache-Control: no-store} (it is only true until a
+     *         setting changes); 401/403 as the settings API; 400/422 problem+json for an unacceptable body, a proposed
+     *         configuration refused as its PUT would refuse it
+     */
+    @POST
+    @Path("what-if")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<RestResponse<WhatIfService.Answer>> whatIf(@PathParam("tenant") String tenant, ObjectNode body) {
+        guard.requireAdminOf(tenant);
+        WhatIfService.Request request = WhatIfRequestReader.read(tenant, body);
+        return whatIf.evaluate(request).map(answer -> RestResponse.ResponseBuilder.ok(answer)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store").build());
+    }
+
     @POST
     @Path("impact")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -255,9 +281,8 @@ public class AccessSettingsResource {
         }
     }
 
-    private Uni<RestResponse<Object>> put(String tenant, String partner, ObjectNode body, HttpServerRequest request,
-                                          UriInfo uri, Party caller) {
-        boolean dryRun = dryRun(uri);
+    private Uni<RestResponse<Object>> put(String tenant, String partner, ObjectNode body, boolean dryRun,
+                                          HttpServerRequest request, UriInfo uri, Party caller) {
         JsonNode configuration = required(body);
         String ifMatch = ifMatch(request);
         if (dryRun) {
@@ -281,23 +306,23 @@ public class AccessSettingsResource {
     }
 
     /**
-     * {@code dryRun}: absent or {@code false} = a real change, {@code true} = a dry run.
+     * {@code dryRun}: absent or {@code false} = a real change, {@code true} = a dry run. Its name is matched exactly
+     * and given at most once ({@link OnlyDeclaredQueryParameters}): {@code ?DryRun=true} is refused, never carried out.
      *
-     * @throws ProblemException 400 when given more than once, empty, or anything else
+     * @param value the parameter's one value as the framework read it (null for {@code ?dryRun=} too)
+     * @param uri   the request, to tell {@code ?dryRun=} and {@code ?dryRun} (400) from no dryRun at all
+     * @throws ProblemException 400 when empty or anything but true or false
      */
-    static boolean dryRun(UriInfo uri) {
-        List<String> values = uri.getQueryParameters().getOrDefault("dryRun", List.of());
-        if (values.isEmpty()) {
+    static boolean dryRun(String value, UriInfo uri) {
+        String given = value != null ? value : uri.getQueryParameters().getFirst("dryRun");
+        if (given == null) {
             return false;
         }
-        if (values.size() > 1) {
-            throw ProblemException.badRequest(QueryParameters.repeatedDetail("dryRun"));
-        }
-        return switch (values.get(0)) {
+        return switch (given) {
             case "true" -> true;
             case "false" -> false;
             default -> throw ProblemException.badRequest("query parameter dryRun must be true or false, not "
-                    + Identifiers.echo(values.get(0)));
+                    + Identifiers.echo(given));
         };
     }
 
@@ -320,8 +345,9 @@ public class AccessSettingsResource {
             }
         }
         int total = outcome.failures().size();
+        // names guests and is only true until the next change: no cache may keep it (as what-if)
         return RestResponse.ResponseBuilder.ok((Object) new ImpactView(true, new ImpactCounts(grants, total - grants),
-                items, total > items.size())).build();
+                items, total > items.size())).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
     /** @return the effective configuration for the partner with per-leaf sources, ETag {@code "<default>.<partner>"} */
@@ -353,10 +379,6 @@ public class AccessSettingsResource {
 
     private Uni<RestResponse<HistoryView>> history(String tenant, String partner, String after, String limit,
                                                     UriInfo uri) {
-        String repeated = QueryParameters.repeated(uri.getQueryParameters(), "after", "limit");
-        if (repeated != null) {
-            throw ProblemException.badRequest(QueryParameters.repeatedDetail(repeated));
-        }
         long from = number(after, "after", 0, Long.MAX_VALUE, 0);
         int count = (int) number(limit, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
         return settings.history(tenant, partner, from, count).map(page -> {
