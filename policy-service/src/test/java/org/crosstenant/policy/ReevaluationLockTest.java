@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * A decision batch and a settings change racing on the same tenant, made deterministic: the test holds the tenant's
- * advisory lock in its own transaction (as a change in progress would), lets the batch and the change queue up
+ * A decision batch and a settings change (or an application removal) racing on the same tenant, made deterministic:
+ * the test holds the tenant's advisory lock in its own transaction (as a change in progress would), lets the batch
+ * and the change queue up
  * behind it in a chosen order (seen in pg_locks), and releases it. PostgreSQL grants in queue order, so either the
  * invitation is decided under the old settings and then re-evaluated by the change, or decided under the new ones:
  * never decided under the old settings without the change seeing it.
@@ -77,6 +78,61 @@ class ReevaluationLockTest {
                 .getString("outcome"));
         assertNull(LiveInvitations.row(yvonne.id()));
         assertEquals(List.of(), LiveInvitations.withdrawals(yvonne.id()));
+    }
+
+    /**
+     * An application removal takes the resource tenant's lock as a settings change does (issue #8): a batch queued
+     * before it is decided under the registration and then withdrawn by the removal.
+     */
+    @Test
+    void aBatchQueuedBeforeARemovalIsDecidedUnderTheRegistrationAndWithdrawnByIt() throws Exception {
+        DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
+        Invitation zoe = Invitation.of(pair, "zoe");
+        CompletableFuture<Integer> removal;
+        try (Connection db = LiveInvitations.connect()) {
+            db.setAutoCommit(false);
+            hold(db, pair.resource());
+            LiveInvitations.produce(List.of(zoe.requested()));
+            awaitWaiting(pair.resource(), 1);
+            removal = CompletableFuture.supplyAsync(() -> remove(pair));
+            awaitWaiting(pair.resource(), 2);
+            assertNull(LiveInvitations.row(zoe.id()), "decided while the lock was held");
+            db.commit();
+        }
+        assertEquals(204, removal.get());
+        assertEquals("allow", new JsonObject(DecisionFlowTest.awaitDecision(zoe.id()).value())
+                .getString("outcome"));
+        ReevaluationTest.assertWithdrawnOnce(zoe, "requested");
+    }
+
+    /** A batch queued after a removal is decided without the registration: denied, never live. */
+    @Test
+    void aBatchQueuedAfterARemovalIsDeniedAsForAnUnregisteredApplication() throws Exception {
+        DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
+        Invitation una = Invitation.of(pair, "una");
+        CompletableFuture<Integer> removal;
+        try (Connection db = LiveInvitations.connect()) {
+            db.setAutoCommit(false);
+            hold(db, pair.resource());
+            removal = CompletableFuture.supplyAsync(() -> remove(pair));
+            awaitWaiting(pair.resource(), 1);
+            LiveInvitations.produce(List.of(una.requested()));
+            awaitWaiting(pair.resource(), 2);
+            db.commit();
+        }
+        assertEquals(204, removal.get());
+        JsonObject decision = new JsonObject(DecisionFlowTest.awaitDecision(una.id()).value());
+        assertEquals("deny", decision.getString("outcome"));
+        assertEquals(List.of("application projects is not registered by " + pair.resource()),
+                decision.getJsonArray("reasons").getList());
+        assertNull(LiveInvitations.row(una.id()));
+        assertEquals(List.of(), LiveInvitations.withdrawals(una.id()));
+    }
+
+    private static int remove(DecisionFlowTest.Pair pair) {
+        return io.restassured.RestAssured.given().header("Authorization", TestStack.adminOf(pair.resource()))
+                .when().delete(ApplicationRemovalTest.PATH, pair.resource(), "projects").then().extract()
+                .statusCode();
     }
 
     /** Takes the tenant's lock exclusively in the test's transaction, as a settings change does. */
