@@ -137,30 +137,12 @@ final class LiveInvitations {
 
     /** Live rows (not ended, not withdrawn) whose resource tenant is {@code resource}. */
     static int liveCount(String resource) {
-        try (Connection db = connect(); PreparedStatement query = db.prepareStatement(
-                "select count(*) from live_invitations where resource_tenant = ? and stage < 5")) {
-            query.setString(1, resource);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return count("select count(*) from live_invitations where resource_tenant = ? and stage < 5", resource);
     }
 
     /** Decisions made for invitations whose resource tenant is {@code resource}. */
     static int decisionCount(String resource) {
-        try (Connection db = connect(); PreparedStatement query = db.prepareStatement(
-                "select count(*) from decisions where resource_tenant = ?")) {
-            query.setString(1, resource);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return count("select count(*) from decisions where resource_tenant = ?", resource);
     }
 
     /** The payloads of the access-withdrawn.v1 outbox rows of an invitation (committed with the change). */
@@ -192,10 +174,16 @@ final class LiveInvitations {
 
     /** Every outbox row about a tenant: its own events ({@code tenant}) and those of its invitations. */
     static int outboxCountOf(String tenant) {
-        try (Connection db = connect(); PreparedStatement query = db.prepareStatement(
-                "select count(*) from outbox where payload ->> 'tenant' = ? or payload ->> 'resourceTenant' = ?")) {
-            query.setString(1, tenant);
-            query.setString(2, tenant);
+        return count("select count(*) from outbox where payload ->> 'tenant' = ? or payload ->> 'resourceTenant' = ?",
+                tenant, tenant);
+    }
+
+    /** The one number a {@code select count(*)} with these string parameters answers. */
+    private static int count(String sql, String... parameters) {
+        try (Connection db = connect(); PreparedStatement query = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                query.setString(i + 1, parameters[i]);
+            }
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
                 return rows.getInt(1);
