@@ -74,6 +74,49 @@ class AccessWithdrawalAuditTest {
         assertThat(deniedDetails.get("previousStatus")).isEqualTo("pending_acceptance");
     }
 
+    /**
+     * Issue #8, application removal: application-removed.v1 is recorded as {@code policy.application-removed} for the
+     * owner only, with the admin who removed it; the withdrawal of each of its invitations for both tenants, keeping
+     * only the reasons either may read (the removal itself is in the resource tenant's reasons, which stay out).
+     */
+    @Test
+    void anApplicationRemovalIsRecordedForItsOwnerAndItsWithdrawalsForBothTenants() throws IOException {
+        String app = "app-" + UUID.randomUUID().toString().substring(0, 8);
+        String grant = UUID.randomUUID().toString();
+        Events.send("policy.events", "contoso/applications/" + app, AuditEventTranslator.APPLICATION_REMOVED,
+                Files.readString(POLICY.resolve(AuditEventTranslator.APPLICATION_REMOVED + ".json"))
+                        .replace("contoso-projects", app));
+        Events.send("policy.decisions", grant, AuditEventTranslator.ACCESS_WITHDRAWN,
+                example(POLICY, AuditEventTranslator.ACCESS_WITHDRAWN + ".application-removed", grant)
+                        .replace("contoso-projects", app));
+
+        Map<String, String> removal = Map.of("action", "policy.application-removed");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Auditors.records("contoso", removal))
+                .extracting(r -> r.get("application")).contains(app));
+        Map<String, Object> removed = Auditors.records("contoso", removal).stream()
+                .filter(r -> app.equals(r.get("application"))).findFirst().orElseThrow();
+        assertThat(removed.get("tenants")).isEqualTo(List.of("contoso"));
+        assertThat(removed.get("resourceTenant")).isEqualTo("contoso");
+        assertThat(removed.get("homeTenant")).isNull();
+        assertThat(((Map<?, ?>) removed.get("actor")).get("subject")).isEqualTo("alice");
+        assertThat(((Map<?, ?>) removed.get("details")).get("version")).isEqualTo(3);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Auditors.records("fabrikam",
+                Map.of("invitationId", grant))).extracting(r -> r.get("action"))
+                .containsExactly("policy.access-withdrawn"));
+        for (String tenant : List.of("contoso", "fabrikam")) {
+            Map<?, ?> details = (Map<?, ?>) Auditors.records(tenant, Map.of("invitationId", grant)).get(0)
+                    .get("details");
+            assertThat(details.get("application")).isEqualTo(app);
+            assertThat(details.get("cause")).isEqualTo("policy-changed");
+            assertThat(details.get("changedTenant")).isEqualTo("contoso");
+            assertThat(details.get("sharedReasons")).isEqualTo(List.of("contoso settings blocked it"));
+            assertThat(details.containsKey("reasons")).isFalse();
+        }
+        // the partner's auditors do not read the owner's registry
+        assertThat(Auditors.records("fabrikam", removal)).extracting(r -> r.get("application")).doesNotContain(app);
+    }
+
     /** The example of {@code type} from the producer's directory, about {@code invitationId} instead of its own. */
     private static String example(Path dir, String name, String invitationId) throws IOException {
         return Files.readString(dir.resolve(name + ".json"))

@@ -123,7 +123,8 @@ class ProducerContractTest {
                 "org.crosstenant.invitation.denied.v1", "org.crosstenant.invitation.redeemed.v1",
                 "org.crosstenant.invitation.revoked.v1", "org.crosstenant.invitation.expired.v1",
                 AuditEventTranslator.DECIDED, AuditEventTranslator.ACCESS_WITHDRAWN, AuditEventTranslator.SETTINGS_CHANGED,
-                AuditEventTranslator.APPLICATION_REGISTERED, AuditEventTranslator.ACCESS_ALLOWED,
+                AuditEventTranslator.APPLICATION_REGISTERED, AuditEventTranslator.APPLICATION_REMOVED,
+                AuditEventTranslator.ACCESS_ALLOWED,
                 AuditEventTranslator.ACCESS_DENIED)) {
             assertThat(translator.knows(type)).isTrue();
             assertThat(published).as("a producer example for " + type).contains(type);
@@ -138,7 +139,8 @@ class ProducerContractTest {
                 AuditEventTranslator.ACCESS_WITHDRAWN, List.of("contoso", "fabrikam"),
                 AuditEventTranslator.ACCESS_DENIED, List.of("contoso", "fabrikam"),
                 AuditEventTranslator.SETTINGS_CHANGED, List.of("contoso"),
-                AuditEventTranslator.APPLICATION_REGISTERED, List.of("contoso"));
+                AuditEventTranslator.APPLICATION_REGISTERED, List.of("contoso"),
+                AuditEventTranslator.APPLICATION_REMOVED, List.of("contoso"));
         try (Stream<Path> examples = examples()) {
             for (Path example : examples.toList()) {
                 List<String> tenants = expected.get(typeOf(example));

@@ -46,6 +46,16 @@ class ViewContractTest {
         assertEquals(1, view.routeCount());
     }
 
+    /** Issue #8: the producer's application-removed.v1 example removes the route its registration example made. */
+    @Test
+    void applicationRemovedExampleRemovesTheRoute() throws Exception {
+        AppRoute route = updater.route(example(POLICY, ViewUpdater.APPLICATION_REGISTERED));
+        updater.apply(ViewUpdater.APPLICATION_REGISTERED, example(POLICY, ViewUpdater.APPLICATION_REGISTERED));
+        assertTrue(updater.apply(ViewUpdater.APPLICATION_REMOVED, example(POLICY, ViewUpdater.APPLICATION_REMOVED)));
+        assertTrue(view.route(route.tenant(), route.application()).isEmpty(), "the examples name one application");
+        assertEquals(0, view.routeCount());
+    }
+
     @Test
     void redeemedThenRevokedExamplesGrantThenEndAccess() throws Exception {
         String redeemed = example(INVITATION, ViewUpdater.REDEEMED);

@@ -103,6 +103,25 @@ class PolicyDecisionContractTest {
         assertEquals(raw.path("homeReasons").get(0).asText(), withdrawal.homeReasons().get(0));
     }
 
+    /**
+     * Issue #8: the withdrawal an application removal publishes is an access-withdrawn.v1 this service takes (cause
+     * policy-changed, the resource tenant as changedTenant: the revocation names it), the removal only in the resource
+     * tenant's reasons.
+     */
+    @Test
+    void producerRemovalWithdrawalExampleParses() throws Exception {
+        Path example = WITHDRAWAL_EXAMPLE.resolveSibling(
+                "org.crosstenant.policy.access-withdrawn.v1.application-removed.json");
+        assertTrue(Files.exists(example), "policy-service must publish the example of an application removal's "
+                + "withdrawal at " + example);
+        AccessWithdrawal withdrawal = parser.parseWithdrawal(Files.readString(example));
+        assertEquals(AccessWithdrawal.POLICY_CHANGED, withdrawal.cause());
+        assertEquals(withdrawal.resourceTenant(), withdrawal.changedTenant());
+        assertEquals(List.of("application contoso-projects was removed by contoso"), withdrawal.reasons());
+        assertEquals(List.of("contoso settings blocked it"), withdrawal.sharedReasons());
+        assertEquals(List.of("contoso settings blocked it"), withdrawal.homeReasons());
+    }
+
     /** The access-withdrawn.v1 field list in docs/topics.md carries everything the parser needs. */
     @Test
     void documentedWithdrawalFieldsParse() throws Exception {

@@ -161,6 +161,39 @@ class EventContractTest {
         assertEquals("policy-changed", payload.getString("cause"));
     }
 
+    /** Issue #8: application-removed.v1 has the shape of its example. */
+    @Test
+    void applicationRemovedMatchesItsExample() {
+        JsonObject payload = PolicyEvents.applicationRemoved("contoso", "contoso-projects", 3, alice, now);
+        check(PolicyEvents.APPLICATION_REMOVED, payload);
+        assertEquals(3L, payload.getLong("version"));
+        assertEquals("contoso", payload.getJsonObject("removedBy").getString("tenant"));
+    }
+
+    /**
+     * Issue #8: the withdrawal an application removal writes is an access-withdrawn.v1 of the one shape (cause
+     * policy-changed, the consumers' vocabulary), with the removal in the resource tenant's reasons only; its second
+     * example, which the consumers' contract tests parse, is what the builder writes.
+     */
+    @Test
+    void aRemovalsWithdrawalMatchesItsExample() throws Exception {
+        org.crosstenant.policy.model.LiveInvitation grant = new org.crosstenant.policy.model.LiveInvitation(
+                UUID.randomUUID(), "contoso", "fabrikam", "contoso-projects", "bob@fabrikam.example", null, "sub",
+                org.crosstenant.policy.model.LiveStatus.ACCEPTED);
+        JsonObject payload = PolicyEvents.accessWithdrawn(UUID.randomUUID(), grant, "contoso",
+                org.crosstenant.policy.service.Reevaluation.removedApplication("contoso", "contoso-projects"),
+                java.util.Map.of(), now);
+        check(PolicyEvents.ACCESS_WITHDRAWN, payload);
+        String variant = PolicyEvents.ACCESS_WITHDRAWN + ".application-removed";
+        assertEquals(JsonShape.ofExample(variant), JsonShape.of(payload.encode()));
+        JsonObject example = new JsonObject(Files.readString(Path.of("src/main/resources/events/" + variant
+                + ".json")));
+        for (String field : List.of("cause", "changedTenant", "reasons", "sharedReasons", "homeReasons",
+                "policyVersions", "previousStatus")) {
+            assertEquals(example.getValue(field), payload.getValue(field), field);
+        }
+    }
+
     private static void check(String type, JsonObject payload) {
         assertEquals(JsonShape.ofExample(type), JsonShape.of(payload.encode()), type);
     }

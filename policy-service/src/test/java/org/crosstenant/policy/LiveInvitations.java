@@ -29,10 +29,14 @@ final class LiveInvitations {
     private LiveInvitations() {
     }
 
-    /** One invitation between a pair: its id and invitee. */
-    record Invitation(DecisionFlowTest.Pair pair, UUID id, String email) {
+    /** One invitation between a pair: its id, invitee and application ({@code projects} unless given). */
+    record Invitation(DecisionFlowTest.Pair pair, UUID id, String email, String application) {
         static Invitation of(DecisionFlowTest.Pair pair, String localPart) {
-            return new Invitation(pair, UUID.randomUUID(), localPart + "@" + pair.home() + ".example");
+            return of(pair, localPart, "projects");
+        }
+
+        static Invitation of(DecisionFlowTest.Pair pair, String localPart, String application) {
+            return new Invitation(pair, UUID.randomUUID(), localPart + "@" + pair.home() + ".example", application);
         }
 
         String subject() {
@@ -41,13 +45,14 @@ final class LiveInvitations {
 
         JsonObject base() {
             return new JsonObject().put("invitationId", id.toString()).put("resourceTenant", pair.resource())
-                    .put("application", "projects")
+                    .put("application", application)
                     .put("invitee", new JsonObject().put("tenant", pair.home()).put("email", email))
                     .put("occurredAt", "2026-12-01T09:00:00Z");
         }
 
         ProducerRecord<String, String> requested() {
-            return event("requested.v1", DecisionFlowTest.requestedPayload(pair, id, email));
+            return event("requested.v1", new JsonObject(DecisionFlowTest.requestedPayload(pair, id, email))
+                    .put("application", application).encode());
         }
 
         ProducerRecord<String, String> approvalRequested() {
@@ -132,48 +137,60 @@ final class LiveInvitations {
 
     /** Live rows (not ended, not withdrawn) whose resource tenant is {@code resource}. */
     static int liveCount(String resource) {
-        try (Connection db = connect(); PreparedStatement query = db.prepareStatement(
-                "select count(*) from live_invitations where resource_tenant = ? and stage < 5")) {
-            query.setString(1, resource);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return count("select count(*) from live_invitations where resource_tenant = ? and stage < 5", resource);
     }
 
     /** Decisions made for invitations whose resource tenant is {@code resource}. */
     static int decisionCount(String resource) {
-        try (Connection db = connect(); PreparedStatement query = db.prepareStatement(
-                "select count(*) from decisions where resource_tenant = ?")) {
-            query.setString(1, resource);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return count("select count(*) from decisions where resource_tenant = ?", resource);
     }
 
     /** The payloads of the access-withdrawn.v1 outbox rows of an invitation (committed with the change). */
     static List<JsonObject> withdrawals(UUID invitation) {
-        List<JsonObject> found = new ArrayList<>();
+        return outbox(invitation.toString(), PolicyEvents.ACCESS_WITHDRAWN).stream().map(OutboxRow::payload).toList();
+    }
+
+    /** An outbox row: its id (the event's ce_id) and payload. */
+    record OutboxRow(UUID id, JsonObject payload) {
+    }
+
+    /** The outbox rows of one aggregate and type, in the order written. */
+    static List<OutboxRow> outbox(String aggregateId, String type) {
+        List<OutboxRow> found = new ArrayList<>();
         try (Connection db = connect(); PreparedStatement query = db.prepareStatement(
-                "select payload::text from outbox where aggregate_id = ? and type = ? order by seq")) {
-            query.setString(1, invitation.toString());
-            query.setString(2, PolicyEvents.ACCESS_WITHDRAWN);
+                "select id, payload::text from outbox where aggregate_id = ? and type = ? order by seq")) {
+            query.setString(1, aggregateId);
+            query.setString(2, type);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    found.add(new JsonObject(rows.getString(1)));
+                    found.add(new OutboxRow(rows.getObject(1, UUID.class), new JsonObject(rows.getString(2))));
                 }
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
         return found;
+    }
+
+    /** Every outbox row about a tenant: its own events ({@code tenant}) and those of its invitations. */
+    static int outboxCountOf(String tenant) {
+        return count("select count(*) from outbox where payload ->> 'tenant' = ? or payload ->> 'resourceTenant' = ?",
+                tenant, tenant);
+    }
+
+    /** The one number a {@code select count(*)} with these string parameters answers. */
+    private static int count(String sql, String... parameters) {
+        try (Connection db = connect(); PreparedStatement query = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                query.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The invitations with an access-withdrawn.v1 outbox row whose resource tenant is {@code resource}. */

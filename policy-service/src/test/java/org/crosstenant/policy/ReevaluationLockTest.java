@@ -17,14 +17,16 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * A decision batch and a settings change racing on the same tenant, made deterministic: the test holds the tenant's
- * advisory lock in its own transaction (as a change in progress would), lets the batch and the change queue up
+ * A decision batch and a settings change (or an application removal) racing on the same tenant, made deterministic:
+ * the test holds the tenant's advisory lock in its own transaction (as a change in progress would), lets the batch
+ * and the change queue up
  * behind it in a chosen order (seen in pg_locks), and releases it. PostgreSQL grants in queue order, so either the
  * invitation is decided under the old settings and then re-evaluated by the change, or decided under the new ones:
  * never decided under the old settings without the change seeing it.
@@ -39,19 +41,8 @@ class ReevaluationLockTest {
     void aBatchQueuedBeforeTheChangeIsDecidedUnderTheOldSettingsAndWithdrawnByTheChange() throws Exception {
         DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
         Invitation xavier = Invitation.of(pair, "xavier");
-        CompletableFuture<Integer> change;
-        try (Connection db = LiveInvitations.connect()) {
-            db.setAutoCommit(false);
-            hold(db, pair.home());
-            LiveInvitations.produce(List.of(xavier.requested()));
-            awaitWaiting(pair.home(), 1);
-            change = CompletableFuture.supplyAsync(() -> ReevaluationTest.outbound(pair, "blocked").extract()
-                    .statusCode());
-            awaitWaiting(pair.home(), 2);
-            assertNull(LiveInvitations.row(xavier.id()), "decided while the lock was held");
-            db.commit();
-        }
-        assertEquals(200, change.get());
+        assertEquals(200, race(pair.home(), xavier, true, () -> ReevaluationTest.outbound(pair, "blocked").extract()
+                .statusCode()));
         assertEquals("allow", new JsonObject(DecisionFlowTest.awaitDecision(xavier.id()).value())
                 .getString("outcome"));
         ReevaluationTest.assertWithdrawnOnce(xavier, "requested");
@@ -61,22 +52,76 @@ class ReevaluationLockTest {
     void aBatchQueuedAfterTheChangeIsDecidedUnderTheNewSettings() throws Exception {
         DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
         Invitation yvonne = Invitation.of(pair, "yvonne");
-        CompletableFuture<Integer> change;
-        try (Connection db = LiveInvitations.connect()) {
-            db.setAutoCommit(false);
-            hold(db, pair.home());
-            change = CompletableFuture.supplyAsync(() -> ReevaluationTest.outbound(pair, "blocked").extract()
-                    .statusCode());
-            awaitWaiting(pair.home(), 1);
-            LiveInvitations.produce(List.of(yvonne.requested()));
-            awaitWaiting(pair.home(), 2);
-            db.commit();
-        }
-        assertEquals(200, change.get());
+        assertEquals(200, race(pair.home(), yvonne, false, () -> ReevaluationTest.outbound(pair, "blocked").extract()
+                .statusCode()));
         assertEquals("deny", new JsonObject(DecisionFlowTest.awaitDecision(yvonne.id()).value())
                 .getString("outcome"));
         assertNull(LiveInvitations.row(yvonne.id()));
         assertEquals(List.of(), LiveInvitations.withdrawals(yvonne.id()));
+    }
+
+    /**
+     * An application removal takes the resource tenant's lock as a settings change does (issue #8): a batch queued
+     * before it is decided under the registration and then withdrawn by the removal.
+     */
+    @Test
+    void aBatchQueuedBeforeARemovalIsDecidedUnderTheRegistrationAndWithdrawnByIt() throws Exception {
+        DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
+        Invitation zoe = Invitation.of(pair, "zoe");
+        assertEquals(204, race(pair.resource(), zoe, true, () -> remove(pair)));
+        assertEquals("allow", new JsonObject(DecisionFlowTest.awaitDecision(zoe.id()).value())
+                .getString("outcome"));
+        ReevaluationTest.assertWithdrawnOnce(zoe, "requested");
+    }
+
+    /** A batch queued after a removal is decided without the registration: denied, never live. */
+    @Test
+    void aBatchQueuedAfterARemovalIsDeniedAsForAnUnregisteredApplication() throws Exception {
+        DecisionFlowTest.Pair pair = DecisionFlowTest.Pair.configured("allowed");
+        Invitation una = Invitation.of(pair, "una");
+        assertEquals(204, race(pair.resource(), una, false, () -> remove(pair)));
+        JsonObject decision = new JsonObject(DecisionFlowTest.awaitDecision(una.id()).value());
+        assertEquals("deny", decision.getString("outcome"));
+        assertEquals(List.of("application projects is not registered by " + pair.resource()),
+                decision.getJsonArray("reasons").getList());
+        assertNull(LiveInvitations.row(una.id()));
+        assertEquals(List.of(), LiveInvitations.withdrawals(una.id()));
+    }
+
+    /**
+     * Holds {@code tenant}'s lock, queues the invitation's decision batch and the change behind it in the given
+     * order (both seen waiting in pg_locks), releases the lock and waits for the change's answer.
+     *
+     * @param batchFirst whether the batch queues before the change
+     * @param change     the HTTP change, answering its status code
+     * @return the change's status code
+     */
+    private static int race(String tenant, Invitation invitation, boolean batchFirst, Supplier<Integer> change)
+            throws Exception {
+        CompletableFuture<Integer> answer;
+        try (Connection db = LiveInvitations.connect()) {
+            db.setAutoCommit(false);
+            hold(db, tenant);
+            if (batchFirst) {
+                LiveInvitations.produce(List.of(invitation.requested()));
+                awaitWaiting(tenant, 1);
+                answer = CompletableFuture.supplyAsync(change);
+            } else {
+                answer = CompletableFuture.supplyAsync(change);
+                awaitWaiting(tenant, 1);
+                LiveInvitations.produce(List.of(invitation.requested()));
+            }
+            awaitWaiting(tenant, 2);
+            assertNull(LiveInvitations.row(invitation.id()), "decided while the lock was held");
+            db.commit();
+        }
+        return answer.get();
+    }
+
+    private static int remove(DecisionFlowTest.Pair pair) {
+        return io.restassured.RestAssured.given().header("Authorization", TestStack.adminOf(pair.resource()))
+                .when().delete(ApplicationRemovalTest.PATH, pair.resource(), "projects").then().extract()
+                .statusCode();
     }
 
     /** Takes the tenant's lock exclusively in the test's transaction, as a settings change does. */

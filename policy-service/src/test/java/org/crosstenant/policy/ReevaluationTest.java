@@ -220,7 +220,11 @@ class ReevaluationTest {
 
     /** Makes an invitation live in the given status through invitation-service's events, and waits for it. */
     static Invitation live(DecisionFlowTest.Pair pair, String name, String status) {
-        Invitation invitation = Invitation.of(pair, name);
+        return live(Invitation.of(pair, name), status);
+    }
+
+    /** Makes the invitation live in the given status through invitation-service's events, and waits for it. */
+    static Invitation live(Invitation invitation, String status) {
         LiveInvitations.produce(List.of(invitation.requested()));
         assertEquals("allow", new JsonObject(DecisionFlowTest.awaitDecision(invitation.id()).value())
                 .getString("outcome"));

@@ -38,6 +38,8 @@ public class AuditEventTranslator {
     /** The complete settings model (issue #7): a tenant's default or one partner configuration, or its deletion. */
     public static final String SETTINGS_CHANGED_V2 = "org.crosstenant.policy.access-settings-changed.v2";
     public static final String APPLICATION_REGISTERED = "org.crosstenant.policy.application-registered.v1";
+    /** Issue #8: a resource tenant removed a shared application (its invitations end by access-withdrawn.v1). */
+    public static final String APPLICATION_REMOVED = "org.crosstenant.policy.application-removed.v1";
     public static final String ACCESS_ALLOWED = "org.crosstenant.gateway.access-allowed.v1";
     public static final String ACCESS_DENIED = "org.crosstenant.gateway.access-denied.v1";
     /**
@@ -72,7 +74,8 @@ public class AuditEventTranslator {
                 Map.entry(ACCESS_WITHDRAWN, this::accessWithdrawn),
                 Map.entry(SETTINGS_CHANGED, this::settingsChanged),
                 Map.entry(SETTINGS_CHANGED_V2, this::settingsChangedV2),
-                Map.entry(APPLICATION_REGISTERED, this::applicationRegistered),
+                Map.entry(APPLICATION_REGISTERED, p -> application(p, "policy.application-registered", "registeredBy")),
+                Map.entry(APPLICATION_REMOVED, p -> application(p, "policy.application-removed", "removedBy")),
                 Map.entry(ACCESS_ALLOWED, this::accessAllowed),
                 Map.entry(ACCESS_DENIED, this::accessDenied));
     }
@@ -284,10 +287,15 @@ public class AuditEventTranslator {
         }
     }
 
-    private AuditDraft applicationRegistered(JsonNode p) {
+    /**
+     * An application's registration or removal (application-registered.v1, application-removed.v1): concerning the
+     * owner only, the resource tenant the owner, the actor the party named by {@code actorField}, the details the
+     * event. Required: {@code tenant}, {@code application}, {@code occurredAt}.
+     */
+    private AuditDraft application(JsonNode p, String action, String actorField) {
         String tenant = text(p, "tenant", true);
-        return new AuditDraft(List.of(tenant), "policy.application-registered", null, party(p.get("registeredBy")),
-                tenant, null, text(p, "application", true), null, instant(p, "occurredAt"), p);
+        return new AuditDraft(List.of(tenant), action, null, party(p.get(actorField)), tenant, null,
+                text(p, "application", true), null, instant(p, "occurredAt"), p);
     }
 
     /**

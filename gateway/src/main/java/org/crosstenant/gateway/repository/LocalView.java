@@ -19,7 +19,11 @@ import org.crosstenant.gateway.model.GuestGrant;
 @ApplicationScoped
 public class LocalView {
 
-    private final Map<String, AppRoute> routes = new ConcurrentHashMap<>();
+    /**
+     * Per (tenant, application) the latest state seen, by version: a route, or a removal (no route) whose version
+     * is kept so that an older registration replayed or reordered after it cannot bring the route back.
+     */
+    private final Map<String, RouteSlot> routes = new ConcurrentHashMap<>();
     private final Map<String, GuestGrant> grantsByInvitation = new ConcurrentHashMap<>();
     /** guest tenant|subject|resource tenant|app → invitation ids: the per-request lookup. */
     private final Map<String, Set<String>> grantIndex = new ConcurrentHashMap<>();
@@ -33,14 +37,36 @@ public class LocalView {
     /** The partner slot of a tenant's default configuration (no tenant id contains NUL). */
     private static final String DEFAULT = "\u0000default";
 
+    /** A route, or a removal ({@code route} null) of the given version. */
+    private record RouteSlot(AppRoute route, long version) {
+    }
+
+    /**
+     * Takes a registration (application-registered.v1). A replayed or reordered older version does not override a
+     * newer registration, nor a newer removal; the same version again replaces it (applying twice is harmless).
+     */
     public void putRoute(AppRoute route) {
-        // a replayed or reordered older version must not override a newer registration
-        routes.merge(routeKey(route.tenant(), route.application()), route,
+        routes.merge(routeKey(route.tenant(), route.application()), new RouteSlot(route, route.version()),
+                (old, neu) -> old.route() == null ? (neu.version() > old.version() ? neu : old)
+                        : (neu.version() >= old.version() ? neu : old));
+    }
+
+    /**
+     * Takes a removal (application-removed.v1, issue #8): the route goes unless a registration of a higher version
+     * was seen (a stale removal, replayed or reordered, never deletes a newer registration). A removal of the same
+     * version as the route removes it (policy-service never gives a registration and a removal the same version).
+     *
+     * @param version the removal's version (the removed registration's + 1)
+     */
+    public void removeRoute(String tenant, String application, long version) {
+        routes.merge(routeKey(tenant, application), new RouteSlot(null, version),
                 (old, neu) -> neu.version() >= old.version() ? neu : old);
     }
 
+    /** The registered route, if any: none for an application never registered or removed. */
     public Optional<AppRoute> route(String tenant, String application) {
-        return Optional.ofNullable(routes.get(routeKey(tenant, application)));
+        RouteSlot slot = routes.get(routeKey(tenant, application));
+        return slot == null ? Optional.empty() : Optional.ofNullable(slot.route());
     }
 
     public void putGrant(GuestGrant grant) {
@@ -114,8 +140,9 @@ public class LocalView {
         return settings.values().stream().mapToInt(Map::size).sum();
     }
 
+    /** @return how many applications have a route (removed ones not counted) */
     public int routeCount() {
-        return routes.size();
+        return (int) routes.values().stream().filter(slot -> slot.route() != null).count();
     }
 
     public int grantCount() {

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.crosstenant.gateway.model.AppRoute;
 import org.crosstenant.gateway.model.ApplicationRegistered;
+import org.crosstenant.gateway.model.ApplicationRemoved;
 import org.crosstenant.gateway.model.GuestGrant;
 import org.crosstenant.gateway.model.InvitationEvent;
 import org.crosstenant.gateway.repository.LocalView;
@@ -19,6 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class ViewUpdater {
 
     public static final String APPLICATION_REGISTERED = "org.crosstenant.policy.application-registered.v1";
+    /** Issue #8: the route goes (version-ordered against registrations of the same application). */
+    public static final String APPLICATION_REMOVED = "org.crosstenant.policy.application-removed.v1";
     public static final String SETTINGS_CHANGED_V1 = "org.crosstenant.policy.access-settings-changed.v1";
     public static final String SETTINGS_CHANGED_V2 = "org.crosstenant.policy.access-settings-changed.v2";
     public static final String REDEEMED = "org.crosstenant.invitation.redeemed.v1";
@@ -48,6 +51,7 @@ public class ViewUpdater {
         }
         switch (type) {
             case APPLICATION_REGISTERED -> view.putRoute(route(payload));
+            case APPLICATION_REMOVED -> removal(payload);
             case SETTINGS_CHANGED_V2 -> settingsV2(tree(payload));
             case SETTINGS_CHANGED_V1 -> settingsV1(tree(payload));
             case REDEEMED -> view.putGrant(grant(payload));
@@ -65,6 +69,19 @@ public class ViewUpdater {
         return new AppRoute(require(e.tenant(), "tenant"), require(e.application(), "application"),
                 upstreamUrl(require(e.upstreamUrl(), "upstreamUrl")), e.version() == null ? 0 : e.version(),
                 Boolean.TRUE.equals(e.requireMfa()));
+    }
+
+    /**
+     * application-removed.v1: the route of (tenant, application) goes, unless a newer registration was seen.
+     * {@code version} is required: a removal that cannot be ordered against the registrations is refused (dead-letter)
+     * rather than guessed.
+     */
+    private void removal(String payload) {
+        ApplicationRemoved e = read(payload, ApplicationRemoved.class);
+        if (e.version() == null) {
+            throw new IllegalArgumentException("missing version");
+        }
+        view.removeRoute(require(e.tenant(), "tenant"), require(e.application(), "application"), e.version());
     }
 
     /**

@@ -36,6 +36,7 @@ public abstract class ViewTopicsResource implements QuarkusTestResourceLifecycle
     public static final String SOURCE_POLICY = "/crosstenant/policy-service";
     public static final String SOURCE_INVITATION = "/crosstenant/invitation-service";
     public static final String REGISTERED = "org.crosstenant.policy.application-registered.v1";
+    public static final String REMOVED = "org.crosstenant.policy.application-removed.v1";
     public static final String SETTINGS_CHANGED = "org.crosstenant.policy.access-settings-changed.v1";
     public static final String SETTINGS_CHANGED_V2 = "org.crosstenant.policy.access-settings-changed.v2";
     /** An effective configuration allowing collaboration in and out for all people and applications (no trust). */
@@ -128,6 +129,19 @@ public abstract class ViewTopicsResource implements QuarkusTestResourceLifecycle
                 {"tenant": "%s", "application": "%s", "upstreamUrl": "%s", "version": %d,
                  "registeredBy": {"tenant": "%s", "subject": "alice", "email": "alice@contoso.example"},
                  "occurredAt": "%s"}""".formatted(tenant, app, upstreamUrl, version, tenant, Instant.now()));
+    }
+
+    /** application-removed.v1 (issue #8), keyed as policy-service keys it. */
+    public static ProducerRecord<String, String> removed(String tenant, String app, int version) {
+        return event(tenant + "/applications/" + app, REMOVED, SOURCE_POLICY, """
+                {"tenant": "%s", "application": "%s", "version": %d,
+                 "removedBy": {"tenant": "%s", "subject": "alice", "email": "alice@contoso.example"},
+                 "occurredAt": "%s"}""".formatted(tenant, app, version, tenant, Instant.now()));
+    }
+
+    /** The {@code ce_id} of an event built by {@link #event}. */
+    public static String ceId(ProducerRecord<String, String> record) {
+        return new String(record.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8);
     }
 
     /**

@@ -179,14 +179,35 @@ public class LiveInvitationRepository {
                 query.setParameter("partner", partner);
             }
             return query.getResultList();
-        }).map(rows -> {
-            List<LiveInvitation> live = new ArrayList<>(rows.size());
-            for (Object[] row : rows) {
-                live.add(new LiveInvitation((UUID) row[0], (String) row[1], (String) row[2], (String) row[3],
-                        (String) row[4], (Boolean) row[5], (String) row[6], LiveStatus.of((String) row[7])));
-            }
-            return live;
-        });
+        }).map(LiveInvitationRepository::rows);
+    }
+
+    /**
+     * The live invitations of one application of a resource tenant (what removing the application ends), whatever the
+     * home tenant.
+     *
+     * @param resourceTenant the tenant that registered the application
+     * @param application    the application id
+     * @return live rows (stage below 5), by invitation id
+     */
+    public Uni<List<LiveInvitation>> liveOfApplication(String resourceTenant, String application) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select " + COLUMNS + " from live_invitations where stage < "
+                        + LiveStatus.FINAL_STAGE + " and resource_tenant = :tenant and application = :application "
+                        + "order by invitation_id", Object[].class)
+                .setParameter("tenant", resourceTenant)
+                .setParameter("application", application)
+                .getResultList()).map(LiveInvitationRepository::rows);
+    }
+
+    /** Rows of {@link #COLUMNS}, in their order, as projection entries. */
+    private static List<LiveInvitation> rows(List<Object[]> rows) {
+        List<LiveInvitation> live = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            live.add(new LiveInvitation((UUID) row[0], (String) row[1], (String) row[2], (String) row[3],
+                    (String) row[4], (Boolean) row[5], (String) row[6], LiveStatus.of((String) row[7])));
+        }
+        return live;
     }
 
     /**

@@ -326,8 +326,15 @@ public class AccessSettingsResource {
         };
     }
 
-    /** The impact as {@code tenant}'s admin may read it: its own rule when resource tenant, else its home rule. */
-    private static RestResponse<Object> impact(String tenant, Reevaluation.Outcome outcome) {
+    /**
+     * The impact as {@code tenant}'s admin may read it: its own rule when resource tenant, else its home rule. Also the
+     * answer of an application removal's dry run ({@link ApplicationResource#remove}).
+     *
+     * @param tenant  the caller's tenant
+     * @param outcome what the change would end
+     * @return 200 with the {@link ImpactView}
+     */
+    static RestResponse<Object> impact(String tenant, Reevaluation.Outcome outcome) {
         int grants = 0;
         List<ImpactItem> items = new ArrayList<>();
         for (Reevaluation.Failure failure : outcome.failures()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -24,7 +25,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
-/** The registry of shared applications, administered by each resource tenant's admins. */
+/**
+ * The registry of shared applications, administered by each resource tenant's admins (docs/api.md): register or
+ * update ({@code PUT}), read ({@code GET}), remove ({@code DELETE}, issue #8). {@code collab-admin} of {tenant} only.
+ */
 @Path("/api/v1/tenants/{tenant}/applications/{app}")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -56,6 +60,32 @@ public class ApplicationResource {
                 registration.event() == null ? List.of() : List.of(registration.event())).build());
     }
 
+    /**
+     * Removes the application (issue #8): the registration is deleted, {@code application-removed.v1} published and
+     * every live invitation of the application ended (grants revoked, pending ones denied), in one transaction. No
+     * {@code If-Match}. {@code ?dryRun=true}: the same checks, nothing removed, 200 with the impact (the invitations
+     * it would end, as {@code POST …/access-settings/impact} answers).
+     *
+     * @return 204 with {@value ViewEvents#HEADER} naming the application-removed.v1 event (the only one the gateway's
+     *         view reads; the withdrawals go to policy.decisions); 404 problem+json when the application is not
+     *         registered (a repeated DELETE too, which writes nothing); 400 for a malformed id or {@code dryRun}
+     */
+    @DELETE
+    public Uni<RestResponse<Object>> remove(@PathParam("tenant") String tenant, @PathParam("app") String app,
+            @Context UriInfo uri) {
+        Party caller = guard.requireAdminOf(tenant);
+        TenantAdminGuard.requireId(app, "application id");
+        if (AccessSettingsResource.dryRun(uri)) {
+            return applications.previewRemove(tenant, app)
+                    .map(outcome -> AccessSettingsResource.impact(tenant, outcome));
+        }
+        return applications.remove(tenant, app, caller).map(removal -> ViewEvents.add(
+                RestResponse.ResponseBuilder.noContent(), List.of(removal.event())).build());
+    }
+
+    /**
+     * @return 200 with the application and {@code Content-Location}; 404 problem+json when it is not registered
+     */
     @GET
     public Uni<RestResponse<ApplicationView>> get(@PathParam("tenant") String tenant,
             @PathParam("app") String app, @Context UriInfo uri) {

@@ -8,6 +8,7 @@ import org.crosstenant.policy.model.Application;
 import org.crosstenant.policy.model.Identifiers;
 import org.crosstenant.policy.model.Party;
 import org.crosstenant.policy.repository.ApplicationRepository;
+import org.crosstenant.policy.repository.LiveInvitationRepository;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,11 +24,16 @@ public class ApplicationService {
     private final ApplicationRepository applications;
     private final OutboxWriter outbox;
     private final OutboxRelay relay;
+    private final LiveInvitationRepository live;
+    private final Reevaluation reevaluation;
 
-    public ApplicationService(ApplicationRepository applications, OutboxWriter outbox, OutboxRelay relay) {
+    public ApplicationService(ApplicationRepository applications, OutboxWriter outbox, OutboxRelay relay,
+                              LiveInvitationRepository live, Reevaluation reevaluation) {
         this.applications = applications;
         this.outbox = outbox;
         this.relay = relay;
+        this.live = live;
+        this.reevaluation = reevaluation;
     }
 
     /** What a caller may set on an application. */
@@ -42,8 +48,17 @@ public class ApplicationService {
     }
 
     /**
+     * What a removal did: the id of the {@code application-removed.v1} outbox row it wrote on policy.events (its
+     * CloudEvents id) and how many live invitations it withdrew.
+     */
+    public record Removal(UUID event, int withdrawn) {
+    }
+
+    /**
      * Registers or updates; an update that changes nothing keeps the version and publishes nothing, so a repeated
-     * PUT is harmless. The event is published right after the commit.
+     * PUT is harmless. The event is published right after the commit. An application registered again after a
+     * removal is a new registration (nothing of the old one comes back, no invitation it ended) whose version
+     * continues after the removal's, so that consumers ordering by version see it as the newer state.
      *
      * @return the application and the event written
      */
@@ -55,34 +70,100 @@ public class ApplicationService {
                             && existing.requireMfa == input.requireMfa()) {
                         return Uni.createFrom().item(new Registration(existing, null));
                     }
-                    Application app = existing != null ? existing : newApplication(tenant, appId);
-                    app.upstreamUrl = input.upstreamUrl();
-                    app.displayName = input.displayName();
-                    app.requireMfa = input.requireMfa();
-                    app.version = app.version + 1;
-                    app.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                    app.updatedBy = by.subject();
-                    return applications.persist(app)
-                            .chain(saved -> outbox.append(PolicyEvents.APPLICATION_AGGREGATE,
-                                    PolicyEvents.applicationKey(tenant, appId), PolicyEvents.APPLICATION_REGISTERED,
-                                    PolicyEvents.POLICY_EVENTS_TOPIC, PolicyEvents.applicationRegistered(saved, by),
-                                    saved.updatedAt).map(event -> new Registration(saved, event.id)));
+                    if (existing != null) {
+                        return save(existing, input, by);
+                    }
+                    return applications.removedVersion(tenant, appId)
+                            .chain(removed -> save(newApplication(tenant, appId, removed), input, by));
                 }))
                 .invoke(relay::trigger);
     }
 
-    public Uni<Application> get(String tenant, String appId) {
-        return Panache.withSession(() -> applications.findByTenantAndApp(tenant, appId))
-                .onItem().ifNull().failWith(() -> new UnknownResourceException(
-                        "application " + appId + " is not registered by " + tenant));
+    /**
+     * Removes a registration (issue #8): in ONE transaction, under the tenant's exclusive advisory lock (the lock a
+     * settings change takes, so no decision or projection batch of the tenant runs meanwhile), deletes it, writes
+     * {@code application-removed.v1} (policy.events, version = the registration's + 1) and withdraws every live
+     * invitation of the application, grants and pending ones, with one {@code access-withdrawn.v1} each
+     * ({@link Reevaluation#withdrawRemoval}). The events are published right after the commit. The application is
+     * then unknown to every reader: a new request for it is denied as for one never registered.
+     *
+     * @return the removed event's id and how many invitations were withdrawn
+     * @throws UnknownResourceException (404) when the application is not registered (also a repeated DELETE, which
+     *                                  writes nothing)
+     */
+    public Uni<Removal> remove(String tenant, String appId, Party by) {
+        return Panache.withTransaction(() -> live.lockExclusive(tenant)
+                        .chain(() -> applications.findForUpdate(tenant, appId)).chain(existing -> {
+                    if (existing == null) {
+                        throw notRegistered(tenant, appId);
+                    }
+                    long version = existing.version + 1;
+                    Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    return applications.remove(existing, version, at, by.subject())
+                            .chain(() -> outbox.append(PolicyEvents.APPLICATION_AGGREGATE,
+                                    PolicyEvents.applicationKey(tenant, appId), PolicyEvents.APPLICATION_REMOVED,
+                                    PolicyEvents.POLICY_EVENTS_TOPIC,
+                                    PolicyEvents.applicationRemoved(tenant, appId, version, by, at), at))
+                            .chain(event -> reevaluation.withdrawRemoval(tenant, appId, at)
+                                    .map(withdrawn -> new Removal(event.id, withdrawn)));
+                }))
+                .invoke(relay::trigger);
     }
 
-    private static Application newApplication(String tenant, String appId) {
+    /**
+     * What {@link #remove} would end, with its check (404) and nothing deleted or published: a dry run.
+     *
+     * @return the live invitations of the application, each ending
+     * @throws UnknownResourceException (404) when the application is not registered
+     */
+    public Uni<Reevaluation.Outcome> previewRemove(String tenant, String appId) {
+        return Panache.withSession(() -> applications.findByTenantAndApp(tenant, appId).chain(existing -> {
+            if (existing == null) {
+                throw notRegistered(tenant, appId);
+            }
+            return reevaluation.evaluateRemoval(tenant, appId);
+        }));
+    }
+
+    /** Sets what the caller gave, bumps the version, stamps, persists and writes application-registered.v1. */
+    private Uni<Registration> save(Application app, ApplicationInput input, Party by) {
+        app.upstreamUrl = input.upstreamUrl();
+        app.displayName = input.displayName();
+        app.requireMfa = input.requireMfa();
+        app.version = app.version + 1;
+        app.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        app.updatedBy = by.subject();
+        return applications.persist(app)
+                .chain(saved -> outbox.append(PolicyEvents.APPLICATION_AGGREGATE,
+                        PolicyEvents.applicationKey(saved.tenant, saved.appId),
+                        PolicyEvents.APPLICATION_REGISTERED, PolicyEvents.POLICY_EVENTS_TOPIC,
+                        PolicyEvents.applicationRegistered(saved, by), saved.updatedAt)
+                        .map(event -> new Registration(saved, event.id)));
+    }
+
+    /**
+     * @return the registered application
+     * @throws UnknownResourceException (404) when it is not registered (never, or removed)
+     */
+    public Uni<Application> get(String tenant, String appId) {
+        return Panache.withSession(() -> applications.findByTenantAndApp(tenant, appId))
+                .onItem().ifNull().failWith(() -> notRegistered(tenant, appId));
+    }
+
+    private static UnknownResourceException notRegistered(String tenant, String appId) {
+        return new UnknownResourceException("application " + appId + " is not registered by " + tenant);
+    }
+
+    /**
+     * A new registration whose version continues after {@code removedVersion} (0 when never removed): its first
+     * save makes it {@code removedVersion + 1}.
+     */
+    private static Application newApplication(String tenant, String appId, long removedVersion) {
         Application app = new Application();
         app.id = UUID.randomUUID();
         app.tenant = tenant;
         app.appId = appId;
-        app.version = 0;
+        app.version = removedVersion;
         return app;
     }
 

@@ -22,6 +22,8 @@ public final class PolicyEvents {
     public static final String DECISIONS_TOPIC = "policy.decisions";
 
     public static final String APPLICATION_REGISTERED = "org.crosstenant.policy.application-registered.v1";
+    /** Issue #8: a resource tenant removed a shared application (its route goes, its invitations end). */
+    public static final String APPLICATION_REMOVED = "org.crosstenant.policy.application-removed.v1";
     public static final String ACCESS_SETTINGS_CHANGED = "org.crosstenant.policy.access-settings-changed.v2";
     public static final String DECIDED = "org.crosstenant.policy.decided.v1";
     public static final String ACCESS_WITHDRAWN = "org.crosstenant.policy.access-withdrawn.v1";
@@ -70,6 +72,30 @@ public final class PolicyEvents {
                 .put("version", app.version)
                 .put("registeredBy", party(by))
                 .put("occurredAt", app.updatedAt.toString());
+    }
+
+    /**
+     * {@code application-removed.v1} (policy.events, key {@link #applicationKey}): the registration is deleted.
+     * Being the last event of its key, it is what a compacted topic keeps, so a replaying consumer never finds the
+     * route again.
+     *
+     * @param tenant      the resource tenant that removed it
+     * @param application the application id
+     * @param version     the removal's version: the removed registration's + 1, so that consumers ordering by
+     *                    version (the gateway) tell it from an older or a newer registration of the same id
+     * @param by          the admin who removed it
+     * @param occurredAt  when (UTC, microseconds)
+     * @return the payload: {@code tenant}, {@code application}, {@code version}, {@code removedBy},
+     *         {@code occurredAt}
+     */
+    public static JsonObject applicationRemoved(String tenant, String application, long version, Party by,
+                                                Instant occurredAt) {
+        return new JsonObject()
+                .put("tenant", tenant)
+                .put("application", application)
+                .put("version", version)
+                .put("removedBy", party(by))
+                .put("occurredAt", occurredAt.toString());
     }
 
     /**

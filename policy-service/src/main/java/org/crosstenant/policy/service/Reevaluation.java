@@ -128,30 +128,92 @@ public class Reevaluation {
      */
     public Uni<Integer> withdraw(Proposal proposal, Instant at) {
         long started = System.nanoTime();
-        return evaluate(proposal).chain(outcome -> {
-            if (outcome.failures().isEmpty()) {
-                return Uni.createFrom().item(0);
-            }
-            List<UUID> failing = outcome.failures().stream().map(f -> f.invitation().invitationId()).toList();
-            return live.withdraw(failing, at).chain(withdrawn -> {
-                List<NewOutboxRow> events = new ArrayList<>(withdrawn.size());
-                for (Failure failure : outcome.failures()) {
-                    LiveInvitation invitation = failure.invitation();
-                    if (!withdrawn.contains(invitation.invitationId())) {
-                        continue; // another tenant's change withdrew it first: published once, by that change
-                    }
-                    // the event's id (ce_id) is the withdrawal's id
-                    UUID id = UUID.randomUUID();
-                    events.add(new NewOutboxRow(id, invitation.invitationId().toString(),
-                            PolicyEvents.ACCESS_WITHDRAWN, PolicyEvents.DECISIONS_TOPIC,
-                            PolicyEvents.accessWithdrawn(id, invitation, proposal.tenant(), failure.evaluation(),
-                                    failure.policyVersions(), at).encode()));
+        return evaluate(proposal).chain(outcome -> end(outcome, proposal.tenant(), at, started,
+                "settings change (" + (proposal.isDefault() ? "default" : "partner " + proposal.partner()) + ")"));
+    }
+
+    /**
+     * The live invitations of an application its resource tenant removes (issue #8, application removal): every one,
+     * grants and pending ones alike, whatever the settings say, each refused by {@link #removedApplication}. Changes
+     * nothing (the dry run of a removal); runs in the current session.
+     *
+     * @param tenant      the resource tenant
+     * @param application the application id
+     * @return what the removal would end ({@code policyVersions} empty: no setting decided it)
+     */
+    public Uni<Outcome> evaluateRemoval(String tenant, String application) {
+        return live.liveOfApplication(tenant, application).map(rows -> {
+            AccessEvaluator.Evaluation removed = removedApplication(tenant, application);
+            List<Failure> failures = rows.stream().map(row -> new Failure(row, removed, Map.<String, Long>of()))
+                    .toList();
+            return new Outcome(rows.size(), failures, 0);
+        });
+    }
+
+    /**
+     * Ends every live invitation of a removed application ({@link #evaluateRemoval}) as {@link #withdraw} ends what a
+     * settings change fails: marked withdrawn, one {@code access-withdrawn.v1} each ({@code cause}
+     * {@code policy-changed}, {@code changedTenant} the resource tenant, the reasons of
+     * {@link #removedApplication}). Must run in the transaction that deletes the registration, after
+     * {@link LiveInvitationRepository#lockExclusive} of the resource tenant.
+     *
+     * @param at the removal's time (UTC, microseconds)
+     * @return how many invitations were withdrawn
+     */
+    public Uni<Integer> withdrawRemoval(String tenant, String application, Instant at) {
+        long started = System.nanoTime();
+        return evaluateRemoval(tenant, application).chain(outcome -> end(outcome, tenant, at, started,
+                "removal of application " + application));
+    }
+
+    /**
+     * The refusal of a live invitation whose application its resource tenant removed: for the resource tenant
+     * {@code "application <app> was removed by <tenant>"}; for the home tenant and both (shared, audit) only
+     * {@code "<tenant> settings blocked it"}, as a request for an application that is not registered reads to them
+     * (issue #7: of the other side only that it blocked; the registry is the resource tenant's).
+     *
+     * @param tenant      the resource tenant
+     * @param application the removed application
+     * @return a {@link AccessEvaluator#DENY} with its three reason lists
+     */
+    public static AccessEvaluator.Evaluation removedApplication(String tenant, String application) {
+        String blocked = tenant + " settings blocked it";
+        return new AccessEvaluator.Evaluation(AccessEvaluator.DENY,
+                List.of("application " + application + " was removed by " + tenant), List.of(blocked),
+                List.of(blocked), false);
+    }
+
+    /**
+     * Marks the failures withdrawn (those still live) and appends one {@code access-withdrawn.v1} per invitation
+     * withdrawn now, in the current transaction.
+     *
+     * @param changedTenant the tenant whose change it is
+     * @param started       {@link System#nanoTime()} when the change began (for the log line)
+     * @param what          what changed, for the log line
+     * @return how many were withdrawn
+     */
+    private Uni<Integer> end(Outcome outcome, String changedTenant, Instant at, long started, String what) {
+        if (outcome.failures().isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<UUID> failing = outcome.failures().stream().map(f -> f.invitation().invitationId()).toList();
+        return live.withdraw(failing, at).chain(withdrawn -> {
+            List<NewOutboxRow> events = new ArrayList<>(withdrawn.size());
+            for (Failure failure : outcome.failures()) {
+                LiveInvitation invitation = failure.invitation();
+                if (!withdrawn.contains(invitation.invitationId())) {
+                    continue; // another tenant's change withdrew it first: published once, by that change
                 }
-                return live.appendOutbox(DecisionService.AGGREGATE_TYPE, events, at).invoke(n -> LOG.infof(
-                        "settings change of %s (%s): %d live invitation(s) re-evaluated, %d withdrawn, in %d ms",
-                        proposal.tenant(), proposal.isDefault() ? "default" : "partner " + proposal.partner(),
-                        outcome.examined(), n, (System.nanoTime() - started) / 1_000_000));
-            });
+                // the event's id (ce_id) is the withdrawal's id
+                UUID id = UUID.randomUUID();
+                events.add(new NewOutboxRow(id, invitation.invitationId().toString(),
+                        PolicyEvents.ACCESS_WITHDRAWN, PolicyEvents.DECISIONS_TOPIC,
+                        PolicyEvents.accessWithdrawn(id, invitation, changedTenant, failure.evaluation(),
+                                failure.policyVersions(), at).encode()));
+            }
+            return live.appendOutbox(DecisionService.AGGREGATE_TYPE, events, at).invoke(n -> LOG.infof(
+                    "%s of %s: %d live invitation(s) re-evaluated, %d withdrawn, in %d ms",
+                    what, changedTenant, outcome.examined(), n, (System.nanoTime() - started) / 1_000_000));
         });
     }
 
