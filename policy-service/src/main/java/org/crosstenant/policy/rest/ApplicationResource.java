@@ -11,6 +11,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -72,10 +73,10 @@ public class ApplicationResource {
      */
     @DELETE
     public Uni<RestResponse<Object>> remove(@PathParam("tenant") String tenant, @PathParam("app") String app,
-            @Context UriInfo uri) {
+            @QueryParam("dryRun") String dryRun, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(app, "application id");
-        if (AccessSettingsResource.dryRun(uri)) {
+        if (AccessSettingsResource.dryRun(dryRun, uri)) {
             return applications.previewRemove(tenant, app)
                     .map(outcome -> AccessSettingsResource.impact(tenant, outcome));
         }
