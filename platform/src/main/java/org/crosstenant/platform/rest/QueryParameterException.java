@@ -12,7 +12,8 @@ public class QueryParameterException extends BadRequestException {
     private final String parameter;
 
     /**
-     * @param parameter the parameter's decoded name, or null when the query as a whole is malformed
+     * @param parameter the parameter's name as a problem's {@code field} may show it (printable, clipped), or null
+     *                  when the query as a whole is malformed
      * @param detail    the refusal in words, printable ASCII
      */
     public QueryParameterException(String parameter, String detail) {
@@ -20,7 +21,7 @@ public class QueryParameterException extends BadRequestException {
         this.parameter = parameter;
     }
 
-    /** @return the parameter's decoded name, or null when the query as a whole is malformed */
+    /** @return the parameter's name as a problem's {@code field} may show it, or null for the query as a whole */
     public String parameter() {
         return parameter;
     }

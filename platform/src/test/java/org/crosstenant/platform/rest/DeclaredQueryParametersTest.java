@@ -17,7 +17,7 @@ class DeclaredQueryParametersTest {
     @Test
     void theDeclaredParametersOnceEachPass() {
         for (String query : List.of("", "side=home", "side=home&after=x&limit=5", "side", "side=", "&side=home&",
-                "=orphan", "s%69de=home", "after=a%26b%3Dc")) {
+                "s%69de=home", "after=a%26b%3Dc", "side=home;after=x", ";;side=home")) {
             assertNull(DeclaredQueryParameters.violation(query, LISTING), query);
         }
         assertNull(DeclaredQueryParameters.violation(null, Set.of()));
@@ -33,6 +33,23 @@ class DeclaredQueryParametersTest {
         }
     }
 
+    /**
+     * The HTTP server also splits at ";" and reads a piece without a name in its own way: both are checked, so
+     * ?dryRun=false;DryRun=true and ?=;dryRun=true cannot slip a parameter past the check.
+     */
+    @Test
+    void semicolonSeparatedAndNamelessPiecesAreCheckedToo() {
+        assertTrue(DeclaredQueryParameters.violation("side=home;Side=resource", LISTING).startsWith("unknown"));
+        assertTrue(DeclaredQueryParameters.violation("limit=1;bogus=1", LISTING).startsWith("unknown"));
+        assertEquals("query parameter side is given more than once",
+                DeclaredQueryParameters.violation("side=home;side=resource", LISTING));
+        for (String query : List.of("=x", "=", "=;dryRun=true", "side=home&=x")) {
+            String detail = DeclaredQueryParameters.violation(query, Set.of("side", "dryRun"));
+            assertTrue(detail != null && detail.startsWith("a query parameter has a value but no name"), query);
+        }
+        assertTrue(DeclaredQueryParameters.violation("=x;dryRun=true", Set.of()) != null);
+    }
+
     @Test
     void aRepeatedOneIsAmbiguousAndRefused() {
         assertEquals("query parameter side is given more than once",
@@ -45,16 +62,19 @@ class DeclaredQueryParametersTest {
     void anEndpointThatReadsNoneRefusesAnyAndEchoesItPrintable() {
         assertEquals("unknown query parameter 'dryRun': this endpoint reads none (names are case-sensitive)",
                 DeclaredQueryParameters.violation("dryRun=true", Set.of()));
-        String detail = DeclaredQueryParameters.violation("a%0Ab%E2%80%AE" + "x".repeat(100) + "=1", Set.of());
+        String query = "a%0Ab%E2%80%AE" + "x".repeat(3000) + "=1";
+        String detail = DeclaredQueryParameters.violation(query, Set.of());
         assertTrue(detail.startsWith("unknown query parameter '"), detail);
         assertTrue(!detail.contains("\n") && !detail.contains("\u202e") && detail.length() < 200, detail);
+        String field = DeclaredQueryParameters.refusal(query, Set.of()).parameter();
+        assertTrue(!field.contains("\n") && !field.contains("\u202e") && field.length() <= 60, field);
     }
 
     @Test
     void aMalformedPercentEncodingIsRefused() {
-        for (String query : List.of("%zz=1", "side%=1", "%E2%82=1")) {
-            String detail = DeclaredQueryParameters.violation(query, LISTING);
-            assertTrue(detail != null, query);
+        for (String query : List.of("%zz=1", "side%=1", "%E2%82=1", "%E9=1", "s%C3ide=1", "sid\u00e9=1", "%C0%AF=1")) {
+            assertEquals("the query is not percent-encoded UTF-8 (RFC 3986 section 2.1)",
+                    DeclaredQueryParameters.violation(query, LISTING), query);
         }
     }
 }
