@@ -79,7 +79,8 @@ class AuditApiSecurityTest {
      * letter case, which the HTTP server would otherwise fold into it ({@code ?Tenant=fabrikam} read as tenant).
      */
     @ParameterizedTest
-    @ValueSource(strings = { "Tenant=fabrikam", "LIMIT=1", "limit=1&Limit=2", "unknown=1", "%zz=1" })
+    @ValueSource(strings = { "Tenant=fabrikam", "LIMIT=1", "limit=1&Limit=2", "unknown=1", "%zz=1", "after=0;after=5",
+            "limit=1;Tenant=fabrikam", "=;tenant=contoso" })
     void anUnknownParameterIs400Problem(String query) {
         Auditors.as("contoso").get("/api/v1/audit/records?" + query).then().statusCode(400).contentType(PROBLEM);
         Auditors.as("contoso").get("/api/v1/audit/stream?" + query).then().statusCode(400).contentType(PROBLEM);

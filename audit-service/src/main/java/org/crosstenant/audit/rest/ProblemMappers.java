@@ -2,6 +2,7 @@ package org.crosstenant.audit.rest;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
+import org.crosstenant.platform.rest.QueryParameterException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -43,6 +44,11 @@ public class ProblemMappers {
             return respond(status, Response.Status.fromStatusCode(status).getReasonPhrase(), "internal error", uri);
         }
         Response.StatusType type = e.getResponse().getStatusInfo();
+        if (e instanceof QueryParameterException query) {
+            return Response.status(400).type(Problem.MEDIA_TYPE).entity(new Problem("about:blank",
+                    type.getReasonPhrase(), 400, e.getMessage(), uri == null ? null : uri.getPath(), query.parameter()))
+                    .build();
+        }
         return respond(status, type.getReasonPhrase(), e.getMessage(), uri);
     }
 

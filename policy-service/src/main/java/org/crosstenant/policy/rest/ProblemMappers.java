@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
+import org.crosstenant.platform.rest.QueryParameterException;
 import jakarta.ws.rs.core.Response;
 import org.crosstenant.policy.service.AccessSettingsService;
 import org.crosstenant.platform.model.MalformedJsonException;
@@ -100,6 +101,10 @@ public class ProblemMappers {
         } else if (status == 406 && (detail == null || detail.contains("@Produces"))) {
             detail = "this resource answers application/json (errors application/problem+json); send an Accept "
                     + "header that allows it";
+        }
+        if (e instanceof QueryParameterException query) {
+            return Response.status(400).type(Problem.MEDIA_TYPE).entity(new Problem(TYPE_PREFIX + "bad-request", title,
+                    400, detail, request.path(), null, query.parameter(), null)).build();
         }
         return respond(status, title.toLowerCase().replace(' ', '-'), title, detail, request, null);
     }
