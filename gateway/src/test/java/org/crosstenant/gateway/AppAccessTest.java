@@ -72,6 +72,7 @@ class AppAccessTest {
                 .header("Forwarded", "host=evil.example").header("X-Real-IP", "1.2.3.4")
                 .header("X-Original-URL", "/secrets")
                 .header("Crosstenant-Enforced", "true").header("Crosstenant-View-Events", UUID.randomUUID().toString())
+                .header("Crosstenant_Enforced", "true").header("X_Forwarded_For", "6.6.6.6").header("X_Real_IP", "6.6.6.6")
                 .queryParam("view", "list").get(path)
                 .then().statusCode(200).body("upstreamPath", equalTo("/app/boards/42"));
         Map<String, Object> request = FederationTest.last();
@@ -81,7 +82,7 @@ class AppAccessTest {
         assertEquals(List.of("theme=dark"), headers.get("cookie"),
                 "the application's own cookies pass, prefix stripped; the token cookie and others' do not");
         for (String claim : List.of("forwarded", "x-real-ip", "x-original-url", "crosstenant-enforced",
-                "crosstenant-view-events")) {
+                "crosstenant-view-events", "crosstenant_enforced", "x_forwarded_for", "x_real_ip")) {
             assertNull(headers.get(claim), "the caller's own " + claim + " is not passed on");
         }
         assertEquals(List.of("127.0.0.1"), headers.get("x-forwarded-for"), "the peer the gateway saw, not 1.2.3.4");

@@ -321,7 +321,9 @@ public class GatewayRoutes {
         Set<String> named = HeaderRules.connectionNamed(in);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         in.forEach(h -> {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
+            // "_" read as "-": CGI-style applications map both to one variable (HTTP_X_FORWARDED_FOR), so a look-alike
+            // such as X_Forwarded_For or Crosstenant_Enforced would pass for the header itself
+            String name = h.getKey().toLowerCase(Locale.ROOT).replace('_', '-');
             if (HeaderRules.dropped(name, named) || CREDENTIAL_HEADERS.contains(name)
                     || PROXY_CLAIM_HEADERS.contains(name) || name.startsWith("x-forwarded-")
                     || HeaderRules.GATEWAY_OWNED.contains(name)) {
