@@ -254,6 +254,33 @@ class ApplicationRemovalTest {
      * A resource tenant and a home tenant admitting each other for every application (so invitations of any of the
      * given applications are allowed), with those applications registered.
      */
+    /**
+     * An If-Match that does not hold stops a PUT, a DELETE and a dry run (412, RFC 9110 section 13.1.1) and changes
+     * nothing; the ETag of every answer is the registration's version, and the current one lets the change through.
+     */
+    @Test
+    void aStaleIfMatchChangesNothing() {
+        String tenant = TestStack.tenant("ifmatch");
+        String admin = TestStack.adminOf(tenant);
+        register(tenant, "projects", "http://127.0.0.1:8090").statusCode(200).header("ETag", "\"1\"");
+        given().header("Authorization", admin).contentType(ContentType.JSON).header("If-Match", "\"9\"")
+                .body(Map.of("upstreamUrl", "http://127.0.0.1:8091")).when().put(PATH, tenant, "projects")
+                .then().statusCode(412).contentType("application/problem+json");
+        given().header("Authorization", admin).header("If-Match", "\"9\"").when().delete(PATH, tenant, "projects")
+                .then().statusCode(412).contentType("application/problem+json");
+        given().header("Authorization", admin).header("If-Match", "\"9\"").queryParam("dryRun", "true")
+                .when().delete(PATH, tenant, "projects").then().statusCode(412);
+        given().header("Authorization", admin).header("If-Match", "not-a-tag").when().delete(PATH, tenant, "projects")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().header("Authorization", admin).when().get(PATH, tenant, "projects").then().statusCode(200)
+                .header("ETag", "\"1\"").body("upstreamUrl", equalTo("http://127.0.0.1:8090"));
+        given().header("Authorization", admin).contentType(ContentType.JSON).header("If-Match", "\"1\"")
+                .body(Map.of("upstreamUrl", "http://127.0.0.1:8091")).when().put(PATH, tenant, "projects")
+                .then().statusCode(200).header("ETag", "\"2\"");
+        given().header("Authorization", admin).header("If-Match", "\"2\"").when().delete(PATH, tenant, "projects")
+                .then().statusCode(204);
+    }
+
     static DecisionFlowTest.Pair configure(String resource, String home, String... applications) {
         for (String application : applications) {
             register(resource, application, "http://127.0.0.1:8090").statusCode(200);

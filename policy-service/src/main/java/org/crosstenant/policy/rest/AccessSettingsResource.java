@@ -189,14 +189,6 @@ public class AccessSettingsResource {
     }
 
     /**
-     * Which live invitations a proposed change would end, before anything is saved (issue #8): body
-     * {@code {"partner": "<id>" | null, "settings": {…} | null}} — partner null = the default; settings null with a
-     * partner = deleting that partner configuration. The same checks as the real change (422 naming the field under
-     * {@code /settings}, 404 for deleting a partner configuration that does not exist); nothing saved or published.
-     *
-     * @return 200 with the {@link ImpactView}
-     */
-    /**
      * {@code POST …/what-if} (issue #8, docs/api.md "What-if"): how a hypothetical collaboration or direct-connect
      * request between {tenant} and a partner would be decided, against the current settings or with one of {tenant}'s
      * configurations as proposed. Changes nothing: no row, no event, no cache entry. (In this resource, not one of its
@@ -219,6 +211,14 @@ public class AccessSettingsResource {
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build());
     }
 
+    /**
+     * Which live invitations a proposed change would end, before anything is saved (issue #8): body
+     * {@code {"partner": "<id>" | null, "settings": {…} | null}} — partner null = the default; settings null with a
+     * partner = deleting that partner configuration. The same checks as the real change (422 naming the field under
+     * {@code /settings}, 404 for deleting a partner configuration that does not exist); nothing saved or published.
+     *
+     * @return 200 with the {@link ImpactView}
+     */
     @POST
     @Path("impact")
     @Consumes(MediaType.APPLICATION_JSON)

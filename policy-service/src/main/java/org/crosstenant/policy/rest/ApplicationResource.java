@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -46,25 +47,29 @@ public class ApplicationResource {
     }
 
     /**
-     * Registers or updates the application: 200 with it and {@code Content-Location}; when it changed, also
-     * {@value ViewEvents#HEADER} with the id of its application-registered.v1 event. 400/422 for a bad body.
+     * Registers or updates the application: 200 with it, its {@code ETag} ({@code "<version>"}) and
+     * {@code Content-Location}; when it changed, also {@value ViewEvents#HEADER} with the id of its
+     * application-registered.v1 event. 400/422 for a bad body; an optional {@code If-Match} is honoured (412 when it
+     * does not hold, RFC 9110 section 13.1.1; 400 when malformed).
      */
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<ApplicationView>> register(@PathParam("tenant") String tenant,
-            @PathParam("app") String app, ObjectNode body, @Context UriInfo uri) {
+            @PathParam("app") String app, ObjectNode body, @Context HttpServerRequest request, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(app, "application id");
-        return applications.register(tenant, app, input(body), caller).map(registration -> ViewEvents.add(
+        String ifMatch = AccessSettingsResource.ifMatch(request);
+        return applications.register(tenant, app, input(body), ifMatch, caller).map(registration -> ViewEvents.add(
                 RestResponse.ResponseBuilder.ok(ApplicationView.of(registration.application()))
+                        .header(HttpHeaders.ETAG, "\"" + registration.application().version + "\"")
                         .header(HttpHeaders.CONTENT_LOCATION, uri.getAbsolutePath().toString()),
                 registration.event() == null ? List.of() : List.of(registration.event())).build());
     }
 
     /**
      * Removes the application (issue #8): the registration is deleted, {@code application-removed.v1} published and
-     * every live invitation of the application ended (grants revoked, pending ones denied), in one transaction. No
-     * {@code If-Match}. {@code ?dryRun=true}: the same checks, nothing removed, 200 with the impact (the invitations
+     * every live invitation of the application ended (grants revoked, pending ones denied), in one transaction. An
+     * optional {@code If-Match} is honoured (412 when it does not hold). {@code ?dryRun=true}: the same checks, nothing removed, 200 with the impact (the invitations
      * it would end, as {@code POST …/access-settings/impact} answers).
      *
      * @return 204 with {@value ViewEvents#HEADER} naming the application-removed.v1 event (the only one the gateway's
@@ -73,27 +78,31 @@ public class ApplicationResource {
      */
     @DELETE
     public Uni<RestResponse<Object>> remove(@PathParam("tenant") String tenant, @PathParam("app") String app,
-            @QueryParam("dryRun") String dryRun, @Context UriInfo uri) {
+            @QueryParam("dryRun") String dryRun, @Context HttpServerRequest request, @Context UriInfo uri) {
         Party caller = guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(app, "application id");
+        String ifMatch = AccessSettingsResource.ifMatch(request);
         if (AccessSettingsResource.dryRun(dryRun, uri)) {
-            return applications.previewRemove(tenant, app)
+            return applications.previewRemove(tenant, app, ifMatch)
                     .map(outcome -> AccessSettingsResource.impact(tenant, outcome));
         }
-        return applications.remove(tenant, app, caller).map(removal -> ViewEvents.add(
+        return applications.remove(tenant, app, ifMatch, caller).map(removal -> ViewEvents.add(
                 RestResponse.ResponseBuilder.noContent(), List.of(removal.event())).build());
     }
 
     /**
-     * @return 200 with the application and {@code Content-Location}; 404 problem+json when it is not registered
+     * @return 200 with the application, its {@code ETag} and {@code Content-Location}; 404 problem+json when it is
+     *         not registered
      */
     @GET
     public Uni<RestResponse<ApplicationView>> get(@PathParam("tenant") String tenant,
             @PathParam("app") String app, @Context UriInfo uri) {
         guard.requireAdminOf(tenant);
         TenantAdminGuard.requireId(app, "application id");
-        return applications.get(tenant, app).map(ApplicationView::of)
-                .map(view -> Links.self(view, uri));
+        return applications.get(tenant, app).map(application -> RestResponse.ResponseBuilder
+                .ok(ApplicationView.of(application))
+                .header(HttpHeaders.CONTENT_LOCATION, uri.getAbsolutePath().toString())
+                .header(HttpHeaders.ETAG, "\"" + application.version + "\"").build());
     }
 
     /** Strict reading: unknown fields and non-string values are refused, not ignored. */

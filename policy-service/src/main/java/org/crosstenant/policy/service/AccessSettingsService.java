@@ -361,7 +361,15 @@ public class AccessSettingsService {
                 PolicyEvents.POLICY_EVENTS_TOPIC, payload, at).map(event -> event.id);
     }
 
-    private static void requireMatch(String ifMatch, boolean exists, long version) {
+    /**
+     * The If-Match precondition (RFC 9110 section 13.1.1) against a resource's version, its ETag {@code "<version>"}.
+     *
+     * @param ifMatch the header, already checked against its grammar (rest layer), or null (no precondition)
+     * @param exists  whether the resource exists ({@code *} matches any existing one)
+     * @param version its current version
+     * @throws PreconditionFailedException (412) when the precondition does not hold
+     */
+    static void requireMatch(String ifMatch, boolean exists, long version) {
         if (ifMatch == null) {
             return;
         }

@@ -60,11 +60,14 @@ public class ApplicationService {
      * removal is a new registration (nothing of the old one comes back, no invitation it ended) whose version
      * continues after the removal's, so that consumers ordering by version see it as the newer state.
      *
+     * @param ifMatch the If-Match header (its ETag is {@code "<version>"}), or null: last write wins
      * @return the application and the event written
+     * @throws AccessSettingsService.PreconditionFailedException (412) when If-Match does not hold
      */
-    public Uni<Registration> register(String tenant, String appId, ApplicationInput input, Party by) {
+    public Uni<Registration> register(String tenant, String appId, ApplicationInput input, String ifMatch, Party by) {
         validate(input);
         return Panache.withTransaction(() -> applications.findForUpdate(tenant, appId).chain(existing -> {
+                    AccessSettingsService.requireMatch(ifMatch, existing != null, existing == null ? 0 : existing.version);
                     if (existing != null && Objects.equals(existing.upstreamUrl, input.upstreamUrl())
                             && Objects.equals(existing.displayName, input.displayName())
                             && existing.requireMfa == input.requireMfa()) {
@@ -87,16 +90,19 @@ public class ApplicationService {
      * ({@link Reevaluation#withdrawRemoval}). The events are published right after the commit. The application is
      * then unknown to every reader: a new request for it is denied as for one never registered.
      *
+     * @param ifMatch the If-Match header, or null
      * @return the removed event's id and how many invitations were withdrawn
      * @throws UnknownResourceException (404) when the application is not registered (also a repeated DELETE, which
      *                                  writes nothing)
+     * @throws AccessSettingsService.PreconditionFailedException (412) when If-Match does not hold
      */
-    public Uni<Removal> remove(String tenant, String appId, Party by) {
+    public Uni<Removal> remove(String tenant, String appId, String ifMatch, Party by) {
         return Panache.withTransaction(() -> live.lockExclusive(tenant)
                         .chain(() -> applications.findForUpdate(tenant, appId)).chain(existing -> {
                     if (existing == null) {
                         throw notRegistered(tenant, appId);
                     }
+                    AccessSettingsService.requireMatch(ifMatch, true, existing.version);
                     long version = existing.version + 1;
                     Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
                     return applications.remove(existing, version, at, by.subject())
@@ -113,14 +119,16 @@ public class ApplicationService {
     /**
      * What {@link #remove} would end, with its check (404) and nothing deleted or published: a dry run.
      *
+     * @param ifMatch the If-Match header, or null (checked as the real removal checks it)
      * @return the live invitations of the application, each ending
      * @throws UnknownResourceException (404) when the application is not registered
      */
-    public Uni<Reevaluation.Outcome> previewRemove(String tenant, String appId) {
+    public Uni<Reevaluation.Outcome> previewRemove(String tenant, String appId, String ifMatch) {
         return Panache.withSession(() -> applications.findByTenantAndApp(tenant, appId).chain(existing -> {
             if (existing == null) {
                 throw notRegistered(tenant, appId);
             }
+            AccessSettingsService.requireMatch(ifMatch, true, existing.version);
             return reevaluation.evaluateRemoval(tenant, appId);
         }));
     }
