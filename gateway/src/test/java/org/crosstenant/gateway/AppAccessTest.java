@@ -73,6 +73,7 @@ class AppAccessTest {
                 .header("X-Original-URL", "/secrets")
                 .header("Crosstenant-Enforced", "true").header("Crosstenant-View-Events", UUID.randomUUID().toString())
                 .header("Crosstenant_Enforced", "true").header("X_Forwarded_For", "6.6.6.6").header("X_Real_IP", "6.6.6.6")
+                .header("Client-IP", "6.6.6.6").header("X_Remote_User", "admin").header("X-Ms-Client-Principal", "x")
                 .queryParam("view", "list").get(path)
                 .then().statusCode(200).body("upstreamPath", equalTo("/app/boards/42"));
         Map<String, Object> request = FederationTest.last();
@@ -82,7 +83,8 @@ class AppAccessTest {
         assertEquals(List.of("theme=dark"), headers.get("cookie"),
                 "the application's own cookies pass, prefix stripped; the token cookie and others' do not");
         for (String claim : List.of("forwarded", "x-real-ip", "x-original-url", "crosstenant-enforced",
-                "crosstenant-view-events", "crosstenant_enforced", "x_forwarded_for", "x_real_ip")) {
+                "crosstenant-view-events", "crosstenant_enforced", "x_forwarded_for", "x_real_ip", "client-ip",
+                "x_remote_user", "x-ms-client-principal")) {
             assertNull(headers.get(claim), "the caller's own " + claim + " is not passed on");
         }
         assertEquals(List.of("127.0.0.1"), headers.get("x-forwarded-for"), "the peer the gateway saw, not 1.2.3.4");

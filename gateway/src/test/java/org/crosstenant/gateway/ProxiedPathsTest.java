@@ -31,7 +31,7 @@ class ProxiedPathsTest {
             "/apps/contoso/p/x%7F", "/apps/contoso/p/x\u0000", "/apps/contoso/p/x\t",
             "/apps/contoso/p/x%zz", "/apps/contoso/p/x%2", "/apps/contoso/p/x%",
             "/apps/contoso/p/%25252525252525252525252541", // nested 11 deep
-            "apps/contoso/p/x", ""
+            "apps/contoso/p/x", "", "/apps/contoso/p/x#frag", "/apps/contoso/p/#", "/api/v1/invitations/1#"
     })
     void refused(String path) {
         assertTrue(ProxiedPaths.refusal(path).isPresent(), path + " must be refused");
@@ -44,7 +44,7 @@ class ProxiedPathsTest {
             "/apps/contoso/p/a..b", "/apps/contoso/p/x;jsessionid=abc", "/apps/contoso/p/%C3%A9t%C3%A9",
             "/apps/contoso/p/%E2%82%AC", "/apps/contoso/p/100%25", "/apps/contoso/p/a%2520b",
             "/apps/contoso/p/a//b", "/api/v1/invitations/0b7c1c2e-1111-4c2e-9a3a-3f1a2b3c4d5e/redeem",
-            "/apps/contoso/p/q%3Fnot-a-query", "/apps/contoso/p/%7Euser"
+            "/apps/contoso/p/q%3Fnot-a-query", "/apps/contoso/p/%7Euser", "/apps/contoso/p/wiki/C%23"
     })
     void allowed(String path) {
         assertEquals(Optional.empty(), ProxiedPaths.refusal(path), path + " must pass");

@@ -59,7 +59,13 @@ public class GatewayRoutes {
      * never sent upstream (every {@code x-forwarded-*} header as well).
      */
     static final Set<String> PROXY_CLAIM_HEADERS = Set.of("forwarded", "x-real-ip", "x-client-ip", "true-client-ip",
-            "x-original-url", "x-rewrite-url", "x-original-forwarded-for");
+            "x-original-url", "x-rewrite-url", "x-original-forwarded-for", "client-ip", "x-cluster-client-ip",
+            "cf-connecting-ip", "fastly-client-ip",
+            // identity a proxy in front of an application asserts (oauth2-proxy, AWS ALB, Azure App Service)
+            "x-remote-user", "x-auth-request-user", "x-auth-request-email", "x-auth-request-preferred-username",
+            "x-auth-request-groups", "x-forwarded-user", "x-forwarded-email", "x-amzn-oidc-identity",
+            "x-amzn-oidc-data", "x-ms-client-principal", "x-ms-client-principal-id", "x-ms-client-principal-name",
+            "x-ms-client-principal-idp");
 
     private final IdentityMapper identities;
     private final FederatedTokenService tokens;
@@ -134,6 +140,13 @@ public class GatewayRoutes {
         if (smuggled(ctx, path)) {
             return;
         }
+        if (path.indexOf(';') >= 0) {
+            // the services' framework drops ";name=value" path parameters, so ".../partners/fabrikam;dryRun=true"
+            // would be a real change: the API has none, and refuses them rather than letting them vanish
+            Problems.send(ctx, 400, "path-not-canonical", "Bad Request", "The request path is refused: the API has "
+                    + "no path parameters (';'); put parameters in the query.");
+            return;
+        }
         var base = serviceRoutes.baseUrlFor(path);
         if (base.isEmpty()) {
             Problems.notFound(ctx, "No API at " + path);
@@ -188,7 +201,12 @@ public class GatewayRoutes {
      * @return whether the request was refused
      */
     private static boolean smuggled(RoutingContext ctx, String rawPath) {
-        var refusal = ProxiedPaths.refusal(rawPath);
+        String query = ctx.request().query();
+        var refusal = query != null && query.indexOf('#') >= 0
+                // a fragment is not part of a request target (RFC 9112 section 3.2); forwarded, it would cut the
+                // query off at an upstream's URL parser
+                ? java.util.Optional.of("the query contains '#'")
+                : ProxiedPaths.refusal(rawPath);
         if (refusal.isPresent()) {
             LOG.debugf("refused path %s: %s", rawPath, refusal.get());
             Problems.send(ctx, 400, "path-not-canonical", "Bad Request", "The request path is refused: "

@@ -95,13 +95,9 @@ public final class HeaderRules {
         }
     }
 
+    /** Also a look-alike with {@code _} for {@code -}: CGI-style clients map both to one variable. */
     private static boolean gatewayOwned(String name) {
-        for (String owned : GATEWAY_OWNED) {
-            if (owned.equalsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
+        return GATEWAY_OWNED.contains(name.toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
 
     static boolean is(String name, String expected) {

@@ -15,6 +15,8 @@ import java.util.Optional;
  * <li>encoded separators {@code %2F} and {@code %5C} (any case): an upstream that decodes them sees a different
  * segment structure than the gateway;</li>
  * <li>backslashes (some servers treat {@code \} as {@code /});</li>
+ * <li>a raw {@code #} (checked on the path as sent only; {@code %23} is a plain character): a fragment is no part of a
+ * request target (RFC 9112 section 3.2), and an upstream's URL parser would cut the path and the query there;</li>
  * <li>encoded dots {@code %2E} (dots never need encoding, RFC 3986 section 2.3: only an evasion encodes them);</li>
  * <li>dot segments {@code .} and {@code ..} (RFC 3986 section 5.2.4), also as path-parameter segments such as
  * {@code ..;x} or {@code .;} that Servlet containers strip to {@code ..};</li>
@@ -41,6 +43,9 @@ public final class ProxiedPaths {
     public static Optional<String> refusal(String rawPath) {
         if (rawPath == null || !rawPath.startsWith("/")) {
             return Optional.of("the path must be an absolute path");
+        }
+        if (rawPath.indexOf('#') >= 0) {
+            return Optional.of("the path contains '#'");
         }
         String layer = rawPath;
         for (int depth = 0; depth <= MAX_DEPTH; depth++) {
