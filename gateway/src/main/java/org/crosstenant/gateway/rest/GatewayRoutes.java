@@ -201,12 +201,7 @@ public class GatewayRoutes {
      * @return whether the request was refused
      */
     private static boolean smuggled(RoutingContext ctx, String rawPath) {
-        String query = ctx.request().query();
-        var refusal = query != null && query.indexOf('#') >= 0
-                // a fragment is not part of a request target (RFC 9112 section 3.2); forwarded, it would cut the
-                // query off at an upstream's URL parser
-                ? java.util.Optional.of("the query contains '#'")
-                : ProxiedPaths.refusal(rawPath);
+        var refusal = ProxiedPaths.refusal(rawPath, ctx.request().query());
         if (refusal.isPresent()) {
             LOG.debugf("refused path %s: %s", rawPath, refusal.get());
             Problems.send(ctx, 400, "path-not-canonical", "Bad Request", "The request path is refused: "

@@ -97,7 +97,7 @@ public final class HeaderRules {
 
     /** Also a look-alike with {@code _} for {@code -}: CGI-style clients map both to one variable. */
     private static boolean gatewayOwned(String name) {
-        return GATEWAY_OWNED.contains(name.toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        return GATEWAY_OWNED.contains(name.toLowerCase(Locale.ROOT).replace('_', '-'));
     }
 
     static boolean is(String name, String expected) {

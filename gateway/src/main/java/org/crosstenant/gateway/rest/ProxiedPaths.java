@@ -37,6 +37,22 @@ public final class ProxiedPaths {
     }
 
     /**
+     * The request target as received: {@link #refusal(String)} of the path, and a query without a raw {@code #} (a
+     * fragment is no part of a request target, RFC 9112 section 3.2; forwarded, an upstream's URL parser would cut
+     * the query off there).
+     *
+     * @param rawPath  the path exactly as received
+     * @param rawQuery the query exactly as received, or null
+     * @return empty if the target is safe to forward as it is, otherwise why it is refused
+     */
+    public static Optional<String> refusal(String rawPath, String rawQuery) {
+        if (rawQuery != null && rawQuery.indexOf('#') >= 0) {
+            return Optional.of("the query contains '#'");
+        }
+        return refusal(rawPath);
+    }
+
+    /**
      * @param rawPath the path exactly as received (percent-encoded, no query), e.g. {@code ctx.request().path()}
      * @return empty if the path is safe to forward as it is, otherwise why it is refused (for a 400 problem detail)
      */
