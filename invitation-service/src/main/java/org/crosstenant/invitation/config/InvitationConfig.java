@@ -21,6 +21,8 @@ public interface InvitationConfig {
 
     ExpirySweep expirySweep();
 
+    DomainSweep domainSweep();
+
     Outbox outbox();
 
     interface Redemption {
@@ -40,6 +42,15 @@ public interface InvitationConfig {
 
         @WithDefault("100")
         int batchSize();
+    }
+
+    interface DomainSweep {
+        /**
+         * Period of the job that ends live invitations whose invitee's domain is no longer registered (issue #8; the
+         * scheduler reads it as {invitation.domain-sweep.interval}); it also runs at start.
+         */
+        @WithDefault("60s")
+        String interval();
     }
 
     interface Outbox {

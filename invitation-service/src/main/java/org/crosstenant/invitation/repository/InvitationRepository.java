@@ -54,6 +54,29 @@ public class InvitationRepository implements PanacheRepositoryBase<Invitation, U
     }
 
     /**
+     * Issue #8 (tenant domains): ids of live invitations ({@code requested}, {@code pending_approval},
+     * {@code pending_acceptance}, {@code accepted}) whose invitee's (tenant, email domain) is not one of
+     * {@code registrationKeys} ({@code "<tenant> <domain>"}, {@link org.crosstenant.invitation.service.TenantRegistry
+     * #registrationKeys}), locked, SKIP LOCKED as the expiry sweep. The domain is the address after its first
+     * {@code @}, as {@link org.crosstenant.invitation.model.Identifiers#domainOf} takes it; the caller re-checks each
+     * row with the registry itself, this query only narrows.
+     *
+     * @param registrationKeys the registry's keys (not empty)
+     * @param limit            the most ids to return
+     */
+    @SuppressWarnings("unchecked")
+    public Uni<List<UUID>> lockLiveOutsideRegistry(List<String> registrationKeys, int limit) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("select id from invitation where status in ('requested', 'pending_approval',"
+                        + " 'pending_acceptance', 'accepted') and invitee_tenant || ' ' || substring(invitee_email"
+                        + " from position('@' in invitee_email) + 1) not in (:keys)"
+                        + " limit :limit for update skip locked", UUID.class)
+                .setParameter("keys", registrationKeys)
+                .setParameter("limit", limit)
+                .getResultList());
+    }
+
+    /**
      * One page of a tenant's invitations as the resource tenant or as the home (invitee) tenant, newest first
      * (keyset: {@code (created_at, id)} below the cursor; indexes {@code invitation_tenant_listing} and
      * {@code invitation_home_listing}).

@@ -811,6 +811,76 @@ public class InvitationService {
                 });
     }
 
+    // ---------------------------------------------------------------- tenant domains
+
+    /** The rule a registry withdrawal names first in its reasons ({@code tenant-domains: <domain> is no longer ...}). */
+    public static final String TENANT_DOMAINS_RULE = "tenant-domains";
+
+    /**
+     * Issue #8, "tenant domains": ends every live invitation whose invitee's address is no longer of its tenant's
+     * registered domains ({@link TenantRegistry}, read from configuration, so a domain is removed by a redeployment):
+     * a grant is revoked ({@code revoked.v1}, reason {@code policy-changed}), an open request denied
+     * ({@code denied.v1}, cause {@code policy-changed}), as a settings withdrawal would, with the home tenant as the
+     * changed tenant and one reason either side may read. Each invitation ends once (its status is checked under its
+     * row lock); batches of {@code invitation.expiry-sweep.batch-size} in one transaction each, repeated until one
+     * comes back short. Loosening (adding a domain) re-grants nothing.
+     *
+     * @return how many invitations this call ended
+     */
+    public Uni<Integer> endOutsideRegisteredDomains() {
+        return endOutsideRegisteredDomains(0);
+    }
+
+    private Uni<Integer> endOutsideRegisteredDomains(int endedSoFar) {
+        int batch = config.expirySweep().batchSize();
+        Instant now = now();
+        return Panache.withTransaction(() -> invitations.lockLiveOutsideRegistry(tenants.registrationKeys(), batch)
+                .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().item(0) : invitations.list("id in ?1", ids)
+                        .flatMap(list -> {
+                            List<OutboxEvent> rows = new ArrayList<>();
+                            for (Invitation inv : list) {
+                                OutboxEvent row = endOutsideRegistry(inv, now);
+                                if (row != null) {
+                                    rows.add(row);
+                                }
+                            }
+                            return outbox.persist(rows).replaceWith(rows.size());
+                        })))
+                .flatMap(ended -> {
+                    if (ended > 0) {
+                        relay.trigger();
+                    }
+                    // a short batch is the last; so is one the registry itself kept whole (never loop on it)
+                    return ended == batch ? endOutsideRegisteredDomains(endedSoFar + ended)
+                            : Uni.createFrom().item(endedSoFar + ended);
+                })
+                .invoke(total -> {
+                    if (total > 0 && endedSoFar == 0) {
+                        LOG.infof("Ended %d invitation(s) whose invitee's domain is no longer registered", total);
+                    }
+                });
+    }
+
+    /**
+     * Ends one locked live invitation whose invitee's domain the registry no longer holds, through {@link #withdraw}.
+     *
+     * @return the outbox row, or null when the registry does hold the domain (the query only narrows) or the
+     *         invitation has ended meanwhile
+     */
+    private OutboxEvent endOutsideRegistry(Invitation inv, Instant now) {
+        if (tenants.violation(inv.inviteeTenant, inv.inviteeEmail) == null) {
+            LOG.warnf("Invitation %s matched the unregistered-domain query but its domain is registered", inv.id);
+            return null;
+        }
+        // the home tenant's registry is not a secret of either side: both read the same words
+        List<String> reasons = List.of(TENANT_DOMAINS_RULE + ": " + Identifiers.domainOf(inv.inviteeEmail)
+                + " is no longer a registered domain of tenant " + inv.inviteeTenant);
+        AccessWithdrawal withdrawal = new AccessWithdrawal(UUID.randomUUID(), inv.id, inv.resourceTenant,
+                inv.inviteeTenant, inv.application, inv.inviteeEmail, inv.status, AccessWithdrawal.POLICY_CHANGED,
+                inv.inviteeTenant, reasons, reasons, reasons);
+        return withdraw(inv, withdrawal, now);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /**

@@ -1,5 +1,6 @@
 package org.crosstenant.invitation.service;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -53,6 +54,22 @@ public class TenantRegistry {
      */
     public boolean isRegistered(String tenant) {
         return domains.containsKey(tenant);
+    }
+
+    /**
+     * Every (tenant, domain) registration as one key, {@code "<tenant> <domain>"} (neither part can hold a space), for
+     * the database to narrow live invitations to those outside the registry ({@link InvitationService#
+     * endOutsideRegisteredDomains}); never empty: without any registration it holds one key that no row matches.
+     *
+     * @return the keys, in no particular order
+     */
+    public List<String> registrationKeys() {
+        List<String> keys = new ArrayList<>();
+        domains.forEach((tenant, own) -> own.forEach(domain -> keys.add(tenant + " " + domain)));
+        if (keys.isEmpty()) {
+            keys.add(" ");
+        }
+        return keys;
     }
 
     /**
