@@ -45,7 +45,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * change's answer says the gateway enforces it: read-your-writes) and durably (the grant is revoked with reason
  * {@code policy-changed}, exactly once); what-if and impact answer before each change; loosening again re-grants
  * nothing; an admin's revoke answers once the gateway refuses; a grant with a short validity ends by itself with
- * {@code expired.v1}; and a mass re-evaluation survives policy-service being killed (SIGKILL) while it runs.
+ * {@code expired.v1}; a mass re-evaluation survives policy-service being killed (SIGKILL) while it runs; and a
+ * redeployment that drops Fabrikam's registered domain ends its guest's grant.
  * The steps build on each other and run in order on one stack whose grants last {@link #GRANT_VALIDITY}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -306,6 +307,35 @@ class ContinuousAccessWalkIT {
         assertEquals(grants, eventIdsPerGrant.keySet(), "every grant revoked: " + eventIdsPerGrant);
         eventIdsPerGrant.forEach((grant, ids) -> assertEquals(1, ids.size(), grant + " revoked once: " + ids));
         revocations.forEach(r -> assertTrue(r.value().contains("policy-changed"), r.value()));
+    }
+
+    /**
+     * Tenant domains: Fabrikam's registered domains are configuration; a redeployment of invitation-service without
+     * {@code fabrikam.example} ends carol's grant (rule {@code tenant-domains}) and the gateway refuses her.
+     */
+    @Test
+    @Order(8)
+    void aRedeploymentThatDropsFabrikamsDomainEndsItsGuestsGrants() {
+        String grant = redeem(file(WIKI, "carol@fabrikam.example"), "carol");
+        await().atMost(FLOW).pollInterval(Duration.ofMillis(100)).until(() ->
+                reach(WIKI, "carol") == 200);
+
+        stack.reconfigure("invitation-service", Map.of("CROSSTENANT_TENANTS_FABRIKAM_DOMAINS", "fabrikam-new.example"));
+        ProcessHandle invitations = stack.processes().get("invitation-service");
+        assertNotNull(invitations, "the stack knows invitation-service's process: " + stack.processes().keySet());
+        invitations.destroyForcibly();
+
+        awaitEnded(grant, "revoked", Duration.ofMinutes(3));
+        await().atMost(FLOW).pollInterval(Duration.ofMillis(100)).until(() ->
+                reach(WIKI, "carol") == 403);
+        JsonNode ended = invitation(grant);
+        assertEquals("fabrikam", ended.path("revokedBy").path("tenant").asText(), ended.toString());
+        assertEquals("tenant-domains: fabrikam.example is no longer a registered domain of tenant fabrikam",
+                ended.path("withdrawal").path("reasons").path(0).asText(), ended.toString());
+        List<ConsumerRecord<String, String>> revoked = invitationEvents(Set.of(grant),
+                r -> header(r, "ce_type").endsWith(".revoked.v1"));
+        assertEquals(1, revoked.size(), "revoked once: " + revoked);
+        assertTrue(revoked.get(0).value().contains("policy-changed"), revoked.get(0).value());
     }
 
     /** Bob's or carol's request to a Contoso application through the gateway: its HTTP status (200: let through). */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -42,6 +43,8 @@ public final class LocalStack implements AutoCloseable {
     private volatile boolean closed;
     /** Module → environment variables set on top of the stack's own for that service (tests, e.g. a short grant). */
     private final Map<String, Map<String, String>> serviceEnv;
+    /** Module → environment variables its next supervised restart adds ({@link #reconfigure}): a redeployment. */
+    private final Map<String, Map<String, String>> nextRestartEnv = new ConcurrentHashMap<>();
 
     public LocalStack(StackSettings settings) {
         this(settings, Map.of());
@@ -87,6 +90,22 @@ public final class LocalStack implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Changes a service's configuration for its next supervised restart ({@link StackSettings#restartDelay()} set),
+     * as a redeployment with a new configuration would: a test sets the variables, stops the service, and the stack
+     * starts it again with them (kept for every later restart). Without supervision nothing restarts it.
+     *
+     * @param module a service module, e.g. {@code invitation-service}
+     * @param env    environment variables (Quarkus/SmallRye config names) set on top of its current ones
+     */
+    public void reconfigure(String module, Map<String, String> env) {
+        nextRestartEnv.merge(module, Map.copyOf(env), (before, added) -> {
+            Map<String, String> merged = new HashMap<>(before);
+            merged.putAll(added);
+            return Map.copyOf(merged);
+        });
     }
 
     public StackSettings settings() {
@@ -283,7 +302,9 @@ public final class LocalStack implements AutoCloseable {
         progress.accept(module + " exited; starting it again in " + settings.restartDelay().toMillis() + " ms");
         org.crosstenant.stack.infra.ProcessTree.pause(settings.restartDelay());
         try {
-            ServiceProcess again = launch(module, port, env, true);
+            Map<String, String> redeployed = new HashMap<>(env);
+            redeployed.putAll(nextRestartEnv.getOrDefault(module, Map.of()));
+            ServiceProcess again = launch(module, port, redeployed, true);
             progress.accept(module + " started again (pid " + again.jvm().pid() + ")");
         } catch (RuntimeException e) {
             progress.accept(module + " could not be started again: " + e.getMessage());
