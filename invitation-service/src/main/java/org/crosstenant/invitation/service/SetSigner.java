@@ -24,6 +24,7 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.util.KeyUtils;
 
@@ -33,6 +34,8 @@ import io.smallrye.jwt.util.KeyUtils;
  * {@code crosstenant.ssf.signing-key-location}; without one, a 2048-bit key is generated at start and logged as
  * ephemeral (refused when {@code crosstenant.ssf.signing-key-required}).
  */
+// created at start, so a missing required key stops the service and an ephemeral one is logged at once
+@Startup
 @ApplicationScoped
 public class SetSigner {
 
