@@ -150,6 +150,13 @@ class SharedSignalsTest {
         return received(path, invitationId).get(0);
     }
 
+    /** Bob's grant, redeemed and then revoked by contoso's admin: its id. */
+    static String revokedGrant() {
+        String id = Api.grantForBob();
+        Api.revoke(Tokens.contosoAdmin(), id).then().statusCode(200);
+        return id;
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> event(JwtClaims claims) {
         return (Map<String, Object>) ((Map<String, Object>) claims.getClaimValue("events")).get(SESSION_REVOKED);
@@ -160,8 +167,7 @@ class SharedSignalsTest {
         String resource = register(Tokens.contosoAdmin(), "contoso", "/admin/contoso");
         String home = register(Tokens.fabrikamAdmin(), "fabrikam", "/admin/fabrikam");
         try {
-            String id = Api.grantForBob();
-            Api.revoke(Tokens.contosoAdmin(), id).then().statusCode(200);
+            String id = revokedGrant();
             for (String path : List.of("/admin/contoso", "/admin/fabrikam")) {
                 JwtClaims set = exactlyOne(path, id);
                 assertEquals(url(path), set.getAudience().get(0));
@@ -207,8 +213,7 @@ class SharedSignalsTest {
         UNAVAILABLE.put("/flaky", new AtomicInteger(1));
         String stream = register(Tokens.fabrikamAdmin(), "fabrikam", "/flaky");
         try {
-            String id = Api.grantForBob();
-            Api.revoke(Tokens.contosoAdmin(), id).then().statusCode(200);
+            String id = revokedGrant();
             await().atMost(Duration.ofSeconds(15)).until(() -> count("/flaky", id) >= 2);
             // the 202 ends it: no third push
             await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
@@ -225,8 +230,7 @@ class SharedSignalsTest {
         String refusing = register(Tokens.fabrikamAdmin(), "fabrikam", "/refuse");
         String healthy = register(Tokens.contosoAdmin(), "contoso", "/healthy");
         try {
-            String id = Api.grantForBob();
-            Api.revoke(Tokens.contosoAdmin(), id).then().statusCode(200);
+            String id = revokedGrant();
             exactlyOne("/healthy", id);
             // refused once with 400: parked, never pushed again (retries would come every 200 ms here)
             exactlyOne("/refuse", id);
@@ -244,8 +248,7 @@ class SharedSignalsTest {
         try {
             delete(Tokens.fabrikamAdmin(), "fabrikam", deleted);
             Api.as(Tokens.fabrikamAdmin()).get(streams("fabrikam") + "/" + deleted).then().statusCode(404);
-            String id = Api.grantForBob();
-            Api.revoke(Tokens.contosoAdmin(), id).then().statusCode(200);
+            String id = revokedGrant();
             exactlyOne("/kept", id);
             assertEquals(0, count("/deleted", id));
         } finally {

@@ -10,7 +10,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.crosstenant.invitation.config.SsfConfig;
 import org.crosstenant.invitation.repository.SsfDeliveryRepository;
 import org.crosstenant.invitation.repository.SsfDeliveryRepository.Claimed;
+import org.crosstenant.invitation.service.CoalescingRounds;
 import org.crosstenant.invitation.service.FreshContext;
 import org.crosstenant.invitation.service.ReceiverAddresses;
 import org.crosstenant.invitation.service.SetSigner;
@@ -71,8 +71,7 @@ public class SsfPushWorker {
     private final Counter failed;
     private final Counter parkedPermanent;
     private final Counter parkedExpired;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final CoalescingRounds rounds;
 
     public SsfPushWorker(SsfDeliveryRepository deliveries, FreshContext freshContext, SetSigner signer,
             ReceiverAddresses addresses, SsfConfig config, MeterRegistry registry) {
@@ -81,6 +80,9 @@ public class SsfPushWorker {
         this.signer = signer;
         this.addresses = addresses;
         this.config = config.delivery();
+        // a full batch may have more due behind it
+        this.rounds = new CoalescingRounds(freshContext, () -> round().map(claimed -> claimed >= this.config.batchSize()),
+                LOG, "SSF push round failed; the timer retries");
         this.client = HttpClient.newBuilder().connectTimeout(this.config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).executor(pushes)
                 .build();
@@ -101,20 +103,7 @@ public class SsfPushWorker {
 
     /** Asks for a round soon (after a revocation's commit); never blocks or fails the caller. */
     public void trigger() {
-        again.set(true);
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
-        again.set(false);
-        freshContext.run(this::round).subscribe().with(claimed -> {
-            running.set(false);
-            if (claimed >= config.batchSize() || again.get()) {
-                trigger();
-            }
-        }, failure -> {
-            running.set(false);
-            LOG.warnf(failure, "SSF push round failed; the timer retries");
-        });
+        rounds.trigger();
     }
 
     @Scheduled(every = "{crosstenant.ssf.delivery.poll-interval}",

@@ -108,18 +108,19 @@ public class SsfDeliveryRepository {
 
     /** A transient failure: pushed again not before {@code notBefore}. */
     public Uni<Integer> retryLater(UUID id, int attempts, Instant notBefore, String error) {
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("update ssf_delivery set attempts = :attempts, next_attempt_at = :next,"
-                        + " lease_until = null, last_error = :error where id = :id")
-                .setParameter("attempts", attempts).setParameter("next", notBefore)
-                .setParameter("error", error).setParameter("id", id).executeUpdate());
+        return failed("next_attempt_at = :at", id, attempts, notBefore, error);
     }
 
     /** Gives up on a row (kept for an operator; re-queue by clearing {@code parked_at}). */
     public Uni<Integer> park(UUID id, int attempts, Instant at, String reason) {
+        return failed("parked_at = :at, park_reason = :reason", id, attempts, at, reason);
+    }
+
+    /** Records a failed push ({@code set}: rescheduled or parked at {@code at}); the lease ends. */
+    private Uni<Integer> failed(String set, UUID id, int attempts, Instant at, String reason) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("update ssf_delivery set attempts = :attempts, parked_at = :at, lease_until = null,"
-                        + " park_reason = :reason, last_error = :reason where id = :id")
+                .createNativeQuery("update ssf_delivery set attempts = :attempts, lease_until = null,"
+                        + " last_error = :reason, " + set + " where id = :id")
                 .setParameter("attempts", attempts).setParameter("at", at)
                 .setParameter("reason", reason).setParameter("id", id).executeUpdate());
     }
