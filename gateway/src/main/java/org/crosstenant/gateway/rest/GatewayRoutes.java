@@ -112,6 +112,9 @@ public class GatewayRoutes {
 
     void register(@Observes Router router) {
         router.get("/.well-known/jwks.json").handler(this::jwks);
+        for (String path : ServiceRoutes.PUBLIC_SSF_PATHS) {
+            router.get(path).handler(this::publicDocument);
+        }
         router.route("/api/*").handler(this::api);
         router.route("/apps/*").order(APPS_FROM_CACHE_ORDER).handler(this::appsFromCache);
         router.route("/apps/*").handler(this::apps);
@@ -124,6 +127,22 @@ public class GatewayRoutes {
         ctx.response().putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300")
                 .end(new JsonObject(Map.of("keys", List.of(tokens.keys().publicJwk()))).encode());
+    }
+
+    /**
+     * The public Shared Signals transmitter documents (SSF 1.0 §7 metadata, the SET JWKS): proxied to their service
+     * without any caller identity (no federated token, no Authorization), like the gateway's own JWKS open to all.
+     */
+    void publicDocument(RoutingContext ctx) {
+        String path = ctx.request().path();
+        var base = serviceRoutes.publicBaseUrlFor(path);
+        if (base.isEmpty()) {
+            Problems.notFound(ctx, "Nothing at " + path);
+            return;
+        }
+        String publicBase = locations.publicBase(ctx);
+        proxy.forward(ctx, join(base.get(), path, null), serviceHeaders(ctx, publicBase),
+                (name, value) -> HeaderRules.is(name, "Set-Cookie") ? null : value);
     }
 
     void api(RoutingContext ctx) {

@@ -24,6 +24,7 @@ import org.crosstenant.invitation.messaging.OutboxRelay;
 import org.crosstenant.invitation.messaging.PoisonMessageException;
 import org.crosstenant.invitation.messaging.PolicyDecision;
 import org.crosstenant.invitation.messaging.PolicyMessage;
+import org.crosstenant.invitation.messaging.SsfPushWorker;
 import org.crosstenant.invitation.model.Caller;
 import org.crosstenant.invitation.model.Identifiers;
 import org.crosstenant.invitation.model.Invitation;
@@ -78,10 +79,15 @@ public class InvitationService {
     private final ObjectMapper json;
     private final TenantRegistry tenants;
     private final InvitationRulesRepository rules;
+    private final SecurityEvents securityEvents;
+    private final SsfPushWorker push;
 
     public InvitationService(InvitationRepository invitations, OutboxRepository outbox, InboxRepository inbox,
             IdempotencyRepository idempotency, FilingRepository filing, InvitationEvents events, OutboxRelay relay, RedemptionCodes codes,
-            InvitationConfig config, ObjectMapper json, TenantRegistry tenants, InvitationRulesRepository rules) {
+            InvitationConfig config, ObjectMapper json, TenantRegistry tenants, InvitationRulesRepository rules,
+            SecurityEvents securityEvents, SsfPushWorker push) {
+        this.securityEvents = securityEvents;
+        this.push = push;
         this.invitations = invitations;
         this.outbox = outbox;
         this.inbox = inbox;
@@ -413,6 +419,7 @@ public class InvitationService {
                 Map<UUID, Invitation> byId = new HashMap<>();
                 locked.forEach(inv -> byId.put(inv.id, inv));
                 List<OutboxEvent> outgoing = new ArrayList<>();
+                List<SecurityEvents.Revocation> revoked = new ArrayList<>();
                 Map<UUID, String> evaluated = new LinkedHashMap<>();
                 Map<Integer, PoisonMessageException> rejected = new LinkedHashMap<>();
                 for (int i : fresh) {
@@ -423,6 +430,11 @@ public class InvitationService {
                                 ? withdraw(inv, withdrawal, now) : decide(inv, (PolicyDecision) message, now);
                         if (event != null) {
                             outgoing.add(event);
+                            if (message instanceof AccessWithdrawal && inv.status == InvitationStatus.REVOKED) {
+                                // a grant ended by a settings change: its Shared Signals SETs commit with it
+                                revoked.add(new SecurityEvents.Revocation(inv, SecurityEvents.POLICY, now,
+                                        reader -> policyReason(reader, inv)));
+                            }
                         }
                         evaluated.put(events.get(i).eventId(), events.get(i).eventType());
                     } catch (PoisonMessageException poison) {
@@ -430,12 +442,14 @@ public class InvitationService {
                     }
                 }
                 return outbox.insertAll(outgoing)
+                        .flatMap(ignored -> securityEvents.enqueue(revoked, now))
                         .flatMap(ignored -> inbox.recordAll(evaluated, now))
                         .map(ignored -> new DecisionOutcome(outgoing.size(), rejected));
             });
         })).invoke(outcome -> {
             if (outcome.changed() > 0) {
                 relay.trigger();
+                push.trigger();
             }
         });
     }
@@ -778,8 +792,13 @@ public class InvitationService {
             inv.revokedByEmail = caller.email();
             inv.updatedAt = now;
             OutboxEvent row = events.revoked(inv, caller.asParty(), now);
-            return outbox.persist(row).replaceWith(new Changed(inv, row.id));
-        })).invoke(relay::trigger);
+            // a redeemed grant's Shared Signals SETs commit with the revocation (none without a guest)
+            SecurityEvents.Revocation revocation = new SecurityEvents.Revocation(inv, SecurityEvents.ADMIN, now,
+                    reader -> "Access to " + inv.application + " of " + inv.resourceTenant
+                            + " revoked by an administrator of " + inv.resourceTenant);
+            return outbox.persist(row).flatMap(ignored -> securityEvents.enqueue(List.of(revocation), now))
+                    .replaceWith(new Changed(inv, row.id));
+        })).invoke(relay::trigger).invoke(push::trigger);
     }
 
     // ---------------------------------------------------------------- expiry
@@ -926,6 +945,17 @@ public class InvitationService {
             return readReasons(inv.withdrawalHomeReasons);
         }
         return readReasons(inv.withdrawalSharedReasons);
+    }
+
+    /**
+     * The words of a policy-changed revocation that {@code reader} (a tenant of the invitation) may read, as
+     * {@link #withdrawalReasons} chooses them for a caller of that tenant, joined with "; ".
+     */
+    private String policyReason(String reader, Invitation inv) {
+        Caller asReader = new Caller(reader, "ssf-receiver", null, null, Set.of());
+        List<String> reasons = withdrawalReasons(asReader, inv);
+        return reasons.isEmpty() ? "Access ended by a settings change of " + inv.withdrawalChangedTenant
+                : String.join("; ", reasons);
     }
 
     /** For a decision that carries no shared reasons: which tenants decided, nothing of their rules. */
