@@ -208,6 +208,29 @@ class SharedSignalsTest {
         }
     }
 
+    /** A grant the tenant registry ends (its domain no longer registered) is signalled as a policy revocation too. */
+    @Test
+    void aGrantEndedByTheTenantRegistryReachesBothTenants() throws Exception {
+        String resource = register(Tokens.contosoAdmin(), "contoso", "/registry/contoso");
+        String home = register(Tokens.fabrikamAdmin(), "fabrikam", "/registry/fabrikam");
+        try {
+            String id = Api.grantForBob();
+            TenantDomainRemovalTest.moveInvitee(id, "fabrikam",
+                    "bob-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@gone.example");
+            Api.awaitStatus(Tokens.contosoAdmin(), id, "revoked");
+            Map<String, String> reason = Map.of("en",
+                    "tenant-domains: gone.example is no longer a registered domain of tenant fabrikam");
+            for (String path : List.of("/registry/contoso", "/registry/fabrikam")) {
+                Map<String, Object> event = event(exactlyOne(path, id));
+                assertEquals("policy", event.get("initiating_entity"), path);
+                assertEquals(reason, event.get("reason_admin"), path);
+            }
+        } finally {
+            delete(Tokens.contosoAdmin(), "contoso", resource);
+            delete(Tokens.fabrikamAdmin(), "fabrikam", home);
+        }
+    }
+
     @Test
     void anUnavailableReceiverGetsTheSameJtiAgain() throws Exception {
         UNAVAILABLE.put("/flaky", new AtomicInteger(1));

@@ -106,7 +106,8 @@ class TenantDomainRemovalTest {
         assertEquals(0, endings(untouched));
     }
 
-    private static void moveInvitee(String id, String tenant, String email) throws Exception {
+    /** Moves a stored invitation's invitee, as the registry would see it after a domain was dropped. */
+    static void moveInvitee(String id, String tenant, String email) throws Exception {
         try (Connection db = connect(); PreparedStatement update = db.prepareStatement(
                 "update invitation set invitee_tenant = ?, invitee_email = ? where id = ?")) {
             update.setString(1, tenant);

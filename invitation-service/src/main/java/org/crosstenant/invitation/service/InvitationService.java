@@ -857,17 +857,25 @@ public class InvitationService {
                 .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().item(0) : invitations.list("id in ?1", ids)
                         .flatMap(list -> {
                             List<OutboxEvent> rows = new ArrayList<>();
+                            List<SecurityEvents.Revocation> revoked = new ArrayList<>();
                             for (Invitation inv : list) {
                                 OutboxEvent row = endOutsideRegistry(inv, now);
                                 if (row != null) {
                                     rows.add(row);
+                                    if (inv.status == InvitationStatus.REVOKED) {
+                                        // a grant ended by the registry: its Shared Signals SETs commit with it
+                                        revoked.add(new SecurityEvents.Revocation(inv, SecurityEvents.POLICY, now,
+                                                reader -> policyReason(reader, inv)));
+                                    }
                                 }
                             }
-                            return outbox.persist(rows).replaceWith(rows.size());
+                            return outbox.persist(rows).flatMap(ignored -> securityEvents.enqueue(revoked, now))
+                                    .replaceWith(rows.size());
                         })))
                 .flatMap(ended -> {
                     if (ended > 0) {
                         relay.trigger();
+                        push.trigger();
                     }
                     // a short batch is the last; so is one the registry itself kept whole (never loop on it)
                     return ended == batch ? endOutsideRegisteredDomains(endedSoFar + ended)
