@@ -73,7 +73,27 @@ class SharedSignalsTest {
             PUSHED.add(new Pushed(path, request.getHeader("Content-Type"), request.getHeader("Authorization"),
                     body.toString()));
             AtomicInteger unavailable = UNAVAILABLE.get(path);
-            if (path.startsWith("/refuse")) {
+            if (path.startsWith("/huge")) {
+                // a hostile receiver: 4 MiB of answer, led by text that would forge a log line
+                var response = request.response().setStatusCode(400).setChunked(true);
+                response.write("nope\n2026-12-01 INFO [SsfPushWorker] forged line\u001b[31m");
+                String megabyte = "x".repeat(1024 * 1024);
+                for (int i = 0; i < 4; i++) {
+                    response.write(megabyte);
+                }
+                response.end();
+            } else if (path.startsWith("/trickle")) {
+                // headers at once, then one byte a second, never ending: only the push's deadline ends it
+                var response = request.response().setStatusCode(202).setChunked(true);
+                response.write("a");
+                vertx.setPeriodic(1000, timer -> {
+                    if (response.closed() || response.ended()) {
+                        vertx.cancelTimer(timer);
+                    } else {
+                        response.write("a");
+                    }
+                });
+            } else if (path.startsWith("/refuse")) {
                 request.response().setStatusCode(400).putHeader("Content-Type", "application/json")
                         .end("{\"err\":\"invalid_request\",\"description\":\"test receiver refuses\"}");
             } else if (unavailable != null && unavailable.getAndDecrement() > 0) {
@@ -261,6 +281,49 @@ class SharedSignalsTest {
         } finally {
             delete(Tokens.fabrikamAdmin(), "fabrikam", refusing);
             delete(Tokens.contosoAdmin(), "contoso", healthy);
+        }
+    }
+
+    /**
+     * A receiver can neither fill the service's memory with its answer nor forge log lines with it: at most 1 KiB of
+     * the answer is read, control characters are escaped in the park reason; one that never finishes its answer is
+     * cut off at the push's deadline (connect + read time-out) and settled as a transient failure, to be retried.
+     */
+    @Test
+    void hostileReceiversAreBounded() throws Exception {
+        String huge = register(Tokens.contosoAdmin(), "contoso", "/huge");
+        String trickle = register(Tokens.fabrikamAdmin(), "fabrikam", "/trickle");
+        try {
+            String id = revokedGrant();
+            await().atMost(Duration.ofSeconds(30)).until(() -> deliveryColumn(huge, id, "park_reason") != null);
+            String reason = deliveryColumn(huge, id, "park_reason");
+            assertTrue(reason.startsWith("HTTP 400: nope\\u000a2026-12-01"), reason);
+            assertTrue(reason.length() <= 1000 && reason.chars().noneMatch(c -> c < 0x20), reason);
+            // the trickling answer ends at the deadline (before the claim's lease runs out): a transient failure,
+            // settled and retried later
+            await().atMost(Duration.ofSeconds(30)).until(() -> deliveryColumn(trickle, id, "last_error") != null);
+            assertTrue(deliveryColumn(trickle, id, "last_error").contains("push deadline"),
+                    deliveryColumn(trickle, id, "last_error"));
+        } finally {
+            delete(Tokens.contosoAdmin(), "contoso", huge);
+            delete(Tokens.fabrikamAdmin(), "fabrikam", trickle);
+        }
+    }
+
+    /** A column of the delivery row of {@code streamId} for the invitation, or null (read from the database). */
+    static String deliveryColumn(String streamId, String invitationId, String column) throws Exception {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(
+                config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getValue("quarkus.datasource.password", String.class));
+                java.sql.PreparedStatement query = db.prepareStatement("select " + column
+                        + " from ssf_delivery where stream_id = ? and invitation_id = ?")) {
+            query.setObject(1, java.util.UUID.fromString(streamId));
+            query.setObject(2, java.util.UUID.fromString(invitationId));
+            try (java.sql.ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
         }
     }
 

@@ -1,15 +1,21 @@
 package org.crosstenant.invitation.messaging;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,6 +61,8 @@ public class SsfPushWorker {
     private static final Logger LOG = Logger.getLogger(SsfPushWorker.class);
     /** Most characters of a receiver's answer kept as the park reason. */
     private static final int MAX_REASON = 900;
+    /** Most bytes of a receiver's answer read at all. */
+    static final int MAX_ANSWER = 1024;
 
     private final SsfDeliveryRepository deliveries;
     private final FreshContext freshContext;
@@ -115,10 +123,11 @@ public class SsfPushWorker {
 
     /** Claims due rows (committed lease) and starts their pushes; returns how many it claimed. */
     private Uni<Integer> round() {
-        Duration lease = config.connectTimeout().plus(config.readTimeout()).plusSeconds(5);
+        // outlasts the push's deadline, so a row is never claimed again while its push may still run
+        Duration lease = exchangeDeadline().plusSeconds(5);
         return Panache.withTransaction(() -> deliveries.claimDue(config.perStream(), config.batchSize(), lease))
                 .invoke(rows -> rows.forEach(this::push))
-                .map(java.util.List::size);
+                .map(List::size);
     }
 
     /** One push, off the event loop; its outcome is settled in a transaction of its own. */
@@ -152,17 +161,103 @@ public class SsfPushWorker {
         if (row.authorizationHeader() != null) {
             request.header("Authorization", row.authorizationHeader());
         }
-        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+        // the receiver's answer is read up to MAX_ANSWER bytes (the rest is discarded), and the whole exchange,
+        // body included, ends by its deadline: a hostile receiver can neither fill the heap nor hold a push open
+        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request.build(),
+                info -> new BoundedBody(MAX_ANSWER));
+        CompletableFuture.delayedExecutor(exchangeDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> exchange.cancel(true));
+        return exchange.thenApply(response -> {
             int status = response.statusCode();
             if (status == 202 || status == 200) {
                 return new Outcome(true, false, null);
             }
             String body = response.body() == null ? "" : response.body();
-            String reason = "HTTP " + status + (body.isEmpty() ? "" : ": " + body);
-            reason = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+            String reason = printable("HTTP " + status + (body.isEmpty() ? "" : ": " + body));
             boolean transientStatus = status >= 500 || status == 408 || status == 429;
             return new Outcome(false, !transientStatus, reason);
         });
+    }
+
+    /** The longest a push may take, connection to last byte read; the claim's lease outlasts it. */
+    private Duration exchangeDeadline() {
+        return config.connectTimeout().plus(config.readTimeout());
+    }
+
+    /**
+     * The receiver's text as it may go into a log line and the park reason: control, format and line-separator
+     * characters escaped (a backslash, u and four hex digits) (a receiver must not forge log lines or hide text), cut to
+     * {@value #MAX_REASON} characters.
+     */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            if (Character.isISOControl(cp) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE
+                    || type == Character.UNASSIGNED || type == Character.PRIVATE_USE) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.length() > MAX_REASON ? out.substring(0, MAX_REASON) : out.toString();
+    }
+
+    /**
+     * Keeps at most {@code limit} bytes of a response body, then cancels the rest of it (the connection is closed);
+     * the kept bytes are read as UTF-8, malformed sequences replaced.
+     */
+    static final class BoundedBody implements HttpResponse.BodySubscriber<String> {
+        private final int limit;
+        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final CompletableFuture<String> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        BoundedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer item : items) {
+                int take = Math.min(item.remaining(), limit - kept.size());
+                byte[] bytes = new byte[take];
+                item.get(bytes);
+                kept.write(bytes, 0, take);
+            }
+            if (kept.size() >= limit) {
+                subscription.cancel();
+                finish();
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            body.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            finish();
+        }
+
+        private void finish() {
+            body.complete(kept.toString(StandardCharsets.UTF_8));
+        }
     }
 
     private Uni<Void> settle(Claimed row, Outcome outcome) {
@@ -194,7 +289,10 @@ public class SsfPushWorker {
     private static String describe(Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
-        String text = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        return text.length() > MAX_REASON ? text.substring(0, MAX_REASON) : text;
+        if (cause instanceof java.util.concurrent.CancellationException) {
+            return "no complete answer within the push deadline (connect and read time-outs together)";
+        }
+        return printable(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": "
+                + cause.getMessage()));
     }
 }
