@@ -36,6 +36,7 @@ import org.crosstenant.invitation.repository.IdempotencyRepository;
 import org.crosstenant.invitation.repository.InboxRepository;
 import org.crosstenant.invitation.repository.InvitationRepository;
 import org.crosstenant.invitation.repository.InvitationRulesRepository;
+import org.crosstenant.invitation.repository.RegistryEpochRepository;
 import org.crosstenant.invitation.repository.OutboxRepository;
 import org.jboss.logging.Logger;
 
@@ -81,11 +82,15 @@ public class InvitationService {
     private final InvitationRulesRepository rules;
     private final SecurityEvents securityEvents;
     private final SsfPushWorker push;
+    private final RegistryEpochRepository epochs;
+    /** Whether this instance's tenant registry was in force at the last domain sweep (to log changes only). */
+    private volatile boolean registryInForce = true;
 
     public InvitationService(InvitationRepository invitations, OutboxRepository outbox, InboxRepository inbox,
             IdempotencyRepository idempotency, FilingRepository filing, InvitationEvents events, OutboxRelay relay, RedemptionCodes codes,
             InvitationConfig config, ObjectMapper json, TenantRegistry tenants, InvitationRulesRepository rules,
-            SecurityEvents securityEvents, SsfPushWorker push) {
+            SecurityEvents securityEvents, SsfPushWorker push, RegistryEpochRepository epochs) {
+        this.epochs = epochs;
         this.securityEvents = securityEvents;
         this.push = push;
         this.invitations = invitations;
@@ -850,28 +855,45 @@ public class InvitationService {
         return endOutsideRegisteredDomains(0);
     }
 
+    /**
+     * Makes this instance's tenant registry the one in force (at start): from now on only instances running the same
+     * registry end invitations by it ({@link #endOutsideRegisteredDomains}), so during a rolling update the instances
+     * still on the previous registry leave the new registry's invitations alone.
+     *
+     * @return when the claim committed
+     */
+    public Uni<Void> claimRegistryEpoch() {
+        return Panache.withTransaction(() -> epochs.claim(tenants.fingerprint(), now())).replaceWithVoid()
+                .invoke(() -> LOG.infof("Tenant registry %s is in force", tenants.fingerprint().substring(0, 12)));
+    }
+
     private Uni<Integer> endOutsideRegisteredDomains(int endedSoFar) {
         int batch = config.expirySweep().batchSize();
         Instant now = now();
-        return Panache.withTransaction(() -> invitations.lockLiveOutsideRegistry(tenants.registrationKeys(), batch)
-                .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().item(0) : invitations.list("id in ?1", ids)
-                        .flatMap(list -> {
-                            List<OutboxEvent> rows = new ArrayList<>();
-                            List<SecurityEvents.Revocation> revoked = new ArrayList<>();
-                            for (Invitation inv : list) {
-                                OutboxEvent row = endOutsideRegistry(inv, now);
-                                if (row != null) {
-                                    rows.add(row);
-                                    if (inv.status == InvitationStatus.REVOKED) {
-                                        // a grant ended by the registry: its Shared Signals SETs commit with it
-                                        revoked.add(new SecurityEvents.Revocation(inv, SecurityEvents.POLICY, now,
-                                                reader -> policyReason(reader, inv)));
-                                    }
-                                }
-                            }
-                            return outbox.persist(rows).flatMap(ignored -> securityEvents.enqueue(revoked, now))
-                                    .replaceWith(rows.size());
-                        })))
+        return Panache.withTransaction(() -> epochs.inForce().flatMap(inForce -> {
+            boolean mine = tenants.fingerprint().equals(inForce);
+            if (mine != registryInForce) {
+                registryInForce = mine;
+                if (!mine) {
+                    LOG.warnf("Another tenant registry (%s) started after this instance's: it ends nothing by its"
+                            + " registry", inForce == null ? "none yet" : inForce.substring(0, 12));
+                }
+            }
+            if (!mine) {
+                return Uni.createFrom().item(0);
+            }
+            if (!config.domainSweep().enforce()) {
+                return invitations.countLiveOutsideRegistry(tenants.registrationKeys()).invoke(count -> {
+                    if (count > 0) {
+                        LOG.warnf("%d live invitation(s) have an invitee whose domain the tenant registry no longer"
+                                + " holds; invitation.domain-sweep.enforce=false, so none is ended", count);
+                    }
+                }).replaceWith(0);
+            }
+            return invitations.lockLiveOutsideRegistry(tenants.registrationKeys(), batch)
+                    .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().item(0) : invitations.list("id in ?1", ids)
+                            .flatMap(list -> endAll(list, now)));
+        }))
                 .flatMap(ended -> {
                     if (ended > 0) {
                         relay.trigger();
@@ -886,6 +908,23 @@ public class InvitationService {
                         LOG.infof("Ended %d invitation(s) whose invitee's domain is no longer registered", total);
                     }
                 });
+    }
+
+    /** Ends the locked invitations outside the registry; their events and Shared Signals SETs commit with them. */
+    private Uni<Integer> endAll(List<Invitation> list, Instant now) {
+        List<OutboxEvent> rows = new ArrayList<>();
+        List<SecurityEvents.Revocation> revoked = new ArrayList<>();
+        for (Invitation inv : list) {
+            OutboxEvent row = endOutsideRegistry(inv, now);
+            if (row != null) {
+                rows.add(row);
+                if (inv.status == InvitationStatus.REVOKED) {
+                    revoked.add(new SecurityEvents.Revocation(inv, SecurityEvents.POLICY, now,
+                            reader -> policyReason(reader, inv)));
+                }
+            }
+        }
+        return outbox.persist(rows).flatMap(ignored -> securityEvents.enqueue(revoked, now)).replaceWith(rows.size());
     }
 
     /**
