@@ -362,6 +362,10 @@ class SharedSignalsTest {
             Api.as(Tokens.fabrikamAdmin()).contentType(ContentType.JSON)
                     .body(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935", "endpoint_url", url("/x"))))
                     .post(streams("contoso")).then().statusCode(403);
+            // the caller is checked before the body: a refused body from someone who may not register is 403 too
+            Api.as(Tokens.contosoPartner()).contentType(ContentType.JSON)
+                    .body(Map.of("delivery", Map.of("method", "poll", "endpoint_url", "ftp://x")))
+                    .post(streams("contoso")).then().statusCode(403);
         } finally {
             delete(Tokens.contosoAdmin(), "contoso", stream);
         }

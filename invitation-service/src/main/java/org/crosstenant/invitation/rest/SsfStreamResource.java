@@ -61,6 +61,8 @@ public class SsfStreamResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@PathParam("tenant") String tenant, StreamRequest body, @Context UriInfo uri) {
         Caller caller = callers.caller();
+        // who is calling first: a caller who may not register learns nothing of what a valid body is
+        SsfStreams.authorizeRegistration(caller, tenant);
         if (body == null || body.delivery() == null) {
             throw ProblemException.badField(body == null ? "" : "/delivery", "the body must be {\"delivery\": "
                     + "{\"method\", \"endpoint_url\", \"authorization_header\"}, \"events_requested\", \"description\"}");

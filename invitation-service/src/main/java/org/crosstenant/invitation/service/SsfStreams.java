@@ -198,6 +198,15 @@ public class SsfStreams {
         return out;
     }
 
+    /**
+     * Checks that the caller may register streams of {@code tenant}, before its body's members are looked at.
+     *
+     * @throws ProblemException 404 for a path tenant that is no tenant id, 403 unless a collab-admin of it
+     */
+    public static void authorizeRegistration(Caller caller, String tenant) {
+        authorize(caller, tenant, "register streams");
+    }
+
     private static void authorize(Caller caller, String tenant, String what) {
         if (!Identifiers.isId(tenant)) {
             throw ProblemException.notFound("No tenant " + tenant);
