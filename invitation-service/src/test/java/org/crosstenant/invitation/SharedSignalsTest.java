@@ -310,6 +310,48 @@ class SharedSignalsTest {
         }
     }
 
+    /**
+     * A receiver whose answer's header section never ends: the push fails (transient) and the service closes the
+     * connection — the receiver's writes then fail — instead of keeping it and its buffers open.
+     */
+    @Test
+    void aReceiverWithEndlessHeadersLosesItsConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 5,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread serving = new Thread(() -> {
+                try (java.net.Socket socket = listener.accept()) {
+                    var out = socket.getOutputStream();
+                    out.write("HTTP/1.1 400 Bad\r\nX-A: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    byte[] more = "a".repeat(1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    for (int i = 0; i < 100_000; i++) {
+                        out.write(more);
+                        out.flush();
+                        Thread.sleep(5);
+                    }
+                } catch (java.io.IOException e) {
+                    closed.set(true); // the service closed the connection
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "endless-headers");
+            serving.setDaemon(true);
+            serving.start();
+            String stream = Api.as(Tokens.contosoAdmin()).contentType(ContentType.JSON)
+                    .body(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935", "endpoint_url",
+                            "http://127.0.0.1:" + listener.getLocalPort() + "/endless"),
+                            "events_requested", List.of(SESSION_REVOKED)))
+                    .post(streams("contoso")).then().statusCode(201).extract().path("stream_id");
+            try {
+                String id = revokedGrant();
+                await().atMost(Duration.ofSeconds(30)).untilTrue(closed);
+                await().atMost(Duration.ofSeconds(30)).until(() -> deliveryColumn(stream, id, "last_error") != null);
+            } finally {
+                delete(Tokens.contosoAdmin(), "contoso", stream);
+            }
+        }
+    }
+
     /** A column of the delivery row of {@code streamId} for the invitation, or null (read from the database). */
     static String deliveryColumn(String streamId, String invitationId, String column) throws Exception {
         var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
@@ -362,10 +404,15 @@ class SharedSignalsTest {
             Api.as(Tokens.fabrikamAdmin()).contentType(ContentType.JSON)
                     .body(Map.of("delivery", Map.of("method", "urn:ietf:rfc:8935", "endpoint_url", url("/x"))))
                     .post(streams("contoso")).then().statusCode(403);
-            // the caller is checked before the body: a refused body from someone who may not register is 403 too
-            Api.as(Tokens.contosoPartner()).contentType(ContentType.JSON)
-                    .body(Map.of("delivery", Map.of("method", "poll", "endpoint_url", "ftp://x")))
-                    .post(streams("contoso")).then().statusCode(403);
+            // the caller is checked before the body: a refused body from someone who may not register is 403 too,
+            // whether its members are refused or its JSON does not even have the right shape
+            for (String bad : List.of("{\"delivery\":{\"method\":\"poll\",\"endpoint_url\":\"ftp://x\"}}",
+                    "{\"delivery\": []}", "{\"events_requested\": \"x\"}", "{\"a\":1,\"a\":2}", "not json")) {
+                for (String outsider : List.of(Tokens.contosoPartner(), Tokens.fabrikamAdmin())) {
+                    Api.as(outsider).contentType(ContentType.JSON).body(bad).post(streams("contoso")).then()
+                            .statusCode(403);
+                }
+            }
         } finally {
             delete(Tokens.contosoAdmin(), "contoso", stream);
         }

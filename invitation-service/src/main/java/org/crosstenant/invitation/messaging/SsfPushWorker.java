@@ -1,21 +1,15 @@
 package org.crosstenant.invitation.messaging;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +28,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 
 /**
  * Pushes Security Event Tokens to the receivers (RFC 8935 "Push-Based Security Event Token Delivery Using HTTP"):
@@ -61,19 +65,27 @@ public class SsfPushWorker {
     private static final Logger LOG = Logger.getLogger(SsfPushWorker.class);
     /** Most characters of a receiver's answer kept as the park reason. */
     private static final int MAX_REASON = 900;
-    /** Most bytes of a receiver's answer read at all. */
+    /** Most bytes of a receiver's answer body read at all. */
     static final int MAX_ANSWER = 1024;
+    /** Most bytes of a receiver's answer header section and status line. */
+    private static final int MAX_ANSWER_HEADERS = 8192;
+    private static final int MAX_STATUS_LINE = 1024;
+    /** Pushes at once to one receiver host (more wait for a connection within their own deadline). */
+    private static final int MAX_CONNECTIONS_PER_RECEIVER_HOST = 8;
+    private static final int LOOKUP_THREADS = 8;
 
     private final SsfDeliveryRepository deliveries;
     private final FreshContext freshContext;
     private final SetSigner signer;
     private final ReceiverAddresses addresses;
     private final SsfConfig.Delivery config;
-    private final ExecutorService pushes = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "ssf-push");
+    /** Threads for the blocking DNS check before a push only; the push itself is Vert.x's, non-blocking. */
+    private final ExecutorService lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, runnable -> {
+        Thread thread = new Thread(runnable, "ssf-lookup");
         thread.setDaemon(true);
         return thread;
     });
+    private final Vertx vertx;
     private final HttpClient client;
     private final Counter delivered;
     private final Counter failed;
@@ -82,7 +94,8 @@ public class SsfPushWorker {
     private final CoalescingRounds rounds;
 
     public SsfPushWorker(SsfDeliveryRepository deliveries, FreshContext freshContext, SetSigner signer,
-            ReceiverAddresses addresses, SsfConfig config, MeterRegistry registry) {
+            ReceiverAddresses addresses, SsfConfig config, MeterRegistry registry, Vertx vertx) {
+        this.vertx = vertx;
         this.deliveries = deliveries;
         this.freshContext = freshContext;
         this.signer = signer;
@@ -91,9 +104,14 @@ public class SsfPushWorker {
         // a full batch may have more due behind it
         this.rounds = new CoalescingRounds(freshContext, () -> round().map(claimed -> claimed >= this.config.batchSize()),
                 LOG, "SSF push round failed; the timer retries");
-        this.client = HttpClient.newBuilder().connectTimeout(this.config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).executor(pushes)
-                .build();
+        // one connection per push, closed after it (no keep-alive: a receiver's connection never outlives its push);
+        // an over-long status line or header section fails the exchange and Vert.x closes the connection
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout(Math.toIntExact(this.config.connectTimeout().toMillis()))
+                .setKeepAlive(false).setPipelining(false).setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setMaxHeaderSize(MAX_ANSWER_HEADERS).setMaxInitialLineLength(MAX_STATUS_LINE)
+                .setVerifyHost(true).setTryUseCompression(false),
+                new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_RECEIVER_HOST));
         this.delivered = Counter.builder("crosstenant.ssf.delivered").tag("service", OutboxMetrics.SERVICE_TAG)
                 .description("SETs a receiver accepted (202/200)").register(registry);
         this.failed = Counter.builder("crosstenant.ssf.failed").tag("service", OutboxMetrics.SERVICE_TAG)
@@ -106,7 +124,8 @@ public class SsfPushWorker {
 
     @PreDestroy
     void stop() {
-        pushes.shutdownNow();
+        lookups.shutdownNow();
+        client.close();
     }
 
     /** Asks for a round soon (after a revocation's commit); never blocks or fails the caller. */
@@ -132,15 +151,13 @@ public class SsfPushWorker {
 
     /** One push, off the event loop; its outcome is settled in a transaction of its own. */
     private void push(Claimed row) {
-        CompletableFuture.supplyAsync(() -> attempt(row), pushes)
-                .thenCompose(future -> future)
-                .whenComplete((outcome, error) -> {
-                    Outcome settled = error != null ? Outcome.transientFailure(describe(error)) : outcome;
-                    freshContext.run(() -> Panache.withTransaction(() -> settle(row, settled))).subscribe().with(
-                            ignored -> {
-                            }, failure -> LOG.warnf(failure, "SSF delivery %s not settled; its lease expires and it"
-                                    + " is pushed again", row.id()));
-                });
+        attempt(row).whenComplete((outcome, error) -> {
+            Outcome settled = error != null ? Outcome.transientFailure(describe(error)) : outcome;
+            freshContext.run(() -> Panache.withTransaction(() -> settle(row, settled))).subscribe().with(
+                    ignored -> {
+                    }, failure -> LOG.warnf(failure, "SSF delivery %s not settled; its lease expires and it"
+                            + " is pushed again", row.id()));
+        });
     }
 
     private record Outcome(boolean ok, boolean permanent, String reason) {
@@ -149,34 +166,88 @@ public class SsfPushWorker {
         }
     }
 
+    /**
+     * One push, under one deadline (connect + read time-out) that covers all of it from the claim: the DNS check,
+     * the connection, the request and the answer; at the deadline the outcome is a transient failure and the
+     * connection, if any, is closed. The answer body is read up to {@value #MAX_ANSWER} bytes, then the connection
+     * is closed; headers and status line are bounded by the client. A hostile receiver can thus neither fill the
+     * heap nor hold a connection or a claim past the deadline (the lease outlasts it).
+     */
     private CompletableFuture<Outcome> attempt(Claimed row) {
-        URI uri = URI.create(row.endpointUrl());
-        String refusal = addresses.deliveryRefusal(uri);
-        if (refusal != null) {
-            return CompletableFuture.completedFuture(new Outcome(false, true, refusal));
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(config.readTimeout())
-                .header("Content-Type", "application/secevent+jwt").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(signer.sign(row.claims())));
-        if (row.authorizationHeader() != null) {
-            request.header("Authorization", row.authorizationHeader());
-        }
-        // the receiver's answer is read up to MAX_ANSWER bytes (the rest is discarded), and the whole exchange,
-        // body included, ends by its deadline: a hostile receiver can neither fill the heap nor hold a push open
-        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(request.build(),
-                info -> new BoundedBody(MAX_ANSWER));
-        CompletableFuture.delayedExecutor(exchangeDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> exchange.cancel(true));
-        return exchange.thenApply(response -> {
-            int status = response.statusCode();
-            if (status == 202 || status == 200) {
-                return new Outcome(true, false, null);
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        AtomicReference<HttpClientRequest> exchange = new AtomicReference<>();
+        long deadline = vertx.setTimer(exchangeDeadline().toMillis(), timer -> {
+            if (outcome.complete(Outcome.transientFailure(
+                    "no complete answer within the push deadline (connect and read time-outs together)"))) {
+                HttpClientRequest request = exchange.get();
+                if (request != null) {
+                    request.connection().close();
+                }
             }
-            String body = response.body() == null ? "" : response.body();
+        });
+        outcome.whenComplete((done, error) -> vertx.cancelTimer(deadline));
+        URI uri = URI.create(row.endpointUrl());
+        CompletableFuture.supplyAsync(() -> addresses.deliveryRefusal(uri), lookups).whenComplete((refusal, error) -> {
+            if (error != null) {
+                outcome.complete(Outcome.transientFailure(describe(error)));
+            } else if (refusal != null) {
+                outcome.complete(new Outcome(false, true, refusal));
+            } else if (!outcome.isDone()) {
+                send(row, uri, exchange, outcome);
+            }
+        });
+        return outcome;
+    }
+
+    private void send(Claimed row, URI uri, AtomicReference<HttpClientRequest> exchange,
+            CompletableFuture<Outcome> outcome) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(uri.toString())
+                .setFollowRedirects(false)
+                .putHeader("Content-Type", "application/secevent+jwt").putHeader("Accept", "application/json");
+        if (row.authorizationHeader() != null) {
+            options.putHeader("Authorization", row.authorizationHeader());
+        }
+        String set = signer.sign(row.claims());
+        client.request(options).onFailure(error -> outcome.complete(Outcome.transientFailure(describe(error))))
+                .onSuccess(request -> {
+                    exchange.set(request);
+                    if (outcome.isDone()) {
+                        request.connection().close(); // the deadline passed while connecting
+                        return;
+                    }
+                    request.send(Buffer.buffer(set))
+                            .onFailure(error -> outcome.complete(Outcome.transientFailure(describe(error))))
+                            .onSuccess(response -> read(request, response, outcome));
+                });
+    }
+
+    /** Reads at most {@value #MAX_ANSWER} bytes of the answer and judges it. */
+    private static void read(HttpClientRequest request, HttpClientResponse response,
+            CompletableFuture<Outcome> outcome) {
+        int status = response.statusCode();
+        Buffer kept = Buffer.buffer();
+        Runnable judge = () -> {
+            if (status == 202 || status == 200) {
+                outcome.complete(new Outcome(true, false, null));
+                return;
+            }
+            String body = kept.toString(StandardCharsets.UTF_8);
             String reason = printable("HTTP " + status + (body.isEmpty() ? "" : ": " + body));
             boolean transientStatus = status >= 500 || status == 408 || status == 429;
-            return new Outcome(false, !transientStatus, reason);
+            outcome.complete(new Outcome(false, !transientStatus, reason));
+        };
+        response.exceptionHandler(error -> outcome.complete(Outcome.transientFailure(describe(error))));
+        response.handler(chunk -> {
+            if (outcome.isDone()) {
+                return;
+            }
+            kept.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ANSWER - kept.length()));
+            if (kept.length() >= MAX_ANSWER) {
+                judge.run();
+                request.connection().close(); // the rest of the answer is not read
+            }
         });
+        response.endHandler(ended -> judge.run());
     }
 
     /** The longest a push may take, connection to last byte read; the claim's lease outlasts it. */
@@ -202,62 +273,6 @@ public class SsfPushWorker {
             }
         });
         return out.length() > MAX_REASON ? out.substring(0, MAX_REASON) : out.toString();
-    }
-
-    /**
-     * Keeps at most {@code limit} bytes of a response body, then cancels the rest of it (the connection is closed);
-     * the kept bytes are read as UTF-8, malformed sequences replaced.
-     */
-    static final class BoundedBody implements HttpResponse.BodySubscriber<String> {
-        private final int limit;
-        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
-        private final CompletableFuture<String> body = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        BoundedBody(int limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public CompletionStage<String> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer item : items) {
-                int take = Math.min(item.remaining(), limit - kept.size());
-                byte[] bytes = new byte[take];
-                item.get(bytes);
-                kept.write(bytes, 0, take);
-            }
-            if (kept.size() >= limit) {
-                subscription.cancel();
-                finish();
-            } else {
-                subscription.request(1);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            body.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            finish();
-        }
-
-        private void finish() {
-            body.complete(kept.toString(StandardCharsets.UTF_8));
-        }
     }
 
     private Uni<Void> settle(Claimed row, Outcome outcome) {

@@ -31,11 +31,17 @@ public class RegistryEpochRepository {
                 .executeUpdate());
     }
 
-    /** @return the fingerprint of the registry in force, or null before any instance claimed one */
+    /**
+     * The fingerprint of the registry in force, its row share-locked until the transaction ends: an instance starting
+     * meanwhile cannot put its registry in force (and then file for a new domain) while a sweep of the previous one
+     * is deciding what to end.
+     *
+     * @return the fingerprint, or null before any instance claimed one
+     */
     @SuppressWarnings("unchecked")
     public Uni<String> inForce() {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("select registry_hash from registry_epoch where id = 1", String.class)
+                .createNativeQuery("select registry_hash from registry_epoch where id = 1 for share", String.class)
                 .getResultList())
                 .map(rows -> ((List<String>) rows).isEmpty() ? null : ((List<String>) rows).get(0).trim());
     }

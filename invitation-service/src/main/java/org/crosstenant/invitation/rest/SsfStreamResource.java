@@ -22,6 +22,10 @@ import org.crosstenant.invitation.model.SsfStream;
 import org.crosstenant.invitation.service.ProblemException;
 import org.crosstenant.invitation.service.SecurityEvents;
 import org.crosstenant.invitation.service.SsfStreams;
+import org.crosstenant.platform.model.MalformedJsonException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -42,9 +46,11 @@ public class SsfStreamResource {
     private final CallerFactory callers;
     private final SecurityEvents securityEvents;
     private final String issuer;
+    private final ObjectMapper json;
 
     public SsfStreamResource(SsfStreams streams, CallerFactory callers, SecurityEvents securityEvents,
-            SsfConfig config) {
+            SsfConfig config, ObjectMapper json) {
+        this.json = json;
         this.streams = streams;
         this.callers = callers;
         this.securityEvents = securityEvents;
@@ -59,10 +65,13 @@ public class SsfStreamResource {
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(@PathParam("tenant") String tenant, StreamRequest body, @Context UriInfo uri) {
+    public Uni<Response> create(@PathParam("tenant") String tenant, byte[] raw, @Context UriInfo uri)
+            throws JsonProcessingException {
         Caller caller = callers.caller();
-        // who is calling first: a caller who may not register learns nothing of what a valid body is
+        // who is calling first, then the body (read here as bytes, not by the framework before the method): a
+        // caller who may not register learns nothing of what a valid body is
         SsfStreams.authorizeRegistration(caller, tenant);
+        StreamRequest body = raw == null || raw.length == 0 ? null : read(raw);
         if (body == null || body.delivery() == null) {
             throw ProblemException.badField(body == null ? "" : "/delivery", "the body must be {\"delivery\": "
                     + "{\"method\", \"endpoint_url\", \"authorization_header\"}, \"events_requested\", \"description\"}");
@@ -74,6 +83,24 @@ public class SsfStreamResource {
             URI self = uri.getAbsolutePathBuilder().path(stream.id.toString()).build();
             return Response.created(self).entity(view(stream)).build();
         });
+    }
+
+    /** The body with the application's strict mapper; a UTF-8 byte order mark may be ignored (RFC 8259 8.1). */
+    private StreamRequest read(byte[] raw) throws JsonProcessingException {
+        int start = withoutByteOrderMark(raw);
+        try {
+            return json.readValue(raw, start, raw.length - start, StreamRequest.class);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            // bytes in memory: nothing to fail on but the text itself
+            throw new MalformedJsonException("not acceptable JSON text", "", null, e);
+        }
+    }
+
+    /** Where the JSON text starts: after a UTF-8 byte order mark, which may be ignored (RFC 8259 8.1). */
+    private static int withoutByteOrderMark(byte[] raw) {
+        return raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF ? 3 : 0;
     }
 
     /** The tenant's streams, {@code {"streams": [StreamView...]}}. */

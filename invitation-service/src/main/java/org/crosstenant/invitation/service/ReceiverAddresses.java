@@ -50,6 +50,9 @@ public class ReceiverAddresses {
         if (!"https".equals(scheme) && !("http".equals(scheme) && insecureAllowed)) {
             throw ProblemException.badField(field, field + " must be an https URL");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535 || uri.getPort() < -1) {
+            throw ProblemException.badField(field, field + " has no usable port (1 to 65535)");
+        }
         if (uri.getRawUserInfo() != null) {
             throw ProblemException.badField(field, field + " must not carry user info");
         }

@@ -21,6 +21,8 @@ import io.smallrye.mutiny.Uni;
 public class RegisteredDomainSweep {
 
     private static final Logger LOG = Logger.getLogger(RegisteredDomainSweep.class);
+    /** Longest wait at start for the registry to be put in force. */
+    private static final java.time.Duration CLAIM_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private final InvitationService invitations;
     private final FreshContext freshContext;
@@ -31,14 +33,14 @@ public class RegisteredDomainSweep {
     }
 
     /**
-     * At start: this instance's registry takes effect (it is the newest), then the first sweep runs at once instead
-     * of one interval later. A failure is logged; the timer's next sweep tries again (the registry then stays the
-     * previous one's until a restart: logged).
+     * At start: this instance's registry takes effect (it is the newest) before the start completes — a failure
+     * fails the start, and the platform starts the service again — then the first sweep runs at once instead of one
+     * interval later (its failure is logged; the timer tries again).
      */
     void onStart(@Observes StartupEvent started) {
-        freshContext.run(() -> invitations.claimRegistryEpoch().chain(invitations::endOutsideRegisteredDomains))
-                .subscribe().with(ended -> {
-                }, failure -> LOG.errorf(failure, "The tenant registry could not be put in force at start"));
+        freshContext.run(invitations::claimRegistryEpoch).await().atMost(CLAIM_TIMEOUT);
+        freshContext.run(invitations::endOutsideRegisteredDomains).subscribe().with(ended -> {
+        }, failure -> LOG.errorf(failure, "The first domain sweep failed; the timer sweeps again"));
     }
 
     @Scheduled(every = "{invitation.domain-sweep.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,

@@ -31,7 +31,8 @@ class ReceiverAddressesTest {
                 "https://[64:ff9b::7f00:1]/", "https://[2002:7f00:1::1]/", "https://[::ffff:0:7f00:1]/",
                 "https://[::ffff:127.0.0.1]/", "https://[100::1]/", "https://[2001::1]/", "https://[2001:db8::1]/",
                 "https://[ff02::1]/", "https://198.18.0.1/", "https://240.0.0.1/", "https://255.255.255.255/",
-                "https://192.0.2.1/", "https://203.0.113.9/", "https://224.0.0.1/", "https://[3fff::1]/")) {
+                "https://192.0.2.1/", "https://203.0.113.9/", "https://224.0.0.1/", "https://[3fff::1]/",
+                "https://8.8.8.8:99999/", "https://8.8.8.8:0/")) {
             ProblemException e = assertThrows(ProblemException.class,
                     () -> strict.checkRegistration("/delivery/endpoint_url", url), url);
             assertEquals(400, e.status(), url);
