@@ -1,0 +1,57 @@
+package org.crosstenant.audit.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.runtime.configuration.ConfigUtils;
+
+import org.crosstenant.audit.config.CheckpointConfig;
+import org.crosstenant.platform.tlog.Checkpoint;
+import org.crosstenant.platform.tlog.NoteKey;
+import org.crosstenant.platform.tlog.NoteSigner;
+import org.crosstenant.platform.tlog.SignedNote;
+import org.jboss.logging.Logger;
+
+/**
+ * The log's checkpoint key: from {@code crosstenant.audit.checkpoint.signing-key}, or, outside the prod profile when
+ * that is absent, generated at start (logged as ephemeral). Signs C2SP tlog-checkpoints as C2SP signed notes.
+ */
+@ApplicationScoped
+public class CheckpointSigner {
+
+    private static final Logger LOG = Logger.getLogger(CheckpointSigner.class);
+
+    private final NoteSigner signer;
+    private final String origin;
+
+    public CheckpointSigner(CheckpointConfig config) {
+        this.origin = config.origin();
+        if (config.signingKey().isPresent()) {
+            this.signer = NoteSigner.parse(config.signingKey().get().trim());
+            if (signer.verifierKey().type() != NoteKey.ED25519) {
+                throw new IllegalArgumentException("crosstenant.audit.checkpoint.signing-key must be an Ed25519"
+                        + " signed-note key (type 0x01), not a cosignature key");
+            }
+        } else if (ConfigUtils.getProfiles().contains("prod")) {
+            throw new IllegalStateException("crosstenant.audit.checkpoint.signing-key is required in production:"
+                    + " checkpoints must stay verifiable across restarts (docs/audit.md)");
+        } else {
+            this.signer = NoteSigner.generate(origin, NoteKey.ED25519);
+            LOG.warnf("no crosstenant.audit.checkpoint.signing-key: signing checkpoints with an EPHEMERAL key %s,"
+                    + " generated at start; its checkpoints cannot be verified after a restart", signer.verifierKey().vkey());
+        }
+    }
+
+    /** @return the public key that verifies every checkpoint this instance signs (its vkey text form) */
+    public NoteKey verifierKey() {
+        return signer.verifierKey();
+    }
+
+    /**
+     * @param size     leaves in the tree, {@code > 0}
+     * @param rootHash its RFC 9162 root, 32 bytes
+     * @return the signed note of the checkpoint {@code origin / size / base64(root)}, in its text form
+     */
+    public String sign(long size, byte[] rootHash) {
+        return SignedNote.sign(new Checkpoint(origin, size, rootHash).text(), signer).format();
+    }
+}
