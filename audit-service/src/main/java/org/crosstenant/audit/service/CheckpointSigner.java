@@ -2,6 +2,7 @@ package org.crosstenant.audit.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigUtils;
 
 import org.crosstenant.audit.config.CheckpointConfig;
@@ -15,6 +16,7 @@ import org.jboss.logging.Logger;
  * The log's checkpoint key: from {@code crosstenant.audit.checkpoint.signing-key}, or, outside the prod profile when
  * that is absent, generated at start (logged as ephemeral). Signs C2SP tlog-checkpoints as C2SP signed notes.
  */
+@Startup // a missing key fails the start in prod, and the ephemeral key is logged at start
 @ApplicationScoped
 public class CheckpointSigner {
 
