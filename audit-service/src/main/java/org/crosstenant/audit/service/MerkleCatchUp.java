@@ -58,12 +58,23 @@ public class MerkleCatchUp {
      * @return how many leaves were added (0 when the tree was complete)
      */
     public Uni<Long> run(Pool pool) {
+        return run(pool, STEP);
+    }
+
+    /**
+     * Catches the tree up with the chain, one transaction per {@code step} records.
+     *
+     * @param pool the audit database
+     * @param step most records per transaction, {@code >= 1}
+     * @return how many leaves were added (0 when the tree was complete)
+     */
+    public Uni<Long> run(Pool pool, long step) {
         return pool.withTransaction(connection -> appends.lockHead(connection)
-                        .flatMap(head -> extend(connection, head, STEP)
+                        .flatMap(head -> extend(connection, head, step)
                                 .map(tree -> new long[] { tree.size() - head.treeSize, head.lastSequence - tree.size() })))
-                .flatMap(step -> step[1] > 0
-                        ? run(pool).map(more -> step[0] + more)
-                        : Uni.createFrom().item(step[0]));
+                .flatMap(done -> done[1] > 0
+                        ? run(pool, step).map(more -> done[0] + more)
+                        : Uni.createFrom().item(done[0]));
     }
 
     /**
