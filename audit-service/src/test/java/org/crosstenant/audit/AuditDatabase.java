@@ -31,6 +31,14 @@ final class AuditDatabase {
                 config.getValue("quarkus.datasource.password", String.class));
     }
 
+    /** @return the first column of the first row of {@code sql} (a count, a maximum) */
+    static long number(String sql) throws SQLException {
+        try (Connection db = connect(); Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Every record, in sequence order, as stored. */
     static List<AuditRecordEntity> records(Connection db) throws SQLException {
         List<AuditRecordEntity> records = new ArrayList<>();

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -23,7 +22,6 @@ import org.crosstenant.audit.messaging.AuditEventTranslator;
 import org.crosstenant.audit.model.AuditInput;
 import org.crosstenant.audit.model.AuditRecord;
 import org.crosstenant.audit.model.AuditRecordEntity;
-import org.crosstenant.audit.model.IncomingEvent;
 import org.crosstenant.audit.service.AuditLog;
 import org.crosstenant.audit.service.Checkpoints;
 import org.crosstenant.platform.tlog.InMemoryMerkleTree;
@@ -40,7 +38,6 @@ import org.junit.jupiter.api.Test;
 class MerkleLogTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String DECIDED = "org.crosstenant.policy.decided.v1";
 
     @Inject
     AuditLog auditLog;
@@ -52,10 +49,7 @@ class MerkleLogTest {
     Checkpoints checkpoints;
 
     private AuditInput decided(String resource, String home) {
-        UUID id = UUID.randomUUID();
-        String payload = Events.decided(id.toString(), resource, home, resource + "-projects", "allow");
-        return new AuditInput(new IncomingEvent("policy.decisions", id, DECIDED, payload),
-                translator.translate(DECIDED, payload));
+        return Events.decidedInput(translator, resource, home);
     }
 
     @Test
@@ -166,11 +160,7 @@ class MerkleLogTest {
     }
 
     private static long checkpointCount() throws SQLException {
-        try (Connection db = AuditDatabase.connect(); Statement s = db.createStatement();
-                ResultSet rs = s.executeQuery("select count(*) from audit_checkpoint")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return AuditDatabase.number("select count(*) from audit_checkpoint");
     }
 
     private static MerkleFrontier head(Connection db) throws SQLException {

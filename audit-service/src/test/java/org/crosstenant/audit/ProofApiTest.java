@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -23,10 +22,8 @@ import io.restassured.path.json.JsonPath;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.crosstenant.audit.messaging.AuditEventTranslator;
-import org.crosstenant.audit.model.AuditInput;
 import org.crosstenant.audit.model.AuditRecord;
 import org.crosstenant.audit.model.AuditRecordEntity;
-import org.crosstenant.audit.model.IncomingEvent;
 import org.crosstenant.audit.service.AuditHasher;
 import org.crosstenant.audit.service.AuditLog;
 import org.crosstenant.platform.tlog.Checkpoint;
@@ -46,7 +43,6 @@ import org.junit.jupiter.api.Test;
 class ProofApiTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String DECIDED = "org.crosstenant.policy.decided.v1";
     private static final Base64.Decoder BASE64 = Base64.getDecoder();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,10 +53,7 @@ class ProofApiTest {
     AuditEventTranslator translator;
 
     private AuditRecord append(String resource, String home) {
-        UUID id = UUID.randomUUID();
-        String payload = Events.decided(id.toString(), resource, home, resource + "-projects", "allow");
-        return auditLog.append(List.of(new AuditInput(new IncomingEvent("policy.decisions", id, DECIDED, payload),
-                translator.translate(DECIDED, payload)))).await().atMost(WAIT).get(0);
+        return auditLog.append(List.of(Events.decidedInput(translator, resource, home))).await().atMost(WAIT).get(0);
     }
 
     private static NoteKey publishedKey() {
@@ -234,14 +227,9 @@ class ProofApiTest {
 
     /** The largest signed checkpoint size below {@code below}, 0 when none. */
     private static long smallerCheckpoint(long below) {
-        try (Connection db = AuditDatabase.connect();
-                var q = db.prepareStatement("select coalesce(max(tree_size), 0) from audit_checkpoint"
-                        + " where tree_size < ?")) {
-            q.setLong(1, below);
-            try (var rs = q.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try {
+            return AuditDatabase.number("select coalesce(max(tree_size), 0) from audit_checkpoint where tree_size < "
+                    + below);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }

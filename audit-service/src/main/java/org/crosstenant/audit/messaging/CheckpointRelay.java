@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -51,8 +50,8 @@ public class CheckpointRelay {
     private final AuditRecordMapper json;
     private final String origin;
     private final byte[] source;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final OneDrainAtATime drains = new OneDrainAtATime(this::drain,
+            failure -> LOG.warnf("checkpoint relay failed; the timer retries: %s", failure.toString()));
 
     public CheckpointRelay(@Channel("audit-checkpoints") MutinyEmitter<String> emitter, Pool pool,
             CheckpointRepository checkpoints, AuditRecordMapper json, CheckpointConfig checkpointConfig,
@@ -67,21 +66,7 @@ public class CheckpointRelay {
 
     /** Publish what is pending now, without waiting for it. */
     public void trigger() {
-        again.set(true);
-        if (running.compareAndSet(false, true)) {
-            again.set(false);
-            drain().subscribe().with(published -> finished(), failure -> {
-                LOG.warnf("checkpoint relay failed; the timer retries: %s", failure.toString());
-                finished();
-            });
-        }
-    }
-
-    private void finished() {
-        running.set(false);
-        if (again.get()) {
-            trigger();
-        }
+        drains.trigger();
     }
 
     @Scheduled(every = "${audit.outbox.relay-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
