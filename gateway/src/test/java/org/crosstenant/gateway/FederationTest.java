@@ -73,10 +73,12 @@ class FederationTest {
         assertFalse(headers(last()).containsKey("cookie"));
         int before = recorded().size();
         // the checkpoint itself, proofs, neighbours of the key's path and other methods still need a token
-        for (String path : List.of("/api/v1/audit/checkpoint", "/api/v1/audit/checkpoint/key/",
-                "/api/v1/audit/checkpoint/keyx", "/api/v1/audit/records/1/proof", "/api/v1/audit/consistency")) {
+        for (String path : List.of("/api/v1/audit/checkpoint", "/api/v1/audit/checkpoint/keyx",
+                "/api/v1/audit/records/1/proof", "/api/v1/audit/consistency")) {
             given().get(path).then().statusCode(401).contentType("application/problem+json");
         }
+        // the key's path with a trailing slash is not the public path: refused, not forwarded
+        given().get("/api/v1/audit/checkpoint/key/").then().statusCode(404).contentType("application/problem+json");
         given().post("/api/v1/audit/checkpoint/key").then().statusCode(401);
         assertEquals(before, recorded().size(), "nothing else reached audit-service without a token");
     }
@@ -208,6 +210,46 @@ class FederationTest {
                 .get("/api/v1/tenants/contoso/whatever")
                 .then().statusCode(404).contentType("application/problem+json");
         assertTrue(recorded().isEmpty());
+    }
+
+    @Test
+    void sharedSignalsStreamsReachInvitationServiceWithTheFederatedToken() {
+        // issue #8 bullet 7: a tenant admin manages its SSF streams through the gateway like its other tenant APIs
+        String tenantToken = TenantTokens.token("contoso", "alice-sub", "alice@contoso.example", "collab-admin");
+        given().auth().oauth2(tenantToken).contentType("application/json").body("{\"delivery\":{}}")
+                .post("/api/v1/tenants/contoso/ssf/streams").then().statusCode(200);
+        given().auth().oauth2(tenantToken).delete("/api/v1/tenants/contoso/ssf/streams/s-1").then().statusCode(200);
+        List<Map<String, Object>> requests = recorded();
+        assertEquals(2, requests.size());
+        assertEquals("/api/v1/tenants/contoso/ssf/streams", requests.get(0).get("path"));
+        assertEquals("/api/v1/tenants/contoso/ssf/streams/s-1", requests.get(1).get("path"));
+        assertEquals("DELETE", requests.get(1).get("method"));
+        for (Map<String, Object> request : requests) {
+            String federated = headers(request).get("authorization").get(0).substring("Bearer ".length());
+            assertTrue(Jwts.verifies(federated, jwksKey()), "the service gets the gateway's federated token");
+            assertEquals("contoso", Jwts.claims(federated).get("tenant"));
+        }
+        // without a token: 401, nothing reaches the service
+        given().get("/api/v1/tenants/contoso/ssf/streams").then().statusCode(401);
+        assertEquals(2, recorded().size());
+    }
+
+    @Test
+    void sharedSignalsTransmitterDocumentsArePublicAndCarryNoCredential() {
+        for (String path : List.of("/.well-known/ssf-configuration", "/.well-known/ssf/jwks.json")) {
+            given().get(path).then().statusCode(200);
+            // a caller's token is neither needed nor passed on
+            given().auth().oauth2(TenantTokens.token("contoso", "alice", "alice@contoso.example")).get(path)
+                    .then().statusCode(200);
+        }
+        List<Map<String, Object>> requests = recorded();
+        assertEquals(List.of("/.well-known/ssf-configuration", "/.well-known/ssf-configuration",
+                "/.well-known/ssf/jwks.json", "/.well-known/ssf/jwks.json"),
+                requests.stream().map(r -> r.get("path")).toList());
+        requests.forEach(r -> assertNull(headers(r).get("authorization"), "no credential on a public document"));
+        // other /.well-known paths are not proxied
+        given().get("/.well-known/ssf/other").then().statusCode(404);
+        assertEquals(4, recorded().size());
     }
 
     @Test

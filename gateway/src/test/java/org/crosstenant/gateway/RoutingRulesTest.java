@@ -38,6 +38,30 @@ class RoutingRulesTest {
     }
 
     @Test
+    void sharedSignalsStreamsGoToInvitationServiceAndItsDocumentsArePublic() {
+        // issue #8 bullet 7: a tenant's streams (authenticated, through /api) ...
+        for (String path : List.of("/api/v1/tenants/contoso/ssf/streams",
+                "/api/v1/tenants/fabrikam/ssf/streams/6f1c7f43-0d7e-4b8e-9a53-1f0c2c1d2e3f")) {
+            assertEquals(Optional.of("inv"), routes.baseUrlFor(path), path);
+        }
+        for (String path : List.of("/api/v1/tenants/contoso/ssf", "/api/v1/tenants/contoso/ssf/streams/",
+                "/api/v1/tenants/contoso/ssf/streams/x/y", "/api/v1/tenants/contoso/ssf/streamsX",
+                "/api/v1/tenants/contoso/ssf/other")) {
+            assertTrue(routes.baseUrlFor(path).isEmpty(), path);
+        }
+        // ... and the transmitter metadata and its keys (public, exactly these paths)
+        assertEquals(Optional.of("inv"), routes.publicBaseUrlFor("/.well-known/ssf-configuration"));
+        assertEquals(Optional.of("inv"), routes.publicBaseUrlFor("/.well-known/ssf/jwks.json"));
+        // the audit log's checkpoint key (issue #9), exactly that path; the rest of the audit API is not public
+        assertEquals(Optional.of("aud"), routes.publicBaseUrlFor("/api/v1/audit/checkpoint/key"));
+        for (String path : List.of("/.well-known/jwks.json", "/.well-known/ssf", "/.well-known/ssf/other",
+                "/api/v1/tenants/contoso/ssf/streams", "/api/v1/audit/checkpoint", "/api/v1/audit/checkpoint/key/",
+                "/api/v1/audit/records/1/proof")) {
+            assertTrue(routes.publicBaseUrlFor(path).isEmpty(), path);
+        }
+    }
+
+    @Test
     void anythingElseIsUnknown() {
         for (String path : List.of("/api/v1/invitationsX", "/api/v1/tenants//applications", "/api/v1/tenants/c/x",
                 "/api/v2/invitations", "/api/v1/auditor", "/api", "/api/v1", "/api/v1/tenants//invitations",

@@ -106,7 +106,35 @@ class TenantDomainRemovalTest {
         assertEquals(0, endings(untouched));
     }
 
-    private static void moveInvitee(String id, String tenant, String email) throws Exception {
+    /** Moves a stored invitation's invitee, as the registry would see it after a domain was dropped. */
+    /**
+     * Only the registry started last is in force: an instance whose registry is not (it still runs the previous one
+     * during a rolling update) ends nothing by it; once its registry is in force again, the invitation ends.
+     */
+    @Test
+    void anInstanceWhoseRegistryIsNotInForceEndsNothing() throws Exception {
+        String grant = Api.grantForBob();
+        execute("update registry_epoch set registry_hash = '" + "f".repeat(64) + "' where id = 1");
+        try {
+            moveInvitee(grant, "fabrikam", "bob-" + UUID.randomUUID().toString().substring(0, 8) + "@gone.example");
+            Integer ended = freshContext.run(invitations::endOutsideRegisteredDomains).await()
+                    .atMost(Duration.ofSeconds(30));
+            assertEquals(0, ended);
+            Api.get(Tokens.contosoAdmin(), grant).then().statusCode(200).body("status", equalTo("accepted"));
+        } finally {
+            freshContext.run(invitations::claimRegistryEpoch).await().atMost(Duration.ofSeconds(30));
+        }
+        Api.awaitStatus(Tokens.contosoAdmin(), grant, "revoked");
+        assertEquals(1, endings(grant));
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection db = connect(); PreparedStatement statement = db.prepareStatement(sql)) {
+            assertEquals(1, statement.executeUpdate());
+        }
+    }
+
+    static void moveInvitee(String id, String tenant, String email) throws Exception {
         try (Connection db = connect(); PreparedStatement update = db.prepareStatement(
                 "update invitation set invitee_tenant = ?, invitee_email = ? where id = ?")) {
             update.setString(1, tenant);

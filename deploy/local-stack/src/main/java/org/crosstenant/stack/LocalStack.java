@@ -154,6 +154,10 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> invitationEnv = new HashMap<>(databaseEnv(common, "invitation"));
         invitationEnv.put("CROSSTENANT_TENANTS_CONTOSO_DOMAINS", "contoso.example");
         invitationEnv.put("CROSSTENANT_TENANTS_FABRIKAM_DOMAINS", "fabrikam.example,fabrikam-labs.example");
+        // Shared Signals (issue #8 bullet 7): SETs name the gateway as issuer; local receivers may be plain http on
+        // this machine; no signing key is configured, so invitation-service signs with an ephemeral one
+        invitationEnv.put("CROSSTENANT_SSF_ISSUER", settings.gatewayUrl());
+        invitationEnv.put("CROSSTENANT_SSF_ALLOW_INSECURE_RECEIVERS", "true");
         List<ServiceProcess> services = List.of(
                 startService("invitation-service", settings.ports().invitation(), invitationEnv),
                 startService("policy-service", settings.ports().policy(), databaseEnv(common, "policy")),

@@ -110,15 +110,12 @@ public class GatewayRoutes {
         this.locations = locations;
     }
 
-    /**
-     * The audit log's checkpoint key (signed-note vkey): public like the gateway's own keys, so that anyone may verify
-     * a checkpoint without an account (docs/audit.md). Exactly this path, GET only; no token is forwarded.
-     */
-    static final String AUDIT_CHECKPOINT_KEY = "/api/v1/audit/checkpoint/key";
-
     void register(@Observes Router router) {
         router.get("/.well-known/jwks.json").handler(this::jwks);
-        router.get(AUDIT_CHECKPOINT_KEY).handler(this::auditCheckpointKey);
+        for (String path : ServiceRoutes.PUBLIC_SSF_PATHS) {
+            router.get(path).handler(this::publicDocument);
+        }
+        router.get(ServiceRoutes.AUDIT_CHECKPOINT_KEY).handler(this::publicDocument);
         router.route("/api/*").handler(this::api);
         router.route("/apps/*").order(APPS_FROM_CACHE_ORDER).handler(this::appsFromCache);
         router.route("/apps/*").handler(this::apps);
@@ -133,21 +130,20 @@ public class GatewayRoutes {
                 .end(new JsonObject(Map.of("keys", List.of(tokens.keys().publicJwk()))).encode());
     }
 
-    /** Forwards {@link #AUDIT_CHECKPOINT_KEY} to audit-service with the forwarding headers only (no credential). */
-    void auditCheckpointKey(RoutingContext ctx) {
+    /**
+     * The public documents of the services: the Shared Signals transmitter documents (SSF 1.0 §7 metadata, the SET
+     * JWKS) and the audit log's checkpoint key (docs/audit.md); proxied to their service without any caller identity
+     * (no federated token, no Authorization), like the gateway's own JWKS open to all.
+     */
+    void publicDocument(RoutingContext ctx) {
         String path = ctx.request().path();
-        if (!AUDIT_CHECKPOINT_KEY.equals(path)) {
-            // e.g. a trailing slash or an encoded variant the router folded: not the public path
-            ctx.next();
-            return;
-        }
-        var base = serviceRoutes.baseUrlFor(path);
+        var base = serviceRoutes.publicBaseUrlFor(path);
         if (base.isEmpty()) {
-            Problems.notFound(ctx, "No API at " + path);
+            Problems.notFound(ctx, "Nothing at " + path);
             return;
         }
         String publicBase = locations.publicBase(ctx);
-        proxy.forward(ctx, join(base.get(), path, ctx.request().query()), serviceHeaders(ctx, publicBase),
+        proxy.forward(ctx, join(base.get(), path, null), serviceHeaders(ctx, publicBase),
                 (name, value) -> HeaderRules.is(name, "Set-Cookie") ? null : value);
     }
 

@@ -51,6 +51,13 @@ public interface InvitationConfig {
          */
         @WithDefault("60s")
         String interval();
+
+        /**
+         * Whether the sweep ends what it finds (true) or only logs how many live invitations the registry no longer
+         * admits (false): set false to check a new registry before it takes effect.
+         */
+        @WithDefault("true")
+        boolean enforce();
     }
 
     interface Outbox {

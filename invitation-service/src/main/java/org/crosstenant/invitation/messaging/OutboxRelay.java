@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.crosstenant.invitation.config.InvitationConfig;
 import org.crosstenant.invitation.model.OutboxEvent;
 import org.crosstenant.invitation.repository.OutboxRepository;
+import org.crosstenant.invitation.service.CoalescingRounds;
 import org.crosstenant.invitation.service.FreshContext;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -72,8 +72,7 @@ public class OutboxRelay {
     private final OutboxMetrics metrics;
     private final URI source;
     /** One drain at a time per instance; a trigger during a drain asks for one more round. */
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final CoalescingRounds rounds;
 
     public OutboxRelay(@Channel("invitations-out") MutinyEmitter<String> emitter, OutboxRepository outbox,
             FreshContext freshContext, InvitationConfig config, OutboxMetrics metrics) {
@@ -83,27 +82,17 @@ public class OutboxRelay {
         this.config = config;
         this.metrics = metrics;
         this.source = URI.create(config.outbox().source());
+        this.rounds = new CoalescingRounds(freshContext, () -> round().map(Round::needsAnother), LOG,
+                "Outbox relay round failed; the timer retries");
     }
 
-    /** Asks for a drain soon; never blocks and never fails the caller (the timer retries). */
+    /**
+     * Asks for a drain soon; never blocks and never fails the caller (the timer retries). A full round may have more
+     * behind it, a parked row frees the next rows of its invitation: then another round follows; otherwise every due
+     * row was in this round, so no empty follow-up round (three round trips) after each publication.
+     */
     public void trigger() {
-        again.set(true);
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
-        again.set(false);
-        freshContext.run(this::round).subscribe().with(round -> {
-            running.set(false);
-            // a full round may have more behind it, a parked row frees the next rows of its invitation; a trigger that
-            // arrived meanwhile (a commit after this round's select) needs its own round. Otherwise every due row was
-            // in this round: no empty follow-up round (three round trips) after each publication
-            if (round.needsAnother() || again.get()) {
-                trigger();
-            }
-        }, failure -> {
-            running.set(false);
-            LOG.warnf(failure, "Outbox relay round failed; the timer retries");
-        });
+        rounds.trigger();
     }
 
     /** Not before startup completed: the emitter's channel is wired only then (and not during shutdown). */

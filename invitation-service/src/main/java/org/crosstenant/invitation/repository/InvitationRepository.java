@@ -53,6 +53,11 @@ public class InvitationRepository implements PanacheRepositoryBase<Invitation, U
                 .getResultList());
     }
 
+    /** Live invitations whose invitee's (tenant, domain after the first '@') is none of {@code :keys}. */
+    private static final String LIVE_OUTSIDE_REGISTRY = "status in ('requested', 'pending_approval',"
+            + " 'pending_acceptance', 'accepted') and invitee_tenant || ' ' || substring(invitee_email"
+            + " from position('@' in invitee_email) + 1) not in (:keys)";
+
     /**
      * Issue #8 (tenant domains): ids of live invitations ({@code requested}, {@code pending_approval},
      * {@code pending_acceptance}, {@code accepted}) whose invitee's (tenant, email domain) is not one of
@@ -67,13 +72,24 @@ public class InvitationRepository implements PanacheRepositoryBase<Invitation, U
     @SuppressWarnings("unchecked")
     public Uni<List<UUID>> lockLiveOutsideRegistry(List<String> registrationKeys, int limit) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("select id from invitation where status in ('requested', 'pending_approval',"
-                        + " 'pending_acceptance', 'accepted') and invitee_tenant || ' ' || substring(invitee_email"
-                        + " from position('@' in invitee_email) + 1) not in (:keys)"
+                .createNativeQuery("select id from invitation where " + LIVE_OUTSIDE_REGISTRY
                         + " limit :limit for update skip locked", UUID.class)
                 .setParameter("keys", registrationKeys)
                 .setParameter("limit", limit)
                 .getResultList());
+    }
+
+    /**
+     * How many live invitations {@link #lockLiveOutsideRegistry} would find (no lock; the report mode of the domain
+     * sweep).
+     *
+     * @param registrationKeys the registry's keys (not empty)
+     */
+    public Uni<Long> countLiveOutsideRegistry(List<String> registrationKeys) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("select count(*) from invitation where " + LIVE_OUTSIDE_REGISTRY, Long.class)
+                .setParameter("keys", registrationKeys)
+                .getSingleResult());
     }
 
     /**

@@ -24,6 +24,7 @@ import org.crosstenant.invitation.messaging.OutboxRelay;
 import org.crosstenant.invitation.messaging.PoisonMessageException;
 import org.crosstenant.invitation.messaging.PolicyDecision;
 import org.crosstenant.invitation.messaging.PolicyMessage;
+import org.crosstenant.invitation.messaging.SsfPushWorker;
 import org.crosstenant.invitation.model.Caller;
 import org.crosstenant.invitation.model.Identifiers;
 import org.crosstenant.invitation.model.Invitation;
@@ -35,6 +36,7 @@ import org.crosstenant.invitation.repository.IdempotencyRepository;
 import org.crosstenant.invitation.repository.InboxRepository;
 import org.crosstenant.invitation.repository.InvitationRepository;
 import org.crosstenant.invitation.repository.InvitationRulesRepository;
+import org.crosstenant.invitation.repository.RegistryEpochRepository;
 import org.crosstenant.invitation.repository.OutboxRepository;
 import org.jboss.logging.Logger;
 
@@ -78,10 +80,19 @@ public class InvitationService {
     private final ObjectMapper json;
     private final TenantRegistry tenants;
     private final InvitationRulesRepository rules;
+    private final SecurityEvents securityEvents;
+    private final SsfPushWorker push;
+    private final RegistryEpochRepository epochs;
+    /** Whether this instance's tenant registry was in force at the last domain sweep (to log changes only). */
+    private volatile boolean registryInForce = true;
 
     public InvitationService(InvitationRepository invitations, OutboxRepository outbox, InboxRepository inbox,
             IdempotencyRepository idempotency, FilingRepository filing, InvitationEvents events, OutboxRelay relay, RedemptionCodes codes,
-            InvitationConfig config, ObjectMapper json, TenantRegistry tenants, InvitationRulesRepository rules) {
+            InvitationConfig config, ObjectMapper json, TenantRegistry tenants, InvitationRulesRepository rules,
+            SecurityEvents securityEvents, SsfPushWorker push, RegistryEpochRepository epochs) {
+        this.epochs = epochs;
+        this.securityEvents = securityEvents;
+        this.push = push;
         this.invitations = invitations;
         this.outbox = outbox;
         this.inbox = inbox;
@@ -413,6 +424,7 @@ public class InvitationService {
                 Map<UUID, Invitation> byId = new HashMap<>();
                 locked.forEach(inv -> byId.put(inv.id, inv));
                 List<OutboxEvent> outgoing = new ArrayList<>();
+                List<SecurityEvents.Revocation> revoked = new ArrayList<>();
                 Map<UUID, String> evaluated = new LinkedHashMap<>();
                 Map<Integer, PoisonMessageException> rejected = new LinkedHashMap<>();
                 for (int i : fresh) {
@@ -423,6 +435,11 @@ public class InvitationService {
                                 ? withdraw(inv, withdrawal, now) : decide(inv, (PolicyDecision) message, now);
                         if (event != null) {
                             outgoing.add(event);
+                            if (message instanceof AccessWithdrawal && inv.status == InvitationStatus.REVOKED) {
+                                // a grant ended by a settings change: its Shared Signals SETs commit with it
+                                revoked.add(new SecurityEvents.Revocation(inv, SecurityEvents.POLICY, now,
+                                        reader -> policyReason(reader, inv)));
+                            }
                         }
                         evaluated.put(events.get(i).eventId(), events.get(i).eventType());
                     } catch (PoisonMessageException poison) {
@@ -430,12 +447,14 @@ public class InvitationService {
                     }
                 }
                 return outbox.insertAll(outgoing)
+                        .flatMap(ignored -> securityEvents.enqueue(revoked, now))
                         .flatMap(ignored -> inbox.recordAll(evaluated, now))
                         .map(ignored -> new DecisionOutcome(outgoing.size(), rejected));
             });
         })).invoke(outcome -> {
             if (outcome.changed() > 0) {
                 relay.trigger();
+                push.trigger();
             }
         });
     }
@@ -778,8 +797,13 @@ public class InvitationService {
             inv.revokedByEmail = caller.email();
             inv.updatedAt = now;
             OutboxEvent row = events.revoked(inv, caller.asParty(), now);
-            return outbox.persist(row).replaceWith(new Changed(inv, row.id));
-        })).invoke(relay::trigger);
+            // a redeemed grant's Shared Signals SETs commit with the revocation (none without a guest)
+            SecurityEvents.Revocation revocation = new SecurityEvents.Revocation(inv, SecurityEvents.ADMIN, now,
+                    reader -> "Access to " + inv.application + " of " + inv.resourceTenant
+                            + " revoked by an administrator of " + inv.resourceTenant);
+            return outbox.persist(row).flatMap(ignored -> securityEvents.enqueue(List.of(revocation), now))
+                    .replaceWith(new Changed(inv, row.id));
+        })).invoke(relay::trigger).invoke(push::trigger);
     }
 
     // ---------------------------------------------------------------- expiry
@@ -831,24 +855,49 @@ public class InvitationService {
         return endOutsideRegisteredDomains(0);
     }
 
+    /**
+     * Makes this instance's tenant registry the one in force (at start): from now on only instances running the same
+     * registry end invitations by it ({@link #endOutsideRegisteredDomains}), so during a rolling update the instances
+     * still on the previous registry leave the new registry's invitations alone.
+     *
+     * @return when the claim committed
+     */
+    public Uni<Void> claimRegistryEpoch() {
+        return Panache.withTransaction(() -> epochs.claim(tenants.fingerprint(), now())).replaceWithVoid()
+                .invoke(() -> LOG.infof("Tenant registry %s is in force", tenants.fingerprint().substring(0, 12)));
+    }
+
     private Uni<Integer> endOutsideRegisteredDomains(int endedSoFar) {
         int batch = config.expirySweep().batchSize();
         Instant now = now();
-        return Panache.withTransaction(() -> invitations.lockLiveOutsideRegistry(tenants.registrationKeys(), batch)
-                .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().item(0) : invitations.list("id in ?1", ids)
-                        .flatMap(list -> {
-                            List<OutboxEvent> rows = new ArrayList<>();
-                            for (Invitation inv : list) {
-                                OutboxEvent row = endOutsideRegistry(inv, now);
-                                if (row != null) {
-                                    rows.add(row);
-                                }
-                            }
-                            return outbox.persist(rows).replaceWith(rows.size());
-                        })))
+        return Panache.withTransaction(() -> epochs.inForce().flatMap(inForce -> {
+            boolean mine = tenants.fingerprint().equals(inForce);
+            if (mine != registryInForce) {
+                registryInForce = mine;
+                if (!mine) {
+                    LOG.warnf("Another tenant registry (%s) started after this instance's: it ends nothing by its"
+                            + " registry", inForce == null ? "none yet" : inForce.substring(0, 12));
+                }
+            }
+            if (!mine) {
+                return Uni.createFrom().item(0);
+            }
+            if (!config.domainSweep().enforce()) {
+                return invitations.countLiveOutsideRegistry(tenants.registrationKeys()).invoke(count -> {
+                    if (count > 0) {
+                        LOG.warnf("%d live invitation(s) have an invitee whose domain the tenant registry no longer"
+                                + " holds; invitation.domain-sweep.enforce=false, so none is ended", count);
+                    }
+                }).replaceWith(0);
+            }
+            return invitations.lockLiveOutsideRegistry(tenants.registrationKeys(), batch)
+                    .flatMap(ids -> ids.isEmpty() ? Uni.createFrom().item(0) : invitations.list("id in ?1", ids)
+                            .flatMap(list -> endAll(list, now)));
+        }))
                 .flatMap(ended -> {
                     if (ended > 0) {
                         relay.trigger();
+                        push.trigger();
                     }
                     // a short batch is the last; so is one the registry itself kept whole (never loop on it)
                     return ended == batch ? endOutsideRegisteredDomains(endedSoFar + ended)
@@ -859,6 +908,23 @@ public class InvitationService {
                         LOG.infof("Ended %d invitation(s) whose invitee's domain is no longer registered", total);
                     }
                 });
+    }
+
+    /** Ends the locked invitations outside the registry; their events and Shared Signals SETs commit with them. */
+    private Uni<Integer> endAll(List<Invitation> list, Instant now) {
+        List<OutboxEvent> rows = new ArrayList<>();
+        List<SecurityEvents.Revocation> revoked = new ArrayList<>();
+        for (Invitation inv : list) {
+            OutboxEvent row = endOutsideRegistry(inv, now);
+            if (row != null) {
+                rows.add(row);
+                if (inv.status == InvitationStatus.REVOKED) {
+                    revoked.add(new SecurityEvents.Revocation(inv, SecurityEvents.POLICY, now,
+                            reader -> policyReason(reader, inv)));
+                }
+            }
+        }
+        return outbox.persist(rows).flatMap(ignored -> securityEvents.enqueue(revoked, now)).replaceWith(rows.size());
     }
 
     /**
@@ -926,6 +992,17 @@ public class InvitationService {
             return readReasons(inv.withdrawalHomeReasons);
         }
         return readReasons(inv.withdrawalSharedReasons);
+    }
+
+    /**
+     * The words of a policy-changed revocation that {@code reader} (a tenant of the invitation) may read, as
+     * {@link #withdrawalReasons} chooses them for a caller of that tenant, joined with "; ".
+     */
+    private String policyReason(String reader, Invitation inv) {
+        Caller asReader = new Caller(reader, "ssf-receiver", null, null, Set.of());
+        List<String> reasons = withdrawalReasons(asReader, inv);
+        return reasons.isEmpty() ? "Access ended by a settings change of " + inv.withdrawalChangedTenant
+                : String.join("; ", reasons);
     }
 
     /** For a decision that carries no shared reasons: which tenants decided, nothing of their rules. */

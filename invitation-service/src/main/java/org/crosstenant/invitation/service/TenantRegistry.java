@@ -57,6 +57,24 @@ public class TenantRegistry {
     }
 
     /**
+     * The registry's fingerprint: SHA-256 (hex) of its sorted {@link #registrationKeys()}, one per line. Two instances
+     * with the same registrations have the same fingerprint whatever the order or letter case of their configuration.
+     *
+     * @return 64 lower-case hex digits
+     */
+    public String fingerprint() {
+        List<String> keys = new ArrayList<>(registrationKeys());
+        java.util.Collections.sort(keys);
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            keys.forEach(key -> digest.update((key + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /**
      * Every (tenant, domain) registration as one key, {@code "<tenant> <domain>"} (neither part can hold a space), for
      * the database to narrow live invitations to those outside the registry ({@link InvitationService#
      * endOutsideRegisteredDomains}); never empty: without any registration it holds one key that no row matches.
