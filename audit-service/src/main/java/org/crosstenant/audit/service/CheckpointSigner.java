@@ -1,5 +1,7 @@
 package org.crosstenant.audit.service;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.runtime.Startup;
@@ -27,25 +29,41 @@ public class CheckpointSigner {
 
     public CheckpointSigner(CheckpointConfig config) {
         this.origin = config.origin();
-        if (config.signingKey().isPresent()) {
-            this.signer = NoteSigner.parse(config.signingKey().get().trim());
-            if (signer.verifierKey().type() != NoteKey.ED25519) {
+        this.signer = signer(config.signingKey(), origin, ConfigUtils.getProfiles().contains("prod"));
+    }
+
+    /**
+     * The signer from configuration.
+     *
+     * @param signingKey the configured key (signed-note private key text form), if any
+     * @param origin     the log's origin, the name of a generated key
+     * @param prod       whether the prod profile is active: then a key is required
+     * @return the configured key, or a generated (ephemeral) one outside prod
+     * @throws IllegalStateException    in prod without a key
+     * @throws IllegalArgumentException for a malformed key or a cosignature (type 0x04) key
+     */
+    static NoteSigner signer(Optional<String> signingKey, String origin, boolean prod) {
+        if (signingKey.isPresent()) {
+            NoteSigner configured = NoteSigner.parse(signingKey.get().trim());
+            if (configured.verifierKey().type() != NoteKey.ED25519) {
                 throw new IllegalArgumentException("crosstenant.audit.checkpoint.signing-key must be an Ed25519"
                         + " signed-note key (type 0x01), not a cosignature key");
             }
-            if (!signer.verifierKey().name().equals(origin)) {
+            if (!configured.verifierKey().name().equals(origin)) {
                 // allowed (the note names its key), but witnesses and tools expect a log's key to be named as its origin
                 LOG.warnf("the checkpoint signing key is named %s, the log's origin is %s: verifiers look for a key"
-                        + " named as the origin", signer.verifierKey().name(), origin);
+                        + " named as the origin", configured.verifierKey().name(), origin);
             }
-        } else if (ConfigUtils.getProfiles().contains("prod")) {
+            return configured;
+        }
+        if (prod) {
             throw new IllegalStateException("crosstenant.audit.checkpoint.signing-key is required in production:"
                     + " checkpoints must stay verifiable across restarts (docs/audit.md)");
-        } else {
-            this.signer = NoteSigner.generate(origin, NoteKey.ED25519);
-            LOG.warnf("no crosstenant.audit.checkpoint.signing-key: signing checkpoints with an EPHEMERAL key %s,"
-                    + " generated at start; its checkpoints cannot be verified after a restart", signer.verifierKey().vkey());
         }
+        NoteSigner generated = NoteSigner.generate(origin, NoteKey.ED25519);
+        LOG.warnf("no crosstenant.audit.checkpoint.signing-key: signing checkpoints with an EPHEMERAL key %s,"
+                + " generated at start; its checkpoints cannot be verified after a restart", generated.verifierKey().vkey());
+        return generated;
     }
 
     /** @return the public key that verifies every checkpoint this instance signs (its vkey text form) */
