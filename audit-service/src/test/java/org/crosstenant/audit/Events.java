@@ -150,6 +150,17 @@ final class Events {
                 homeTenant, Instant.now());
     }
 
+    /** A policy decision between two tenants, translated as the consumer would, ready for {@code AuditLog.append}. */
+    static org.crosstenant.audit.model.AuditInput decidedInput(
+            org.crosstenant.audit.messaging.AuditEventTranslator translator, String resource, String home) {
+        UUID id = UUID.randomUUID();
+        String type = "org.crosstenant.policy.decided.v1";
+        String payload = decided(id.toString(), resource, home, resource + "-projects", "allow");
+        return new org.crosstenant.audit.model.AuditInput(
+                new org.crosstenant.audit.model.IncomingEvent("policy.decisions", id, type, payload),
+                translator.translate(type, payload));
+    }
+
     static String decided(String invitationId, String resourceTenant, String homeTenant, String application,
             String outcome) {
         return """

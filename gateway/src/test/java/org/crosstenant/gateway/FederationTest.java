@@ -62,6 +62,28 @@ class FederationTest {
     }
 
     @Test
+    void theAuditCheckpointKeyIsPublicAndNothingElseOfTheAuditApiIs() {
+        // a verifier without an account fetches the key that verifies the audit log's checkpoints (docs/audit.md)
+        given().get("/api/v1/audit/checkpoint/key")
+                .then().statusCode(200).body("upstreamPath", equalTo("/api/v1/audit/checkpoint/key"));
+        Map<String, List<String>> forwarded = headers(last());
+        assertFalse(forwarded.containsKey("authorization"), "no credential is made up for an anonymous caller");
+        // a caller's own credentials never travel with it either
+        given().header("Cookie", "session=secret").get("/api/v1/audit/checkpoint/key").then().statusCode(200);
+        assertFalse(headers(last()).containsKey("cookie"));
+        int before = recorded().size();
+        // the checkpoint itself, proofs, neighbours of the key's path and other methods still need a token
+        for (String path : List.of("/api/v1/audit/checkpoint", "/api/v1/audit/checkpoint/keyx",
+                "/api/v1/audit/records/1/proof", "/api/v1/audit/consistency")) {
+            given().get(path).then().statusCode(401).contentType("application/problem+json");
+        }
+        // the key's path with a trailing slash is not the public path: refused, not forwarded
+        given().get("/api/v1/audit/checkpoint/key/").then().statusCode(404).contentType("application/problem+json");
+        given().post("/api/v1/audit/checkpoint/key").then().statusCode(401);
+        assertEquals(before, recorded().size(), "nothing else reached audit-service without a token");
+    }
+
+    @Test
     void tokenFromAnUnknownIssuerIsRefused() {
         Map<String, Object> claims = TenantTokens.claims("contoso", "mallory", "m@evil.example", "collab-admin");
         claims.put("iss", "http://127.0.0.1:1/realms/evil");

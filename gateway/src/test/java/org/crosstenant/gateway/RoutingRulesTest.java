@@ -52,8 +52,11 @@ class RoutingRulesTest {
         // ... and the transmitter metadata and its keys (public, exactly these paths)
         assertEquals(Optional.of("inv"), routes.publicBaseUrlFor("/.well-known/ssf-configuration"));
         assertEquals(Optional.of("inv"), routes.publicBaseUrlFor("/.well-known/ssf/jwks.json"));
+        // the audit log's checkpoint key (issue #9), exactly that path; the rest of the audit API is not public
+        assertEquals(Optional.of("aud"), routes.publicBaseUrlFor("/api/v1/audit/checkpoint/key"));
         for (String path : List.of("/.well-known/jwks.json", "/.well-known/ssf", "/.well-known/ssf/other",
-                "/api/v1/tenants/contoso/ssf/streams")) {
+                "/api/v1/tenants/contoso/ssf/streams", "/api/v1/audit/checkpoint", "/api/v1/audit/checkpoint/key/",
+                "/api/v1/audit/records/1/proof")) {
             assertTrue(routes.publicBaseUrlFor(path).isEmpty(), path);
         }
     }

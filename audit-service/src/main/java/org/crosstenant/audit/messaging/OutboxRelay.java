@@ -12,7 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
@@ -86,8 +85,8 @@ public class OutboxRelay {
     private final ConcurrentNavigableMap<Long, AuditRecord> appended = new ConcurrentSkipListMap<>();
     private volatile KafkaProducer<String, String> producer;
     /** One drain at a time in this JVM; triggers during a drain ask for one more pass. */
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final OneDrainAtATime drains = new OneDrainAtATime(this::drain,
+            failure -> LOG.warnf(failure, "outbox relay failed; the timer retries"));
 
     /**
      * @param channel never used to send: it makes SmallRye create the {@code audit-records} channel, whose Kafka
@@ -125,23 +124,7 @@ public class OutboxRelay {
 
     /** Publish what is pending now, without waiting for it. */
     public void trigger() {
-        again.set(true);
-        if (running.compareAndSet(false, true)) {
-            again.set(false);
-            drain().subscribe().with(
-                    published -> finished(),
-                    failure -> {
-                        LOG.warnf(failure, "outbox relay failed; the timer retries");
-                        finished();
-                    });
-        }
-    }
-
-    private void finished() {
-        running.set(false);
-        if (again.get()) {
-            trigger();
-        }
+        drains.trigger();
     }
 
     // not while starting or stopping: the emitter is not connected yet / any more

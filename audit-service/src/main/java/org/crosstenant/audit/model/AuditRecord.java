@@ -10,14 +10,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * An audit record as the query API, the SSE stream and the audit.records topic show it.
- * Absent values are written as null so that consumers always see the same field names.
+ * Absent values are written as null so that consumers always see the same field names. {@code leafIndex} is the
+ * record's leaf in the Merkle tree ({@code sequence - 1}), what its inclusion proof is asked by (docs/audit.md).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({ "sequence", "recordId", "tenants", "action", "outcome", "actor", "resourceTenant", "homeTenant",
+@JsonPropertyOrder({ "sequence", "leafIndex", "recordId", "tenants", "action", "outcome", "actor", "resourceTenant", "homeTenant",
         "application", "invitationId", "sourceEventId", "sourceType", "occurredAt", "recordedAt", "details",
         "previousHash", "hash" })
 public record AuditRecord(
         long sequence,
+        long leafIndex,
         UUID recordId,
         List<String> tenants,
         String action,

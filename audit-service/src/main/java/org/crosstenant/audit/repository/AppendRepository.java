@@ -11,16 +11,19 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import org.crosstenant.audit.model.AuditRecordEntity;
 import org.crosstenant.audit.model.ChainHead;
+import org.crosstenant.platform.tlog.MerkleFrontier;
 
 /**
  * The batched append path, in plain SQL on the reactive PostgreSQL client (no ORM session: a batch of records is
- * four statements: lock the head, check the batch's event ids, insert the records, move the head). Every method runs on the connection of the caller's transaction.
+ * five statements: lock the head, check the batch's event ids, insert the records, insert the Merkle tree's completed
+ * subtrees, move the head). Every method runs on the connection of the caller's transaction.
  */
 @ApplicationScoped
 public class AppendRepository {
@@ -44,13 +47,16 @@ public class AppendRepository {
 
     /** Locks the single chain-head row until the transaction ends: appends are serialised, sequences gapless. */
     public Uni<ChainHead> lockHead(SqlConnection connection) {
-        return connection.query("select last_sequence, last_hash from chain_head where id = 1 for update").execute()
+        return connection.query("select last_sequence, last_hash, tree_size, frontier from chain_head where id = 1"
+                        + " for update").execute()
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     ChainHead head = new ChainHead();
                     head.id = ChainHead.ID;
                     head.lastSequence = row.getLong(0);
                     head.lastHash = row.getString(1);
+                    head.treeSize = row.getLong(2);
+                    head.frontier = row.getBuffer(3).getBytes();
                     return head;
                 });
     }
@@ -123,10 +129,42 @@ public class AppendRepository {
                 hashes })).replaceWithVoid();
     }
 
-    /** Moves the chain head to the batch's last record. */
-    public Uni<Void> moveHead(SqlConnection connection, long lastSequence, String lastHash) {
-        return connection.preparedQuery("update chain_head set last_sequence = $1, last_hash = $2 where id = 1")
-                .execute(Tuple.of(lastSequence, lastHash)).replaceWithVoid();
+    /** Moves the chain head to the batch's last record and the tree's right edge with it. */
+    public Uni<Void> moveHead(SqlConnection connection, long lastSequence, String lastHash, MerkleFrontier tree) {
+        return connection.preparedQuery("update chain_head set last_sequence = $1, last_hash = $2, tree_size = $3,"
+                        + " frontier = $4 where id = 1")
+                .execute(Tuple.of(lastSequence, lastHash, tree.size(), Buffer.buffer(tree.encode())))
+                .replaceWithVoid();
+    }
+
+    /** Moves only the tree (start-up catch-up of records appended before it existed, see {@code MerkleCatchUp}). */
+    public Uni<Void> moveTree(SqlConnection connection, MerkleFrontier tree) {
+        return connection.preparedQuery("update chain_head set tree_size = $1, frontier = $2 where id = 1")
+                .execute(Tuple.of(tree.size(), Buffer.buffer(tree.encode()))).replaceWithVoid();
+    }
+
+    /**
+     * Stores the perfect subtrees a batch completed, with one statement ({@code unnest} of three arrays).
+     *
+     * @param nodes what {@link MerkleFrontier#append} reported for the batch's leaves; nothing is sent when empty
+     */
+    public Uni<Void> insertNodes(SqlConnection connection, List<MerkleFrontier.Node> nodes) {
+        if (nodes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = nodes.size();
+        Short[] levels = new Short[n];
+        Long[] indexes = new Long[n];
+        Buffer[] hashes = new Buffer[n];
+        for (int i = 0; i < n; i++) {
+            MerkleFrontier.Node node = nodes.get(i);
+            levels[i] = (short) node.level();
+            indexes[i] = node.index();
+            hashes[i] = Buffer.buffer(node.hash());
+        }
+        return connection.preparedQuery("insert into merkle_node (level, idx, hash)"
+                        + " select * from unnest($1::smallint[], $2::bigint[], $3::bytea[])")
+                .execute(Tuple.of(levels, indexes, hashes)).replaceWithVoid();
     }
 
     static OffsetDateTime utc(Instant instant) {

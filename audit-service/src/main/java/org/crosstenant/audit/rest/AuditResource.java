@@ -2,10 +2,12 @@ package org.crosstenant.audit.rest;
 
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
@@ -19,11 +21,16 @@ import io.smallrye.mutiny.Uni;
 
 import org.crosstenant.audit.config.AuditConfig;
 import org.crosstenant.audit.model.ChainVerification;
+import org.crosstenant.audit.model.ConsistencyProof;
+import org.crosstenant.audit.model.InclusionProof;
 import org.crosstenant.audit.model.PageOfRecords;
 import org.crosstenant.audit.repository.AuditRecordRepository.Filter;
+import org.crosstenant.audit.service.AuditProofs;
 import org.crosstenant.audit.service.AuditQueries;
 import org.crosstenant.audit.service.AuditRecordMapper;
 import org.crosstenant.audit.service.AuditStream;
+import org.crosstenant.audit.service.CheckpointSigner;
+import org.crosstenant.audit.service.Checkpoints;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -35,6 +42,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class AuditResource {
 
     static final String SSE_EVENT_NAME = "audit-record";
+    static final String TEXT_UTF8 = "text/plain; charset=utf-8";
 
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
@@ -44,9 +52,15 @@ public class AuditResource {
     private final AuditRecordMapper mapper;
     private final AuditConfig config;
     private final JsonWebToken token;
+    private final Checkpoints checkpoints;
+    private final CheckpointSigner signer;
+    private final AuditProofs proofs;
 
     public AuditResource(AuditQueries queries, AuditStream stream, AuditRecordMapper mapper, AuditConfig config,
-            JsonWebToken token) {
+            JsonWebToken token, Checkpoints checkpoints, CheckpointSigner signer, AuditProofs proofs) {
+        this.checkpoints = checkpoints;
+        this.signer = signer;
+        this.proofs = proofs;
         this.queries = queries;
         this.stream = stream;
         this.mapper = mapper;
@@ -100,6 +114,50 @@ public class AuditResource {
         return sse.newEventBuilder().comment("keep-alive").build();
     }
 
+    /** The latest signed checkpoint (C2SP tlog-checkpoint in a signed note); 404 problem before the first one. */
+    @GET
+    @Path("checkpoint")
+    @Produces(TEXT_UTF8)
+    public Uni<String> checkpoint() {
+        callerTenant();
+        return checkpoints.latest().map(latest -> latest.orElseThrow(() -> new ProblemException(404, "Not Found",
+                "no checkpoint is signed yet; ask again shortly")).note());
+    }
+
+    /**
+     * The public key (signed-note vkey text form) that verifies the checkpoints: public, routed without a token by
+     * the gateway (docs/audit.md).
+     */
+    @GET
+    @Path("checkpoint/key")
+    @Produces(TEXT_UTF8)
+    @PermitAll
+    public String checkpointKey() {
+        return signer.verifierKey().vkey();
+    }
+
+    /** The inclusion proof of one record of the caller's tenant in a signed checkpoint (docs/audit.md). */
+    @GET
+    @Path("records/{sequence}/proof")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<InclusionProof> proof(@PathParam("sequence") String sequence, @QueryParam("treeSize") String treeSize) {
+        String callerTenant = callerTenant();
+        long record = positive("sequence", sequence);
+        Long size = treeSize == null ? null : positive("treeSize", treeSize);
+        return proofs.inclusion(callerTenant, record, size);
+    }
+
+    /** The consistency proof between two signed checkpoints (docs/audit.md). */
+    @GET
+    @Path("consistency")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<ConsistencyProof> consistency(@QueryParam("from") String from, @QueryParam("to") String to) {
+        callerTenant();
+        long older = positive("from", from);
+        long newer = positive("to", to);
+        return proofs.consistency(older, newer);
+    }
+
     @GET
     @Path("verify")
     @Produces(MediaType.APPLICATION_JSON)
@@ -114,6 +172,22 @@ public class AuditResource {
             throw ProblemException.forbidden("the token names no tenant");
         }
         return tenant;
+    }
+
+    /** A required number {@code >= 1}; anything else is a 400 naming the parameter. */
+    private static long positive(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            throw ProblemException.badParameter(name, name + " is required: a number >= 1");
+        }
+        try {
+            long number = Long.parseLong(value);
+            if (number >= 1) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ProblemException.badParameter(name, name + " must be a number >= 1");
     }
 
     private static Long sequence(String name, String value, Long absent) {

@@ -10,6 +10,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 
+import org.crosstenant.audit.service.ProofRequestException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -20,7 +21,16 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(e.status(), e.title(), e.getMessage(), uri);
+        return respond(e.status(), e.title(), e.getMessage(), uri, e.field());
+    }
+
+    @ServerExceptionMapper
+    public Response proofRefused(ProofRequestException e, UriInfo uri) {
+        return switch (e.kind()) {
+            case BAD_PARAMETER -> respond(400, "Bad Request", e.getMessage(), uri, e.field());
+            case NOT_FOUND -> respond(404, "Not Found", e.getMessage(), uri);
+            case NOT_YET -> respond(409, "Conflict", e.getMessage(), uri);
+        };
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
@@ -59,7 +69,12 @@ public class ProblemMappers {
     }
 
     static Response respond(int status, String title, String detail, UriInfo uri) {
-        Problem problem = new Problem("about:blank", title, status, detail, uri == null ? null : uri.getPath());
+        return respond(status, title, detail, uri, null);
+    }
+
+    static Response respond(int status, String title, String detail, UriInfo uri, String field) {
+        Problem problem = new Problem("about:blank", title, status, detail, uri == null ? null : uri.getPath(),
+                field);
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 }

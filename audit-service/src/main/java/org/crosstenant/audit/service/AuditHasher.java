@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import org.crosstenant.audit.model.AuditRecordEntity;
+import org.crosstenant.platform.tlog.MerkleHash;
 
 /**
  * The tamper evidence of the log: {@code hash = hex(SHA-256(UTF-8(previousHash + canonical(record))))}.
@@ -26,6 +27,9 @@ import org.crosstenant.audit.model.AuditRecordEntity;
  * microsecond precision as stored); {@code tenants} keeps its stored order; {@code actor} and {@code details} are
  * the stored JSON with their object keys sorted. {@code previousHash} and {@code hash} are not part of it.
  * The first record's previousHash is 64 zeros.
+ * <p>
+ * The same canonical form, without any chain link, is the record's entry in the Merkle tree (issue #9,
+ * docs/audit.md): {@code leafHash = SHA-256(0x00 || UTF-8(canonical(record)))}, see {@link #leafHash(String)}.
  * <p>
  * Deliberately a private mapper: a change of the application's Jackson settings must not change hashes.
  */
@@ -60,8 +64,45 @@ public final class AuditHasher {
         return sha256(record.previousHash + canonical(record, tree(actor), tree(details)));
     }
 
+    /**
+     * @param r a stored record (its {@code actor} and {@code details} are parsed from their JSON text)
+     * @return its canonical JSON text (see the class comment)
+     * @throws IllegalStateException when actor or details is not JSON
+     */
     public static String canonical(AuditRecordEntity r) {
         return canonical(r, json(r.actor), json(r.details));
+    }
+
+    /**
+     * The canonical form of a record being appended, from the JSON trees it was built from (no second parse).
+     *
+     * @param actor   the JSON tree whose text is {@code r.actor} (null when absent)
+     * @param details the JSON tree whose text is {@code r.details}
+     * @return equal to {@link #canonical(AuditRecordEntity)} of the stored record
+     */
+    public static String canonical(AuditRecordEntity r, JsonNode actor, JsonNode details) {
+        return canonical(r, tree(actor), tree(details));
+    }
+
+    /**
+     * The chain link of a record from its canonical form.
+     *
+     * @param previousHash the hash of the record before (64 hex digits; {@link #GENESIS} for the first)
+     * @param canonical    {@link #canonical(AuditRecordEntity)} of the record
+     * @return {@code hex(SHA-256(UTF-8(previousHash + canonical)))}, lower case
+     */
+    public static String chainHash(String previousHash, String canonical) {
+        return sha256(previousHash + canonical);
+    }
+
+    /**
+     * The record's RFC 9162 leaf hash (docs/audit.md, "Canonical record bytes").
+     *
+     * @param canonical {@link #canonical(AuditRecordEntity)} of the record
+     * @return {@code SHA-256(0x00 || UTF-8(canonical))}, 32 bytes
+     */
+    public static byte[] leafHash(String canonical) {
+        return MerkleHash.leaf(canonical.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String canonical(AuditRecordEntity r, Object actor, Object details) {

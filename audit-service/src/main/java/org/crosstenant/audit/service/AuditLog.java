@@ -22,12 +22,15 @@ import org.crosstenant.audit.model.AuditRecord;
 import org.crosstenant.audit.model.AuditRecordEntity;
 import org.crosstenant.audit.model.ChainHead;
 import org.crosstenant.audit.repository.AppendRepository;
+import org.crosstenant.platform.tlog.MerkleFrontier;
 import org.jboss.logging.Logger;
 
 /**
  * Appends records in batches: one transaction per batch takes the chain-head lock, checks the whole batch's event ids
  * against the records' unique {@code source_event_id} (the inbox) in one query, computes the hash chain in order in
- * memory (from the drafts' parsed JSON), inserts the records (one multi-row statement) and moves the head once. The
+ * memory (from the drafts' parsed JSON) together with each record's Merkle leaf (leaf index = sequence - 1), inserts
+ * the records and the tree's newly completed subtrees (one multi-row statement each) and moves the head, with the
+ * tree's right edge, once. The
  * caller hands the returned records to {@code OutboxRelay} for audit.records; SSE subscribers are woken once per
  * commit, right after it.
  */
@@ -43,10 +46,13 @@ public class AuditLog {
     private final AppendRepository repository;
     private final RecordBroadcaster broadcaster;
     private final AuditMetrics metrics;
+    private final MerkleCatchUp catchUp;
     private final Clock clock;
 
-    public AuditLog(Pool pool, AppendRepository repository, RecordBroadcaster broadcaster, AuditMetrics metrics) {
+    public AuditLog(Pool pool, AppendRepository repository, RecordBroadcaster broadcaster, AuditMetrics metrics,
+            MerkleCatchUp catchUp) {
         this.pool = pool;
+        this.catchUp = catchUp;
         this.repository = repository;
         this.broadcaster = broadcaster;
         this.metrics = metrics;
@@ -90,17 +96,30 @@ public class AuditLog {
 
     private Uni<List<AuditRecord>> appendLocked(SqlConnection connection, ChainHead head,
             Map<UUID, AuditInput> inputs, Set<UUID> seen) {
+        // the tree is behind the chain only while records from before the Merkle log are being brought in
+        return catchUp.extend(connection, head, Long.MAX_VALUE)
+                .flatMap(tree -> appendLocked(connection, head, tree, inputs, seen));
+    }
+
+    private Uni<List<AuditRecord>> appendLocked(SqlConnection connection, ChainHead head, MerkleFrontier tree,
+            Map<UUID, AuditInput> inputs, Set<UUID> seen) {
         // microseconds: what timestamptz keeps, so the hash recomputed from the row matches
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<AuditRecordEntity> entities = new ArrayList<>(inputs.size());
         List<AuditRecord> records = new ArrayList<>(inputs.size());
+        // about two completed subtrees per leaf: the leaf itself and, on average, one interior node
+        List<MerkleFrontier.Node> nodes = new ArrayList<>(inputs.size() * 2 + 64);
         long sequence = head.lastSequence;
         String previousHash = head.lastHash;
         for (AuditInput input : inputs.values()) {
             if (seen.contains(input.event().id())) {
                 continue;
             }
-            AuditRecordEntity entity = entity(input, ++sequence, previousHash, now);
+            AuditRecordEntity entity = entity(input, ++sequence, now);
+            String canonical = AuditHasher.canonical(entity, input.draft().actor(), input.draft().details());
+            entity.previousHash = previousHash;
+            entity.hash = AuditHasher.chainHash(previousHash, canonical);
+            tree.append(AuditHasher.leafHash(canonical), nodes);
             previousHash = entity.hash;
             entities.add(entity);
             records.add(record(entity, input.draft()));
@@ -111,11 +130,12 @@ public class AuditLog {
         long lastSequence = sequence;
         String lastHash = previousHash;
         return repository.insertRecords(connection, entities)
-                .chain(() -> repository.moveHead(connection, lastSequence, lastHash))
+                .chain(() -> repository.insertNodes(connection, nodes))
+                .chain(() -> repository.moveHead(connection, lastSequence, lastHash, tree))
                 .replaceWith(records);
     }
 
-    private static AuditRecordEntity entity(AuditInput input, long sequence, String previousHash, Instant now) {
+    private static AuditRecordEntity entity(AuditInput input, long sequence, Instant now) {
         AuditDraft draft = input.draft();
         AuditRecordEntity entity = new AuditRecordEntity();
         entity.sequence = sequence;
@@ -133,14 +153,12 @@ public class AuditLog {
         entity.occurredAt = draft.occurredAt().truncatedTo(ChronoUnit.MICROS);
         entity.recordedAt = now;
         entity.details = draft.details().toString();
-        entity.previousHash = previousHash;
-        entity.hash = AuditHasher.hash(entity, draft.actor(), draft.details());
         return entity;
     }
 
     /** The public shape, from what the draft already holds parsed (no second JSON parse per record). */
     private static AuditRecord record(AuditRecordEntity e, AuditDraft draft) {
-        return new AuditRecord(e.sequence, e.recordId, draft.tenants(), e.action, e.outcome, draft.actor(),
+        return new AuditRecord(e.sequence, e.sequence - 1, e.recordId, draft.tenants(), e.action, e.outcome, draft.actor(),
                 e.resourceTenant, e.homeTenant, e.application, e.invitationId, e.sourceEventId, e.sourceType,
                 e.occurredAt, e.recordedAt, draft.details(), e.previousHash, e.hash);
     }

@@ -22,7 +22,7 @@ public class AuditRecordMapper {
     }
 
     public AuditRecord toRecord(AuditRecordEntity e) {
-        return new AuditRecord(e.sequence, e.recordId, List.of(e.tenants), e.action, e.outcome, json(e.actor),
+        return new AuditRecord(e.sequence, e.sequence - 1, e.recordId, List.of(e.tenants), e.action, e.outcome, json(e.actor),
                 e.resourceTenant, e.homeTenant, e.application, e.invitationId, e.sourceEventId, e.sourceType,
                 e.occurredAt, e.recordedAt, json(e.details), e.previousHash, e.hash);
     }

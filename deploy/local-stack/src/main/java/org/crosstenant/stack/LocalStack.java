@@ -161,7 +161,7 @@ public final class LocalStack implements AutoCloseable {
         List<ServiceProcess> services = List.of(
                 startService("invitation-service", settings.ports().invitation(), invitationEnv),
                 startService("policy-service", settings.ports().policy(), databaseEnv(common, "policy")),
-                startService("audit-service", settings.ports().audit(), databaseEnv(common, "audit")));
+                startService("audit-service", settings.ports().audit(), auditEnv(common, home.resolve("keys"))));
 
         KeycloakServer keycloak = join(keycloakStart);
         processes.put("keycloak", keycloak.process());
@@ -335,7 +335,43 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** audit-service's environment: its database and the stack's checkpoint signing key. */
+    private Map<String, String> auditEnv(Map<String, String> common, Path keys) {
+        Map<String, String> env = new HashMap<>(databaseEnv(common, "audit"));
+        env.put("CROSSTENANT_AUDIT_CHECKPOINT_SIGNING_KEY", auditCheckpointKey(keys));
+        return env;
+    }
+
+    /**
+     * The audit log's checkpoint signing key (signed-note private key text form), made once per stack home so that
+     * checkpoints signed before a restart still verify with the published key after it (docs/audit.md).
+     */
+    static String auditCheckpointKey(Path dir) {
+        Path file = dir.resolve("audit-checkpoint.skey");
+        try {
+            if (!Files.exists(file)) {
+                createDirectories(dir);
+                String skey = org.crosstenant.platform.tlog.NoteSigner.generate(AUDIT_ORIGIN,
+                        org.crosstenant.platform.tlog.NoteKey.ED25519).skey();
+                Path temporary = dir.resolve("audit-checkpoint.skey.tmp");
+                Files.writeString(temporary, skey + "\n");
+                try {
+                    Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: left as created
+                }
+                Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The gateway's signing key pair, made once per stack home so tokens stay verifiable across restarts. */
+    /** The audit log's origin (audit-service's default {@code crosstenant.audit.checkpoint.origin}). */
+    static final String AUDIT_ORIGIN = "crosstenant.example/audit";
+
     private static Path gatewayKeys(Path dir) {
         Path privateKey = dir.resolve("gateway-private.pem");
         Path publicKey = dir.resolve("gateway-public.pem");

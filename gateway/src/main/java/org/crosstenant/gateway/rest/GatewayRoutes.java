@@ -115,6 +115,7 @@ public class GatewayRoutes {
         for (String path : ServiceRoutes.PUBLIC_SSF_PATHS) {
             router.get(path).handler(this::publicDocument);
         }
+        router.get(ServiceRoutes.AUDIT_CHECKPOINT_KEY).handler(this::publicDocument);
         router.route("/api/*").handler(this::api);
         router.route("/apps/*").order(APPS_FROM_CACHE_ORDER).handler(this::appsFromCache);
         router.route("/apps/*").handler(this::apps);
@@ -130,8 +131,9 @@ public class GatewayRoutes {
     }
 
     /**
-     * The public Shared Signals transmitter documents (SSF 1.0 §7 metadata, the SET JWKS): proxied to their service
-     * without any caller identity (no federated token, no Authorization), like the gateway's own JWKS open to all.
+     * The public documents of the services: the Shared Signals transmitter documents (SSF 1.0 §7 metadata, the SET
+     * JWKS) and the audit log's checkpoint key (docs/audit.md); proxied to their service without any caller identity
+     * (no federated token, no Authorization), like the gateway's own JWKS open to all.
      */
     void publicDocument(RoutingContext ctx) {
         String path = ctx.request().path();

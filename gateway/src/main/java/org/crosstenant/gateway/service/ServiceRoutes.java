@@ -12,7 +12,7 @@ import org.crosstenant.gateway.config.GatewayConfig;
  * {@code /api/v1/tenants/{t}/invitations|grants}; policy-service: {@code /api/v1/tenants/{t}/applications/**} and
  * {@code /api/v1/tenants/{t}/access-settings/**}; audit-service: {@code /api/v1/audit/**}; invitation-service also
  * a tenant's Shared Signals streams {@code /api/v1/tenants/{t}/ssf/streams[/{id}]} (issue #8 bullet 7) and, public,
- * the transmitter documents {@link #PUBLIC_SSF_PATHS}.
+ * the transmitter documents {@link #PUBLIC_SSF_PATHS}; audit-service, public, {@link #AUDIT_CHECKPOINT_KEY}.
  */
 @ApplicationScoped
 public class ServiceRoutes {
@@ -31,11 +31,20 @@ public class ServiceRoutes {
             "/.well-known/ssf/jwks.json");
 
     /**
+     * Served without authentication by audit-service: the key (signed-note vkey) that verifies the audit log's signed
+     * checkpoints, public like the gateway's own keys so that anyone may verify a checkpoint (docs/audit.md).
+     */
+    public static final String AUDIT_CHECKPOINT_KEY = "/api/v1/audit/checkpoint/key";
+
+    /**
      * The base URL of the service that serves a public (unauthenticated) path, or empty.
      *
      * @param path the raw request path
      */
     public Optional<String> publicBaseUrlFor(String path) {
+        if (AUDIT_CHECKPOINT_KEY.equals(path)) {
+            return Optional.of(services.auditUrl());
+        }
         return PUBLIC_SSF_PATHS.contains(path) ? Optional.of(services.invitationUrl()) : Optional.empty();
     }
 

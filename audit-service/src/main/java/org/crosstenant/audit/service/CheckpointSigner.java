@@ -1,0 +1,82 @@
+package org.crosstenant.audit.service;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigUtils;
+
+import org.crosstenant.audit.config.CheckpointConfig;
+import org.crosstenant.platform.tlog.Checkpoint;
+import org.crosstenant.platform.tlog.NoteKey;
+import org.crosstenant.platform.tlog.NoteSigner;
+import org.crosstenant.platform.tlog.SignedNote;
+import org.jboss.logging.Logger;
+
+/**
+ * The log's checkpoint key: from {@code crosstenant.audit.checkpoint.signing-key}, or, outside the prod profile when
+ * that is absent, generated at start (logged as ephemeral). Signs C2SP tlog-checkpoints as C2SP signed notes.
+ */
+@Startup // a missing key fails the start in prod, and the ephemeral key is logged at start
+@ApplicationScoped
+public class CheckpointSigner {
+
+    private static final Logger LOG = Logger.getLogger(CheckpointSigner.class);
+
+    private final NoteSigner signer;
+    private final String origin;
+
+    public CheckpointSigner(CheckpointConfig config) {
+        this.origin = config.origin();
+        this.signer = signer(config.signingKey(), origin, ConfigUtils.getProfiles().contains("prod"));
+    }
+
+    /**
+     * The signer from configuration.
+     *
+     * @param signingKey the configured key (signed-note private key text form), if any
+     * @param origin     the log's origin, the name of a generated key
+     * @param prod       whether the prod profile is active: then a key is required
+     * @return the configured key, or a generated (ephemeral) one outside prod
+     * @throws IllegalStateException    in prod without a key
+     * @throws IllegalArgumentException for a malformed key or a cosignature (type 0x04) key
+     */
+    static NoteSigner signer(Optional<String> signingKey, String origin, boolean prod) {
+        if (signingKey.isPresent()) {
+            NoteSigner configured = NoteSigner.parse(signingKey.get().trim());
+            if (configured.verifierKey().type() != NoteKey.ED25519) {
+                throw new IllegalArgumentException("crosstenant.audit.checkpoint.signing-key must be an Ed25519"
+                        + " signed-note key (type 0x01), not a cosignature key");
+            }
+            if (!configured.verifierKey().name().equals(origin)) {
+                // allowed (the note names its key), but witnesses and tools expect a log's key to be named as its origin
+                LOG.warnf("the checkpoint signing key is named %s, the log's origin is %s: verifiers look for a key"
+                        + " named as the origin", configured.verifierKey().name(), origin);
+            }
+            return configured;
+        }
+        if (prod) {
+            throw new IllegalStateException("crosstenant.audit.checkpoint.signing-key is required in production:"
+                    + " checkpoints must stay verifiable across restarts (docs/audit.md)");
+        }
+        NoteSigner generated = NoteSigner.generate(origin, NoteKey.ED25519);
+        LOG.warnf("no crosstenant.audit.checkpoint.signing-key: signing checkpoints with an EPHEMERAL key %s,"
+                + " generated at start; its checkpoints cannot be verified after a restart", generated.verifierKey().vkey());
+        return generated;
+    }
+
+    /** @return the public key that verifies every checkpoint this instance signs (its vkey text form) */
+    public NoteKey verifierKey() {
+        return signer.verifierKey();
+    }
+
+    /**
+     * @param size     leaves in the tree, {@code > 0}
+     * @param rootHash its RFC 9162 root, 32 bytes
+     * @return the signed note of the checkpoint {@code origin / size / base64(root)}, in its text form
+     */
+    public String sign(long size, byte[] rootHash) {
+        return SignedNote.sign(new Checkpoint(origin, size, rootHash).text(), signer).format();
+    }
+}
