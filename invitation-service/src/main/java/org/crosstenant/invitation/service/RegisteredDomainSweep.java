@@ -35,7 +35,9 @@ public class RegisteredDomainSweep {
     /**
      * At start: this instance's registry takes effect (it is the newest) before the start completes — a failure
      * fails the start, and the platform starts the service again — then the first sweep runs at once instead of one
-     * interval later (its failure is logged; the timer tries again).
+     * interval later (its failure is logged; the timer tries again). Residual window: Quarkus may open its HTTP port
+     * just before this observer runs, so a filing for a domain only this registry holds could be accepted a few
+     * milliseconds before the claim, and an older instance's sweep in that window could end it.
      */
     void onStart(@Observes StartupEvent started) {
         freshContext.run(invitations::claimRegistryEpoch).await().atMost(CLAIM_TIMEOUT);
