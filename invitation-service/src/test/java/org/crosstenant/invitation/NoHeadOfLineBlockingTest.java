@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -26,7 +25,6 @@ import org.crosstenant.invitation.messaging.OutboxRelay;
 import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
 import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.crosstenant.stack.infra.testing.PostgresTestResource;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -120,7 +118,7 @@ class NoHeadOfLineBlockingTest {
 
     private static UUID insertRow(String aggregate, String topic, String payload) throws Exception {
         UUID id = UUID.randomUUID();
-        try (Connection db = connect(); PreparedStatement insert = db.prepareStatement(
+        try (Connection db = TestDatabase.connect(); PreparedStatement insert = db.prepareStatement(
                 "insert into outbox (id, aggregate_type, aggregate_id, type, topic, payload, occurred_at) "
                         + "values (?, ?, ?, ?, ?, cast(? as jsonb), ?)")) {
             insert.setObject(1, id);
@@ -136,7 +134,7 @@ class NoHeadOfLineBlockingTest {
     }
 
     private static String parkReason(UUID id) throws Exception {
-        try (Connection db = connect(); PreparedStatement query = db.prepareStatement(
+        try (Connection db = TestDatabase.connect(); PreparedStatement query = db.prepareStatement(
                 "select park_reason from outbox where id = ? and parked_at is not null")) {
             query.setObject(1, id);
             try (ResultSet rows = query.executeQuery()) {
@@ -146,15 +144,8 @@ class NoHeadOfLineBlockingTest {
     }
 
     private static void execute(String sql) throws Exception {
-        try (Connection db = connect(); Statement statement = db.createStatement()) {
+        try (Connection db = TestDatabase.connect(); Statement statement = db.createStatement()) {
             statement.execute(sql);
         }
-    }
-
-    private static Connection connect() throws Exception {
-        var config = ConfigProvider.getConfig();
-        return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class),
-                config.getValue("quarkus.datasource.password", String.class));
     }
 }

@@ -170,6 +170,26 @@ class SharedSignalsTest {
         return received(path, invitationId).get(0);
     }
 
+    /** A test body given the ids of contoso's and fabrikam's stream. */
+    interface WithStreams {
+        void run(String contosoStream, String fabrikamStream) throws Exception;
+    }
+
+    /**
+     * Registers a stream of contoso's admin pushing to {@code contosoPath} and one of fabrikam's pushing to
+     * {@code fabrikamPath}, runs {@code body}, and deletes both whatever happened.
+     */
+    static void withStreams(String contosoPath, String fabrikamPath, WithStreams body) throws Exception {
+        String contoso = register(Tokens.contosoAdmin(), "contoso", contosoPath);
+        String fabrikam = register(Tokens.fabrikamAdmin(), "fabrikam", fabrikamPath);
+        try {
+            body.run(contoso, fabrikam);
+        } finally {
+            delete(Tokens.contosoAdmin(), "contoso", contoso);
+            delete(Tokens.fabrikamAdmin(), "fabrikam", fabrikam);
+        }
+    }
+
     /** Bob's grant, redeemed and then revoked by contoso's admin: its id. */
     static String revokedGrant() {
         String id = Api.grantForBob();
@@ -184,9 +204,7 @@ class SharedSignalsTest {
 
     @Test
     void anAdminRevocationReachesBothTenantsStreamsOnce() throws Exception {
-        String resource = register(Tokens.contosoAdmin(), "contoso", "/admin/contoso");
-        String home = register(Tokens.fabrikamAdmin(), "fabrikam", "/admin/fabrikam");
-        try {
+        withStreams("/admin/contoso", "/admin/fabrikam", (resource, home) -> {
             String id = revokedGrant();
             for (String path : List.of("/admin/contoso", "/admin/fabrikam")) {
                 JwtClaims set = exactlyOne(path, id);
@@ -201,17 +219,12 @@ class SharedSignalsTest {
                 assertTrue(((Map<?, ?>) event.get("reason_admin")).get("en").toString()
                         .contains("revoked by an administrator of contoso"));
             }
-        } finally {
-            delete(Tokens.contosoAdmin(), "contoso", resource);
-            delete(Tokens.fabrikamAdmin(), "fabrikam", home);
-        }
+        });
     }
 
     @Test
     void aPolicyWithdrawalReachesEachTenantWithItsOwnReasons() throws Exception {
-        String resource = register(Tokens.contosoAdmin(), "contoso", "/policy/contoso");
-        String home = register(Tokens.fabrikamAdmin(), "fabrikam", "/policy/fabrikam");
-        try {
+        withStreams("/policy/contoso", "/policy/fabrikam", (resource, home) -> {
             String id = Api.grantForBob();
             ObjectNode withdrawal = Api.withdrawalNode(id, "accepted", "contoso");
             Api.withdraw(withdrawal);
@@ -222,18 +235,13 @@ class SharedSignalsTest {
             assertEquals("policy", homeEvent.get("initiating_entity"));
             assertEquals(Map.of("en", Api.RESOURCE_READS), resourceEvent.get("reason_admin"));
             assertEquals(Map.of("en", Api.HOME_READS), homeEvent.get("reason_admin"));
-        } finally {
-            delete(Tokens.contosoAdmin(), "contoso", resource);
-            delete(Tokens.fabrikamAdmin(), "fabrikam", home);
-        }
+        });
     }
 
     /** A grant the tenant registry ends (its domain no longer registered) is signalled as a policy revocation too. */
     @Test
     void aGrantEndedByTheTenantRegistryReachesBothTenants() throws Exception {
-        String resource = register(Tokens.contosoAdmin(), "contoso", "/registry/contoso");
-        String home = register(Tokens.fabrikamAdmin(), "fabrikam", "/registry/fabrikam");
-        try {
+        withStreams("/registry/contoso", "/registry/fabrikam", (resource, home) -> {
             String id = Api.grantForBob();
             TenantDomainRemovalTest.moveInvitee(id, "fabrikam",
                     "bob-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@gone.example");
@@ -245,10 +253,7 @@ class SharedSignalsTest {
                 assertEquals("policy", event.get("initiating_entity"), path);
                 assertEquals(reason, event.get("reason_admin"), path);
             }
-        } finally {
-            delete(Tokens.contosoAdmin(), "contoso", resource);
-            delete(Tokens.fabrikamAdmin(), "fabrikam", home);
-        }
+        });
     }
 
     @Test
@@ -270,18 +275,13 @@ class SharedSignalsTest {
 
     @Test
     void aRefusingReceiverIsParkedWhileOthersAreServed() throws Exception {
-        String refusing = register(Tokens.fabrikamAdmin(), "fabrikam", "/refuse");
-        String healthy = register(Tokens.contosoAdmin(), "contoso", "/healthy");
-        try {
+        withStreams("/healthy", "/refuse", (healthy, refusing) -> {
             String id = revokedGrant();
             exactlyOne("/healthy", id);
             // refused once with 400: parked, never pushed again (retries would come every 200 ms here)
             exactlyOne("/refuse", id);
             given().get("/q/metrics").then().body(containsString("crosstenant_ssf_parked_total{cause=\"permanent\""));
-        } finally {
-            delete(Tokens.fabrikamAdmin(), "fabrikam", refusing);
-            delete(Tokens.contosoAdmin(), "contoso", healthy);
-        }
+        });
     }
 
     /**
@@ -291,9 +291,7 @@ class SharedSignalsTest {
      */
     @Test
     void hostileReceiversAreBounded() throws Exception {
-        String huge = register(Tokens.contosoAdmin(), "contoso", "/huge");
-        String trickle = register(Tokens.fabrikamAdmin(), "fabrikam", "/trickle");
-        try {
+        withStreams("/huge", "/trickle", (huge, trickle) -> {
             String id = revokedGrant();
             await().atMost(Duration.ofSeconds(30)).until(() -> deliveryColumn(huge, id, "park_reason") != null);
             String reason = deliveryColumn(huge, id, "park_reason");
@@ -304,10 +302,7 @@ class SharedSignalsTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> deliveryColumn(trickle, id, "last_error") != null);
             assertTrue(deliveryColumn(trickle, id, "last_error").contains("push deadline"),
                     deliveryColumn(trickle, id, "last_error"));
-        } finally {
-            delete(Tokens.contosoAdmin(), "contoso", huge);
-            delete(Tokens.fabrikamAdmin(), "fabrikam", trickle);
-        }
+        });
     }
 
     /**
@@ -324,15 +319,13 @@ class SharedSignalsTest {
                     var out = socket.getOutputStream();
                     out.write("HTTP/1.1 400 Bad\r\nX-A: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     byte[] more = "a".repeat(1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    // headers without end; once the service stops reading, the full socket buffer blocks the write
                     for (int i = 0; i < 100_000; i++) {
                         out.write(more);
                         out.flush();
-                        Thread.sleep(5);
                     }
                 } catch (java.io.IOException e) {
                     closed.set(true); // the service closed the connection
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 }
             }, "endless-headers");
             serving.setDaemon(true);
@@ -354,11 +347,7 @@ class SharedSignalsTest {
 
     /** A column of the delivery row of {@code streamId} for the invitation, or null (read from the database). */
     static String deliveryColumn(String streamId, String invitationId, String column) throws Exception {
-        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
-        try (java.sql.Connection db = java.sql.DriverManager.getConnection(
-                config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class),
-                config.getValue("quarkus.datasource.password", String.class));
+        try (java.sql.Connection db = TestDatabase.connect();
                 java.sql.PreparedStatement query = db.prepareStatement("select " + column
                         + " from ssf_delivery where stream_id = ? and invitation_id = ?")) {
             query.setObject(1, java.util.UUID.fromString(streamId));

@@ -4,7 +4,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import org.crosstenant.invitation.service.InvitationService;
 import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
 import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.crosstenant.stack.infra.testing.PostgresTestResource;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -129,13 +127,13 @@ class TenantDomainRemovalTest {
     }
 
     private static void execute(String sql) throws Exception {
-        try (Connection db = connect(); PreparedStatement statement = db.prepareStatement(sql)) {
+        try (Connection db = TestDatabase.connect(); PreparedStatement statement = db.prepareStatement(sql)) {
             assertEquals(1, statement.executeUpdate());
         }
     }
 
     static void moveInvitee(String id, String tenant, String email) throws Exception {
-        try (Connection db = connect(); PreparedStatement update = db.prepareStatement(
+        try (Connection db = TestDatabase.connect(); PreparedStatement update = db.prepareStatement(
                 "update invitation set invitee_tenant = ?, invitee_email = ? where id = ?")) {
             update.setString(1, tenant);
             update.setString(2, email);
@@ -146,7 +144,7 @@ class TenantDomainRemovalTest {
 
     /** Outbox rows that ended the invitation (revoked.v1 or denied.v1). */
     private static int endings(String id) throws Exception {
-        try (Connection db = connect(); PreparedStatement query = db.prepareStatement(
+        try (Connection db = TestDatabase.connect(); PreparedStatement query = db.prepareStatement(
                 "select count(*) from outbox where aggregate_id = ? and type in (?, ?)")) {
             query.setString(1, id);
             query.setString(2, REVOKED);
@@ -156,12 +154,5 @@ class TenantDomainRemovalTest {
                 return rows.getInt(1);
             }
         }
-    }
-
-    private static Connection connect() throws Exception {
-        var config = ConfigProvider.getConfig();
-        return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class),
-                config.getValue("quarkus.datasource.password", String.class));
     }
 }

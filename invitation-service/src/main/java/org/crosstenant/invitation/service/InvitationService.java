@@ -437,8 +437,7 @@ public class InvitationService {
                             outgoing.add(event);
                             if (message instanceof AccessWithdrawal && inv.status == InvitationStatus.REVOKED) {
                                 // a grant ended by a settings change: its Shared Signals SETs commit with it
-                                revoked.add(new SecurityEvents.Revocation(inv, SecurityEvents.POLICY, now,
-                                        reader -> policyReason(reader, inv)));
+                                revoked.add(policyRevocation(inv, now));
                             }
                         }
                         evaluated.put(events.get(i).eventId(), events.get(i).eventType());
@@ -919,8 +918,7 @@ public class InvitationService {
             if (row != null) {
                 rows.add(row);
                 if (inv.status == InvitationStatus.REVOKED) {
-                    revoked.add(new SecurityEvents.Revocation(inv, SecurityEvents.POLICY, now,
-                            reader -> policyReason(reader, inv)));
+                    revoked.add(policyRevocation(inv, now));
                 }
             }
         }
@@ -998,6 +996,11 @@ public class InvitationService {
      * The words of a policy-changed revocation that {@code reader} (a tenant of the invitation) may read, as
      * {@link #withdrawalReasons} chooses them for a caller of that tenant, joined with "; ".
      */
+    /** The Shared Signals revocation of a grant a withdrawal ended (settings, application, registry). */
+    private SecurityEvents.Revocation policyRevocation(Invitation inv, Instant now) {
+        return new SecurityEvents.Revocation(inv, SecurityEvents.POLICY, now, reader -> policyReason(reader, inv));
+    }
+
     private String policyReason(String reader, Invitation inv) {
         Caller asReader = new Caller(reader, "ssf-receiver", null, null, Set.of());
         List<String> reasons = withdrawalReasons(asReader, inv);

@@ -26,6 +26,9 @@ import io.quarkus.runtime.Startup;
 public class TenantRegistry {
 
     private final Map<String, Set<String>> domains = new HashMap<>();
+    /** Fixed with the configuration: made once here, read by every domain sweep. */
+    private final List<String> registrationKeys;
+    private final String fingerprint;
 
     public TenantRegistry(TenantRegistryConfig config) {
         config.tenants().forEach((tenant, registration) -> {
@@ -43,6 +46,14 @@ public class TenantRegistry {
             }
             domains.put(tenant, Set.copyOf(set));
         });
+        List<String> keys = new ArrayList<>();
+        domains.forEach((tenant, own) -> own.forEach(domain -> keys.add(tenant + " " + domain)));
+        if (keys.isEmpty()) {
+            keys.add(" ");
+        }
+        java.util.Collections.sort(keys);
+        registrationKeys = List.copyOf(keys);
+        fingerprint = sha256Hex(registrationKeys);
     }
 
     /**
@@ -63,11 +74,13 @@ public class TenantRegistry {
      * @return 64 lower-case hex digits
      */
     public String fingerprint() {
-        List<String> keys = new ArrayList<>(registrationKeys());
-        java.util.Collections.sort(keys);
+        return fingerprint;
+    }
+
+    private static String sha256Hex(List<String> sortedKeys) {
         try {
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            keys.forEach(key -> digest.update((key + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            sortedKeys.forEach(key -> digest.update((key + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return java.util.HexFormat.of().formatHex(digest.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
@@ -79,15 +92,10 @@ public class TenantRegistry {
      * the database to narrow live invitations to those outside the registry ({@link InvitationService#
      * endOutsideRegisteredDomains}); never empty: without any registration it holds one key that no row matches.
      *
-     * @return the keys, in no particular order
+     * @return the keys, sorted, unmodifiable
      */
     public List<String> registrationKeys() {
-        List<String> keys = new ArrayList<>();
-        domains.forEach((tenant, own) -> own.forEach(domain -> keys.add(tenant + " " + domain)));
-        if (keys.isEmpty()) {
-            keys.add(" ");
-        }
-        return keys;
+        return registrationKeys;
     }
 
     /**

@@ -78,27 +78,44 @@ public record NoteKey(String name, byte type, byte[] publicKey) {
      * @throws IllegalArgumentException when it is malformed, of an unsupported type, or its key ID does not match
      */
     public static NoteKey parse(String vkey) {
-        String[] parts = vkey.split("\\+", 3); // base64 may hold '+'; the name and ID do not
-        if (parts.length != 3 || parts[1].length() != 8) {
-            throw new IllegalArgumentException("a vkey is <name>+<8 hex digits>+<base64 key>");
-        }
-        byte[] material;
-        int id;
-        try {
-            material = Base64.getDecoder().decode(parts[2]);
-            id = HexFormat.fromHexDigits(parts[1]);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("a vkey's key ID is hex and its key base64: " + e.getMessage());
-        }
-        if (material.length != 1 + ED25519_KEY) {
-            throw new IllegalArgumentException("a vkey's key is one type byte and 32 key bytes");
-        }
-        NoteKey key = new NoteKey(parts[0], material[0], Arrays.copyOfRange(material, 1, material.length));
-        if (key.keyId() != id) {
-            throw new IllegalArgumentException("the vkey's key ID " + parts[1] + " is not the one of its name and key ("
-                    + HexFormat.of().toHexDigits(key.keyId()) + ")");
+        KeyText text = KeyText.read(vkey, "a vkey");
+        NoteKey key = new NoteKey(text.name(), text.type(), text.key());
+        if (key.keyId() != text.keyId()) {
+            throw new IllegalArgumentException("the vkey's key ID " + HexFormat.of().toHexDigits(text.keyId())
+                    + " is not the one of its name and key (" + HexFormat.of().toHexDigits(key.keyId()) + ")");
         }
         return key;
+    }
+
+    /**
+     * The text form shared by vkeys and signer keys, {@code <name>+<8 hex digits>+base64(type || 32 bytes)}, split and
+     * decoded; the caller checks the key ID against the key it makes. Refusals never repeat the key material.
+     *
+     * @param name  the key name
+     * @param keyId the key ID as written
+     * @param type  the signature type byte
+     * @param key   the 32 key bytes (public key or seed)
+     */
+    record KeyText(String name, int keyId, byte type, byte[] key) {
+
+        static KeyText read(String text, String what) {
+            String[] parts = text.split("\\+", 3); // base64 may hold '+'; the name and ID do not
+            if (parts.length != 3 || parts[1].length() != 8) {
+                throw new IllegalArgumentException(what + " is <name>+<8 hex digits>+<base64 type and key>");
+            }
+            byte[] material;
+            int id;
+            try {
+                material = Base64.getDecoder().decode(parts[2]);
+                id = HexFormat.fromHexDigits(parts[1]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(what + "'s key ID is hex and its key base64");
+            }
+            if (material.length != 1 + ED25519_KEY) {
+                throw new IllegalArgumentException(what + "'s key is one type byte and 32 key bytes");
+            }
+            return new KeyText(parts[0], id, material[0], Arrays.copyOfRange(material, 1, material.length));
+        }
     }
 
     /**

@@ -77,23 +77,9 @@ public final class NoteSigner {
         if (!skey.startsWith(SKEY_PREFIX)) {
             throw new IllegalArgumentException("a signer key starts with " + SKEY_PREFIX);
         }
-        String[] parts = skey.substring(SKEY_PREFIX.length()).split("\\+", 3);
-        if (parts.length != 3 || parts[1].length() != 8) {
-            throw new IllegalArgumentException("a signer key is PRIVATE+KEY+<name>+<8 hex digits>+<base64>");
-        }
-        byte[] material;
-        int id;
-        try {
-            material = Base64.getDecoder().decode(parts[2]);
-            id = HexFormat.fromHexDigits(parts[1]);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("a signer key's ID is hex and its key base64");
-        }
-        if (material.length != 1 + SEED) {
-            throw new IllegalArgumentException("a signer key is one type byte and a 32-byte seed");
-        }
-        NoteSigner signer = new NoteSigner(parts[0], material[0], Arrays.copyOfRange(material, 1, material.length));
-        if (signer.verifierKey.keyId() != id) {
+        NoteKey.KeyText text = NoteKey.KeyText.read(skey.substring(SKEY_PREFIX.length()), "a signer key");
+        NoteSigner signer = new NoteSigner(text.name(), text.type(), text.key());
+        if (signer.verifierKey.keyId() != text.keyId()) {
             throw new IllegalArgumentException("the signer key's ID does not match its name and key");
         }
         return signer;
