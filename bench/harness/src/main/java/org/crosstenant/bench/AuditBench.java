@@ -34,6 +34,9 @@ final class AuditBench {
 
     static final String TOPIC = "gateway.access";
 
+    /** How long the synthetic phase waits, after its last record, for a checkpoint that holds it (interval 1 s). */
+    static final Duration CHECKPOINT_WAIT = Duration.ofSeconds(10);
+
     /**
      * @param published   records published to gateway.access in the phase
      * @param appended    of those, records seen on the SSE stream
@@ -44,9 +47,11 @@ final class AuditBench {
      *                    ÷ the phase's seconds: the append rate while audit-service works through a backlog
      * @param cpuSeconds  CPU seconds each of the stack's processes used during the phase ({@link ProcessCpu});
      *                    empty when not measured
+     * @param checkpoints the signed checkpoints of the phase ({@link CheckpointWatch}); {@code Figures.NONE} when not
+     *                    watched
      */
     record Ingest(long published, long appended, double perSecond, LatencySummary lag, long behind,
-                  double streamPerSecond, Map<String, Double> cpuSeconds) {
+                  double streamPerSecond, Map<String, Double> cpuSeconds, CheckpointWatch.Figures checkpoints) {
 
         /** CPU milliseconds of {@code group} per appended record, or NaN. */
         double cpuMsPerRecord(String group) {
@@ -69,6 +74,8 @@ final class AuditBench {
     private static final class Tracker implements AutoCloseable {
         final Map<String, Long> publishedAt = new ConcurrentHashMap<>();
         final Map<String, Long> seenAt = new ConcurrentHashMap<>();
+        /** ce_id → the record's leaf index in the audit Merkle tree, as the stream showed it */
+        final Map<String, Long> leafOf = new ConcurrentHashMap<>();
         final Histogram lag = LatencySummary.newMicrosHistogram();
         final AtomicLong firstPublished = new AtomicLong(Long.MAX_VALUE);
         final AtomicLong lastSeen = new AtomicLong();
@@ -84,6 +91,9 @@ final class AuditBench {
                     return;
                 }
                 seenAt.put(source, arrival);
+                if (record.has("leafIndex")) {
+                    leafOf.put(source, record.path("leafIndex").asLong());
+                }
                 Long published = publishedAt.get(source);
                 if (published != null) {
                     countSeen(source, published, arrival);
@@ -126,7 +136,19 @@ final class AuditBench {
             double seconds = (lastSeen.get() - firstPublished.get()) / 1000.0;
             double phaseSeconds = Math.max(0.001, (now - began) / 1000.0);
             return new Ingest(publishedAt.size(), appended, appended == 0 || seconds <= 0 ? Double.NaN : appended / seconds,
-                    LatencySummary.ofMicros(lag), behind, streamed.get() / phaseSeconds, Map.of());
+                    LatencySummary.ofMicros(lag), behind, streamed.get() / phaseSeconds, Map.of(), CheckpointWatch.Figures.NONE);
+        }
+
+        /** Leaf index → publication time (epoch ms) of every record of the phase the stream showed. */
+        Map<Long, Long> publishedAtByLeaf() {
+            Map<Long, Long> byLeaf = new java.util.HashMap<>();
+            leafOf.forEach((ceId, leaf) -> {
+                Long published = publishedAt.get(ceId);
+                if (published != null) {
+                    byLeaf.put(leaf, published);
+                }
+            });
+            return byLeaf;
         }
 
         @Override
@@ -164,7 +186,8 @@ final class AuditBench {
 
     /** Phase 2: {@code count} synthetic access events straight onto the topic, as fast as the producer goes. */
     Ingest synthetic(int count, Duration drain) {
-        try (Tracker tracker = new Tracker(api); KafkaProducer<String, String> producer = kafka.producer(5)) {
+        try (Tracker tracker = new Tracker(api); KafkaProducer<String, String> producer = kafka.producer(5);
+                CheckpointWatch checkpoints = new CheckpointWatch(kafka)) {
             Map<String, Double> cpuBefore = cpu.snapshot();
             for (int i = 0; i < count; i++) {
                 String id = UUID.randomUUID().toString();
@@ -190,8 +213,12 @@ final class AuditBench {
             }
             producer.flush();
             Ingest ingest = tracker.finish(drain);
+            Map<String, Double> cpuUsed = ProcessCpu.used(cpuBefore, cpu.snapshot());
+            Map<Long, Long> byLeaf = tracker.publishedAtByLeaf();
+            long lastLeaf = byLeaf.keySet().stream().mapToLong(Long::longValue).max().orElse(-1);
+            checkpoints.awaitHolding(lastLeaf, CHECKPOINT_WAIT);
             return new Ingest(ingest.published(), ingest.appended(), ingest.perSecond(), ingest.lag(), ingest.behind(),
-                    ingest.streamPerSecond(), ProcessCpu.used(cpuBefore, cpu.snapshot()));
+                    ingest.streamPerSecond(), cpuUsed, checkpoints.finish(byLeaf));
         }
     }
 

@@ -645,7 +645,26 @@ public final class Bench {
         report.append(String.format(Locale.ROOT, "%nBaseline: a raw Kafka consumer reads `%s` at **%s records/s**; "
                 + "audit-service appends at **%s of that** (synthetic burst). Target ≥ 20 000 records/s, SSE lag p99 ≤ 100 ms.%n",
                 AuditBench.TOPIC, Stats.whole(rawRate), Stats.times(Stats.ratio(appendRate, rawRate))));
+        writeCheckpoints(synthetic);
         writeAuditCpu(synthetic);
+    }
+
+    /**
+     * The Merkle log's signed checkpoints during the synthetic bursts (medians over rounds): how often one was signed
+     * and how long a record waited for the first checkpoint that holds it, i.e. until its inclusion can be proved.
+     */
+    private void writeCheckpoints(List<AuditBench.Ingest> synthetic) {
+        report.append(String.format(Locale.ROOT, "%nSigned checkpoints during the synthetic burst (`audit.checkpoints`, "
+                + "configured interval 1 s; medians over rounds): %s checkpoints, interval p50 %s ms / max %s ms; "
+                + "record published → first checkpoint holding it p50 %s ms / p99 %s ms; %s records no checkpoint held "
+                + "within %d s of the last one.%n",
+                Stats.whole(medianOf(synthetic, r -> (double) r.checkpoints().checkpoints())),
+                LatencySummary.ms(medianOf(synthetic, r -> r.checkpoints().interval().p50())),
+                LatencySummary.ms(medianOf(synthetic, r -> r.checkpoints().interval().max())),
+                LatencySummary.ms(medianOf(synthetic, r -> r.checkpoints().coverage().p50())),
+                LatencySummary.ms(medianOf(synthetic, r -> r.checkpoints().coverage().p99())),
+                Stats.whole(medianOf(synthetic, r -> (double) r.checkpoints().uncovered())),
+                AuditBench.CHECKPOINT_WAIT.toSeconds()));
     }
 
     /**
