@@ -11,7 +11,7 @@ import java.util.List;
 import org.crosstenant.platform.tlog.MerkleHash;
 import org.crosstenant.platform.tlog.NoteKey;
 import org.crosstenant.platform.tlog.SignedNote;
-import org.crosstenant.witness.service.StateStore;
+import org.crosstenant.platform.tlog.witness.StateStore;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;

@@ -9,8 +9,8 @@ import jakarta.enterprise.inject.Produces;
 
 import org.crosstenant.platform.tlog.NoteKey;
 import org.crosstenant.platform.tlog.NoteSigner;
-import org.crosstenant.witness.service.StateStore;
-import org.crosstenant.witness.service.Witness;
+import org.crosstenant.platform.tlog.witness.StateStore;
+import org.crosstenant.platform.tlog.witness.Witness;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;

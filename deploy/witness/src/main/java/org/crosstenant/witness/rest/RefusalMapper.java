@@ -7,7 +7,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
-import org.crosstenant.witness.service.WitnessRefusal;
+import org.crosstenant.platform.tlog.witness.WitnessRefusal;
 
 /**
  * Answers a {@link WitnessRefusal}: 409 as the protocol says ({@code text/x.tlog.size}, the size and a newline),

@@ -11,9 +11,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 
 import org.crosstenant.witness.config.WitnessConfig;
-import org.crosstenant.witness.service.AddCheckpointRequest;
-import org.crosstenant.witness.service.Witness;
-import org.crosstenant.witness.service.WitnessRefusal;
+import org.crosstenant.platform.tlog.witness.AddCheckpointRequest;
+import org.crosstenant.platform.tlog.witness.Witness;
+import org.crosstenant.platform.tlog.witness.WitnessRefusal;
 
 /**
  * The C2SP tlog-witness HTTP interface (submission and monitoring prefix: the root): {@code POST /add-checkpoint},

@@ -1,4 +1,4 @@
-package org.crosstenant.witness.service;
+package org.crosstenant.platform.tlog.witness;
 
 import java.time.Clock;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.crosstenant.witness.service;
+package org.crosstenant.platform.tlog.witness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.crosstenant.witness.service;
+package org.crosstenant.platform.tlog.witness;
 
 /**
  * Why the witness does not cosign a submitted checkpoint, with the HTTP status the C2SP tlog-witness protocol gives it.
