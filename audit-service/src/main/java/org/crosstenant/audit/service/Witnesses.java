@@ -76,6 +76,8 @@ public class Witnesses {
         final AtomicBoolean busy = new AtomicBoolean();
         /** Set by a refusal, cleared by a cosignature: one alert record per episode, not one per checkpoint. */
         final AtomicBoolean refusing = new AtomicBoolean();
+        /** The size it refused last: not submitted again (the next checkpoint is). */
+        final AtomicLong refused = new AtomicLong(-1);
 
         Target(String name, WitnessesConfig.Witness config) {
             this.name = name;
@@ -143,7 +145,8 @@ public class Witnesses {
     }
 
     private void submit(Target target, StoredCheckpoint checkpoint) {
-        if (target.known.get() >= checkpoint.treeSize() || !target.busy.compareAndSet(false, true)) {
+        if (target.known.get() >= checkpoint.treeSize() || target.refused.get() == checkpoint.treeSize()
+                || !target.busy.compareAndSet(false, true)) {
             return;
         }
         Uni<Long> old = target.known.get() >= 0 ? Uni.createFrom().item(target.known.get())
@@ -233,12 +236,15 @@ public class Witnesses {
     private Uni<Void> alert(Target target, StoredCheckpoint checkpoint, String reason, int status, String answer) {
         String root = Base64.getEncoder().encodeToString(checkpoint.rootHash());
         String detail = printable(answer);
-        LOG.errorf("ALERT witness %s (tenant %s) refused the audit checkpoint of %d records (%s): %s", target.name,
-                target.config.tenant(), checkpoint.treeSize(), reason, detail);
+        target.refused.set(checkpoint.treeSize());
         registry.counter(REFUSALS, "witness", target.name).increment();
         if (target.refusing.getAndSet(true)) {
+            LOG.warnf("witness %s still refuses: checkpoint of %d records (%s): %s", target.name,
+                    checkpoint.treeSize(), reason, detail);
             return Uni.createFrom().voidItem(); // this episode has its alert record already
         }
+        LOG.errorf("ALERT witness %s (tenant %s) refused the audit checkpoint of %d records (%s): %s", target.name,
+                target.config.tenant(), checkpoint.treeSize(), reason, detail);
         ObjectNode details = JsonNodeFactory.instance.objectNode().put("witness", target.name)
                 .put("witnessKey", target.key.vkey()).put("reason", reason).put("status", status)
                 .put("treeSize", checkpoint.treeSize()).put("rootHash", root).put("answer", detail);
