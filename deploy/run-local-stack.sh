@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the local stack: builds whatever is missing or older than its sources, then runs the launcher, which
-# starts PostgreSQL, Kafka, Keycloak, the demo upstream and the four services and stops them all on Ctrl-C.
+# starts PostgreSQL, Kafka, Keycloak, the demo upstream, the four services and the two tenants' witnesses and stops them all on Ctrl-C.
 # Options go to the launcher: --fresh (start from scratch), --home DIR, --postgres-url URL, --port-base N,
 # --jvm small|production, --restart-crashed SECONDS, --help.
 set -euo pipefail
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 launcher=deploy/local-stack/target/local-stack.jar
 stale=""
-for module in invitation-service policy-service audit-service gateway; do
+for module in invitation-service policy-service audit-service gateway deploy/witness; do
   [ -f "$module/target/quarkus-app/quarkus-run.jar" ] || stale="$module"
 done
 [ -f "$launcher" ] || stale="launcher"

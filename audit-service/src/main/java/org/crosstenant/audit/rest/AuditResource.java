@@ -31,6 +31,7 @@ import org.crosstenant.audit.service.AuditRecordMapper;
 import org.crosstenant.audit.service.AuditStream;
 import org.crosstenant.audit.service.CheckpointSigner;
 import org.crosstenant.audit.service.Checkpoints;
+import org.crosstenant.audit.service.Witnesses;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -55,9 +56,12 @@ public class AuditResource {
     private final Checkpoints checkpoints;
     private final CheckpointSigner signer;
     private final AuditProofs proofs;
+    private final Witnesses witnesses;
 
     public AuditResource(AuditQueries queries, AuditStream stream, AuditRecordMapper mapper, AuditConfig config,
-            JsonWebToken token, Checkpoints checkpoints, CheckpointSigner signer, AuditProofs proofs) {
+            JsonWebToken token, Checkpoints checkpoints, CheckpointSigner signer, AuditProofs proofs,
+            Witnesses witnesses) {
+        this.witnesses = witnesses;
         this.checkpoints = checkpoints;
         this.signer = signer;
         this.proofs = proofs;
@@ -114,14 +118,17 @@ public class AuditResource {
         return sse.newEventBuilder().comment("keep-alive").build();
     }
 
-    /** The latest signed checkpoint (C2SP tlog-checkpoint in a signed note); 404 problem before the first one. */
+    /**
+     * The latest signed checkpoint (C2SP tlog-checkpoint in a signed note): the log's signature, then the witnesses'
+     * cosignatures stored for it so far (docs/audit.md "Witnesses"); 404 problem before the first one.
+     */
     @GET
     @Path("checkpoint")
     @Produces(TEXT_UTF8)
     public Uni<String> checkpoint() {
         callerTenant();
         return checkpoints.latest().map(latest -> latest.orElseThrow(() -> new ProblemException(404, "Not Found",
-                "no checkpoint is signed yet; ask again shortly")).note());
+                "no checkpoint is signed yet; ask again shortly"))).flatMap(witnesses::cosignedNote);
     }
 
     /**

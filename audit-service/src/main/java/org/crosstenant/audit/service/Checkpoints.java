@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  * Signs a checkpoint of the Merkle log every {@code crosstenant.audit.checkpoint.interval} when the tree grew since the
  * latest one: its size and root come from the committed right edge ({@code chain_head}), so signing reads two rows
  * and takes no lock; the signed note is stored (one per size; another instance that signed the same size first wins,
- * its root being the same) and handed to {@link CheckpointRelay} for audit.checkpoints.
+ * its root being the same) and handed to {@link CheckpointRelay} for audit.checkpoints and to {@link Witnesses} for
+ * cosigning.
  */
 @ApplicationScoped
 public class Checkpoints {
@@ -32,9 +33,11 @@ public class Checkpoints {
     private final CheckpointRepository checkpoints;
     private final CheckpointSigner signer;
     private final CheckpointRelay relay;
+    private final Witnesses witnesses;
 
     public Checkpoints(Pool pool, MerkleRepository tree, CheckpointRepository checkpoints, CheckpointSigner signer,
-            CheckpointRelay relay) {
+            CheckpointRelay relay, Witnesses witnesses) {
+        this.witnesses = witnesses;
         this.pool = pool;
         this.tree = tree;
         this.checkpoints = checkpoints;
@@ -74,6 +77,7 @@ public class Checkpoints {
                 }
                 LOG.debugf("signed audit checkpoint of %d records", size);
                 relay.trigger();
+                witnesses.trigger();
                 return Optional.of(checkpoint);
             });
         });

@@ -161,7 +161,12 @@ public final class LocalStack implements AutoCloseable {
         List<ServiceProcess> services = List.of(
                 startService("invitation-service", settings.ports().invitation(), invitationEnv),
                 startService("policy-service", settings.ports().policy(), databaseEnv(common, "policy")),
-                startService("audit-service", settings.ports().audit(), auditEnv(common, home.resolve("keys"))));
+                startService("audit-service", settings.ports().audit(), auditEnv(common, home.resolve("keys"))),
+                // each demo tenant's witness of the audit log (issue #9): outside the services, called by audit-service
+                startService(WITNESS + "-contoso", WITNESS_MODULE, settings.ports().witnessContoso(),
+                        witnessEnv("contoso", home)),
+                startService(WITNESS + "-fabrikam", WITNESS_MODULE, settings.ports().witnessFabrikam(),
+                        witnessEnv("fabrikam", home)));
 
         KeycloakServer keycloak = join(keycloakStart);
         processes.put("keycloak", keycloak.process());
@@ -200,6 +205,10 @@ public final class LocalStack implements AutoCloseable {
         properties.setProperty("invitation.url", "http://127.0.0.1:" + ports.invitation());
         properties.setProperty("policy.url", "http://127.0.0.1:" + ports.policy());
         properties.setProperty("audit.url", "http://127.0.0.1:" + ports.audit());
+        for (String tenant : TENANTS) {
+            properties.setProperty("witness." + tenant + ".url", settings.witnessUrl(tenant));
+            properties.setProperty("witness." + tenant + ".vkey", witnessVkey(settings.home().resolve("keys"), tenant));
+        }
         properties.setProperty("postgres.jdbc-url", postgres.jdbcUrl("bench"));
         properties.setProperty("postgres.username", postgres.username());
         properties.setProperty("postgres.password", postgres.password() == null ? "" : postgres.password());
@@ -277,41 +286,47 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ServiceProcess startService(String module, int port, Map<String, String> env) {
-        Map<String, String> withOverrides = new HashMap<>(env);
-        withOverrides.putAll(serviceEnv.getOrDefault(module, Map.of()));
-        return launch(module, port, withOverrides, false);
+        return startService(module, module, port, env);
     }
 
-    private ServiceProcess launch(String module, int port, Map<String, String> env, boolean restart) {
-        ServiceProcess service = register(ServiceProcess.start(module, settings.repoRoot(), port, env, settings.logs(),
-                settings.jvm().options(), restart));
-        processes.put(module, service.handle());
+    /** Starts a built module as the component {@code name} (its log, pid file, overrides and restarts go by name). */
+    private ServiceProcess startService(String name, String module, int port, Map<String, String> env) {
+        Map<String, String> withOverrides = new HashMap<>(env);
+        withOverrides.putAll(serviceEnv.getOrDefault(name, Map.of()));
+        return launch(name, module, port, withOverrides, false);
+    }
+
+    private ServiceProcess launch(String name, String module, int port, Map<String, String> env, boolean restart) {
+        ServiceProcess service = register(ServiceProcess.start(name, module, settings.repoRoot(), port, env,
+                settings.logs(), settings.jvm().options(), restart));
+        processes.put(name, service.handle());
         synchronized (current) {
-            current.put(module, service);
+            current.put(name, service);
         }
-        CompletableFuture.runAsync(() -> writePidFile(module, service));
+        CompletableFuture.runAsync(() -> writePidFile(name, service));
         if (settings.restartDelay() != null) {
-            service.onExit().thenRun(() -> restartAfterExit(module, port, env, service));
+            service.onExit().thenRun(() -> restartAfterExit(name, module, port, env, service));
         }
         return service;
     }
 
     /** Supervision ({@link StackSettings#restartDelay()}): a service that exited on its own is started again. */
-    private void restartAfterExit(String module, int port, Map<String, String> env, ServiceProcess exited) {
+    private void restartAfterExit(String name, String module, int port, Map<String, String> env,
+            ServiceProcess exited) {
         synchronized (started) {
             if (closed || !started.remove(exited)) {
                 return; // stopped by close(): nothing to restart
             }
         }
-        progress.accept(module + " exited; starting it again in " + settings.restartDelay().toMillis() + " ms");
+        progress.accept(name + " exited; starting it again in " + settings.restartDelay().toMillis() + " ms");
         org.crosstenant.stack.infra.ProcessTree.pause(settings.restartDelay());
         try {
             Map<String, String> redeployed = new HashMap<>(env);
-            redeployed.putAll(nextRestartEnv.getOrDefault(module, Map.of()));
-            ServiceProcess again = launch(module, port, redeployed, true);
-            progress.accept(module + " started again (pid " + again.jvm().pid() + ")");
+            redeployed.putAll(nextRestartEnv.getOrDefault(name, Map.of()));
+            ServiceProcess again = launch(name, module, port, redeployed, true);
+            progress.accept(name + " started again (pid " + again.jvm().pid() + ")");
         } catch (RuntimeException e) {
-            progress.accept(module + " could not be started again: " + e.getMessage());
+            progress.accept(name + " could not be started again: " + e.getMessage());
         }
     }
 
@@ -335,11 +350,47 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** audit-service's environment: its database and the stack's checkpoint signing key. */
+    /** audit-service's environment: its database, the stack's checkpoint signing key and the tenants' witnesses. */
     private Map<String, String> auditEnv(Map<String, String> common, Path keys) {
         Map<String, String> env = new HashMap<>(databaseEnv(common, "audit"));
         env.put("CROSSTENANT_AUDIT_CHECKPOINT_SIGNING_KEY", auditCheckpointKey(keys));
+        for (String tenant : TENANTS) {
+            String prefix = "CROSSTENANT_AUDIT_WITNESSES_" + tenant.toUpperCase(java.util.Locale.ROOT) + "_";
+            env.put(prefix + "URL", settings.witnessUrl(tenant));
+            env.put(prefix + "VKEY", witnessVkey(keys, tenant));
+            env.put(prefix + "TENANT", tenant);
+        }
         return env;
+    }
+
+    /** A tenant's witness: its key, its state under the stack home, and the audit log it witnesses. */
+    private Map<String, String> witnessEnv(String tenant, Path home) {
+        Path keys = home.resolve("keys");
+        Map<String, String> env = new HashMap<>();
+        env.put("CROSSTENANT_WITNESS_SIGNING_KEY", witnessKey(keys, tenant));
+        env.put("CROSSTENANT_WITNESS_STATE_DIRECTORY", home.resolve("witness").resolve(tenant).toString());
+        env.put("CROSSTENANT_WITNESS_LOGS_AUDIT_ORIGIN", AUDIT_ORIGIN);
+        env.put("CROSSTENANT_WITNESS_LOGS_AUDIT_VKEY", org.crosstenant.platform.tlog.NoteSigner
+                .parse(auditCheckpointKey(keys)).verifierKey().vkey());
+        return env;
+    }
+
+    /** The witness runnable (issue #9 item 4), started once per demo tenant as {@code witness-<tenant>}. */
+    static final String WITNESS = "witness";
+    static final String WITNESS_MODULE = "deploy/witness";
+
+    /**
+     * A tenant's witness key (C2SP tlog-cosignature, signed-note private key text form), made once per stack home in
+     * {@code keys/witness-<tenant>.skey}, named {@code witness.<tenant>.example}.
+     */
+    static String witnessKey(Path dir, String tenant) {
+        return signerKey(dir, "witness-" + tenant + ".skey", "witness." + tenant + ".example",
+                org.crosstenant.platform.tlog.NoteKey.COSIGNATURE);
+    }
+
+    /** @return the vkey of a tenant's witness (made on first use, as {@link #witnessKey}) */
+    static String witnessVkey(Path dir, String tenant) {
+        return org.crosstenant.platform.tlog.NoteSigner.parse(witnessKey(dir, tenant)).verifierKey().vkey();
     }
 
     /**
@@ -347,13 +398,17 @@ public final class LocalStack implements AutoCloseable {
      * checkpoints signed before a restart still verify with the published key after it (docs/audit.md).
      */
     static String auditCheckpointKey(Path dir) {
-        Path file = dir.resolve("audit-checkpoint.skey");
+        return signerKey(dir, "audit-checkpoint.skey", AUDIT_ORIGIN, org.crosstenant.platform.tlog.NoteKey.ED25519);
+    }
+
+    /** A signed-note private key kept in {@code dir/file} (owner-only), generated on first use. */
+    private static String signerKey(Path dir, String fileName, String keyName, byte type) {
+        Path file = dir.resolve(fileName);
         try {
             if (!Files.exists(file)) {
                 createDirectories(dir);
-                String skey = org.crosstenant.platform.tlog.NoteSigner.generate(AUDIT_ORIGIN,
-                        org.crosstenant.platform.tlog.NoteKey.ED25519).skey();
-                Path temporary = dir.resolve("audit-checkpoint.skey.tmp");
+                String skey = org.crosstenant.platform.tlog.NoteSigner.generate(keyName, type).skey();
+                Path temporary = dir.resolve(fileName + ".tmp");
                 Files.writeString(temporary, skey + "\n");
                 try {
                     Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));

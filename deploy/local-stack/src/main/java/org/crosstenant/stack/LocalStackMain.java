@@ -44,7 +44,7 @@ public final class LocalStackMain {
                     System.out.println("  --fresh         wipe the stack's data (keeps downloads) and start from scratch");
                     System.out.println("  --home DIR      where data, keys and logs live (default .local-stack)");
                     System.out.println("  --postgres-url  use this PostgreSQL server instead of the embedded one");
-                    System.out.println("  --port-base N   use ports N..N+8 instead of the documented ones (a second stack beside the first)");
+                    System.out.println("  --port-base N   use ports N..N+10 instead of the documented ones (a second stack beside the first)");
                     System.out.println("  --jvm PROFILE   the services' JVM options: small (default; quick start, small footprint) or");
                     System.out.println("                  production (-Xms512m -Xmx512m -XX:+UseParallelGC, both JIT tiers; what the bench measures)");
                     System.out.println("  --restart-crashed S  start a service that exits on its own (crash, kill -9) again after S seconds");

@@ -36,12 +36,21 @@ final class ServiceProcess implements AutoCloseable {
 
     static ServiceProcess start(String module, Path repoRoot, int port, Map<String, String> env, Path logDir,
             List<String> jvmOptions, boolean appendLog) {
+        return start(module, module, repoRoot, port, env, logDir, jvmOptions, appendLog);
+    }
+
+    /**
+     * Starts a built module under a name of its own (its log {@code <name>.log}): one module may run several times,
+     * e.g. {@code deploy/witness} once per tenant.
+     */
+    static ServiceProcess start(String name, String module, Path repoRoot, int port, Map<String, String> env,
+            Path logDir, List<String> jvmOptions, boolean appendLog) {
         Path jar = artifact(repoRoot, module);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(module + " is not built: " + jar + " is missing (run mvn package first)");
         }
         // stopped with the launcher even if the launcher is killed without a chance to clean up
-        List<String> command = new ArrayList<>(ProcessTree.orphanGuard(module));
+        List<String> command = new ArrayList<>(ProcessTree.orphanGuard(name));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // StackSettings.JvmProfile: small heaps by default (four services share 2 cores), production for the bench
         command.addAll(jvmOptions);
@@ -50,14 +59,14 @@ final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(logDir);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(logDir.resolve(module + ".log").toFile())
-                            : ProcessBuilder.Redirect.to(logDir.resolve(module + ".log").toFile()));
+                    .redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile())
+                            : ProcessBuilder.Redirect.to(logDir.resolve(name + ".log").toFile()));
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-            return new ServiceProcess(module, port, builder.start());
+            return new ServiceProcess(name, port, builder.start());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + module, e);
+            throw new UncheckedIOException("cannot start " + name, e);
         }
     }
 

@@ -55,27 +55,30 @@ public record StackSettings(Path repoRoot, Path home, Ports ports, String postgr
 
     /** Loopback ports of every component. */
     public record Ports(int gateway, int invitation, int policy, int audit, int demoUpstream, int keycloak,
-                        int kafka, int kafkaController, int postgres) {
+                        int kafka, int kafkaController, int postgres, int witnessContoso, int witnessFabrikam) {
 
         public static Ports defaults() {
-            return new Ports(8080, 8081, 8082, 8083, 8090, 8180, 9092, 9093, 15432);
+            return new Ports(8080, 8081, 8082, 8083, 8090, 8180, 9092, 9093, 15432, 8191, 8192);
         }
 
         /**
          * Consecutive ports from {@code base}: gateway, invitation, policy, audit, demo upstream, Keycloak, Kafka,
-         * Kafka controller, PostgreSQL ({@code base} .. {@code base + 8}); for a second stack beside the default one.
+         * Kafka controller, PostgreSQL, contoso's and fabrikam's witness ({@code base} .. {@code base + 10}); for a
+         * second stack beside the default one.
          *
          * @throws IllegalArgumentException when the range leaves 1024..65535
          */
         public static Ports from(int base) {
-            if (base < 1024 || base + 8 > 65535) {
-                throw new IllegalArgumentException("--port-base must leave base..base+8 within 1024..65535");
+            if (base < 1024 || base + 10 > 65535) {
+                throw new IllegalArgumentException("--port-base must leave base..base+10 within 1024..65535");
             }
-            return new Ports(base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7, base + 8);
+            return new Ports(base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7, base + 8,
+                    base + 9, base + 10);
         }
 
         public static Ports free() {
-            return new Ports(free1(), free1(), free1(), free1(), free1(), free1(), free1(), free1(), free1());
+            return new Ports(free1(), free1(), free1(), free1(), free1(), free1(), free1(), free1(), free1(), free1(),
+                    free1());
         }
 
         private static int free1() {
@@ -101,6 +104,31 @@ public record StackSettings(Path repoRoot, Path home, Ports ports, String postgr
 
     public String kafkaBootstrap() {
         return "127.0.0.1:" + ports.kafka();
+    }
+
+    /**
+     * @param tenant {@code contoso} or {@code fabrikam}
+     * @return the submission prefix of that tenant's witness of the audit log (C2SP tlog-witness)
+     * @throws IllegalArgumentException for another tenant
+     */
+    public String witnessUrl(String tenant) {
+        return "http://127.0.0.1:" + switch (tenant) {
+            case "contoso" -> ports.witnessContoso();
+            case "fabrikam" -> ports.witnessFabrikam();
+            default -> throw new IllegalArgumentException("the local stack runs witnesses for contoso and fabrikam");
+        };
+    }
+
+    /**
+     * The vkey that verifies a tenant's witness cosignatures (its key is made once per stack home, at the stack's
+     * first start, in {@code <home>/keys/witness-<tenant>.skey}).
+     *
+     * @param tenant {@code contoso} or {@code fabrikam}
+     * @return {@code <name>+<key ID>+<base64(0x04 || public key)>}
+     */
+    public String witnessVkey(String tenant) {
+        witnessUrl(tenant); // refuses another tenant
+        return LocalStack.witnessVkey(home.resolve("keys"), tenant);
     }
 
     public Path logs() {

@@ -1,0 +1,174 @@
+package org.crosstenant.platform.tlog.witness;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+
+import org.crosstenant.platform.tlog.Checkpoint;
+import org.crosstenant.platform.tlog.InvalidNoteException;
+import org.crosstenant.platform.tlog.InvalidProofException;
+import org.crosstenant.platform.tlog.MerkleHash;
+import org.crosstenant.platform.tlog.MerkleProofs;
+import org.crosstenant.platform.tlog.NoteKey;
+import org.crosstenant.platform.tlog.NoteSigner;
+import org.crosstenant.platform.tlog.SignedNote;
+import org.jboss.logging.Logger;
+
+/**
+ * A C2SP tlog-witness: checks a submitted checkpoint against the latest one it cosigned for that log and cosigns it
+ * (C2SP tlog-cosignature v1, Ed25519) when the log only grew. Follows the spec's {@code add-checkpoint} rules: unknown
+ * origin 404; no verifying signature of the log's key, or one that fails, 403; old size larger than the checkpoint's
+ * 400; old size other than its latest 409 (the caller answers {@code text/x.tlog.size}); size 0 with a root other than
+ * the empty tree's, a non-empty proof from 0, a different root at the same size, or a consistency proof that does not
+ * verify 422. The check and the update of an origin's state are one step under that origin's lock, and the new state
+ * is stored durably before the cosignature is returned.
+ * <p>
+ * Split views are refused, logged as alerts and reported to the refusal listener: {@code split-view} (its cosigned
+ * size with another root), {@code inconsistent} (the proof from its latest does not verify), {@code rollback} (a
+ * checkpoint smaller than its latest; the protocol answers 409 and then 400 for it), {@code bad-signature}.
+ */
+public final class Witness {
+
+    private static final Logger LOG = Logger.getLogger(Witness.class);
+
+    private final NoteSigner signer;
+    private final Map<String, NoteKey> logs;
+    private final Map<String, ReentrantLock> locks;
+    private final StateStore state;
+    private final Clock clock;
+    private final BiConsumer<String, String> refusals;
+
+    /**
+     * @param signer   the witness's cosignature key ({@link NoteKey#COSIGNATURE})
+     * @param logs     per origin, the log's verifier key ({@link NoteKey#ED25519})
+     * @param state    where the latest cosigned checkpoints are kept
+     * @param clock    the cosignatures' time (POSIX seconds, never 0)
+     * @param refusals told (origin, reason) of every refusal of a verified checkpoint
+     * @throws IllegalArgumentException when the signer is not a cosignature key or a log key is not a plain one
+     */
+    public Witness(NoteSigner signer, Map<String, NoteKey> logs, StateStore state, Clock clock,
+            BiConsumer<String, String> refusals) {
+        if (signer.verifierKey().type() != NoteKey.COSIGNATURE) {
+            throw new IllegalArgumentException("the witness key must be a cosignature key (type 0x04)");
+        }
+        logs.values().forEach(key -> {
+            if (key.type() != NoteKey.ED25519) {
+                throw new IllegalArgumentException("a log's key " + key.name() + " must be an Ed25519 note key");
+            }
+        });
+        this.signer = signer;
+        this.logs = Map.copyOf(logs);
+        this.locks = logs.keySet().stream().collect(Collectors.toUnmodifiableMap(o -> o, o -> new ReentrantLock()));
+        this.state = state;
+        this.clock = clock;
+        this.refusals = refusals;
+    }
+
+    /** @return the key that verifies this witness's cosignatures */
+    public NoteKey verifierKey() {
+        return signer.verifierKey();
+    }
+
+    /**
+     * Handles an {@code add-checkpoint} request.
+     *
+     * @param request the parsed body
+     * @return the cosignature lines of the 200 answer (each {@code — <name> <base64>\n})
+     * @throws WitnessRefusal with the status to answer (409: {@link WitnessRefusal#latestSize()})
+     */
+    public String addCheckpoint(AddCheckpointRequest request) {
+        Checkpoint checkpoint = request.checkpoint();
+        String origin = checkpoint.origin();
+        NoteKey logKey = logs.get(origin);
+        if (logKey == null) {
+            throw WitnessRefusal.of(404, "this witness does not witness that origin");
+        }
+        SignedNote logSigned;
+        try {
+            request.note().verify(List.of(logKey));
+            logSigned = new SignedNote(request.note().text(), request.note().signatures().stream()
+                    .filter(s -> s.keyName().equals(logKey.name()) && s.keyId() == logKey.keyId()).toList());
+        } catch (InvalidNoteException e) {
+            throw refuse(403, origin, "bad-signature", "the checkpoint is not signed by the log's key: "
+                    + e.getMessage(), -1);
+        }
+        if (checkpoint.size() == 0 && !Arrays.equals(checkpoint.rootHash(), MerkleHash.emptyRoot())) {
+            throw WitnessRefusal.of(422, "a checkpoint of size 0 has the empty tree's root");
+        }
+        ReentrantLock lock = locks.get(origin);
+        lock.lock();
+        try {
+            Optional<Checkpoint> latest = state.latest(origin).map(note -> Checkpoint.parse(note.text()));
+            long latestSize = latest.map(Checkpoint::size).orElse(0L);
+            if (checkpoint.size() < latestSize) {
+                throw refuse(409, origin, "rollback", "the witness cosigned a larger tree of this log ("
+                        + latestSize + " leaves) than this checkpoint (" + checkpoint.size() + ")", latestSize);
+            }
+            if (request.oldSize() != latestSize) {
+                throw new WitnessRefusal(409, null, "the witness's latest cosigned size is " + latestSize,
+                        latestSize);
+            }
+            check(request, checkpoint, latest);
+            SignedNote cosigned = logSigned.with(List.of(signer.cosign(checkpoint.text(), now())));
+            state.store(origin, cosigned);
+            return cosigned.signatures().get(cosigned.signatures().size() - 1).line();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @param originHash the lower-case hex SHA-256 of an origin
+     * @return the latest checkpoint this witness cosigned for that log, with the log's signature and its cosignature
+     */
+    public Optional<SignedNote> latest(String originHash) {
+        return logs.keySet().stream().filter(origin -> StateStore.originHash(origin).equals(originHash)).findFirst()
+                .flatMap(state::latest);
+    }
+
+    private void check(AddCheckpointRequest request, Checkpoint checkpoint, Optional<Checkpoint> latest) {
+        String origin = checkpoint.origin();
+        if (latest.isEmpty() || latest.get().size() == 0) {
+            if (!request.proof().isEmpty()) {
+                throw WitnessRefusal.of(422, "a consistency proof from size 0 is empty");
+            }
+            return;
+        }
+        Checkpoint known = latest.get();
+        if (known.size() == checkpoint.size()) {
+            if (!Arrays.equals(known.rootHash(), checkpoint.rootHash())) {
+                throw refuse(422, origin, "split-view", "the witness cosigned size " + known.size()
+                        + " with the root " + Base64.getEncoder().encodeToString(known.rootHash())
+                        + ", not this checkpoint's", -1);
+            }
+            if (!request.proof().isEmpty()) {
+                throw WitnessRefusal.of(422, "a consistency proof between equal sizes is empty");
+            }
+            return;
+        }
+        try {
+            MerkleProofs.verifyConsistency(known.size(), checkpoint.size(), known.rootHash(), checkpoint.rootHash(),
+                    request.proof());
+        } catch (InvalidProofException e) {
+            throw refuse(422, origin, "inconsistent", "the checkpoint is not consistent with the witness's latest ("
+                    + known.size() + " leaves): " + e.getMessage(), -1);
+        }
+    }
+
+    private WitnessRefusal refuse(int status, String origin, String reason, String detail, long latestSize) {
+        LOG.errorf("ALERT witness refused a checkpoint of %s (%s): %s", origin, reason, detail);
+        refusals.accept(origin, reason);
+        return new WitnessRefusal(status, reason, detail, latestSize);
+    }
+
+    /** POSIX seconds, at least 1 (the protocol forbids a zero timestamp). */
+    private long now() {
+        return Math.max(1, clock.millis() / 1000);
+    }
+}
