@@ -11,12 +11,13 @@ CREATE TABLE witness_cosignature (
     PRIMARY KEY (tree_size, witness)
 );
 
-CREATE FUNCTION witness_cosignature_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One refusal for every append-only table from here on (V1 and V5 each have their own, with their own message).
+CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'witness cosignatures are append-only (% refused)', TG_OP;
+    RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP;
 END;
 $$;
 CREATE TRIGGER witness_cosignature_no_change BEFORE UPDATE OR DELETE ON witness_cosignature
-    FOR EACH ROW EXECUTE FUNCTION witness_cosignature_immutable();
+    FOR EACH ROW EXECUTE FUNCTION append_only();
 CREATE TRIGGER witness_cosignature_no_truncate BEFORE TRUNCATE ON witness_cosignature
-    FOR EACH STATEMENT EXECUTE FUNCTION witness_cosignature_immutable();
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only();

@@ -2,6 +2,7 @@ package org.crosstenant.audit;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.security.SecureRandom;
@@ -92,7 +93,7 @@ class WitnessCosignatureTest {
     }
 
     @Test
-    void bothWitnessesCosignAndASplitViewIsRefusedWithAnAlert() {
+    void bothWitnessesCosignAndASplitViewIsRefusedWithAnAlert() throws Exception {
         append();
         SignedNote first = cosignedByBoth("fabrikam");
         assertThat(first.signatures().get(0).keyName()).isEqualTo(ORIGIN); // the log's signature first
@@ -121,6 +122,17 @@ class WitnessCosignatureTest {
                 && note.signatures().size() == 2);
         assertThat(latest.verify(List.of(LOG_KEY.verifierKey(), FABRIKAM.verifierKey()))).hasSize(2);
         assertThat(latest.signatures()).noneMatch(s -> s.keyName().equals(CONTOSO.verifierKey().name()));
+
+        // stored cosignatures are append-only, as every audit table
+        try (java.sql.Connection db = AuditDatabase.connect(); java.sql.Statement sql = db.createStatement()) {
+            assertThat(AuditDatabase.number("select count(*) from witness_cosignature where witness = 'contoso'"))
+                    .isPositive();
+            for (String change : List.of("update witness_cosignature set line = 'x'",
+                    "delete from witness_cosignature", "truncate witness_cosignature")) {
+                assertThatThrownBy(() -> sql.execute(change)).as(change).isInstanceOf(java.sql.SQLException.class)
+                        .hasMessageContaining("witness_cosignature is append-only");
+            }
+        }
 
         // the witness that is down: errors, never an alert
         await().atMost(WAIT).until(() -> metric("crosstenant_audit_witness_errors_total{kind=\"unavailable\","
