@@ -81,8 +81,6 @@ public class OutboxRelay {
     /** ce_type of the OCSF twin (docs/topics.md, audit.records.ocsf). */
     public static final String OCSF_TYPE = "org.crosstenant.audit.ocsf-event.v1";
     private static final byte[] OCSF_TYPE_BYTES = bytes(OCSF_TYPE);
-    /** The topic of the OCSF twins, unless {@code audit.outbox.ocsf-topic} names another. */
-    public static final String OCSF_TOPIC = "audit.records.ocsf";
     private static final byte[] JSON = bytes("application/json");
 
     private final KafkaClientService kafka;
@@ -105,14 +103,12 @@ public class OutboxRelay {
     /**
      * @param channel never used to send: it makes SmallRye create the {@code audit-records} channel, whose Kafka
      *        producer (with every {@code mp.messaging.outgoing.audit-records.*} setting) the relay sends with, to
-     *        both topics
-     * @param ocsfTopic where each message's OCSF twin goes
+     *        both topics (the twins' topic is {@code audit.outbox.ocsf-topic})
      */
     public OutboxRelay(@Channel("audit-records") Emitter<String> channel, KafkaClientService kafka, Pool pool,
             PublishRepository repository, AuditRecordMapper mapper, AuditMetrics metrics, AuditConfig config,
             @ConfigProperty(name = "mp.messaging.outgoing.audit-records.topic", defaultValue = AuditLog.RECORDS_TOPIC)
-            String topic, OcsfMapper ocsf,
-            @ConfigProperty(name = "audit.outbox.ocsf-topic", defaultValue = OCSF_TOPIC) String ocsfTopic) {
+            String topic, OcsfMapper ocsf) {
         this.kafka = kafka;
         this.pool = pool;
         this.repository = repository;
@@ -122,7 +118,7 @@ public class OutboxRelay {
         this.source = bytes(URI.create(config.outbox().source()).toString());
         this.topic = topic;
         this.ocsf = ocsf;
-        this.ocsfTopic = ocsfTopic;
+        this.ocsfTopic = config.outbox().ocsfTopic();
     }
 
     /**
