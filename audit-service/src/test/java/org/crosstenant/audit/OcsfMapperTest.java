@@ -19,12 +19,8 @@ class OcsfMapperTest {
 
     private final OcsfMapper mapper = new OcsfMapper();
 
-    static List<ExampleRecords.Example> examples() {
-        return ExampleRecords.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("examples")
+    @MethodSource("org.crosstenant.audit.ExampleRecords#all")
     void everyRecordMapsToAValidEventOfItsClass(ExampleRecords.Example example) {
         AuditRecord r = example.record();
         ObjectNode event = mapper.toOcsf(r);
@@ -43,7 +39,7 @@ class OcsfMapperTest {
 
     @Test
     void classesFollowTheDocumentedChoice() {
-        Map<String, Integer> classes = examples().stream().collect(Collectors.toMap(ExampleRecords.Example::toString,
+        Map<String, Integer> classes = ExampleRecords.all().stream().collect(Collectors.toMap(ExampleRecords.Example::toString,
                 e -> mapper.toOcsf(e.record()).get("class_uid").intValue()));
         assertThat(classes).containsEntry("org.crosstenant.gateway.access-allowed.v1.json", OcsfMapper.AUTHENTICATION)
                 .containsEntry("org.crosstenant.gateway.access-denied.v1.json", OcsfMapper.AUTHENTICATION)
@@ -56,7 +52,7 @@ class OcsfMapperTest {
 
     @Test
     void aDeniedSignInIsAFailedLogonOfTheCallerIntoTheApplication() {
-        AuditRecord denied = examples().stream().filter(e -> e.toString().startsWith("org.crosstenant.gateway.access-denied"))
+        AuditRecord denied = ExampleRecords.all().stream().filter(e -> e.toString().startsWith("org.crosstenant.gateway.access-denied"))
                 .findFirst().orElseThrow().record();
         ObjectNode event = mapper.toOcsf(denied);
         assertThat(event.get("type_uid").longValue()).isEqualTo(300201);
@@ -71,7 +67,7 @@ class OcsfMapperTest {
     /** The check itself can fail: each required attribute removed is reported. */
     @Test
     void theSchemaCheckRefusesAnEventWithoutARequiredAttribute() {
-        for (ExampleRecords.Example example : examples()) {
+        for (ExampleRecords.Example example : ExampleRecords.all()) {
             ObjectNode event = mapper.toOcsf(example.record());
             int classUid = event.get("class_uid").intValue();
             List<String> required = switch (classUid) {

@@ -28,12 +28,8 @@ class RecordSchemaTest {
     private static final Set<String> RESULTS = Set.of(RecordSchema.SUCCESS, RecordSchema.FAILURE, RecordSchema.TIMEOUT);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static List<ExampleRecords.Example> examples() {
-        return ExampleRecords.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("examples")
+    @MethodSource("org.crosstenant.audit.ExampleRecords#all")
     void everyProducedActionHasADefinedCategoryAndResult(ExampleRecords.Example example) {
         AuditRecord r = example.record();
         assertThat(RecordSchema.actions()).as("RecordSchema defines " + r.action()).contains(r.action());
@@ -69,7 +65,7 @@ class RecordSchemaTest {
 
     @Test
     void derivationsFollowTheDocumentedTable() {
-        Map<String, AuditRecord> byFile = examples().stream()
+        Map<String, AuditRecord> byFile = ExampleRecords.all().stream()
                 .collect(Collectors.toMap(ExampleRecords.Example::toString, ExampleRecords.Example::record));
 
         AuditRecord decided = byFile.get("org.crosstenant.policy.decided.v1.json");
@@ -124,7 +120,7 @@ class RecordSchemaTest {
     /** The derived fields are a function of the stored ones: the same stored record always serves the same fields. */
     @Test
     void derivationIsDeterministic() throws Exception {
-        for (ExampleRecords.Example example : examples()) {
+        for (ExampleRecords.Example example : ExampleRecords.all()) {
             AuditRecord again = ExampleRecords.record(example.type(),
                     java.nio.file.Files.readString(example.file()));
             assertThat(again).as(example.toString()).isEqualTo(example.record());
