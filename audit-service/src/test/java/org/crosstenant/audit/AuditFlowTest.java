@@ -30,6 +30,7 @@ class AuditFlowTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
+    @SuppressWarnings("unchecked")
     void everyTopicBecomesOrderedRecordsForBothSidesOfAnInvitation() {
         String inv = UUID.randomUUID().toString();
         String app = "app-" + inv.substring(0, 8);
@@ -72,6 +73,16 @@ class AuditFlowTest {
         assertThat(actor.containsKey("email")).isTrue();
         assertThat(requested.get("sourceType")).isEqualTo("org.crosstenant.invitation.requested.v1");
         assertThat(((Map<?, ?>) requested.get("details")).get("requestedByRole")).isEqualTo("collab-partner");
+        // issue #9 record schema, derived from the stored fields; fabrikam's view is the same (isEqualTo above)
+        assertThat(requested.get("activity")).isEqualTo("Invite external user");
+        assertThat(requested.get("category")).isEqualTo("UserManagement");
+        assertThat(requested.get("initiatedBy")).isEqualTo(Map.of("tenant", "fabrikam", "subject", "partner-bot",
+                "app", "invitation-service"));
+        assertThat(requested.get("result")).isEqualTo("success");
+        assertThat(requested.get("crossTenantAccessType")).isEqualTo("b2bCollaboration");
+        assertThat(contoso).allSatisfy(r -> assertThat(r.get("correlationId")).isEqualTo(inv));
+        assertThat((List<Object>) requested.get("targets")).contains(Map.of("type", "Invitation", "id", inv,
+                "tenant", "contoso"), Map.of("type", "Application", "id", app, "tenant", "contoso"));
         Map<String, Object> decided = byAction(contoso, "policy.decided");
         assertThat(decided.get("outcome")).isEqualTo("allow");
         assertThat(decided.get("actor")).isNull();
@@ -227,6 +238,22 @@ class AuditFlowTest {
             JsonNode value = JSON.readTree(r.value());
             assertThat(value.isObject()).as("a JSON object, not a JSON string").isTrue();
             assertThat(value.get("recordId").asText()).isEqualTo(recordId);
+        });
+
+        // issue #9: each message has an OCSF twin on audit.records.ocsf, same key, its own stable ce_id
+        List<ConsumerRecord<String, String>> twins = Events.readAll("audit.records.ocsf",
+                r -> r.value().contains(recordId), WAIT).stream().filter(r -> r.value().contains(recordId)).toList();
+        assertThat(twins).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("contoso", "fabrikam");
+        assertThat(twins).extracting(r -> Events.header(r, "ce_id")).doesNotHaveDuplicates().doesNotContainNull()
+                .doesNotContainAnyElementsOf(published.stream().map(r -> Events.header(r, "ce_id")).toList());
+        assertThat(twins).allSatisfy(r -> {
+            assertThat(Events.header(r, "ce_type")).isEqualTo("org.crosstenant.audit.ocsf-event.v1");
+            assertThat(Events.header(r, "ce_subject")).isEqualTo(r.key());
+            JsonNode event = JSON.readTree(r.value());
+            assertThat(OcsfSchema.violations(event)).isEmpty();
+            assertThat(event.at("/metadata/uid").asText()).isEqualTo(recordId);
+            assertThat(event.get("class_uid").intValue()).isEqualTo(6003);
+            assertThat(event.at("/metadata/correlation_uid").asText()).isEqualTo(inv);
         });
 
         JsonNode example = JSON.readTree(Files.readString(

@@ -39,7 +39,7 @@ class ProducerContractTest {
         return all;
     }
 
-    private static String typeOf(Path example) {
+    static String typeOf(Path example) {
         // <type>.json or <type>.<variant>.json (a second example of one type, e.g. approved.v1.by-admin.json)
         return example.getFileName().toString().replaceFirst("^(.*?\\.v\\d+)(\\..*)?\\.json$", "$1");
     }

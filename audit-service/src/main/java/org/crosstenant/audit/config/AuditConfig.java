@@ -47,9 +47,16 @@ public interface AuditConfig {
         String source();
 
         /**
-         * Records the relay publishes per transaction (each gives one message per tenant it concerns, at most two;
-         * all of them are handed to the producer at once, so they must fit its {@code buffer.memory}, 32 MiB by
-         * default: keep it at or below 8000).
+         * Topic of the OCSF twin of every audit.records message (issue #9, docs/audit.md "OCSF mapping"); sent by the
+         * same producer in the same pass, so the topic must exist (TopicProvisioning creates the default one).
+         */
+        @WithDefault("audit.records.ocsf")
+        String ocsfTopic();
+
+        /**
+         * Records the relay publishes per transaction (each gives one message per tenant it concerns, at most two,
+         * and as many OCSF twins; all of them are handed to the producer at once, so they must fit its
+         * {@code buffer.memory}, 32 MiB by default: keep it at or below 4000).
          */
         @WithDefault("1000")
         int batchSize();

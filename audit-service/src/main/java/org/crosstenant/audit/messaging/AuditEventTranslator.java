@@ -85,6 +85,11 @@ public class AuditEventTranslator {
         return translations.containsKey(type);
     }
 
+    /** Every event type this service audits (what {@link #knows} accepts). */
+    public Set<String> types() {
+        return translations.keySet();
+    }
+
     /**
      * Translates one event. The payload is read with the application's strict mapper (platform {@code StrictJsonInput}):
      * duplicate members, NUL or unpaired UTF-16 surrogates in any string or member name, nesting deeper than 32,

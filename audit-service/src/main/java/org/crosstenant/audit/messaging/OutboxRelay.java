@@ -32,6 +32,7 @@ import org.crosstenant.audit.repository.PublishRepository;
 import org.crosstenant.audit.service.AuditLog;
 import org.crosstenant.audit.service.AuditMetrics;
 import org.crosstenant.audit.service.AuditRecordMapper;
+import org.crosstenant.audit.service.OcsfMapper;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -57,9 +58,15 @@ import org.jboss.logging.Logger;
  * log, {@code crosstenant_outbox_retries_total}; after {@code audit.outbox.max-attempts} the record's failing
  * messages are parked like the above and the cursor moves on.</li>
  * </ul>
- * Records after a transiently failing one are sent again by the next pass (every message goes to the one topic
- * audit.records, so what fails transiently for one usually fails for all). The ce_id of a message is derived from
+ * Records after a transiently failing one are sent again by the next pass (every message goes to the same broker,
+ * so what fails transiently for one usually fails for all). The ce_id of a message is derived from
  * record id and tenant (name-based UUID), so a re-published message keeps its id and consumers deduplicate on it.
+ * <p>
+ * Issue #9: each of those messages has a twin on {@code audit.records.ocsf} ({@code audit.outbox.ocsf-topic}) holding
+ * the record as an OCSF event ({@link OcsfMapper}), sent in the same pass by the same producer with the same key, so
+ * it has the same guarantees without a row or round trip of its own: a record is settled only when both its messages
+ * per tenant are acknowledged (or parked), so a failure on either topic keeps the cursor before it and both are sent
+ * again. A twin the broker refuses parks its (record, tenant) like the other message; re-queueing sends both again.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -71,6 +78,9 @@ public class OutboxRelay {
 
     private static final byte[] SPEC_VERSION = bytes("1.0");
     private static final byte[] TYPE = bytes(AuditLog.RECORD_APPENDED_TYPE);
+    /** ce_type of the OCSF twin (docs/topics.md, audit.records.ocsf). */
+    public static final String OCSF_TYPE = "org.crosstenant.audit.ocsf-event.v1";
+    private static final byte[] OCSF_TYPE_BYTES = bytes(OCSF_TYPE);
     private static final byte[] JSON = bytes("application/json");
 
     private final KafkaClientService kafka;
@@ -81,6 +91,8 @@ public class OutboxRelay {
     private final AuditConfig config;
     private final byte[] source;
     private final String topic;
+    private final OcsfMapper ocsf;
+    private final String ocsfTopic;
     /** Records committed by this JVM and not yet known to be published, by sequence. */
     private final ConcurrentNavigableMap<Long, AuditRecord> appended = new ConcurrentSkipListMap<>();
     private volatile KafkaProducer<String, String> producer;
@@ -90,12 +102,13 @@ public class OutboxRelay {
 
     /**
      * @param channel never used to send: it makes SmallRye create the {@code audit-records} channel, whose Kafka
-     *        producer (with every {@code mp.messaging.outgoing.audit-records.*} setting) the relay sends with
+     *        producer (with every {@code mp.messaging.outgoing.audit-records.*} setting) the relay sends with, to
+     *        both topics (the twins' topic is {@code audit.outbox.ocsf-topic})
      */
     public OutboxRelay(@Channel("audit-records") Emitter<String> channel, KafkaClientService kafka, Pool pool,
             PublishRepository repository, AuditRecordMapper mapper, AuditMetrics metrics, AuditConfig config,
             @ConfigProperty(name = "mp.messaging.outgoing.audit-records.topic", defaultValue = AuditLog.RECORDS_TOPIC)
-            String topic) {
+            String topic, OcsfMapper ocsf) {
         this.kafka = kafka;
         this.pool = pool;
         this.repository = repository;
@@ -104,6 +117,8 @@ public class OutboxRelay {
         this.config = config;
         this.source = bytes(URI.create(config.outbox().source()).toString());
         this.topic = topic;
+        this.ocsf = ocsf;
+        this.ocsfTopic = config.outbox().ocsfTopic();
     }
 
     /**
@@ -192,14 +207,19 @@ public class OutboxRelay {
      */
     private Uni<List<List<Sent>>> send(List<AuditRecord> records) {
         List<List<Sent>> sent = new ArrayList<>(records.size());
-        List<ProducerRecord<String, String>> messages = new ArrayList<>(records.size() * 2);
+        List<ProducerRecord<String, String>> messages = new ArrayList<>(records.size() * 4);
         for (AuditRecord record : records) {
             String payload = mapper.toJson(record);
+            String ocsfPayload = mapper.toJson(ocsf.toOcsf(record));
             byte[] time = bytes(record.recordedAt().toString());
-            List<Sent> ofRecord = new ArrayList<>(record.tenants().size());
+            List<Sent> ofRecord = new ArrayList<>(record.tenants().size() * 2);
             for (String tenant : record.tenants()) {
-                ofRecord.add(new Sent(tenant, new CompletableFuture<>()));
-                messages.add(message(record, tenant, payload, time));
+                // the record's message first, then its twin: each topic's partitions get the records in sequence order
+                ofRecord.add(new Sent(tenant, topic, new CompletableFuture<>()));
+                messages.add(message(topic, TYPE, messageId(record.recordId(), tenant), record, tenant, payload, time));
+                ofRecord.add(new Sent(tenant, ocsfTopic, new CompletableFuture<>()));
+                messages.add(message(ocsfTopic, OCSF_TYPE_BYTES, ocsfMessageId(record.recordId(), tenant), record, tenant,
+                        ocsfPayload, time));
             }
             sent.add(ofRecord);
         }
@@ -237,25 +257,26 @@ public class OutboxRelay {
         return current;
     }
 
-    private ProducerRecord<String, String> message(AuditRecord record, String tenant, String payload, byte[] time) {
+    private ProducerRecord<String, String> message(String to, byte[] type, UUID id, AuditRecord record, String tenant,
+            String payload, byte[] time) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", SPEC_VERSION);
-        headers.add("ce_id", bytes(messageId(record.recordId(), tenant).toString()));
-        headers.add("ce_type", TYPE);
+        headers.add("ce_id", bytes(id.toString()));
+        headers.add("ce_type", type);
         headers.add("ce_source", source);
         headers.add("ce_subject", bytes(tenant));
         headers.add("ce_datacontenttype", JSON);
         headers.add("content-type", JSON);
         headers.add("ce_time", time);
-        return new ProducerRecord<>(topic, null, null, tenant, payload, headers);
+        return new ProducerRecord<>(to, null, null, tenant, payload, headers);
     }
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** One message of a pass: its tenant and its outcome (the failure, null when acknowledged). */
-    private record Sent(String tenant, CompletableFuture<Throwable> outcome) {
+    /** One message of a pass: its tenant, its topic and its outcome (the failure, null when acknowledged). */
+    private record Sent(String tenant, String topic, CompletableFuture<Throwable> outcome) {
     }
 
     private static final int PERMANENT = 0;
@@ -311,15 +332,18 @@ public class OutboxRelay {
                 }
                 reasonPrefix = "gave up after " + tried + " attempts: ";
             }
-            for (Sent message : failed) {
-                String reason = reasonPrefix + Failures.describe(message.outcome().join());
-                counts[retry ? EXHAUSTED : PERMANENT]++;
-                LOG.errorf("audit record %d, message for tenant %s PARKED (publish_parked); later records flow on: %s",
-                        record.sequence(), message.tenant(), reason);
-                UUID id = messageId(record.recordId(), message.tenant());
+            // one parked row per (record, tenant): it stands for both of the tenant's messages (re-queueing sends both)
+            Map<String, List<Sent>> failedByTenant = new java.util.LinkedHashMap<>();
+            failed.forEach(m -> failedByTenant.computeIfAbsent(m.tenant(), t -> new ArrayList<>()).add(m));
+            for (Map.Entry<String, List<Sent>> ofTenant : failedByTenant.entrySet()) {
+                String tenant = ofTenant.getKey();
+                String reason = parkReason(reasonPrefix, ofTenant.getValue());
+                counts[retry ? EXHAUSTED : PERMANENT] += ofTenant.getValue().size();
+                LOG.errorf("audit record %d, message(s) for tenant %s PARKED (publish_parked); later records flow on: %s",
+                        record.sequence(), tenant, reason);
+                UUID id = messageId(record.recordId(), tenant);
                 long sequence = record.sequence();
-                parking = parking.chain(() -> repository.park(connection, sequence, message.tenant(), id, now,
-                        reason));
+                parking = parking.chain(() -> repository.park(connection, sequence, tenant, id, now, reason));
             }
             last = record.sequence();
             attempts = 0;
@@ -346,6 +370,27 @@ public class OutboxRelay {
             delay = delay.multipliedBy(2);
         }
         return delay.compareTo(max) > 0 ? max : delay;
+    }
+
+    /**
+     * The reason stored for a tenant's parked message(s): each failure prefixed with its topic, at most
+     * {@link Failures#MAX_REASON} characters.
+     */
+    private static String parkReason(String prefix, List<Sent> failed) {
+        StringBuilder reason = new StringBuilder(prefix);
+        for (Sent message : failed) {
+            if (reason.length() > prefix.length()) {
+                reason.append("; ");
+            }
+            reason.append(message.topic()).append(": ").append(Failures.describe(message.outcome().join()));
+        }
+        return reason.length() <= Failures.MAX_REASON ? reason.toString()
+                : reason.substring(0, Failures.MAX_REASON - 1) + "…";
+    }
+
+    /** The ce_id of the OCSF twin for {@code tenant} of a record: stable across re-publication, unlike its twin's. */
+    static UUID ocsfMessageId(UUID recordId, String tenant) {
+        return UUID.nameUUIDFromBytes((recordId + "/" + tenant + "/ocsf").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The ce_id of the message for {@code tenant} of a record: stable across re-publication. */

@@ -12,11 +12,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * An audit record as the query API, the SSE stream and the audit.records topic show it.
  * Absent values are written as null so that consumers always see the same field names. {@code leafIndex} is the
  * record's leaf in the Merkle tree ({@code sequence - 1}), what its inclusion proof is asked by (docs/audit.md).
+ * <p>
+ * The fields after {@code hash} follow Entra's directory audit and sign-in logs (issue #9, "Record schema" in
+ * docs/audit.md). They are not stored: {@code RecordSchema} derives them deterministically from the stored fields
+ * (action, outcome, actor, tenants, application, invitation id, source type, details), so the leaf hash covers them
+ * and an offline verifier can recompute them. Build a record with {@code AuditRecordMapper.record}.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({ "sequence", "leafIndex", "recordId", "tenants", "action", "outcome", "actor", "resourceTenant", "homeTenant",
         "application", "invitationId", "sourceEventId", "sourceType", "occurredAt", "recordedAt", "details",
-        "previousHash", "hash" })
+        "previousHash", "hash", "activity", "category", "initiatedBy", "targets", "result", "resultReason",
+        "correlationId", "crossTenantAccessType" })
 public record AuditRecord(
         long sequence,
         long leafIndex,
@@ -35,7 +41,15 @@ public record AuditRecord(
         Instant recordedAt,
         JsonNode details,
         String previousHash,
-        String hash) {
+        String hash,
+        String activity,
+        String category,
+        InitiatedBy initiatedBy,
+        List<AuditTarget> targets,
+        String result,
+        String resultReason,
+        String correlationId,
+        String crossTenantAccessType) {
 
     public boolean concerns(String tenant) {
         return tenants.contains(tenant);

@@ -158,8 +158,6 @@ public class AuditLog {
 
     /** The public shape, from what the draft already holds parsed (no second JSON parse per record). */
     private static AuditRecord record(AuditRecordEntity e, AuditDraft draft) {
-        return new AuditRecord(e.sequence, e.sequence - 1, e.recordId, draft.tenants(), e.action, e.outcome, draft.actor(),
-                e.resourceTenant, e.homeTenant, e.application, e.invitationId, e.sourceEventId, e.sourceType,
-                e.occurredAt, e.recordedAt, draft.details(), e.previousHash, e.hash);
+        return AuditRecordMapper.record(e, draft.tenants(), draft.actor(), draft.details());
     }
 }
