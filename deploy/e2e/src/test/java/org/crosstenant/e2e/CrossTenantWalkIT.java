@@ -23,6 +23,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.crosstenant.platform.tlog.CanonicalJson;
+import org.crosstenant.platform.tlog.Checkpoint;
+import org.crosstenant.platform.tlog.MerkleHash;
+import org.crosstenant.platform.tlog.MerkleProofs;
+import org.crosstenant.platform.tlog.NoteKey;
+import org.crosstenant.platform.tlog.SignedNote;
 import org.crosstenant.stack.LocalStack;
 import org.crosstenant.stack.StackSettings;
 import org.crosstenant.stack.infra.KeycloakTokens;
@@ -39,7 +45,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The walk of issue #2, against the real stack the local-stack command starts (real Kafka, PostgreSQL, Keycloak, the
  * four built services and the demo upstream), through the gateway only, with real tokens from both realms. The steps
- * build on each other, so they run in order on one stack.
+ * build on each other, so they run in order on one stack. Steps 4 and 14–16 are issue #9's walk: both security teams
+ * keep a signed checkpoint before the invitations, then fetch one cosigned by both tenants' witnesses, prove every
+ * record of their tenant in it and the log's growth from the kept one, and run the offline verifier on their export
+ * (and on an edited copy, which must fail naming the record).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -55,6 +64,10 @@ class CrossTenantWalkIT {
     private AuditStream erinsStream;
     private String alice, dave, frank, erin, bob, carol, partner;
     private String bobsInvitation, carolsInvitation;
+    /** per auditor token: the checkpoint (and its note) it kept before the invitations, and the one after the walk */
+    private final Map<String, Checkpoint> checkpointsBefore = new java.util.HashMap<>();
+    private final Map<String, String> checkpointNotesBefore = new java.util.HashMap<>();
+    private final Map<String, Checkpoint> checkpointsAfter = new java.util.HashMap<>();
 
     @BeforeAll
     void startTheStack() throws Exception {
@@ -117,6 +130,19 @@ class CrossTenantWalkIT {
 
     @Test
     @Order(4)
+    void bothSecurityTeamsKeepACheckpointBeforeTheInvitations() {
+        // the settings of step 2 are audited, so a signed checkpoint follows within an interval
+        for (String auditor : List.of(dave, erin)) {
+            await().atMost(FLOW).pollInterval(Duration.ofMillis(200))
+                    .until(() -> gateway.get("/api/v1/audit/checkpoint", auditor).status() == 200);
+            Checkpoint kept = verifiedCheckpoint(gateway.get("/api/v1/audit/checkpoint", auditor).raw().body(), false);
+            checkpointsBefore.put(auditor, kept);
+            checkpointNotesBefore.put(auditor, gateway.get("/api/v1/audit/checkpoint", auditor).raw().body());
+        }
+    }
+
+    @Test
+    @Order(5)
     void fabrikamLetsOnlyBobGoOut() {
         Gateway.Answer outbound = gateway.put("/api/v1/tenants/fabrikam/access-settings/partners/contoso", frank,
                 Map.of("outbound", collaboration(List.of(BOB), List.of("all"))));
@@ -124,7 +150,7 @@ class CrossTenantWalkIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void thePartnerSystemAsksForBobIdempotently() {
         Map<String, Object> request = invitation(BOB);
         String key = UUID.randomUUID().toString();
@@ -147,7 +173,7 @@ class CrossTenantWalkIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void bothSidesSettingsAllowBobAndHeRedeemsOnce() {
         JsonNode approved = awaitStatus(bobsInvitation, partner, "pending_acceptance");
         String code = approved.path("redemptionCode").asText(null);
@@ -168,7 +194,7 @@ class CrossTenantWalkIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void bobReachesContosoProjectsWithAFederatedIdentity() {
         String appPath = "/apps/contoso/" + APP + "/boards?sprint=7";
         await().atMost(FLOW).pollInterval(Duration.ofMillis(200))
@@ -192,7 +218,7 @@ class CrossTenantWalkIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void strangersAreRefused() throws Exception {
         String appPath = "/apps/contoso/" + APP + "/";
         Gateway.Answer carolTries = gateway.get(appPath, carol);
@@ -215,7 +241,7 @@ class CrossTenantWalkIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void contosoRevokesAndBobIsShutOutWithinSeconds() {
         Gateway.Answer revoked = gateway.post("/api/v1/invitations/" + bobsInvitation + "/revoke", alice, Map.of());
         assertEquals(200, revoked.status(), revoked.toString());
@@ -226,7 +252,7 @@ class CrossTenantWalkIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void fabrikamOutboundSettingsDenyCarolWithAReason() {
         Gateway.Answer filed = gateway.post("/api/v1/invitations", partner, invitation(CAROL),
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
@@ -239,7 +265,7 @@ class CrossTenantWalkIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void eachSecurityTeamSeesEveryStepOfItsTenantInOrderAndNothingElse() {
         List<String> bobsSteps = List.of("invitation.requested", "policy.decided", "invitation.approved",
                 "invitation.redeemed", "invitation.revoked");
@@ -283,7 +309,7 @@ class CrossTenantWalkIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void theLiveStreamAndTheSiemTopicCarryTheSameSteps() {
         await().atMost(FLOW).until(() -> erinsStream.records().stream()
                 .anyMatch(r -> r.path("action").asText().equals("invitation.revoked")
@@ -304,6 +330,137 @@ class CrossTenantWalkIT {
             });
             seen.forEach(r -> assertTrue(r.value().contains("\"" + r.key() + "\""), "a record under key " + r.key() + " concerns it"));
         }
+    }
+
+    @Test
+    @Order(14)
+    void bothWitnessesCosignACheckpointThatHoldsTheWholeWalk() {
+        for (String auditor : List.of(dave, erin)) {
+            long lastOfTheWalk = auditRecords(auditor).stream().mapToLong(r -> r.path("sequence").asLong()).max().orElseThrow();
+            await().atMost(FLOW).pollInterval(Duration.ofMillis(250)).until(() -> {
+                Gateway.Answer answer = gateway.get("/api/v1/audit/checkpoint", auditor);
+                return answer.status() == 200 && Checkpoint.parse(SignedNote.parse(answer.raw().body()).text()).size() >= lastOfTheWalk
+                        && SignedNote.parse(answer.raw().body()).signatures().size() >= 3;
+            });
+            // the log's signature and both tenants' witnesses' cosignatures verify
+            checkpointsAfter.put(auditor, verifiedCheckpoint(gateway.get("/api/v1/audit/checkpoint", auditor).raw().body(), true));
+        }
+    }
+
+    @Test
+    @Order(15)
+    void eachAuditorProvesEveryRecordOfItsTenantAndThatTheLogOnlyGrew() {
+        for (String auditor : List.of(dave, erin)) {
+            Checkpoint after = checkpointsAfter.get(auditor);
+            List<JsonNode> records = auditRecords(auditor).stream().filter(r -> r.path("sequence").asLong() <= after.size()).toList();
+            assertFalse(records.isEmpty());
+            for (JsonNode record : records) {
+                Gateway.Answer proof = gateway.get("/api/v1/audit/records/" + record.path("sequence").asLong()
+                        + "/proof?treeSize=" + after.size(), auditor);
+                assertEquals(200, proof.status(), proof.toString());
+                // the leaf is made here from the record as served, never taken from the service
+                byte[] leaf = MerkleHash.leaf(canonicalEntry(record).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                MerkleProofs.verifyInclusion(record.path("leafIndex").asLong(), after.size(), leaf,
+                        hashes(proof.json().path("proof")), after.rootHash());
+            }
+            Checkpoint before = checkpointsBefore.get(auditor);
+            Gateway.Answer consistency = gateway.get("/api/v1/audit/consistency?from=" + before.size() + "&to=" + after.size(), auditor);
+            assertEquals(200, consistency.status(), consistency.toString());
+            MerkleProofs.verifyConsistency(before.size(), after.size(), before.rootHash(), after.rootHash(),
+                    hashes(consistency.json().path("proof")));
+        }
+    }
+
+    @Test
+    @Order(16)
+    void eachAuditorsExportPassesTheOfflineVerifierAndAnEditedOneFailsNamingTheRecord() throws Exception {
+        Path work = Files.createTempDirectory("crosstenant-e2e-export");
+        Path logKey = Files.writeString(work.resolve("audit.vkey"), gateway.get("/api/v1/audit/checkpoint/key", null).raw().body());
+        Path contosoWitness = Files.writeString(work.resolve("contoso-witness.vkey"), stack.settings().witnessVkey("contoso"));
+        Path fabrikamWitness = Files.writeString(work.resolve("fabrikam-witness.vkey"), stack.settings().witnessVkey("fabrikam"));
+        for (String auditor : List.of(dave, erin)) {
+            String tenant = claim(auditor, "iss").endsWith("/contoso") ? "contoso" : "fabrikam";
+            Path previous = Files.writeString(work.resolve(tenant + "-before.note"), checkpointNotesBefore.get(auditor));
+            Gateway.Answer export = gateway.get("/api/v1/audit/export?format=ndjson&since=" + checkpointsBefore.get(auditor).size(), auditor);
+            assertEquals(200, export.status(), export.toString());
+            Path exported = Files.writeString(work.resolve(tenant + ".ndjson"), export.raw().body());
+            List<String> command = List.of("--log-key", logKey.toString(), "--witness-key", contosoWitness.toString(),
+                    "--witness-key", fabrikamWitness.toString(), "--previous", previous.toString());
+
+            Verification good = verify(command, exported);
+            assertEquals(0, good.exit(), tenant + "'s export must verify: " + good);
+
+            // change one of the tenant's records of the walk: the verifier must name exactly that record
+            List<String> lines = new ArrayList<>(Files.readAllLines(exported));
+            int edited = -1;
+            for (int i = 0; i < lines.size() && edited < 0; i++) {
+                JsonNode line = Gateway.JSON.readTree(lines.get(i));
+                if ("record".equals(line.path("type").asText()) && bobsInvitation.equals(line.path("record").path("invitationId").asText())) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) line.path("record")).put("outcome", "edited-after-the-fact");
+                    lines.set(i, Gateway.JSON.writeValueAsString(line));
+                    edited = i;
+                }
+            }
+            assertTrue(edited >= 0, "the export holds a record of bob's invitation");
+            long editedSequence = Gateway.JSON.readTree(lines.get(edited)).path("record").path("sequence").asLong();
+            Path tampered = Files.write(work.resolve(tenant + "-edited.ndjson"), lines);
+            Verification bad = verify(command, tampered);
+            assertEquals(1, bad.exit(), "an edited export must fail: " + bad);
+            assertTrue(bad.stderr().contains("sequence " + editedSequence + " "), "the failure names the edited record: " + bad);
+        }
+    }
+
+    /** The offline verifier's exit code and output, run as a security team runs it: its own JVM, its built jar. */
+    private record Verification(int exit, String stdout, String stderr) {
+    }
+
+    private Verification verify(List<String> options, Path export) throws Exception {
+        Path jar = stack.settings().repoRoot().resolve("deploy/audit-verifier/target/audit-verifier.jar");
+        assertTrue(Files.isRegularFile(jar), "build the verifier first: " + jar);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(options);
+        command.add(export.toString());
+        Path out = Files.createTempFile("verifier", ".out");
+        Path err = Files.createTempFile("verifier", ".err");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the verifier did not finish");
+        return new Verification(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /**
+     * Parses a checkpoint note and verifies it with the log's published key and, when asked, with both tenants'
+     * witness keys (C2SP tlog-cosignature): all of them must have signed.
+     */
+    private Checkpoint verifiedCheckpoint(String noteText, boolean cosignedByBothWitnesses) {
+        NoteKey logKey = NoteKey.parse(gateway.get("/api/v1/audit/checkpoint/key", null).raw().body().trim());
+        List<NoteKey> keys = new ArrayList<>(List.of(logKey));
+        if (cosignedByBothWitnesses) {
+            keys.add(NoteKey.parse(stack.settings().witnessVkey("contoso")));
+            keys.add(NoteKey.parse(stack.settings().witnessVkey("fabrikam")));
+        }
+        SignedNote note = SignedNote.parse(noteText);
+        List<NoteKey> verified = note.verify(keys);
+        assertEquals(keys.size(), verified.size(), "signed by " + verified + " of " + keys);
+        return Checkpoint.parse(note.text());
+    }
+
+    /** The record's entry in the Merkle tree as docs/audit.md "Canonical record bytes" specifies it. */
+    private static String canonicalEntry(JsonNode served) {
+        Map<String, Object> entry = new java.util.TreeMap<>();
+        for (String field : CANONICAL_FIELDS) {
+            entry.put(field, CanonicalJson.plain(served.path(field)));
+        }
+        return CanonicalJson.write(entry);
+    }
+
+    private static final List<String> CANONICAL_FIELDS = List.of("action", "actor", "application", "details", "homeTenant",
+            "invitationId", "occurredAt", "outcome", "recordId", "recordedAt", "resourceTenant", "sequence",
+            "sourceEventId", "sourceType", "tenants");
+
+    private static List<byte[]> hashes(JsonNode base64Array) {
+        List<byte[]> hashes = new ArrayList<>();
+        base64Array.forEach(hash -> hashes.add(Base64.getDecoder().decode(hash.asText())));
+        return hashes;
     }
 
     private JsonNode awaitStatus(String invitationId, String token, String status) {
