@@ -258,7 +258,7 @@ public class OcsfMapper {
         unmapped.put("sourceEventId", r.sourceEventId().toString());
         unmapped.put("sourceType", r.sourceType());
         unmapped.put("hash", r.hash());
-        unmapped.set("details", r.details());
+        unmapped.set("details", r.details() == null ? null : r.details().deepCopy()); // a copy: the event may be changed by its user, the record must not
         return unmapped;
     }
 }
