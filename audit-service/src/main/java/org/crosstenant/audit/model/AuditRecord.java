@@ -12,11 +12,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * An audit record as the query API, the SSE stream and the audit.records topic show it.
  * Absent values are written as null so that consumers always see the same field names. {@code leafIndex} is the
  * record's leaf in the Merkle tree ({@code sequence - 1}), what its inclusion proof is asked by (docs/audit.md).
+ * {@code pruned} is true once retention cleared the body: {@code actor, details, outcome, application, invitationId}
+ * are then null; the leaf hash is still in the tree (the proof endpoint answers it as {@code leafHash}).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({ "sequence", "leafIndex", "recordId", "tenants", "action", "outcome", "actor", "resourceTenant", "homeTenant",
         "application", "invitationId", "sourceEventId", "sourceType", "occurredAt", "recordedAt", "details",
-        "previousHash", "hash" })
+        "previousHash", "hash", "pruned" })
 public record AuditRecord(
         long sequence,
         long leafIndex,
@@ -35,7 +37,8 @@ public record AuditRecord(
         Instant recordedAt,
         JsonNode details,
         String previousHash,
-        String hash) {
+        String hash,
+        boolean pruned) {
 
     public boolean concerns(String tenant) {
         return tenants.contains(tenant);

@@ -160,6 +160,6 @@ public class AuditLog {
     private static AuditRecord record(AuditRecordEntity e, AuditDraft draft) {
         return new AuditRecord(e.sequence, e.sequence - 1, e.recordId, draft.tenants(), e.action, e.outcome, draft.actor(),
                 e.resourceTenant, e.homeTenant, e.application, e.invitationId, e.sourceEventId, e.sourceType,
-                e.occurredAt, e.recordedAt, draft.details(), e.previousHash, e.hash);
+                e.occurredAt, e.recordedAt, draft.details(), e.previousHash, e.hash, false);
     }
 }

@@ -24,7 +24,8 @@ public class AuditRecordMapper {
     public AuditRecord toRecord(AuditRecordEntity e) {
         return new AuditRecord(e.sequence, e.sequence - 1, e.recordId, List.of(e.tenants), e.action, e.outcome, json(e.actor),
                 e.resourceTenant, e.homeTenant, e.application, e.invitationId, e.sourceEventId, e.sourceType,
-                e.occurredAt, e.recordedAt, json(e.details), e.previousHash, e.hash);
+                e.occurredAt, e.recordedAt, json(e.details), e.previousHash, e.hash,
+                e.prunedAt != null);
     }
 
     public String toJson(Object value) {
