@@ -148,8 +148,12 @@ class RetentionTest {
             try (Connection db = scratch.connect()) {
                 AuditDatabase.writeChained(db, 6, Instant.parse("2026-01-01T00:00:00Z"));
                 db.setAutoCommit(true);
-                assertThat(new RetentionRepository(pool).pruneBatch(Instant.parse("2026-01-01T00:00:00.0035Z"), 100)
-                        .await().atMost(WAIT)).isEqualTo(3);
+                RetentionRepository retention = new RetentionRepository(pool);
+                Instant cutoff = Instant.parse("2026-01-01T00:00:00.0035Z");
+                // records not yet in the tree keep their body: the catch-up still needs it for their leaf
+                assertThat(retention.pruneBatch(cutoff, 100).await().atMost(WAIT)).isZero();
+                catchUp.run(pool, 1000).await().atMost(WAIT);
+                assertThat(retention.pruneBatch(cutoff, 100).await().atMost(WAIT)).isEqualTo(3);
                 List<String> refused = List.of(
                         "update audit_record set action = 'x' where sequence = 5",
                         "update audit_record set " + BODY_NULL + " where sequence = 5",
