@@ -2,13 +2,18 @@ package org.crosstenant.audit;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.crosstenant.audit.model.AuditRecordEntity;
 import org.crosstenant.audit.service.AuditHasher;
@@ -105,5 +110,67 @@ final class AuditDatabase {
             expected++;
         }
         return null;
+    }
+
+    /**
+     * Writes records 1..count as V1–V4's append did: chained by AuditHasher, the head moved, no Merkle tree (the
+     * catch-up builds it). Record i is recorded at {@code recordedAt + i ms}.
+     */
+    static void writeChained(Connection db, int count, Instant recordedAt) throws SQLException {
+        db.setAutoCommit(false);
+        String previous = AuditHasher.GENESIS;
+        try (PreparedStatement insert = db.prepareStatement("insert into audit_record (sequence, record_id, tenants,"
+                + " action, outcome, actor, resource_tenant, home_tenant, application, invitation_id, source_event_id,"
+                + " source_type, occurred_at, recorded_at, details, previous_hash, hash)"
+                + " values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")) {
+            for (int i = 1; i <= count; i++) {
+                AuditRecordEntity e = new AuditRecordEntity();
+                e.sequence = (long) i;
+                e.recordId = UUID.randomUUID();
+                e.tenants = i % 4 == 0 ? new String[] { "contoso" } : new String[] { "contoso", "fabrikam" };
+                e.action = i % 2 == 0 ? "invitation.requested" : "policy.decided";
+                e.outcome = i % 3 == 0 ? null : "allow";
+                e.actor = i % 5 == 0 ? null : "{\"tenant\":\"fabrikam\",\"subject\":\"s-" + i + "\",\"email\":\"e" + i
+                        + "@fabrikam.example\"}";
+                e.resourceTenant = "contoso";
+                e.homeTenant = i % 4 == 0 ? null : "fabrikam";
+                e.application = "contoso-projects";
+                e.invitationId = UUID.randomUUID().toString();
+                e.sourceEventId = UUID.randomUUID();
+                e.sourceType = "org.crosstenant.policy.decided.v1";
+                e.occurredAt = recordedAt.minusSeconds(i).truncatedTo(ChronoUnit.MICROS);
+                e.recordedAt = recordedAt.plusMillis(i);
+                e.details = "{\"z\":" + i + ",\"a\":{\"y\":\"ü ✓\",\"b\":[1,2,{\"k\":null}]}}";
+                e.previousHash = previous;
+                e.hash = AuditHasher.hash(e);
+                previous = e.hash;
+                insert.setLong(1, e.sequence);
+                insert.setObject(2, e.recordId);
+                insert.setArray(3, db.createArrayOf("varchar", e.tenants));
+                insert.setString(4, e.action);
+                insert.setString(5, e.outcome);
+                insert.setString(6, e.actor);
+                insert.setString(7, e.resourceTenant);
+                insert.setString(8, e.homeTenant);
+                insert.setString(9, e.application);
+                insert.setString(10, e.invitationId);
+                insert.setObject(11, e.sourceEventId);
+                insert.setString(12, e.sourceType);
+                insert.setObject(13, e.occurredAt.atOffset(ZoneOffset.UTC));
+                insert.setObject(14, e.recordedAt.atOffset(ZoneOffset.UTC));
+                insert.setString(15, e.details);
+                insert.setString(16, e.previousHash);
+                insert.setString(17, e.hash);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        try (PreparedStatement head = db.prepareStatement(
+                "update chain_head set last_sequence = ?, last_hash = ? where id = 1")) {
+            head.setLong(1, count);
+            head.setString(2, previous);
+            head.executeUpdate();
+        }
+        db.commit();
     }
 }

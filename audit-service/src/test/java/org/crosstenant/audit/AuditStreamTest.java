@@ -17,9 +17,13 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import jakarta.inject.Inject;
+
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import org.crosstenant.audit.messaging.AuditEventTranslator;
+import org.crosstenant.audit.service.AuditLog;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -31,6 +35,12 @@ class AuditStreamTest {
 
     @TestHTTPResource("/api/v1/audit/stream")
     URI streamUri;
+
+    @Inject
+    AuditLog auditLog;
+
+    @Inject
+    AuditEventTranslator translator;
 
     /** One SSE connection read on a background thread; events are parsed from the text/event-stream lines. */
     final class Subscription implements AutoCloseable {
@@ -139,5 +149,63 @@ class AuditStreamTest {
         try (Subscription contoso = new Subscription("contoso", null)) {
             await().atMost(WAIT).until(() -> contoso.lines.contains(":keep-alive"));
         }
+    }
+
+    /**
+     * Issue #9 item 6: a SIEM that loses its connection again and again while records keep coming (appended back to
+     * back through the append path, for both tenants) resumes with Last-Event-ID and ends up with exactly its
+     * tenant's records, each once, in order: none lost in the switch from replay to live, none sent twice.
+     */
+    @Test
+    void reconnectingWithLastEventIdUnderLoadLosesAndRepeatsNothing() throws Exception {
+        long start = AuditDatabase.number("select last_sequence from chain_head where id = 1");
+        List<Long> received = new java.util.ArrayList<>();
+        String lastEventId = Long.toString(start);
+        try (LoadProducer load = new LoadProducer(auditLog, translator).start(25)) {
+            for (int drop = 0; drop < 6; drop++) {
+                int before = received.size();
+                try (Subscription contoso = new Subscription("contoso", lastEventId)) {
+                    // drop the connection after some records arrived, in the middle of whatever is being sent
+                    await().atMost(WAIT).until(() -> contoso.records.size() >= 40 + before % 7);
+                    contoso.close();
+                    contoso.records.forEach(r -> received.add(r.get("sequence").asLong()));
+                }
+                assertThat(received.size()).isGreaterThan(before);
+                lastEventId = Long.toString(received.get(received.size() - 1));
+            }
+            assertThat(load.appended()).isPositive();
+        }
+        // the producer stopped: one last connection catches up to the end
+        long last = AuditDatabase.number("select coalesce(max(sequence), 0) from audit_record"
+                + " where 'contoso' = any(tenants) and sequence > " + start);
+        if (received.get(received.size() - 1) < last) {
+            try (Subscription contoso = new Subscription("contoso", lastEventId)) {
+                await().atMost(WAIT).until(() -> !contoso.records.isEmpty()
+                        && contoso.records.get(contoso.records.size() - 1).get("sequence").asLong() >= last);
+                contoso.close();
+                contoso.records.forEach(r -> received.add(r.get("sequence").asLong()));
+            }
+        }
+        List<Long> expected = new java.util.ArrayList<>();
+        try (var db = AuditDatabase.connect(); var s = db.createStatement(); var rs = s.executeQuery(
+                "select sequence from audit_record where 'contoso' = any(tenants) and sequence > " + start
+                        + " and sequence <= " + last + " order by sequence")) {
+            while (rs.next()) {
+                expected.add(rs.getLong(1));
+            }
+        }
+        assertThat(expected).hasSizeGreaterThan(6 * 40);
+        assertThat(received).isEqualTo(expected);
+    }
+
+    @Test
+    void aMalformedReplayPointIsAProblem() {
+        for (String id : List.of("-1", "+5", "1 2", "0x10", "99999999999999999999", "1e3")) {
+            Auditors.as("contoso").header("Last-Event-ID", id).get("/api/v1/audit/stream").then().statusCode(400)
+                    .contentType("application/problem+json").body("field", org.hamcrest.Matchers.equalTo("Last-Event-ID"));
+        }
+        // the reconnect header wins over the query parameter: a bad `after` is not even looked at then
+        Auditors.as("contoso").header("Last-Event-ID", "-1").get("/api/v1/audit/stream?after=3").then().statusCode(400)
+                .body("field", org.hamcrest.Matchers.equalTo("Last-Event-ID"));
     }
 }

@@ -17,11 +17,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * docs/audit.md). They are not stored: {@code RecordSchema} derives them deterministically from the stored fields
  * (action, outcome, actor, tenants, application, invitation id, source type, details), so the leaf hash covers them
  * and an offline verifier can recompute them. Build a record with {@code AuditRecordMapper.record}.
+ * {@code pruned} is true once retention cleared the body: {@code actor, details, outcome, application, invitationId}
+ * are then null; the leaf hash is still in the tree (the proof endpoint answers it as {@code leafHash}).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({ "sequence", "leafIndex", "recordId", "tenants", "action", "outcome", "actor", "resourceTenant", "homeTenant",
         "application", "invitationId", "sourceEventId", "sourceType", "occurredAt", "recordedAt", "details",
-        "previousHash", "hash", "activity", "category", "initiatedBy", "targets", "result", "resultReason",
+        "previousHash", "hash", "pruned", "activity", "category", "initiatedBy", "targets", "result", "resultReason",
         "correlationId", "crossTenantAccessType" })
 public record AuditRecord(
         long sequence,
@@ -42,6 +44,7 @@ public record AuditRecord(
         JsonNode details,
         String previousHash,
         String hash,
+        boolean pruned,
         String activity,
         String category,
         InitiatedBy initiatedBy,

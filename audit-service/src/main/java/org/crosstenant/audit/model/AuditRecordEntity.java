@@ -11,7 +11,8 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.ColumnTransformer;
 
 /**
- * One appended audit record. Never updated or deleted (the database refuses it, see V1__audit_log.sql).
+ * One appended audit record. Never deleted, and never updated except once by retention, which clears the body
+ * (the database refuses anything else, see V1__audit_log.sql and V7__retention.sql).
  * JSON columns are mapped as text so that the hash is computed over exactly what we stored.
  */
 @Entity
@@ -61,7 +62,8 @@ public class AuditRecordEntity {
     @Column(name = "recorded_at", nullable = false, updatable = false)
     public Instant recordedAt;
 
-    @Column(nullable = false, updatable = false)
+    /** Null once the record is pruned (then {@link #prunedAt} is set), never before. */
+    @Column(updatable = false)
     @ColumnTransformer(read = "details::text", write = "?::text::jsonb")
     public String details;
 
@@ -70,4 +72,11 @@ public class AuditRecordEntity {
 
     @Column(nullable = false, updatable = false)
     public String hash;
+
+    /**
+     * When retention cleared the body ({@code actor, details, outcome, application, invitationId}); null while the
+     * record is whole. Set only by the pruning update (V7__retention.sql), never by Hibernate.
+     */
+    @Column(name = "pruned_at", insertable = false, updatable = false)
+    public Instant prunedAt;
 }

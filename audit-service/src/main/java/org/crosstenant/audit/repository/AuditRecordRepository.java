@@ -41,11 +41,6 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecordE
         return find(query.toString(), Sort.by("sequence"), params).range(0, limit - 1).list();
     }
 
-    /** All records after {@code after}, whatever tenant: only for chain verification. */
-    public Uni<List<AuditRecordEntity>> pageOfChain(long after, int limit) {
-        return find("sequence > ?1", Sort.by("sequence"), after).range(0, limit - 1).list();
-    }
-
     public static List<String> tenantsOf(AuditRecordEntity record) {
         return new ArrayList<>(List.of(record.tenants));
     }

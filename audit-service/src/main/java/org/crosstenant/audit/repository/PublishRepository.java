@@ -26,9 +26,10 @@ public class PublishRepository {
     public record Backlog(long records, Duration oldestAge) {
     }
 
-    private static final String COLUMNS = "sequence, record_id, tenants, action, outcome, actor::text,"
+    /** Every column of audit_record in the order {@link #entity(Row)} reads them. */
+    static final String COLUMNS = "sequence, record_id, tenants, action, outcome, actor::text,"
             + " resource_tenant, home_tenant, application, invitation_id, source_event_id, source_type, occurred_at,"
-            + " recorded_at, details::text, previous_hash, hash";
+            + " recorded_at, details::text, previous_hash, hash, pruned_at";
 
     /**
      * The publish cursor: the last sequence whose messages are all settled (published or parked), and the back-off
@@ -113,7 +114,8 @@ public class PublishRepository {
                 });
     }
 
-    private static AuditRecordEntity entity(Row row) {
+    /** A record from a row of {@link #COLUMNS}. */
+    static AuditRecordEntity entity(Row row) {
         AuditRecordEntity e = new AuditRecordEntity();
         e.sequence = row.getLong(0);
         e.recordId = row.getUUID(1);
@@ -132,6 +134,8 @@ public class PublishRepository {
         e.details = row.getString(14);
         e.previousHash = row.getString(15);
         e.hash = row.getString(16);
+        var pruned = row.getOffsetDateTime(17);
+        e.prunedAt = pruned == null ? null : pruned.toInstant();
         return e;
     }
 }

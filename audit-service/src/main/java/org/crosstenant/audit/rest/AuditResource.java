@@ -29,6 +29,7 @@ import org.crosstenant.audit.service.AuditProofs;
 import org.crosstenant.audit.service.AuditQueries;
 import org.crosstenant.audit.service.AuditRecordMapper;
 import org.crosstenant.audit.service.AuditStream;
+import org.crosstenant.audit.service.ChainVerifier;
 import org.crosstenant.audit.service.CheckpointSigner;
 import org.crosstenant.audit.service.Checkpoints;
 import org.crosstenant.audit.service.Witnesses;
@@ -46,6 +47,7 @@ public class AuditResource {
     static final String TEXT_UTF8 = "text/plain; charset=utf-8";
 
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern SEQUENCE = Pattern.compile("[0-9]{1,18}");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
     private final AuditQueries queries;
@@ -57,11 +59,13 @@ public class AuditResource {
     private final CheckpointSigner signer;
     private final AuditProofs proofs;
     private final Witnesses witnesses;
+    private final ChainVerifier verifier;
 
     public AuditResource(AuditQueries queries, AuditStream stream, AuditRecordMapper mapper, AuditConfig config,
             JsonWebToken token, Checkpoints checkpoints, CheckpointSigner signer, AuditProofs proofs,
-            Witnesses witnesses) {
+            Witnesses witnesses, ChainVerifier verifier) {
         this.witnesses = witnesses;
+        this.verifier = verifier;
         this.checkpoints = checkpoints;
         this.signer = signer;
         this.proofs = proofs;
@@ -95,9 +99,10 @@ public class AuditResource {
     public Multi<OutboundSseEvent> stream(@HeaderParam("Last-Event-ID") String lastEventId,
             @QueryParam("after") String after, @Context Sse sse) {
         String callerTenant = callerTenant();
-        // the browser's reconnect header wins over the initial query parameter
+        // the reconnect header wins over the query parameter: a browser's EventSource reconnects to the same URL
+        // (with the first `after`) and adds Last-Event-ID, which is where it really is (docs/audit.md "SSE resume")
         Long from = lastEventId != null && !lastEventId.isBlank()
-                ? sequence("Last-Event-ID", lastEventId.trim(), null)
+                ? sequence("Last-Event-ID", lastEventId.strip(), null)
                 : sequence("after", after, null);
         return stream.follow(callerTenant, from).map(item -> toSse(sse, item));
     }
@@ -169,8 +174,8 @@ public class AuditResource {
     @Path("verify")
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<ChainVerification> verify() {
-        // the chain is global; the answer names a broken sequence only if that record concerns the caller's tenant
-        return queries.verify(callerTenant());
+        // the log is global; the answer names a broken sequence only if that record concerns the caller's tenant
+        return verifier.verify(callerTenant());
     }
 
     private String callerTenant() {
@@ -197,19 +202,18 @@ public class AuditResource {
         throw ProblemException.badParameter(name, name + " must be a number >= 1");
     }
 
+    /**
+     * A replay point: a sequence {@code >= 0} in plain decimal digits (no sign, no spaces, at most 18 digits), or
+     * {@code absent} when the value is missing; anything else is a 400 naming the parameter.
+     */
     private static Long sequence(String name, String value, Long absent) {
         if (value == null || value.isEmpty()) {
             return absent;
         }
-        try {
-            long sequence = Long.parseLong(value);
-            if (sequence < 0) {
-                throw ProblemException.badRequest(name + " must be a sequence number >= 0");
-            }
-            return sequence;
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest(name + " must be a sequence number >= 0");
+        if (!SEQUENCE.matcher(value).matches()) {
+            throw ProblemException.badParameter(name, name + " must be a sequence number >= 0 (decimal digits)");
         }
+        return Long.parseLong(value);
     }
 
     private int limit(String value) {

@@ -24,6 +24,13 @@ public class ProblemMappers {
         return respond(e.status(), e.title(), e.getMessage(), uri, e.field());
     }
 
+    /** 429 with {@code Retry-After} (whole seconds, at least 1) when a caller asks for a verification too often. */
+    @ServerExceptionMapper
+    public Response tooOften(VerifyTooOftenException e, UriInfo uri) {
+        Response problem = respond(429, "Too Many Requests", e.getMessage(), uri);
+        return Response.fromResponse(problem).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).build();
+    }
+
     @ServerExceptionMapper
     public Response proofRefused(ProofRequestException e, UriInfo uri) {
         return switch (e.kind()) {

@@ -31,7 +31,9 @@ import org.crosstenant.audit.model.AuditRecord;
  * <li>{@code crosstenant_outbox_parked_rows{service="audit"}}: messages in {@code publish_parked} (alert when above
  * 0);</li>
  * <li>{@code crosstenant_outbox_retries_total{service="audit"}}: relay passes that met a transient failure and back
- * off.</li>
+ * off;</li>
+ * <li>{@code crosstenant_audit_pruned_records_total}: records whose body retention cleared (counter; docs/audit.md
+ * "Retention").</li>
  * </ul>
  * Registered at start-up so that every name exists before the first append.
  */
@@ -55,6 +57,7 @@ public class AuditMetrics {
     private final Counter parkedExhausted;
     private final Counter retries;
     private final AtomicLong parkedRows = new AtomicLong();
+    private final Counter pruned;
 
     public AuditMetrics(MeterRegistry registry) {
         parkedPermanent = Counter.builder("crosstenant.outbox.parked").description("outbox messages parked")
@@ -67,6 +70,8 @@ public class AuditMetrics {
         Gauge.builder("crosstenant.outbox.parked.rows", parkedRows, AtomicLong::get)
                 .description("messages parked (never published until an operator re-queues them)")
                 .tag("service", "audit").register(registry);
+        pruned = Counter.builder("crosstenant.audit.pruned.records")
+                .description("Audit records whose body retention cleared").register(registry);
         appended = Counter.builder("crosstenant.audit.appended.records")
                 .description("Audit records appended to the hash chain").register(registry);
         batchSize = DistributionSummary.builder("crosstenant.audit.append.batch.size")
@@ -125,5 +130,12 @@ public class AuditMetrics {
     /** @param parked messages in {@code publish_parked}, as last read */
     public void outboxParkedRows(long parked) {
         parkedRows.set(parked);
+    }
+
+    /** Counts records retention pruned. */
+    public void pruned(long records) {
+        if (records > 0) {
+            pruned.increment(records);
+        }
     }
 }

@@ -41,7 +41,7 @@ public class AuditRecordMapper {
                 e.application, e.invitationId, e.sourceType, details);
         return new AuditRecord(e.sequence, e.sequence - 1, e.recordId, tenants, e.action, e.outcome, actor,
                 e.resourceTenant, e.homeTenant, e.application, e.invitationId, e.sourceEventId, e.sourceType,
-                e.occurredAt, e.recordedAt, details, e.previousHash, e.hash, d.activity(), d.category(),
+                e.occurredAt, e.recordedAt, details, e.previousHash, e.hash, e.prunedAt != null, d.activity(), d.category(),
                 d.initiatedBy(), d.targets(), d.result(), d.resultReason(), d.correlationId(),
                 d.crossTenantAccessType());
     }
