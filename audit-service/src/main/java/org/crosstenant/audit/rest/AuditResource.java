@@ -23,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 import org.crosstenant.audit.config.AuditConfig;
 import org.crosstenant.audit.model.ChainVerification;
 import org.crosstenant.audit.model.ConsistencyProof;
+import org.crosstenant.audit.model.ExportLine;
 import org.crosstenant.audit.model.InclusionProof;
 import org.crosstenant.audit.model.PageOfRecords;
 import org.crosstenant.audit.repository.AuditRecordRepository.Filter;
@@ -34,6 +35,7 @@ import org.crosstenant.audit.service.AuditStream;
 import org.crosstenant.audit.service.CheckpointSigner;
 import org.crosstenant.audit.service.Checkpoints;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * Security teams read their own tenant's records. The tenant always comes from the federated token; no parameter
@@ -178,7 +180,8 @@ public class AuditResource {
     @GET
     @Path("export")
     @Produces(NDJSON)
-    public Multi<String> export(@QueryParam("from") String from, @QueryParam("to") String to,
+    @RestStreamElementType(MediaType.APPLICATION_JSON) // each line one JSON object, ended by \n
+    public Multi<ExportLine> export(@QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("format") String format, @QueryParam("since") String since) {
         String callerTenant = callerTenant();
         Long first = from == null ? null : positive("from", from);

@@ -37,7 +37,7 @@ import org.crosstenant.platform.tlog.PerfectSubtrees;
  * Streamed page by page ({@code crosstenant.audit.export.page-size} leaves): a page is read (the tenant's records with
  * one query, every node its proofs need with one more) only when the client has taken the one before, so memory is
  * bounded by a page whatever the range, and a slow client slows the reads down instead of filling a buffer. A page's
- * proofs and JSON are made on a worker thread, not on the event loop.
+ * proofs and records are made on a worker thread, not on the event loop.
  */
 @ApplicationScoped
 public class AuditExport {
@@ -64,8 +64,7 @@ public class AuditExport {
     }
 
     /**
-     * The export as NDJSON chunks: each item is one or more complete lines joined by {@code \n}, without the final
-     * newline (the transport ends each item with one).
+     * The export's lines, in order (each becomes one NDJSON line).
      *
      * @param tenant the caller's tenant
      * @param from   the first sequence, {@code >= 1}; null for 1
@@ -76,27 +75,27 @@ public class AuditExport {
      *         beyond the checkpoint or longer than {@code crosstenant.audit.export.max-records}, or {@code since} is
      *         not a signed checkpoint's size
      */
-    public Multi<String> ndjson(String tenant, Long from, Long to, Long since) {
+    public Multi<ExportLine> ndjson(String tenant, Long from, Long to, Long since) {
         return checkpoints.latest(pool).flatMap(latest -> {
             StoredCheckpoint checkpoint = latest.orElseThrow(() -> new ProofRequestException(Kind.NOT_YET, null,
                     "no checkpoint is signed yet; ask again shortly"));
             Range range = range(from, to, checkpoint.treeSize());
             return consistency(since, checkpoint).flatMap(consistency -> signedRoot(checkpoint).map(ignored -> {
-                List<String> head = new ArrayList<>();
-                head.add(mapper.toJson(new ExportLine.Header(tenant, range.first(), range.last(),
-                        checkpoint.treeSize(), checkpoint.note())));
-                consistency.ifPresent(line -> head.add(mapper.toJson(line)));
-                return new Plan(checkpoint.treeSize(), range, String.join("\n", head));
+                List<ExportLine> head = new ArrayList<>();
+                head.add(new ExportLine.Header(tenant, range.first(), range.last(), checkpoint.treeSize(),
+                        checkpoint.note()));
+                consistency.ifPresent(head::add);
+                return new Plan(checkpoint.treeSize(), range, head);
             }));
         }).onItem().transformToMulti(plan -> Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(plan.head()),
-                pages(tenant, plan)));
+                Multi.createFrom().iterable(plan.head()),
+                pages(tenant, plan).onItem().transformToIterable(page -> page)));
     }
 
     private record Range(long first, long last) {
     }
 
-    private record Plan(long treeSize, Range range, String head) {
+    private record Plan(long treeSize, Range range, List<ExportLine> head) {
     }
 
     private Range range(Long from, Long to, long treeSize) {
@@ -142,7 +141,7 @@ public class AuditExport {
         });
     }
 
-    private Multi<String> pages(String tenant, Plan plan) {
+    private Multi<List<ExportLine>> pages(String tenant, Plan plan) {
         int pageSize = config.export().pageSize();
         Range range = plan.range();
         Iterable<Long> starts = () -> LongStream.iterate(range.first(), s -> s <= range.last(), s -> s + pageSize)
@@ -154,7 +153,7 @@ public class AuditExport {
         });
     }
 
-    private Uni<String> page(String tenant, long first, long last, long treeSize) {
+    private Uni<List<ExportLine>> page(String tenant, long first, long last, long treeSize) {
         Recorder wanted = new Recorder();
         for (long sequence = first; sequence <= last; sequence++) {
             wanted.hash(0, sequence - 1);
@@ -167,22 +166,19 @@ public class AuditExport {
                 .map(both -> lines(both.getItem1(), both.getItem2(), first, last, treeSize));
     }
 
-    private String lines(List<AuditRecordEntity> own, PerfectSubtrees nodes, long first, long last, long treeSize) {
+    private List<ExportLine> lines(List<AuditRecordEntity> own, PerfectSubtrees nodes, long first, long last,
+            long treeSize) {
         Map<Long, AuditRecordEntity> bySequence = new HashMap<>();
         own.forEach(record -> bySequence.put(record.sequence, record));
-        StringBuilder lines = new StringBuilder();
+        List<ExportLine> lines = new ArrayList<>((int) (last - first + 1));
         for (long sequence = first; sequence <= last; sequence++) {
             long leafIndex = sequence - 1;
             List<String> proof = AuditProofs.base64(MerkleProofs.inclusionProof(nodes, leafIndex, treeSize));
             AuditRecordEntity record = bySequence.get(sequence);
-            ExportLine line = record != null
+            lines.add(record != null
                     ? new ExportLine.Record(leafIndex, mapper.toRecord(record), proof)
-                    : new ExportLine.Leaf(leafIndex, BASE64.encodeToString(nodes.hash(0, leafIndex)), proof);
-            if (sequence > first) {
-                lines.append('\n');
-            }
-            lines.append(mapper.toJson(line));
+                    : new ExportLine.Leaf(leafIndex, BASE64.encodeToString(nodes.hash(0, leafIndex)), proof));
         }
-        return lines.toString();
+        return lines;
     }
 }

@@ -86,6 +86,24 @@ public final class ExportVerifier {
         return Checkpoint.parse(signed.text());
     }
 
+    /**
+     * The entry of a record in the tree, from the record as the service serves it (docs/audit.md "Canonical record
+     * bytes"): the served object without {@code leafIndex}, {@code previousHash} and {@code hash}, in canonical JSON.
+     *
+     * @param servedRecord a record object of an export line (or of {@code GET /api/v1/audit/records})
+     * @return its canonical text; its leaf hash is {@code SHA-256(0x00 || UTF-8(text))}
+     * @throws IllegalArgumentException when it is not a JSON object
+     */
+    public static String entry(JsonNode servedRecord) {
+        if (servedRecord == null || !servedRecord.isObject()) {
+            throw new IllegalArgumentException("a record is a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entry = (Map<String, Object>) CanonicalJson.plain(servedRecord);
+        NOT_IN_ENTRY.forEach(entry::remove);
+        return CanonicalJson.write(entry);
+    }
+
     /** What verification found. */
     public record Report(String tenant, long from, long to, long treeSize, long ownRecords, long otherLeaves,
             List<String> witnesses, Long consistentWith, List<String> findings, long moreFindings) {
@@ -312,10 +330,7 @@ public final class ExportVerifier {
                 fail(where + ": " + name + " does not concern tenant " + tenant);
                 return null;
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> entry = (Map<String, Object>) CanonicalJson.plain(record);
-            NOT_IN_ENTRY.forEach(entry::remove);
-            byte[] hash = MerkleHash.leaf(CanonicalJson.write(entry).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MerkleHash.leaf(entry(record).getBytes(StandardCharsets.UTF_8));
             return new Leaf(index, hash, proof, true, name);
         }
 

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.crosstenant.platform.tlog.CanonicalJson;
 import org.crosstenant.platform.tlog.Checkpoint;
 import org.crosstenant.platform.tlog.InMemoryMerkleTree;
 import org.crosstenant.platform.tlog.MerkleHash;
@@ -72,9 +71,7 @@ final class Exports {
     }
 
     static byte[] leafHash(ObjectNode served) {
-        ObjectNode entry = served.deepCopy();
-        entry.remove(List.of("leafIndex", "previousHash", "hash"));
-        return MerkleHash.leaf(CanonicalJson.write(CanonicalJson.plain(entry)).getBytes(StandardCharsets.UTF_8));
+        return MerkleHash.leaf(ExportVerifier.entry(served).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The checkpoint of the whole log, signed by the log and cosigned by the witness. */
