@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,7 +42,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ExportApiTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EXPORT = "/api/v1/audit/export";
 
@@ -57,7 +55,7 @@ class ExportApiTest {
     AuditRecordMapper mapper;
 
     private AuditRecord append(String resource, String home) {
-        return auditLog.append(List.of(Events.decidedInput(translator, resource, home))).await().atMost(WAIT).get(0);
+        return Events.appendDecided(auditLog, translator, resource, home);
     }
 
     private static byte[] export(String tenant, Object... params) {

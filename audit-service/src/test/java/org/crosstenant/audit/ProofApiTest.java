@@ -53,7 +53,7 @@ class ProofApiTest {
     AuditEventTranslator translator;
 
     private AuditRecord append(String resource, String home) {
-        return auditLog.append(List.of(Events.decidedInput(translator, resource, home))).await().atMost(WAIT).get(0);
+        return Events.appendDecided(auditLog, translator, resource, home);
     }
 
     static NoteKey publishedKey() {

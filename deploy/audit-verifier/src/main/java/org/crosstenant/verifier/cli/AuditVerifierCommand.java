@@ -75,6 +75,16 @@ public final class AuditVerifierCommand implements Callable<Integer> {
         return new CommandLine(new AuditVerifierCommand()).execute(args);
     }
 
+    /**
+     * @param out  where the summary goes
+     * @param err  where findings and errors go
+     * @param args the command line
+     * @return the exit code ({@link #VERIFIED}, {@link #FAILED}, {@link #INPUT_ERROR})
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new AuditVerifierCommand()).setOut(out).setErr(err).execute(args);
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();

@@ -34,8 +34,8 @@ class ExportVerifierTest {
         return verify(lines, null, log.witness.verifierKey());
     }
 
-    private static String recordId(long sequence) {
-        return Exports.record(sequence, List.of("contoso", "fabrikam")).get("recordId").asText();
+    private String recordId(long sequence) {
+        return log.recordId(sequence);
     }
 
     @Test

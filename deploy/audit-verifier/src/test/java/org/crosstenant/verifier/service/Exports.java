@@ -24,7 +24,7 @@ import org.crosstenant.platform.tlog.SignedNote;
  * in an {@link InMemoryMerkleTree}, a checkpoint signed by a log key and cosigned by a witness, and the NDJSON lines for
  * one tenant.
  */
-final class Exports {
+public final class Exports {
 
     static final String ORIGIN = "crosstenant.example/audit";
     static final String TENANT = "contoso";
@@ -37,12 +37,27 @@ final class Exports {
     final InMemoryMerkleTree tree = new InMemoryMerkleTree();
 
     /** A log of {@code size} records: every third concerns another pair of tenants, the rest contoso. */
-    Exports(int size) {
+    public Exports(int size) {
         for (int i = 1; i <= size; i++) {
             ObjectNode record = record(i, i % 3 == 0 ? List.of("northwind", "fabrikam") : List.of(TENANT, "fabrikam"));
             records.add(record);
             tree.append(leafHash(record));
         }
+    }
+
+    /** @return the log's checkpoint key */
+    public NoteKey logKey() {
+        return log.verifierKey();
+    }
+
+    /** @return the witness's cosignature key */
+    public NoteKey witnessKey() {
+        return witness.verifierKey();
+    }
+
+    /** @return the recordId of record {@code sequence} */
+    public String recordId(long sequence) {
+        return records.get((int) sequence - 1).get("recordId").asText();
     }
 
     /** A record in the served form (AuditRecord of audit-service), including the fields not in its entry. */
@@ -79,7 +94,7 @@ final class Exports {
         return note(tree.size(), true);
     }
 
-    String note(long size, boolean cosigned) {
+    public String note(long size, boolean cosigned) {
         String text = new Checkpoint(ORIGIN, size, MerkleProofs.root(tree, size)).text();
         SignedNote note = SignedNote.sign(text, log);
         if (cosigned) {
@@ -89,7 +104,7 @@ final class Exports {
     }
 
     /** The export of the whole log for contoso against {@link #note()}, with a consistency line from {@code since}. */
-    List<String> lines(Long since) {
+    public List<String> lines(Long since) {
         return lines(1, tree.size(), note(), since);
     }
 
