@@ -34,7 +34,7 @@ import org.crosstenant.platform.tlog.PerfectSubtrees;
  * with its inclusion proof. A verifier holding the log's key can thus prove, without trusting the service, that every
  * line is in the signed tree at its place and that no leaf of the range is missing, doubled or moved.
  * <p>
- * Streamed page by page ({@code crosstenant.audit.export.page-size} leaves): a page is read (the tenant's records with
+ * Streamed page by page ({@code audit.export.page-size} leaves): a page is read (the tenant's records with
  * one query, every node its proofs need with one more) only when the client has taken the one before, so memory is
  * bounded by a page whatever the range, and a slow client slows the reads down instead of filling a buffer. A page's
  * proofs and records are made on a worker thread, not on the event loop.
@@ -72,7 +72,7 @@ public class AuditExport {
      * @param since  an older signed checkpoint's size to add a consistency proof from; null for none
      * @return the lines; fails before the first item with {@link ProofRequestException}: NOT_YET when no checkpoint
      *         is signed yet, BAD_PARAMETER naming {@code from}, {@code to} or {@code since} when the range is empty,
-     *         beyond the checkpoint or longer than {@code crosstenant.audit.export.max-records}, or {@code since} is
+     *         beyond the checkpoint or longer than {@code audit.export.max-records}, or {@code since} is
      *         not a signed checkpoint's size
      */
     public Multi<ExportLine> ndjson(String tenant, Long from, Long to, Long since) {
