@@ -150,6 +150,13 @@ final class Events {
                 homeTenant, Instant.now());
     }
 
+    /** Appends one {@link #decidedInput} directly (no Kafka) and waits for its record. */
+    static org.crosstenant.audit.model.AuditRecord appendDecided(org.crosstenant.audit.service.AuditLog auditLog,
+            org.crosstenant.audit.messaging.AuditEventTranslator translator, String resource, String home) {
+        return auditLog.append(List.of(decidedInput(translator, resource, home))).await()
+                .atMost(Duration.ofSeconds(60)).get(0);
+    }
+
     /** A policy decision between two tenants, translated as the consumer would, ready for {@code AuditLog.append}. */
     static org.crosstenant.audit.model.AuditInput decidedInput(
             org.crosstenant.audit.messaging.AuditEventTranslator translator, String resource, String home) {

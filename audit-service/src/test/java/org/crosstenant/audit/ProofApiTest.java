@@ -53,10 +53,10 @@ class ProofApiTest {
     AuditEventTranslator translator;
 
     private AuditRecord append(String resource, String home) {
-        return auditLog.append(List.of(Events.decidedInput(translator, resource, home))).await().atMost(WAIT).get(0);
+        return Events.appendDecided(auditLog, translator, resource, home);
     }
 
-    private static NoteKey publishedKey() {
+    static NoteKey publishedKey() {
         // no token: the key is public
         String vkey = given().get("/api/v1/audit/checkpoint/key").then().statusCode(200)
                 .contentType("text/plain;charset=UTF-8").extract().asString();
@@ -67,7 +67,7 @@ class ProofApiTest {
      * The latest checkpoint as a verifier reads it: signature checked with the published key, then parsed; null while
      * none is signed (404).
      */
-    private static Checkpoint verifiedCheckpoint(String tenant, NoteKey key) {
+    static Checkpoint verifiedCheckpoint(String tenant, NoteKey key) {
         var response = Auditors.as(tenant).get("/api/v1/audit/checkpoint");
         if (response.statusCode() == 404) {
             return null;
@@ -78,7 +78,7 @@ class ProofApiTest {
         return Checkpoint.parse(signed.text());
     }
 
-    private static Checkpoint checkpointCovering(String tenant, NoteKey key, long sequence) {
+    static Checkpoint checkpointCovering(String tenant, NoteKey key, long sequence) {
         return await().atMost(WAIT).until(() -> verifiedCheckpoint(tenant, key), c -> c != null && c.size() >= sequence);
     }
 
@@ -235,7 +235,7 @@ class ProofApiTest {
         }
     }
 
-    private static void problem(String body, String field) {
+    static void problem(String body, String field) {
         JsonPath problem = JsonPath.from(body);
         assertThat(problem.getInt("status")).isEqualTo(400);
         assertThat(problem.getString("field")).as(body).isEqualTo(field);

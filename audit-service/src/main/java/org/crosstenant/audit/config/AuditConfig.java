@@ -19,6 +19,8 @@ public interface AuditConfig {
 
     Outbox outbox();
 
+    Export export();
+
     Consumer consumer();
 
     interface Query {
@@ -39,6 +41,16 @@ public interface AuditConfig {
         /** Records read per database round trip while replaying or catching up. */
         @WithDefault("500")
         int pageSize();
+    }
+
+    interface Export {
+        /** Leaves read, proved and written per database round trip of {@code GET /api/v1/audit/export}. */
+        @WithDefault("1000")
+        int pageSize();
+
+        /** Most leaves one export may span ({@code to - from + 1}); more is a 400 naming {@code to}. */
+        @WithDefault("1000000")
+        long maxRecords();
     }
 
     interface Outbox {

@@ -41,6 +41,15 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecordE
         return find(query.toString(), Sort.by("sequence"), params).range(0, limit - 1).list();
     }
 
+    /**
+     * The records concerning {@code tenant} with sequences from {@code first} to {@code last} (both included), oldest
+     * first: one page of an export.
+     */
+    public Uni<List<AuditRecordEntity>> rangeForTenant(String tenant, long first, long last) {
+        return find("array_contains(tenants, :tenant) and sequence >= :first and sequence <= :last",
+                Sort.by("sequence"), Parameters.with("tenant", tenant).and("first", first).and("last", last)).list();
+    }
+
     public static List<String> tenantsOf(AuditRecordEntity record) {
         return new ArrayList<>(List.of(record.tenants));
     }

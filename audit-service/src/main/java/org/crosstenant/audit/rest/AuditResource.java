@@ -1,5 +1,6 @@
 package org.crosstenant.audit.rest;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.security.PermitAll;
@@ -22,9 +23,11 @@ import io.smallrye.mutiny.Uni;
 import org.crosstenant.audit.config.AuditConfig;
 import org.crosstenant.audit.model.ChainVerification;
 import org.crosstenant.audit.model.ConsistencyProof;
+import org.crosstenant.audit.model.ExportLine;
 import org.crosstenant.audit.model.InclusionProof;
 import org.crosstenant.audit.model.PageOfRecords;
 import org.crosstenant.audit.repository.AuditRecordRepository.Filter;
+import org.crosstenant.audit.service.AuditExport;
 import org.crosstenant.audit.service.AuditProofs;
 import org.crosstenant.audit.service.AuditQueries;
 import org.crosstenant.audit.service.AuditRecordMapper;
@@ -34,6 +37,7 @@ import org.crosstenant.audit.service.CheckpointSigner;
 import org.crosstenant.audit.service.Checkpoints;
 import org.crosstenant.audit.service.Witnesses;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * Security teams read their own tenant's records. The tenant always comes from the federated token; no parameter
@@ -45,6 +49,8 @@ public class AuditResource {
 
     static final String SSE_EVENT_NAME = "audit-record";
     static final String TEXT_UTF8 = "text/plain; charset=utf-8";
+    static final String NDJSON = "application/x-ndjson";
+    private static final List<String> EXPORT_FORMATS = List.of("ndjson");
 
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern SEQUENCE = Pattern.compile("[0-9]{1,18}");
@@ -60,12 +66,14 @@ public class AuditResource {
     private final AuditProofs proofs;
     private final Witnesses witnesses;
     private final ChainVerifier verifier;
+    private final AuditExport export;
 
     public AuditResource(AuditQueries queries, AuditStream stream, AuditRecordMapper mapper, AuditConfig config,
             JsonWebToken token, Checkpoints checkpoints, CheckpointSigner signer, AuditProofs proofs,
-            Witnesses witnesses, ChainVerifier verifier) {
+            Witnesses witnesses, ChainVerifier verifier, AuditExport export) {
         this.witnesses = witnesses;
         this.verifier = verifier;
+        this.export = export;
         this.checkpoints = checkpoints;
         this.signer = signer;
         this.proofs = proofs;
@@ -168,6 +176,33 @@ public class AuditResource {
         long older = positive("from", from);
         long newer = positive("to", to);
         return proofs.consistency(older, newer);
+    }
+
+    /**
+     * The caller's tenant's export of sequences {@code from..to} with the proofs an offline verifier needs
+     * (docs/audit.md "Export"), streamed as NDJSON.
+     *
+     * @param from   first sequence, a number {@code >= 1}; default 1
+     * @param to     last sequence, at most the latest checkpoint's size; default that size
+     * @param format {@code ndjson} (the default; {@code ocsf} is to come); anything else is a 400
+     * @param since  optional: an older signed checkpoint's size, adds a consistency proof from it
+     * @return the NDJSON lines; a bad parameter is a 400 naming it, no checkpoint yet a 409
+     */
+    @GET
+    @Path("export")
+    @Produces(NDJSON)
+    @RestStreamElementType(MediaType.APPLICATION_JSON) // each line one JSON object, ended by \n
+    public Multi<ExportLine> export(@QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("format") String format, @QueryParam("since") String since) {
+        String callerTenant = callerTenant();
+        Long first = from == null ? null : positive("from", from);
+        Long last = to == null ? null : positive("to", to);
+        Long older = since == null ? null : positive("since", since);
+        if (format != null && !EXPORT_FORMATS.contains(format)) {
+            throw ProblemException.badParameter("format", "format must be one of " + EXPORT_FORMATS);
+        }
+        // format=ocsf plugs in here: the same pages, each record line's record as OcsfMapper.toOcsf(AuditRecord)
+        return export.ndjson(callerTenant, first, last, older);
     }
 
     @GET

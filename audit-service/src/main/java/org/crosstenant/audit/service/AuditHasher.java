@@ -8,13 +8,10 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import org.crosstenant.audit.model.AuditRecordEntity;
+import org.crosstenant.platform.tlog.CanonicalJson;
 import org.crosstenant.platform.tlog.MerkleHash;
 
 /**
@@ -31,15 +28,12 @@ import org.crosstenant.platform.tlog.MerkleHash;
  * The same canonical form, without any chain link, is the record's entry in the Merkle tree (issue #9,
  * docs/audit.md): {@code leafHash = SHA-256(0x00 || UTF-8(canonical(record)))}, see {@link #leafHash(String)}.
  * <p>
- * Deliberately a private mapper: a change of the application's Jackson settings must not change hashes.
+ * The domain-free part (sorted keys, no whitespace, the time format) is platform {@link CanonicalJson}, which the
+ * offline verifier uses too; this class only knows which fields a record has.
  */
 public final class AuditHasher {
 
     public static final String GENESIS = "0".repeat(64);
-
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
 
     private AuditHasher() {
     }
@@ -113,42 +107,36 @@ public final class AuditHasher {
         fields.put("details", details);
         fields.put("homeTenant", r.homeTenant);
         fields.put("invitationId", r.invitationId);
-        fields.put("occurredAt", r.occurredAt == null ? null : r.occurredAt.toString());
+        fields.put("occurredAt", CanonicalJson.instant(r.occurredAt));
         fields.put("outcome", r.outcome);
         fields.put("recordId", r.recordId == null ? null : r.recordId.toString());
-        fields.put("recordedAt", r.recordedAt == null ? null : r.recordedAt.toString());
+        fields.put("recordedAt", CanonicalJson.instant(r.recordedAt));
         fields.put("resourceTenant", r.resourceTenant);
         fields.put("sequence", r.sequence);
         fields.put("sourceEventId", r.sourceEventId == null ? null : r.sourceEventId.toString());
         fields.put("sourceType", r.sourceType);
         fields.put("tenants", r.tenants == null ? null : Arrays.asList(r.tenants));
         try {
-            return CANONICAL.writeValueAsString(fields);
-        } catch (JsonProcessingException e) {
+            return CanonicalJson.write(fields);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("cannot serialise an audit record", e);
         }
     }
 
     /** A tree as the plain Maps/Lists/numbers that parsing its text would give (Jackson's own conversion). */
     private static Object tree(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
         try {
-            return CANONICAL.treeToValue(node, Object.class);
-        } catch (JsonProcessingException e) {
+            return CanonicalJson.plain(node);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("cannot convert a JSON tree", e);
         }
     }
 
     private static Object json(String text) {
-        if (text == null) {
-            return null;
-        }
         try {
-            // plain Maps/Lists so that ORDER_MAP_ENTRIES_BY_KEYS sorts every level
-            return CANONICAL.readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
+            // plain Maps/Lists so that the canonical form sorts every level
+            return CanonicalJson.plain(text);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("stored JSON is not JSON", e);
         }
     }

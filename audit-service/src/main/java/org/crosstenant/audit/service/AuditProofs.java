@@ -130,7 +130,12 @@ public class AuditProofs {
                 + " signed checkpoint (GET /api/v1/audit/checkpoint names the latest)");
     }
 
-    private Uni<PerfectSubtrees> stored(Recorder wanted) {
+    /**
+     * @param wanted the subtrees a computation asked for
+     * @return those subtrees as stored, read with one query; asking the result for any other subtree, or a subtree
+     *         that is not stored, throws {@link IllegalStateException}
+     */
+    Uni<PerfectSubtrees> stored(Recorder wanted) {
         return tree.nodes(pool, wanted.ids).map(found -> (level, index) -> {
             byte[] hash = found.get(new NodeId(level, index));
             if (hash == null) {
@@ -141,7 +146,7 @@ public class AuditProofs {
     }
 
     /** The tree as stored must have the root that was signed; anything else is corruption, never a proof. */
-    private static void requireSignedRoot(PerfectSubtrees nodes, StoredCheckpoint checkpoint) {
+    static void requireSignedRoot(PerfectSubtrees nodes, StoredCheckpoint checkpoint) {
         if (!java.security.MessageDigest.isEqual(MerkleProofs.root(nodes, checkpoint.treeSize()),
                 checkpoint.rootHash())) {
             throw new IllegalStateException("the stored Merkle tree of " + checkpoint.treeSize()
@@ -149,12 +154,12 @@ public class AuditProofs {
         }
     }
 
-    private static List<String> base64(List<byte[]> hashes) {
+    static List<String> base64(List<byte[]> hashes) {
         return hashes.stream().map(BASE64::encodeToString).toList();
     }
 
     /** Notes which subtrees a proof asks for; its hashes are placeholders. */
-    private static final class Recorder implements PerfectSubtrees {
+    static final class Recorder implements PerfectSubtrees {
         final Set<NodeId> ids = new LinkedHashSet<>();
 
         @Override

@@ -1,0 +1,184 @@
+package org.crosstenant.audit.service;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.LongStream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
+
+import org.crosstenant.audit.config.AuditConfig;
+import org.crosstenant.audit.model.AuditRecordEntity;
+import org.crosstenant.audit.model.ExportLine;
+import org.crosstenant.audit.model.StoredCheckpoint;
+import org.crosstenant.audit.repository.AuditRecordRepository;
+import org.crosstenant.audit.repository.CheckpointRepository;
+import org.crosstenant.audit.service.AuditProofs.Recorder;
+import org.crosstenant.audit.service.ProofRequestException.Kind;
+import org.crosstenant.platform.tlog.MerkleProofs;
+import org.crosstenant.platform.tlog.PerfectSubtrees;
+
+/**
+ * The export of a range of the audit log for one tenant, proved against the latest signed checkpoint (docs/audit.md
+ * "Export"): a header with the checkpoint, optionally a consistency proof from an older checkpoint, then one line per
+ * leaf of the range in leaf order — the tenant's own records in full, other tenants' as their leaf hash only — each
+ * with its inclusion proof. A verifier holding the log's key can thus prove, without trusting the service, that every
+ * line is in the signed tree at its place and that no leaf of the range is missing, doubled or moved.
+ * <p>
+ * Streamed page by page ({@code audit.export.page-size} leaves): a page is read (the tenant's records with
+ * one query, every node its proofs need with one more) only when the client has taken the one before, so memory is
+ * bounded by a page whatever the range, and a slow client slows the reads down instead of filling a buffer. A page's
+ * proofs and records are made on a worker thread, not on the event loop.
+ */
+@ApplicationScoped
+public class AuditExport {
+
+    private static final Base64.Encoder BASE64 = Base64.getEncoder();
+
+    private final Pool pool;
+    private final CheckpointRepository checkpoints;
+    private final AuditProofs proofs;
+    private final AuditRecordRepository records;
+    private final AuditRecordMapper mapper;
+    private final ReactiveContexts contexts;
+    private final AuditConfig config;
+
+    public AuditExport(Pool pool, CheckpointRepository checkpoints, AuditProofs proofs, AuditRecordRepository records,
+            AuditRecordMapper mapper, ReactiveContexts contexts, AuditConfig config) {
+        this.pool = pool;
+        this.checkpoints = checkpoints;
+        this.proofs = proofs;
+        this.records = records;
+        this.mapper = mapper;
+        this.contexts = contexts;
+        this.config = config;
+    }
+
+    /**
+     * The export's lines, in order (each becomes one NDJSON line).
+     *
+     * @param tenant the caller's tenant
+     * @param from   the first sequence, {@code >= 1}; null for 1
+     * @param to     the last sequence, at most the latest checkpoint's size; null for that size
+     * @param since  an older signed checkpoint's size to add a consistency proof from; null for none
+     * @return the lines; fails before the first item with {@link ProofRequestException}: NOT_YET when no checkpoint
+     *         is signed yet, BAD_PARAMETER naming {@code from}, {@code to} or {@code since} when the range is empty,
+     *         beyond the checkpoint or longer than {@code audit.export.max-records}, or {@code since} is
+     *         not a signed checkpoint's size
+     */
+    public Multi<ExportLine> ndjson(String tenant, Long from, Long to, Long since) {
+        return checkpoints.latest(pool).flatMap(latest -> {
+            StoredCheckpoint checkpoint = latest.orElseThrow(() -> new ProofRequestException(Kind.NOT_YET, null,
+                    "no checkpoint is signed yet; ask again shortly"));
+            Range range = range(from, to, checkpoint.treeSize());
+            return consistency(since, checkpoint).flatMap(consistency -> signedRoot(checkpoint).map(ignored -> {
+                List<ExportLine> head = new ArrayList<>();
+                head.add(new ExportLine.Header(tenant, range.first(), range.last(), checkpoint.treeSize(),
+                        checkpoint.note()));
+                consistency.ifPresent(head::add);
+                return new Plan(checkpoint.treeSize(), range, head);
+            }));
+        }).onItem().transformToMulti(plan -> Multi.createBy().concatenating().streams(
+                Multi.createFrom().iterable(plan.head()),
+                pages(tenant, plan).onItem().transformToIterable(page -> page)));
+    }
+
+    private record Range(long first, long last) {
+    }
+
+    private record Plan(long treeSize, Range range, List<ExportLine> head) {
+    }
+
+    private Range range(Long from, Long to, long treeSize) {
+        long first = from == null ? 1 : from;
+        long last = to == null ? treeSize : to;
+        if (last > treeSize) {
+            throw new ProofRequestException(Kind.BAD_PARAMETER, "to", "to (" + last + ") is beyond the latest signed"
+                    + " checkpoint (" + treeSize + " records)");
+        }
+        if (first > last) {
+            throw new ProofRequestException(Kind.BAD_PARAMETER, "from", "from (" + first + ") must not be larger"
+                    + " than to (" + last + ")");
+        }
+        long max = config.export().maxRecords();
+        if (last - first + 1 > max) {
+            throw new ProofRequestException(Kind.BAD_PARAMETER, "to", "an export spans at most " + max
+                    + " records: to must be at most from + " + (max - 1));
+        }
+        return new Range(first, last);
+    }
+
+    private Uni<Optional<ExportLine.Consistency>> consistency(Long since, StoredCheckpoint checkpoint) {
+        if (since == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        if (since > checkpoint.treeSize()) {
+            throw new ProofRequestException(Kind.BAD_PARAMETER, "since", "since (" + since + ") is beyond the latest"
+                    + " signed checkpoint (" + checkpoint.treeSize() + " records)");
+        }
+        return proofs.consistency(since, checkpoint.treeSize())
+                .map(proof -> Optional.of(new ExportLine.Consistency(proof.from(), proof.to(), proof.proof())))
+                .onFailure(ProofRequestException.class).transform(e -> new ProofRequestException(Kind.BAD_PARAMETER,
+                        "since", "since " + since + " is not the size of a signed checkpoint"));
+    }
+
+    /** Refuses to export against a checkpoint whose root the stored tree does not have (corruption, a 500). */
+    private Uni<Void> signedRoot(StoredCheckpoint checkpoint) {
+        Recorder wanted = new Recorder();
+        MerkleProofs.root(wanted, checkpoint.treeSize());
+        return proofs.stored(wanted).map(nodes -> {
+            AuditProofs.requireSignedRoot(nodes, checkpoint);
+            return null;
+        });
+    }
+
+    private Multi<List<ExportLine>> pages(String tenant, Plan plan) {
+        int pageSize = config.export().pageSize();
+        Range range = plan.range();
+        Iterable<Long> starts = () -> LongStream.iterate(range.first(), s -> s <= range.last(), s -> s + pageSize)
+                .iterator();
+        // one page at a time: the next is read only when the client has taken this one
+        return Multi.createFrom().iterable(starts).onItem().transformToUniAndConcatenate(first -> {
+            long last = Math.min(range.last(), first + pageSize - 1);
+            return page(tenant, first, last, plan.treeSize());
+        });
+    }
+
+    private Uni<List<ExportLine>> page(String tenant, long first, long last, long treeSize) {
+        Recorder wanted = new Recorder();
+        for (long sequence = first; sequence <= last; sequence++) {
+            wanted.hash(0, sequence - 1);
+            MerkleProofs.inclusionProof(wanted, sequence - 1, treeSize);
+        }
+        Uni<List<AuditRecordEntity>> own = contexts.onFreshContext(() -> Panache.withSession(
+                () -> records.rangeForTenant(tenant, first, last)));
+        return Uni.combine().all().unis(own, proofs.stored(wanted)).asTuple()
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(both -> lines(both.getItem1(), both.getItem2(), first, last, treeSize));
+    }
+
+    private List<ExportLine> lines(List<AuditRecordEntity> own, PerfectSubtrees nodes, long first, long last,
+            long treeSize) {
+        Map<Long, AuditRecordEntity> bySequence = new HashMap<>();
+        own.forEach(record -> bySequence.put(record.sequence, record));
+        List<ExportLine> lines = new ArrayList<>((int) (last - first + 1));
+        for (long sequence = first; sequence <= last; sequence++) {
+            long leafIndex = sequence - 1;
+            List<String> proof = AuditProofs.base64(MerkleProofs.inclusionProof(nodes, leafIndex, treeSize));
+            AuditRecordEntity record = bySequence.get(sequence);
+            lines.add(record != null
+                    ? new ExportLine.Record(leafIndex, mapper.toRecord(record), proof)
+                    : new ExportLine.Leaf(leafIndex, BASE64.encodeToString(nodes.hash(0, leafIndex)), proof));
+        }
+        return lines;
+    }
+}
