@@ -23,11 +23,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.crosstenant.audit.messaging.AuditEventTranslator;
 import org.crosstenant.audit.model.AuditRecord;
 import org.crosstenant.audit.model.AuditRecordEntity;
+import org.crosstenant.audit.service.AuditExport;
 import org.crosstenant.audit.service.AuditHasher;
 import org.crosstenant.audit.service.AuditLog;
 import org.crosstenant.audit.service.AuditRecordMapper;
 import org.crosstenant.platform.tlog.Checkpoint;
 import org.crosstenant.platform.tlog.NoteKey;
+import org.crosstenant.platform.tlog.SignedNote;
 import org.crosstenant.verifier.cli.AuditVerifierCommand;
 import org.crosstenant.verifier.service.ExportVerifier;
 import org.crosstenant.verifier.service.ExportVerifier.Report;
@@ -131,7 +133,7 @@ class ExportApiTest {
             List<AuditRecordEntity> stored = AuditDatabase.records(db);
             assertThat(stored).isNotEmpty();
             for (AuditRecordEntity record : stored) {
-                JsonNode served = JSON.readTree(mapper.toJson(mapper.toRecord(record)));
+                JsonNode served = JSON.readTree(mapper.toJson(AuditExport.recordLine(record)));
                 assertThat(ExportVerifier.entry(served)).as("record %d", record.sequence)
                         .isEqualTo(AuditHasher.canonical(record));
             }
@@ -143,7 +145,8 @@ class ExportApiTest {
         AuditRecord record = append("contoso", "fabrikam");
         Checkpoint latest = ProofApiTest.checkpointCovering("contoso", ProofApiTest.publishedKey(), record.sequence());
         String[][] refused = {
-            { "format", "ocsf", "format" }, { "format", "NDJSON", "format" },
+            { "format", "csv", "format" }, { "format", "NDJSON", "format" }, { "treeSize", "0", "treeSize" },
+            { "treeSize", Long.toString(latest.size() + 1_000_000), "treeSize" },
             { "from", "0", "from" }, { "from", "x", "from" }, { "to", "-1", "to" },
             { "to", Long.toString(latest.size() + 1_000_000), "to" },
             { "since", Long.toString(latest.size() + 1_000_000), "since" }, { "Since", "1", "Since" },
@@ -155,7 +158,44 @@ class ExportApiTest {
         ProofApiTest.problem(Auditors.as("contoso").queryParam("from", latest.size() + 1).queryParam("to",
                 latest.size()).get(EXPORT).then()
                 .statusCode(400).extract().asString(), "from");
+        ProofApiTest.problem(Auditors.as("contoso").queryParam("format", "ocsf").queryParam("since", latest.size())
+                .get(EXPORT).then().statusCode(400).extract().asString(), "since");
         io.restassured.RestAssured.given().get(EXPORT).then().statusCode(401);
+    }
+
+    @Test
+    void anExportPinnedToAnOlderCheckpointIsProvedAgainstItAndShowsOnlyWhatItsLeafHashCovers() throws IOException {
+        NoteKey key = ProofApiTest.publishedKey();
+        AuditRecord first = append("contoso", "fabrikam");
+        Checkpoint pinned = ProofApiTest.checkpointCovering("contoso", key, first.sequence());
+        AuditRecord later = append("contoso", "fabrikam");
+        ProofApiTest.checkpointCovering("contoso", key, later.sequence());
+
+        byte[] export = export("contoso", "from", first.sequence(), "treeSize", pinned.size());
+        List<String> lines = lines(export);
+        JsonNode header = JSON.readTree(lines.get(0));
+        assertThat(header.get("treeSize").asLong()).isEqualTo(pinned.size());
+        assertThat(Checkpoint.parse(SignedNote.parse(header.get("checkpoint").asText()).text()).size()).isEqualTo(pinned.size());
+        assertThat(header.get("to").asLong()).isEqualTo(pinned.size());
+        Report report = new ExportVerifier(key, List.of(), null).verify(new ByteArrayInputStream(export));
+        assertThat(report.findings()).isEmpty();
+        // a record line holds its tree entry and where it sits, never the derived schema fields
+        JsonNode record = JSON.readTree(lines.get(1)).get("record");
+        assertThat(record.has("category")).isFalse();
+        assertThat(record.has("pruned")).isFalse();
+        assertThat(record.get("sequence").asLong()).isEqualTo(first.sequence());
+    }
+
+    @Test
+    void theOcsfExportHasOneEventPerRecordOfTheTenant() throws IOException {
+        AuditRecord own = append("contoso", "fabrikam");
+        AuditRecord others = append("northwind", "fabrikam");
+        ProofApiTest.checkpointCovering("contoso", ProofApiTest.publishedKey(), others.sequence());
+        List<String> lines = lines(export("contoso", "from", own.sequence(), "to", others.sequence(), "format", "ocsf"));
+        assertThat(lines).hasSize(1);
+        JsonNode event = JSON.readTree(lines.get(0));
+        assertThat(event.get("metadata").get("uid").asText()).isEqualTo(own.recordId().toString());
+        assertThat(event.get("class_uid").asInt()).isIn(3001, 3002, 6003);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.crosstenant.audit.model;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -46,10 +47,15 @@ public sealed interface ExportLine permits ExportLine.Header, ExportLine.Consist
         }
     }
 
-    /** A record of the caller's tenant, in full as the query API serves it, and its inclusion proof. */
+    /**
+     * A record of the caller's tenant and its inclusion proof. {@code record} holds exactly the fields of its entry in
+     * the tree (docs/audit.md "Canonical record bytes") plus {@code leafIndex}, {@code previousHash} and {@code hash}:
+     * nothing the leaf hash does not cover (the derived record-schema fields are recomputed from these, see
+     * "Record schema").
+     */
     @JsonPropertyOrder({ "type", "leafIndex", "record", "proof" })
-    record Record(String type, long leafIndex, AuditRecord record, List<String> proof) implements ExportLine {
-        public Record(long leafIndex, AuditRecord record, List<String> proof) {
+    record Record(String type, long leafIndex, Map<String, Object> record, List<String> proof) implements ExportLine {
+        public Record(long leafIndex, Map<String, Object> record, List<String> proof) {
             this("record", leafIndex, record, proof);
         }
     }

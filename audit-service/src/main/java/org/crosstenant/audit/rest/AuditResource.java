@@ -50,7 +50,7 @@ public class AuditResource {
     static final String SSE_EVENT_NAME = "audit-record";
     static final String TEXT_UTF8 = "text/plain; charset=utf-8";
     static final String NDJSON = "application/x-ndjson";
-    private static final List<String> EXPORT_FORMATS = List.of("ndjson");
+    private static final List<String> EXPORT_FORMATS = List.of("ndjson", "ocsf");
 
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern SEQUENCE = Pattern.compile("[0-9]{1,18}");
@@ -184,25 +184,34 @@ public class AuditResource {
      *
      * @param from   first sequence, a number {@code >= 1}; default 1
      * @param to     last sequence, at most the latest checkpoint's size; default that size
-     * @param format {@code ndjson} (the default; {@code ocsf} is to come); anything else is a 400
-     * @param since  optional: an older signed checkpoint's size, adds a consistency proof from it
+     * @param format {@code ndjson} (the default: header, proofs, records; for the offline verifier) or {@code ocsf}
+     *               (the tenant's records of the range as OCSF events, one per line, no proofs); anything else is a 400
+     * @param since  optional: an older signed checkpoint's size, adds a consistency proof from it ({@code ndjson} only)
+     * @param treeSize optional: the signed checkpoint to prove against (its size); default the latest
      * @return the NDJSON lines; a bad parameter is a 400 naming it, no checkpoint yet a 409
      */
     @GET
     @Path("export")
     @Produces(NDJSON)
     @RestStreamElementType(MediaType.APPLICATION_JSON) // each line one JSON object, ended by \n
-    public Multi<ExportLine> export(@QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("format") String format, @QueryParam("since") String since) {
+    public Multi<Object> export(@QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("format") String format, @QueryParam("since") String since,
+            @QueryParam("treeSize") String treeSize) {
         String callerTenant = callerTenant();
         Long first = from == null ? null : positive("from", from);
         Long last = to == null ? null : positive("to", to);
         Long older = since == null ? null : positive("since", since);
+        Long size = treeSize == null ? null : positive("treeSize", treeSize);
         if (format != null && !EXPORT_FORMATS.contains(format)) {
             throw ProblemException.badParameter("format", "format must be one of " + EXPORT_FORMATS);
         }
-        // format=ocsf plugs in here: the same pages, each record line's record as OcsfMapper.toOcsf(AuditRecord)
-        return export.ndjson(callerTenant, first, last, older);
+        if ("ocsf".equals(format)) {
+            if (older != null) {
+                throw ProblemException.badParameter("since", "since belongs to the ndjson export (OCSF lines carry no proofs)");
+            }
+            return export.ocsf(callerTenant, first, last, size).map(event -> (Object) event);
+        }
+        return export.ndjson(callerTenant, first, last, older, size).map(line -> (Object) line);
     }
 
     @GET

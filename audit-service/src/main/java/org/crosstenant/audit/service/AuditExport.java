@@ -51,9 +51,14 @@ public class AuditExport {
     private final AuditRecordMapper mapper;
     private final ReactiveContexts contexts;
     private final AuditConfig config;
+    private final Witnesses witnesses;
+    private final OcsfMapper ocsf;
 
     public AuditExport(Pool pool, CheckpointRepository checkpoints, AuditProofs proofs, AuditRecordRepository records,
-            AuditRecordMapper mapper, ReactiveContexts contexts, AuditConfig config) {
+            AuditRecordMapper mapper, ReactiveContexts contexts, AuditConfig config, Witnesses witnesses,
+            OcsfMapper ocsf) {
+        this.witnesses = witnesses;
+        this.ocsf = ocsf;
         this.pool = pool;
         this.checkpoints = checkpoints;
         this.proofs = proofs;
@@ -70,26 +75,57 @@ public class AuditExport {
      * @param from   the first sequence, {@code >= 1}; null for 1
      * @param to     the last sequence, at most the latest checkpoint's size; null for that size
      * @param since  an older signed checkpoint's size to add a consistency proof from; null for none
+     * @param treeSize the size of the signed checkpoint to prove against (e.g. one already cosigned by the witnesses
+     *               the caller trusts); null for the latest
      * @return the lines; fails before the first item with {@link ProofRequestException}: NOT_YET when no checkpoint
-     *         is signed yet, BAD_PARAMETER naming {@code from}, {@code to} or {@code since} when the range is empty,
-     *         beyond the checkpoint or longer than {@code audit.export.max-records}, or {@code since} is
-     *         not a signed checkpoint's size
+     *         is signed yet, BAD_PARAMETER naming {@code from}, {@code to}, {@code since} or {@code treeSize} when the
+     *         range is empty, beyond the checkpoint or longer than {@code audit.export.max-records}, or {@code since}
+     *         or {@code treeSize} is not a signed checkpoint's size
      */
-    public Multi<ExportLine> ndjson(String tenant, Long from, Long to, Long since) {
-        return checkpoints.latest(pool).flatMap(latest -> {
-            StoredCheckpoint checkpoint = latest.orElseThrow(() -> new ProofRequestException(Kind.NOT_YET, null,
-                    "no checkpoint is signed yet; ask again shortly"));
+    public Multi<ExportLine> ndjson(String tenant, Long from, Long to, Long since, Long treeSize) {
+        return checkpoint(treeSize).flatMap(checkpoint -> {
             Range range = range(from, to, checkpoint.treeSize());
-            return consistency(since, checkpoint).flatMap(consistency -> signedRoot(checkpoint).map(ignored -> {
-                List<ExportLine> head = new ArrayList<>();
-                head.add(new ExportLine.Header(tenant, range.first(), range.last(), checkpoint.treeSize(),
-                        checkpoint.note()));
-                consistency.ifPresent(head::add);
-                return new Plan(checkpoint.treeSize(), range, head);
-            }));
+            return consistency(since, checkpoint).flatMap(consistency -> signedRoot(checkpoint)
+                    .flatMap(ignored -> witnesses.cosignedNote(checkpoint)).map(note -> {
+                        List<ExportLine> head = new ArrayList<>();
+                        head.add(new ExportLine.Header(tenant, range.first(), range.last(), checkpoint.treeSize(), note));
+                        consistency.ifPresent(head::add);
+                        return new Plan(checkpoint.treeSize(), range, head);
+                    }));
         }).onItem().transformToMulti(plan -> Multi.createBy().concatenating().streams(
                 Multi.createFrom().iterable(plan.head()),
                 pages(tenant, plan).onItem().transformToIterable(page -> page)));
+    }
+
+    /**
+     * The caller's tenant's records of a range as OCSF events (docs/audit.md "OCSF mapping"), one per line, for a
+     * SIEM's import: the same range rules as {@link #ndjson}, no header and no proofs (prove with the ndjson form).
+     *
+     * @return the events in sequence order; fails before the first as {@link #ndjson} does
+     */
+    public Multi<com.fasterxml.jackson.databind.node.ObjectNode> ocsf(String tenant, Long from, Long to, Long treeSize) {
+        return checkpoint(treeSize).onItem().transformToMulti(checkpoint -> {
+            Range range = range(from, to, checkpoint.treeSize());
+            int pageSize = config.export().pageSize();
+            Iterable<Long> starts = () -> LongStream.iterate(range.first(), s -> s <= range.last(), s -> s + pageSize)
+                    .iterator();
+            return Multi.createFrom().iterable(starts).onItem().transformToUniAndConcatenate(first -> contexts
+                    .onFreshContext(() -> Panache.withSession(() -> records.rangeForTenant(tenant, first,
+                            Math.min(range.last(), first + pageSize - 1)))))
+                    .onItem().transformToIterable(page -> page)
+                    .map(record -> ocsf.toOcsf(mapper.toRecord(record)));
+        });
+    }
+
+    /** The checkpoint an export is proved against: the latest, or the signed one of {@code treeSize}. */
+    private Uni<StoredCheckpoint> checkpoint(Long treeSize) {
+        if (treeSize == null) {
+            return checkpoints.latest(pool).map(latest -> latest.orElseThrow(() -> new ProofRequestException(
+                    Kind.NOT_YET, null, "no checkpoint is signed yet; ask again shortly")));
+        }
+        return checkpoints.bySizes(pool, List.of(treeSize)).map(found -> found.stream().findFirst()
+                .orElseThrow(() -> new ProofRequestException(Kind.BAD_PARAMETER, "treeSize",
+                        "treeSize " + treeSize + " is not the size of a signed checkpoint")));
     }
 
     private record Range(long first, long last) {
@@ -166,6 +202,21 @@ public class AuditExport {
                 .map(both -> lines(both.getItem1(), both.getItem2(), first, last, treeSize));
     }
 
+    /**
+     * A record line's record (docs/audit.md "Export"): its tree entry ({@link AuditHasher#entry}), then its
+     * {@code leafIndex}, {@code previousHash} and {@code hash}.
+     *
+     * @param record a stored record whose body is not pruned
+     * @return the object an export's record line carries
+     */
+    public static Map<String, Object> recordLine(AuditRecordEntity record) {
+        Map<String, Object> line = new java.util.LinkedHashMap<>(AuditHasher.entry(record));
+        line.put("leafIndex", record.sequence - 1);
+        line.put("previousHash", record.previousHash);
+        line.put("hash", record.hash);
+        return line;
+    }
+
     private List<ExportLine> lines(List<AuditRecordEntity> own, PerfectSubtrees nodes, long first, long last,
             long treeSize) {
         Map<Long, AuditRecordEntity> bySequence = new HashMap<>();
@@ -175,8 +226,9 @@ public class AuditExport {
             long leafIndex = sequence - 1;
             List<String> proof = AuditProofs.base64(MerkleProofs.inclusionProof(nodes, leafIndex, treeSize));
             AuditRecordEntity record = bySequence.get(sequence);
-            lines.add(record != null
-                    ? new ExportLine.Record(leafIndex, mapper.toRecord(record), proof)
+            // a pruned record has no body to recompute its leaf from: it is shown as its leaf hash, like others' records
+            lines.add(record != null && record.prunedAt == null
+                    ? new ExportLine.Record(leafIndex, recordLine(record), proof)
                     : new ExportLine.Leaf(leafIndex, BASE64.encodeToString(nodes.hash(0, leafIndex)), proof));
         }
         return lines;

@@ -100,6 +100,27 @@ public final class AuditHasher {
     }
 
     private static String canonical(AuditRecordEntity r, Object actor, Object details) {
+        try {
+            return CanonicalJson.write(fields(r, actor, details));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cannot serialise an audit record", e);
+        }
+    }
+
+    /**
+     * The record's entry in the tree as plain values (maps, lists, strings, numbers, null), keys sorted: what the
+     * export serves as a record line's {@code record} (with {@code leafIndex} and the chain hashes beside it), so that
+     * everything an export shows of a record is covered by its leaf hash.
+     *
+     * @param r a stored record whose body is not pruned
+     * @return its canonical fields; {@code CanonicalJson.write} of it is {@link #canonical(AuditRecordEntity)}
+     * @throws IllegalStateException when actor or details is not JSON
+     */
+    public static Map<String, Object> entry(AuditRecordEntity r) {
+        return fields(r, json(r.actor), json(r.details));
+    }
+
+    private static Map<String, Object> fields(AuditRecordEntity r, Object actor, Object details) {
         Map<String, Object> fields = new TreeMap<>();
         fields.put("action", r.action);
         fields.put("actor", actor);
@@ -116,11 +137,7 @@ public final class AuditHasher {
         fields.put("sourceEventId", r.sourceEventId == null ? null : r.sourceEventId.toString());
         fields.put("sourceType", r.sourceType);
         fields.put("tenants", r.tenants == null ? null : Arrays.asList(r.tenants));
-        try {
-            return CanonicalJson.write(fields);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("cannot serialise an audit record", e);
-        }
+        return fields;
     }
 
     /** A tree as the plain Maps/Lists/numbers that parsing its text would give (Jackson's own conversion). */

@@ -87,10 +87,11 @@ public final class ExportVerifier {
     }
 
     /**
-     * The entry of a record in the tree, from the record as the service serves it (docs/audit.md "Canonical record
-     * bytes"): the served object without {@code leafIndex}, {@code previousHash} and {@code hash}, in canonical JSON.
+     * The entry of a record in the tree, from the record as an export line carries it (docs/audit.md "Canonical
+     * record bytes", "Export"): the object without {@code leafIndex}, {@code previousHash} and {@code hash}, in
+     * canonical JSON. Any other field is hashed too, so a field the leaf does not cover cannot pass unnoticed.
      *
-     * @param servedRecord a record object of an export line (or of {@code GET /api/v1/audit/records})
+     * @param servedRecord a record object of an export line
      * @return its canonical text; its leaf hash is {@code SHA-256(0x00 || UTF-8(text))}
      * @throws IllegalArgumentException when it is not a JSON object
      */
