@@ -9,7 +9,7 @@
 #
 # --use-running   measure the stack already running from this checkout (its home: --stack-home, default .local-stack);
 #                 start it with `deploy/run-local-stack.sh --jvm production --restart-crashed 3` for comparable figures
-# --port-base N   start the stack on ports N..N+8 (home .local-stack-bench-N) instead of the documented ones
+# --port-base N   start the stack on ports N..N+10 (home .local-stack-bench-N) instead of the documented ones
 # --quick         a short smoke run (one round, short loads): checks the harness, figures are not comparable
 # noisy           the noisy-neighbour part runs under the gateway's default fair-share limits; when it is skipped, the
 #                 stack this script starts gets them raised, so the throughput parts measure capacity, not policy
