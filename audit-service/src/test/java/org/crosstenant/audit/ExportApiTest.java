@@ -147,6 +147,8 @@ class ExportApiTest {
         String[][] refused = {
             { "format", "csv", "format" }, { "format", "NDJSON", "format" }, { "treeSize", "0", "treeSize" },
             { "treeSize", Long.toString(latest.size() + 1_000_000), "treeSize" },
+            { "treeSize", ProofApiTest.otherDigits(Long.toString(latest.size()), '\u0660'), "treeSize" },
+            { "to", ProofApiTest.otherDigits("1", '\uFF10'), "to" }, { "from", "01", "from" }, { "since", "+1", "since" },
             { "from", "0", "from" }, { "from", "x", "from" }, { "to", "-1", "to" },
             { "to", Long.toString(latest.size() + 1_000_000), "to" },
             { "since", Long.toString(latest.size() + 1_000_000), "since" }, { "Since", "1", "Since" },
@@ -205,7 +207,8 @@ class ExportApiTest {
         ProofApiTest.checkpointCovering("fabrikam", ProofApiTest.publishedKey(), second.sequence());
         List<String> lines = lines(export("fabrikam", "from", first.sequence(), "to", second.sequence(), "format",
                 "ndjson"));
-        assertThat(lines).hasSize(3);
+        assertThat(lines).hasSize(4); // header, two leaves, the signed manifest
+        assertThat(JSON.readTree(lines.get(3)).get("type").asText()).isEqualTo("trailer");
         JsonNode header = JSON.readTree(lines.get(0));
         assertThat(header.get("type").asText()).isEqualTo("header");
         assertThat(header.get("tenant").asText()).isEqualTo("fabrikam");

@@ -168,15 +168,33 @@ class ProofApiTest {
         given().get("/api/v1/audit/consistency?from=1&to=1").then().statusCode(401);
     }
 
+    /** {@code ascii} with each digit written in the script whose zero is {@code zero} (e.g. U+0660, U+FF10). */
+    static String otherDigits(String ascii, char zero) {
+        StringBuilder other = new StringBuilder();
+        ascii.chars().forEach(c -> other.append((char) (zero + (c - '0'))));
+        return other.toString();
+    }
+
     @Test
     void badTreeSizesAreProblemsNamingTheParameter() {
         AuditRecord record = append("contoso", "fabrikam");
         Checkpoint latest = checkpointCovering("contoso", publishedKey(), record.sequence());
         String proofPath = "/api/v1/audit/records/" + record.sequence() + "/proof";
+        // the whole kind of "a number in another form": signs, leading zeros, other scripts' digits (Arabic-Indic,
+        // full-width), which Long.parseLong alone would take for the same size
+        String size = Long.toString(latest.size());
         for (String bad : new String[] { "abc", "0", "-1", "1.5", "99999999999999999999",
-                Long.toString(latest.size() + 1_000_000) }) {
+                Long.toString(latest.size() + 1_000_000), "+" + size, "0" + size, " " + size, otherDigits(size, '\u0660'),
+                otherDigits(size, '\uFF10') }) {
             problem(Auditors.as("contoso").queryParam("treeSize", bad).get(proofPath).then().statusCode(400)
                     .extract().asString(), "treeSize");
+            problem(Auditors.as("contoso").queryParam("from", bad).queryParam("to", size).get("/api/v1/audit/consistency")
+                    .then().statusCode(400).extract().asString(), "from");
+        }
+        for (String bad : new String[] { otherDigits(Long.toString(record.sequence()), '\uFF10'), "0" + record.sequence(),
+                "+" + record.sequence() }) {
+            problem(Auditors.as("contoso").get("/api/v1/audit/records/{sequence}/proof", bad).then().statusCode(400)
+                    .extract().asString(), "sequence");
         }
         // a checkpoint that does not hold the record yet
         if (record.sequence() > 1) {

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * JSON object per line, its kind in {@code type}. Hashes are base64 (standard alphabet, padded), 32 bytes each.
  */
 public sealed interface ExportLine permits ExportLine.Header, ExportLine.Consistency, ExportLine.Record,
-        ExportLine.Leaf {
+        ExportLine.Leaf, ExportLine.Trailer {
 
     /** The export format's version, in the header. */
     int VERSION = 1;
@@ -65,6 +65,17 @@ public sealed interface ExportLine permits ExportLine.Header, ExportLine.Consist
     record Leaf(String type, long leafIndex, String leafHash, List<String> proof) implements ExportLine {
         public Leaf(long leafIndex, String leafHash, List<String> proof) {
             this("leaf", leafIndex, leafHash, proof);
+        }
+    }
+
+    /**
+     * The last line: the export's manifest (platform {@code RangeManifest}: origin, tenant, range, checkpoint, the
+     * count and digest of the record lines' leaf indexes) signed with the log's key. Without it an export is cut off.
+     */
+    @JsonPropertyOrder({ "type", "manifest" })
+    record Trailer(String type, String manifest) implements ExportLine {
+        public Trailer(String manifest) {
+            this("trailer", manifest);
         }
     }
 }

@@ -53,7 +53,8 @@ public class AuditResource {
     private static final List<String> EXPORT_FORMATS = List.of("ndjson", "ocsf");
 
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern SEQUENCE = Pattern.compile("[0-9]{1,18}");
+    /** A sequence or size as the API writes them: ASCII decimal digits, no sign, no leading zero, at most 18 digits. */
+    private static final Pattern SEQUENCE = Pattern.compile("0|[1-9][0-9]{0,17}");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
     private final AuditQueries queries;
@@ -230,20 +231,19 @@ public class AuditResource {
         return tenant;
     }
 
-    /** A required number {@code >= 1}; anything else is a 400 naming the parameter. */
+    /**
+     * A required number {@code >= 1} in the one form the API writes numbers ({@link #SEQUENCE}: ASCII digits, no
+     * leading zero; {@code Long.parseLong} alone would also take other scripts' digits and {@code +}); anything else
+     * is a 400 naming the parameter.
+     */
     private static long positive(String name, String value) {
         if (value == null || value.isEmpty()) {
             throw ProblemException.badParameter(name, name + " is required: a number >= 1");
         }
-        try {
-            long number = Long.parseLong(value);
-            if (number >= 1) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        if (SEQUENCE.matcher(value).matches() && !"0".equals(value)) {
+            return Long.parseLong(value);
         }
-        throw ProblemException.badParameter(name, name + " must be a number >= 1");
+        throw ProblemException.badParameter(name, name + " must be a number >= 1 in decimal digits without leading zeros");
     }
 
     /**
@@ -255,7 +255,7 @@ public class AuditResource {
             return absent;
         }
         if (!SEQUENCE.matcher(value).matches()) {
-            throw ProblemException.badParameter(name, name + " must be a sequence number >= 0 (decimal digits)");
+            throw ProblemException.badParameter(name, name + " must be a sequence number >= 0 (decimal digits, no leading zero)");
         }
         return Long.parseLong(value);
     }

@@ -26,6 +26,7 @@ import org.crosstenant.audit.service.AuditProofs.Recorder;
 import org.crosstenant.audit.service.ProofRequestException.Kind;
 import org.crosstenant.platform.tlog.MerkleProofs;
 import org.crosstenant.platform.tlog.PerfectSubtrees;
+import org.crosstenant.platform.tlog.RangeManifest;
 
 /**
  * The export of a range of the audit log for one tenant, proved against the latest signed checkpoint (docs/audit.md
@@ -53,10 +54,12 @@ public class AuditExport {
     private final AuditConfig config;
     private final Witnesses witnesses;
     private final OcsfMapper ocsf;
+    private final CheckpointSigner signer;
 
     public AuditExport(Pool pool, CheckpointRepository checkpoints, AuditProofs proofs, AuditRecordRepository records,
             AuditRecordMapper mapper, ReactiveContexts contexts, AuditConfig config, Witnesses witnesses,
-            OcsfMapper ocsf) {
+            OcsfMapper ocsf, CheckpointSigner signer) {
+        this.signer = signer;
         this.witnesses = witnesses;
         this.ocsf = ocsf;
         this.pool = pool;
@@ -90,11 +93,21 @@ public class AuditExport {
                         List<ExportLine> head = new ArrayList<>();
                         head.add(new ExportLine.Header(tenant, range.first(), range.last(), checkpoint.treeSize(), note));
                         consistency.ifPresent(head::add);
-                        return new Plan(checkpoint.treeSize(), range, head);
+                        return new Plan(checkpoint, range, head, new RangeManifest.ShownLeaves());
                     }));
         }).onItem().transformToMulti(plan -> Multi.createBy().concatenating().streams(
                 Multi.createFrom().iterable(plan.head()),
-                pages(tenant, plan).onItem().transformToIterable(page -> page)));
+                pages(tenant, plan).onItem().transformToIterable(page -> page),
+                // made only once every page was sent: it signs which leaves were shown in full
+                Multi.createFrom().deferred(() -> Multi.createFrom().item(trailer(tenant, plan)))));
+    }
+
+    private ExportLine trailer(String tenant, Plan plan) {
+        synchronized (plan.shown()) {
+            return new ExportLine.Trailer(signer.sign(new RangeManifest(signer.origin(), tenant, plan.range().first(),
+                    plan.range().last(), plan.treeSize(), plan.checkpoint().rootHash(), plan.shown().count(),
+                    plan.shown().hash())));
+        }
     }
 
     /**
@@ -131,7 +144,12 @@ public class AuditExport {
     private record Range(long first, long last) {
     }
 
-    private record Plan(long treeSize, Range range, List<ExportLine> head) {
+    /** One export: its checkpoint, range, first lines, and the leaves shown in full so far (for the trailer). */
+    private record Plan(StoredCheckpoint checkpoint, Range range, List<ExportLine> head,
+            RangeManifest.ShownLeaves shown) {
+        long treeSize() {
+            return checkpoint.treeSize();
+        }
     }
 
     private Range range(Long from, Long to, long treeSize) {
@@ -185,11 +203,12 @@ public class AuditExport {
         // one page at a time: the next is read only when the client has taken this one
         return Multi.createFrom().iterable(starts).onItem().transformToUniAndConcatenate(first -> {
             long last = Math.min(range.last(), first + pageSize - 1);
-            return page(tenant, first, last, plan.treeSize());
+            return page(tenant, first, last, plan);
         });
     }
 
-    private Uni<List<ExportLine>> page(String tenant, long first, long last, long treeSize) {
+    private Uni<List<ExportLine>> page(String tenant, long first, long last, Plan plan) {
+        long treeSize = plan.treeSize();
         Recorder wanted = new Recorder();
         for (long sequence = first; sequence <= last; sequence++) {
             wanted.hash(0, sequence - 1);
@@ -199,7 +218,7 @@ public class AuditExport {
                 () -> records.rangeForTenant(tenant, first, last)));
         return Uni.combine().all().unis(own, proofs.stored(wanted)).asTuple()
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(both -> lines(both.getItem1(), both.getItem2(), first, last, treeSize));
+                .map(both -> lines(both.getItem1(), both.getItem2(), first, last, treeSize, plan.shown()));
     }
 
     /**
@@ -218,7 +237,7 @@ public class AuditExport {
     }
 
     private List<ExportLine> lines(List<AuditRecordEntity> own, PerfectSubtrees nodes, long first, long last,
-            long treeSize) {
+            long treeSize, RangeManifest.ShownLeaves shown) {
         Map<Long, AuditRecordEntity> bySequence = new HashMap<>();
         own.forEach(record -> bySequence.put(record.sequence, record));
         List<ExportLine> lines = new ArrayList<>((int) (last - first + 1));
@@ -227,9 +246,14 @@ public class AuditExport {
             List<String> proof = AuditProofs.base64(MerkleProofs.inclusionProof(nodes, leafIndex, treeSize));
             AuditRecordEntity record = bySequence.get(sequence);
             // a pruned record has no body to recompute its leaf from: it is shown as its leaf hash, like others' records
-            lines.add(record != null && record.prunedAt == null
-                    ? new ExportLine.Record(leafIndex, recordLine(record), proof)
-                    : new ExportLine.Leaf(leafIndex, BASE64.encodeToString(nodes.hash(0, leafIndex)), proof));
+            if (record != null && record.prunedAt == null) {
+                lines.add(new ExportLine.Record(leafIndex, recordLine(record), proof));
+                synchronized (shown) { // pages follow each other, maybe on different worker threads
+                    shown.add(leafIndex);
+                }
+            } else {
+                lines.add(new ExportLine.Leaf(leafIndex, BASE64.encodeToString(nodes.hash(0, leafIndex)), proof));
+            }
         }
         return lines;
     }

@@ -11,6 +11,7 @@ import org.crosstenant.audit.config.CheckpointConfig;
 import org.crosstenant.platform.tlog.Checkpoint;
 import org.crosstenant.platform.tlog.NoteKey;
 import org.crosstenant.platform.tlog.NoteSigner;
+import org.crosstenant.platform.tlog.RangeManifest;
 import org.crosstenant.platform.tlog.SignedNote;
 import org.jboss.logging.Logger;
 
@@ -78,5 +79,20 @@ public class CheckpointSigner {
      */
     public String sign(long size, byte[] rootHash) {
         return SignedNote.sign(new Checkpoint(origin, size, rootHash).text(), signer).format();
+    }
+
+    /** @return the log's origin, the first line of its checkpoints */
+    public String origin() {
+        return origin;
+    }
+
+    /**
+     * Signs an export's manifest with the log's key (docs/audit.md "Export").
+     *
+     * @param manifest what the export shows
+     * @return the signed note, in its text form
+     */
+    public String sign(RangeManifest manifest) {
+        return SignedNote.sign(manifest.text(), signer).format();
     }
 }

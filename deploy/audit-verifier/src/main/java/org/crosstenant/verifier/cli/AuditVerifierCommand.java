@@ -92,9 +92,18 @@ public final class AuditVerifierCommand implements Callable<Integer> {
         ExportVerifier verifier;
         try {
             NoteKey key = key(logKey, "--log-key");
+            if (key.type() != NoteKey.ED25519) {
+                throw new InputError("--log-key " + logKey + ": not a log's signing key (type 0x01), a witness's?");
+            }
             List<NoteKey> witnesses = new ArrayList<>();
             for (Path witness : witnessKeys) {
-                witnesses.add(key(witness, "--witness-key"));
+                NoteKey cosigner = key(witness, "--witness-key");
+                // a log key would "verify" its own signature line and pass for a witness that never cosigned
+                if (cosigner.type() != NoteKey.COSIGNATURE) {
+                    throw new InputError("--witness-key " + witness + ": not a witness cosignature key (C2SP"
+                            + " tlog-cosignature, type 0x04)");
+                }
+                witnesses.add(cosigner);
             }
             Checkpoint kept = null;
             if (previous != null) {

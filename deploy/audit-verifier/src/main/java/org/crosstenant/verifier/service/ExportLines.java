@@ -45,6 +45,9 @@ final class ExportLines {
                 number++;
                 return line.toString();
             }
+            if (c == '\r') { // one line ending only: a CR would be taken as white space inside the JSON
+                throw new MalformedExportException("line " + (number + 1) + " holds a carriage return: lines end in \\n only");
+            }
             if (line.length() == MAX_LINE) {
                 throw new MalformedExportException("line " + (number + 1) + " is longer than " + MAX_LINE
                         + " characters");

@@ -23,6 +23,7 @@ import org.crosstenant.platform.tlog.InvalidProofException;
 import org.crosstenant.platform.tlog.MerkleHash;
 import org.crosstenant.platform.tlog.MerkleProofs;
 import org.crosstenant.platform.tlog.NoteKey;
+import org.crosstenant.platform.tlog.RangeManifest;
 import org.crosstenant.platform.tlog.SignedNote;
 
 /**
@@ -145,6 +146,9 @@ public final class ExportVerifier {
         private Long consistentWith;
         private long own;
         private long others;
+        /** the record lines' leaf indexes, in order, as the signed manifest counts them */
+        private final RangeManifest.ShownLeaves shown = new RangeManifest.ShownLeaves();
+        private boolean trailer;
 
         Run(ExportLines lines) {
             this.lines = lines;
@@ -169,6 +173,15 @@ public final class ExportVerifier {
                     continue;
                 }
                 String type = node.path("type").asText("");
+                if (trailer) {
+                    fail(where + ": a line after the signed manifest (the trailer ends an export)");
+                    continue;
+                }
+                if (type.equals("trailer")) {
+                    trailer = true;
+                    manifest(where, node, expected);
+                    continue;
+                }
                 if (type.equals("consistency") && lines.number() == 2) {
                     consistencyChecked = consistency(where, node);
                     continue;
@@ -194,6 +207,9 @@ public final class ExportVerifier {
                     fail(where + ": " + missing(expected, leaf.index - 1) + " missing before " + leaf.name);
                 }
                 expected = leaf.index + 1;
+                if (leaf.own) {
+                    shown.add(leaf.index);
+                }
                 try {
                     MerkleProofs.verifyInclusion(leaf.index, checkpoint.size(), leaf.hash, leaf.proof,
                             checkpoint.rootHash());
@@ -210,6 +226,9 @@ public final class ExportVerifier {
             if (expected < to) {
                 fail("end of export: " + missing(expected, to - 1) + " missing (the export ends early)");
             }
+            if (!trailer) {
+                fail("end of export: no signed manifest (trailer line): the export is cut off or not the log's");
+            }
             if (previous != null && !consistencyChecked) {
                 if (previous.size() == checkpoint.size()) {
                     if (!MessageDigest.isEqual(previous.rootHash(), checkpoint.rootHash())) {
@@ -217,6 +236,10 @@ public final class ExportVerifier {
                     } else {
                         consistentWith = previous.size();
                     }
+                } else if (previous.size() > checkpoint.size()) {
+                    fail("checkpoint: the previous checkpoint (" + previous.size() + " records) is newer than the"
+                            + " export's (" + checkpoint.size() + "): export with treeSize >= " + previous.size()
+                            + " and since=" + previous.size() + "; if the log offers nothing that new, it rolled back");
                 } else {
                     fail("checkpoint: the export has no consistency proof from the previous checkpoint (size "
                             + previous.size() + "); export with since=" + previous.size());
@@ -267,6 +290,41 @@ public final class ExportVerifier {
                 }
             }
             return true;
+        }
+
+        /**
+         * Checks the trailer: the log's signed manifest must name this export's origin, tenant, range and checkpoint,
+         * and exactly the leaves this export shows in full (so none of the tenant's records can be shown as a bare
+         * leaf hash, and the range cannot be narrowed, by whoever holds the file).
+         */
+        private void manifest(String where, JsonNode node, long expected) {
+            RangeManifest manifest;
+            try {
+                SignedNote note = SignedNote.parse(node.path("manifest").asText(""));
+                note.verify(List.of(logKey));
+                manifest = RangeManifest.parse(note.text());
+            } catch (InvalidNoteException | IllegalArgumentException e) {
+                fail(where + ": the manifest is not signed by the log key " + logKey.name() + " (" + clip(e.getMessage()) + ")");
+                return;
+            }
+            if (!manifest.origin().equals(checkpoint.origin()) || !manifest.subject().equals(tenant)
+                    || manifest.from() != from || manifest.to() != to || manifest.treeSize() != checkpoint.size()
+                    || !MessageDigest.isEqual(manifest.rootHash(), checkpoint.rootHash())) {
+                fail(where + ": the signed manifest is for " + manifest.subject() + ", sequences " + manifest.from()
+                        + " to " + manifest.to() + " of the checkpoint of " + manifest.treeSize()
+                        + " records, not for this export's header (" + tenant + ", " + from + " to " + to + ", "
+                        + checkpoint.size() + ")");
+                return;
+            }
+            if (expected < to || !findings.isEmpty()) {
+                return; // a gap, repeat or bad line is reported already: the shown count cannot match either
+            }
+            byte[] hash = shown.hash();
+            if (manifest.shown() != shown.count() || !MessageDigest.isEqual(manifest.shownHash(), hash)) {
+                fail(where + ": the export shows " + shown.count() + " records of " + tenant + " in full, the log"
+                        + " signed that it showed " + manifest.shown() + ": a record was hidden as a bare leaf hash"
+                        + " or a leaf hash was put in a record's place");
+            }
         }
 
         /** Checks the consistency line against the previous checkpoint; true when it was checked (either way). */

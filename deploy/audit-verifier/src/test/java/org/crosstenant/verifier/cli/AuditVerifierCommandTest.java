@@ -64,5 +64,13 @@ class AuditVerifierCommandTest {
         assertThat(run("--log-key", file("other.vkey", other.vkey()).toString(), "--previous", previous, export))
                 .isEqualTo(AuditVerifierCommand.INPUT_ERROR);
         assertThat(err.toString()).contains("--previous", "not a checkpoint signed by the log key");
+        // keys of the wrong kind: the log's key given as a witness would "verify" the log's own signature line
+        assertThat(run("--log-key", vkey, "--witness-key", vkey, export)).isEqualTo(AuditVerifierCommand.INPUT_ERROR);
+        assertThat(err.toString()).contains("not a witness cosignature key");
+        assertThat(run("--log-key", witness, export)).isEqualTo(AuditVerifierCommand.INPUT_ERROR);
+
+        // one line ending only: CRLF is not read as the same export
+        String crlf = file("crlf.ndjson", String.join("\r\n", log.lines(5L)) + "\r\n").toString();
+        assertThat(run("--log-key", vkey, crlf)).isNotEqualTo(AuditVerifierCommand.VERIFIED);
     }
 }

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.crosstenant.platform.tlog.Checkpoint;
 import org.crosstenant.platform.tlog.NoteKey;
+import org.crosstenant.platform.tlog.SignedNote;
+import org.crosstenant.platform.tlog.RangeManifest;
 import org.crosstenant.platform.tlog.NoteSigner;
 import org.crosstenant.verifier.service.ExportVerifier.Report;
 import org.junit.jupiter.api.Test;
@@ -85,7 +87,7 @@ class ExportVerifierTest {
                 .contains("sequence 10 is missing before record sequence 11");
         // the last one removed: the export ends early
         List<String> truncated = log.lines(null);
-        truncated.remove(truncated.size() - 1);
+        truncated.remove(truncated.size() - 2); // the line before the trailer
         assertThat(verify(truncated).findings()).singleElement().asString()
                 .contains("sequence 37 is missing", "ends early");
     }
@@ -118,7 +120,7 @@ class ExportVerifierTest {
                 .contains("record sequence 13", "not in the signed tree");
         // a made-up record appended after the range
         List<String> appended = log.lines(1, 36, log.note(), null);
-        appended.add(log.line(37));
+        appended.add(appended.size() - 1, log.line(37));
         assertThat(verify(appended).findings()).singleElement().asString()
                 .contains("record sequence 37", "beyond the export's range");
     }
@@ -194,5 +196,42 @@ class ExportVerifierTest {
                 .contains("line 1 is not UTF-8");
         assertThat(verifier.verify(new ByteArrayInputStream(new byte[0])).findings()).singleElement().asString()
                 .contains("empty");
+    }
+
+    @Test
+    void theSignedManifestCatchesAHiddenRecordANarrowedRangeAndACutOffExport() throws IOException {
+        // one of contoso's records turned into a bare leaf line: its hash and proof are genuine, so only the signed
+        // manifest (which leaves the export shows in full) can tell
+        List<String> hidden = log.lines(null);
+        ObjectNode record = (ObjectNode) Exports.JSON.readTree(hidden.get(7)); // sequence 7, contoso's
+        assertThat(record.get("type").asText()).isEqualTo("record");
+        ObjectNode leaf = Exports.JSON.createObjectNode().put("type", "leaf").put("leafIndex", 6)
+                .put("leafHash", java.util.Base64.getEncoder().encodeToString(log.tree.hash(0, 6)));
+        leaf.set("proof", record.get("proof"));
+        hidden.set(7, leaf.toString());
+        assertThat(verify(hidden).findings()).singleElement().asString()
+                .contains("shows 24 records of contoso in full", "signed that it showed 25");
+
+        // the header narrowed to a later range and the leaves before it dropped
+        List<String> narrowed = log.lines(null);
+        ObjectNode header = (ObjectNode) Exports.JSON.readTree(narrowed.get(0));
+        header.put("from", 31);
+        narrowed.set(0, header.toString());
+        narrowed.subList(1, 31).clear();
+        assertThat(verify(narrowed).findings()).singleElement().asString()
+                .contains("signed manifest is for contoso, sequences 1 to 37", "31 to 37");
+
+        // no trailer: cut off after the last leaf
+        List<String> cut = log.lines(null);
+        cut.remove(cut.size() - 1);
+        assertThat(verify(cut).findings()).singleElement().asString().contains("no signed manifest");
+
+        // a manifest signed by someone else
+        List<String> forged = log.lines(null);
+        RangeManifest.ShownLeaves none = new RangeManifest.ShownLeaves();
+        String text = new RangeManifest(Exports.ORIGIN, Exports.TENANT, 1, 37, 37, log.tree.root(), 0, none.hash()).text();
+        forged.set(forged.size() - 1, Exports.JSON.createObjectNode().put("type", "trailer").put("manifest",
+                SignedNote.sign(text, NoteSigner.generate(Exports.ORIGIN, NoteKey.ED25519)).format()).toString());
+        assertThat(verify(forged).findings()).singleElement().asString().contains("manifest is not signed by the log key");
     }
 }

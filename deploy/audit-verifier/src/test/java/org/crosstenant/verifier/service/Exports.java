@@ -17,6 +17,7 @@ import org.crosstenant.platform.tlog.MerkleHash;
 import org.crosstenant.platform.tlog.MerkleProofs;
 import org.crosstenant.platform.tlog.NoteKey;
 import org.crosstenant.platform.tlog.NoteSigner;
+import org.crosstenant.platform.tlog.RangeManifest;
 import org.crosstenant.platform.tlog.SignedNote;
 
 /**
@@ -120,17 +121,33 @@ public final class Exports {
             consistency.set("proof", hashes(MerkleProofs.consistencyProof(tree, since, size)));
             lines.add(consistency.toString());
         }
+        RangeManifest.ShownLeaves shown = new RangeManifest.ShownLeaves();
         for (long sequence = from; sequence <= to; sequence++) {
             lines.add(line(sequence));
+            if (concernsTenant(sequence)) {
+                shown.add(sequence - 1);
+            }
         }
+        lines.add(trailer(new RangeManifest(ORIGIN, TENANT, from, to, size, MerkleProofs.root(tree, size), shown.count(),
+                shown.hash())));
         return lines;
+    }
+
+    /** The last line: the manifest signed with the log's key, as audit-service writes it. */
+    String trailer(RangeManifest manifest) {
+        return JSON.createObjectNode().put("type", "trailer")
+                .put("manifest", SignedNote.sign(manifest.text(), log).format()).toString();
+    }
+
+    boolean concernsTenant(long sequence) {
+        return records.get((int) sequence - 1).get("tenants").toString().contains("\"" + TENANT + "\"");
     }
 
     String line(long sequence) {
         long index = sequence - 1;
         ObjectNode record = records.get((int) index);
         ObjectNode line = JSON.createObjectNode();
-        if (record.get("tenants").toString().contains("\"" + TENANT + "\"")) {
+        if (concernsTenant(sequence)) {
             line.put("type", "record").put("leafIndex", index).set("record", record);
         } else {
             line.put("type", "leaf").put("leafIndex", index).put("leafHash",
