@@ -12,6 +12,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.crosstenant.platform.tlog.MerkleHash;
 import org.crosstenant.platform.tlog.MerkleProofs;
@@ -22,11 +26,16 @@ import org.crosstenant.platform.tlog.witness.AddCheckpointRequest;
 import org.crosstenant.platform.tlog.witness.StateStore;
 import org.crosstenant.platform.tlog.witness.Witness;
 import org.crosstenant.platform.tlog.witness.WitnessRefusal;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The witness's rules (C2SP tlog-witness add-checkpoint) on its classes, state in a temporary directory. */
+/**
+ * The witness's rules (C2SP tlog-witness add-checkpoint) on its classes, state in a temporary directory. Only evidence
+ * against the log (a checkpoint verified with its key that is a split view or inconsistent) reaches the refusal
+ * listener and logs an ALERT; what anyone can send (bad signatures, replays, malformed bodies) does neither.
+ */
 class WitnessTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
@@ -35,12 +44,40 @@ class WitnessTest {
     Path state;
 
     private final List<String> refusals = new ArrayList<>();
+    /** Each WARNING or worse record, or one that says ALERT, of the Witness's logger. */
+    private final List<String> alerts = new ArrayList<>();
+    private final Logger witnessLog = Logger.getLogger(Witness.class.getName());
+    private final Handler alertHandler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            String message = String.valueOf(record.getMessage());
+            if (record.getLevel().intValue() >= Level.WARNING.intValue() || message.contains("ALERT")) {
+                synchronized (alerts) {
+                    alerts.add(message);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
     private Witness witness;
     private final TestLog log = new TestLog();
 
     @BeforeEach
     void start() {
         witness = witness();
+        witnessLog.addHandler(alertHandler);
+    }
+
+    @AfterEach
+    void stop() {
+        witnessLog.removeHandler(alertHandler);
     }
 
     private Witness witness() {
@@ -104,7 +141,9 @@ class WitnessTest {
         WitnessRefusal refusal = refused(TestLog.body(6, List.of(), log.checkpoint(6, otherRoot)));
         assertThat(refusal.status()).isEqualTo(422);
         assertThat(refusal.reason()).isEqualTo("split-view");
+        assertThat(refusal.alarm()).isTrue();
         assertThat(refusals).containsExactly(TestLog.ORIGIN + " split-view");
+        assertThat(alerts).hasSize(1).allMatch(m -> m.contains("ALERT"));
     }
 
     @Test
@@ -117,24 +156,34 @@ class WitnessTest {
                 fork.checkpoint()));
         assertThat(refusal.status()).isEqualTo(422);
         assertThat(refusal.reason()).isEqualTo("inconsistent");
+        assertThat(refusal.alarm()).isTrue();
         log.grow(3); // a true proof with a tampered hash
         List<byte[]> proof = new ArrayList<>(MerkleProofs.consistencyProof(log.tree, 6, 9));
         proof.set(0, MerkleHash.leaf(new byte[] {1}));
         assertThat(refused(TestLog.body(6, proof, log.checkpoint())).status()).isEqualTo(422);
         assertThat(refusals).containsExactly(TestLog.ORIGIN + " inconsistent", TestLog.ORIGIN + " inconsistent");
+        assertThat(alerts).hasSize(2);
         assertCosigned(add(log.body(6))); // the true extension still cosigns
     }
 
     @Test
-    void refusesARollback() {
+    void answersARolledBackOrReplayedCheckpointWithItsSizeWithoutAlarm() {
         add(log.grow(9).body(0));
         TestLog older = new TestLog().grow(5);
         WitnessRefusal refusal = refused(older.body(0));
         assertThat(refusal.status()).isEqualTo(409);
+        assertThat(refusal.latestSize()).isEqualTo(9);
         assertThat(refusal.reason()).isEqualTo("rollback");
+        assertThat(refusal.alarm()).isFalse();
         // told its size, the client cannot ask for a smaller checkpoint: the old size is larger than the checkpoint's
         assertThat(refused(TestLog.body(9, List.of(), older.checkpoint())).status()).isEqualTo(400);
-        assertThat(refusals).containsExactly(TestLog.ORIGIN + " rollback");
+        // a genuinely signed old checkpoint is public: anyone can replay it, so it is no evidence against the log
+        String replay = TestLog.body(0, List.of(), log.checkpoint(5, older.tree.root()));
+        for (int i = 0; i < 50; i++) {
+            assertThat(refused(replay).status()).isEqualTo(409);
+        }
+        assertThat(refusals).isEmpty();
+        assertThat(alerts).isEmpty();
     }
 
     @Test
@@ -149,8 +198,36 @@ class WitnessTest {
         bad[0] ^= 1;
         SignedNote tampered = new SignedNote(real.text(), List.of(new SignedNote.NoteSignature(signature.keyName(),
                 signature.keyId(), bad)));
-        assertThat(refused(TestLog.body(0, List.of(), tampered)).status()).isEqualTo(403);
-        assertThat(refusals).containsExactly(TestLog.ORIGIN + " bad-signature", TestLog.ORIGIN + " bad-signature");
+        WitnessRefusal refusal = refused(TestLog.body(0, List.of(), tampered));
+        assertThat(refusal.status()).isEqualTo(403);
+        assertThat(refusal.reason()).isEqualTo("bad-signature");
+        assertThat(refusal.alarm()).isFalse();
+        assertThat(refusals).isEmpty();
+        assertThat(alerts).isEmpty();
+    }
+
+    @Test
+    void unsignedSpamNeverAlarmsEvenWhenItLooksLikeASplitViewOrARollback() {
+        add(log.grow(6).body(0));
+        String root = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        String unsigned = "old 0\n\n" + TestLog.ORIGIN + "\n5\n" + root + "\n\n\u2014 x "
+                + java.util.Base64.getEncoder().encodeToString(new byte[68]) + "\n";
+        NoteSigner impostor = NoteSigner.generate(TestLog.ORIGIN, NoteKey.ED25519);
+        byte[] otherRoot = MerkleHash.leaf("another history".getBytes(StandardCharsets.UTF_8));
+        String forgedSplitView = TestLog.body(6, List.of(), new TestLog(TestLog.ORIGIN, impostor).checkpoint(6,
+                otherRoot));
+        TestLog fork = new TestLog(TestLog.ORIGIN, impostor).grow(9);
+        String forgedFork = TestLog.body(6, MerkleProofs.consistencyProof(fork.tree, 6, 9), fork.checkpoint());
+        for (int i = 0; i < 50; i++) {
+            for (String body : List.of(unsigned, forgedSplitView, forgedFork)) {
+                WitnessRefusal refusal = refused(body);
+                assertThat(refusal.status()).as(body).isEqualTo(403);
+                assertThat(refusal.alarm()).isFalse();
+            }
+        }
+        assertThat(refusals).isEmpty();
+        assertThat(alerts).isEmpty();
+        assertCosigned(add(log.body(6))); // the state is untouched
     }
 
     @Test
@@ -158,7 +235,9 @@ class WitnessTest {
         NoteSigner other = NoteSigner.generate("other.example/log", NoteKey.ED25519);
         WitnessRefusal refusal = refused(new TestLog("other.example/log", other).grow(2).body(0));
         assertThat(refusal.status()).isEqualTo(404);
+        assertThat(refusal.reason()).isEqualTo("unknown-origin");
         assertThat(refusals).isEmpty();
+        assertThat(alerts).isEmpty();
     }
 
     @Test
@@ -181,6 +260,7 @@ class WitnessTest {
         assertThatThrownBy(() -> AddCheckpointRequest.parse(notUtf8)).isInstanceOf(WitnessRefusal.class)
                 .hasMessageContaining("UTF-8");
         assertThat(refusals).isEmpty();
+        assertThat(alerts).isEmpty();
     }
 
     @Test

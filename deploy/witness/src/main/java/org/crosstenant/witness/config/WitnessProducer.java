@@ -22,12 +22,23 @@ public class WitnessProducer {
 
     private static final Logger LOG = Logger.getLogger(WitnessProducer.class);
 
-    /** Micrometer name of the refusal counter: {@code crosstenant_witness_refusals_total{origin,reason}}. */
+    /**
+     * Micrometer name of the alarm counter, {@code crosstenant_witness_refusals_total{origin,reason}}: only evidence
+     * against a log, a checkpoint verified with its key that is a {@code split-view} or {@code inconsistent}.
+     */
     public static final String REFUSALS = "crosstenant.witness.refusals";
 
     /**
+     * Micrometer name of the counter of every other refused {@code add-checkpoint} request,
+     * {@code crosstenant_witness_rejected_requests_total{reason}} ({@code malformed}, {@code too-large},
+     * {@code unknown-origin}, {@code bad-signature}, {@code rollback}, {@code old-size}, {@code invalid}): anyone can
+     * cause these, so they raise no alert; no origin label, as the caller chooses it.
+     */
+    public static final String REJECTED_REQUESTS = "crosstenant.witness.rejected.requests";
+
+    /**
      * @param config   the configuration
-     * @param registry where refusals are counted
+     * @param registry where alarms are counted
      * @return the witness
      * @throws IllegalArgumentException for a malformed or wrong-typed key, or two logs with one origin
      */

@@ -12,7 +12,7 @@ import org.crosstenant.platform.tlog.witness.WitnessRefusal;
 /**
  * Answers a {@link WitnessRefusal}: 409 as the protocol says ({@code text/x.tlog.size}, the size and a newline),
  * everything else as RFC 9457 problem+json ({@code type} about:blank, {@code title}, {@code status}, {@code detail},
- * and {@code reason} for a counted refusal).
+ * {@code reason}, and {@code alarm: true} for evidence against the log).
  */
 @Provider
 public class RefusalMapper implements ExceptionMapper<WitnessRefusal> {
@@ -28,8 +28,9 @@ public class RefusalMapper implements ExceptionMapper<WitnessRefusal> {
                 : Response.Status.fromStatusCode(refusal.status()).getReasonPhrase());
         problem.put("status", refusal.status());
         problem.put("detail", refusal.getMessage());
-        if (refusal.reason() != null) {
-            problem.put("reason", refusal.reason());
+        problem.put("reason", refusal.reason());
+        if (refusal.alarm()) {
+            problem.put("alarm", true);
         }
         return Response.status(refusal.status()).type("application/problem+json").entity(problem).build();
     }

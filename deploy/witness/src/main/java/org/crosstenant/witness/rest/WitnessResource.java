@@ -11,15 +11,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 
 import org.crosstenant.witness.config.WitnessConfig;
+import org.crosstenant.witness.config.WitnessProducer;
 import org.crosstenant.platform.tlog.witness.AddCheckpointRequest;
 import org.crosstenant.platform.tlog.witness.Witness;
 import org.crosstenant.platform.tlog.witness.WitnessRefusal;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The C2SP tlog-witness HTTP interface (submission and monitoring prefix: the root): {@code POST /add-checkpoint},
  * {@code GET /<origin hash>/checkpoint}, and {@code GET /key} for the witness's vkey. Runs on worker threads (the
  * state is written with fsync under a per-log lock). Errors are RFC 9457 problem+json, except the 409 the protocol
- * defines ({@code text/x.tlog.size}).
+ * defines ({@code text/x.tlog.size}). A refused {@code add-checkpoint} that is not an alarm (see
+ * {@link WitnessRefusal#alarm()}) is counted in {@code crosstenant_witness_rejected_requests_total{reason}}; the
+ * alarms are counted by the {@link Witness}'s listener.
  */
 @Path("/")
 public class WitnessResource {
@@ -28,10 +33,17 @@ public class WitnessResource {
 
     private final Witness witness;
     private final int maxBodyBytes;
+    private final MeterRegistry registry;
 
-    public WitnessResource(Witness witness, WitnessConfig config) {
+    /**
+     * @param witness  the checking core
+     * @param config   the body limit
+     * @param registry where rejected requests are counted
+     */
+    public WitnessResource(Witness witness, WitnessConfig config, MeterRegistry registry) {
         this.witness = witness;
         this.maxBodyBytes = config.maxBodyBytes();
+        this.registry = registry;
     }
 
     /**
@@ -45,12 +57,19 @@ public class WitnessResource {
     @POST
     @Path("add-checkpoint")
     public Response addCheckpoint(InputStream body) throws IOException {
-        byte[] bytes = body.readNBytes(maxBodyBytes + 1);
-        if (bytes.length > maxBodyBytes) {
-            throw WitnessRefusal.of(413, "an add-checkpoint body is at most " + maxBodyBytes + " bytes");
+        try {
+            byte[] bytes = body.readNBytes(maxBodyBytes + 1);
+            if (bytes.length > maxBodyBytes) {
+                throw WitnessRefusal.of(413, "an add-checkpoint body is at most " + maxBodyBytes + " bytes");
+            }
+            String cosignature = witness.addCheckpoint(AddCheckpointRequest.parse(bytes));
+            return Response.ok(cosignature, TEXT).build();
+        } catch (WitnessRefusal refusal) {
+            if (!refusal.alarm()) {
+                registry.counter(WitnessProducer.REJECTED_REQUESTS, "reason", refusal.reason()).increment();
+            }
+            throw refusal;
         }
-        String cosignature = witness.addCheckpoint(AddCheckpointRequest.parse(bytes));
-        return Response.ok(cosignature, TEXT).build();
     }
 
     /** @return the witness's verifier key, {@code <name>+<key ID>+base64(0x04 || public key)} */
@@ -72,6 +91,7 @@ public class WitnessResource {
     @Path("{originHash: [0-9a-f]{64}}/checkpoint")
     public Response checkpoint(@PathParam("originHash") String originHash) {
         return witness.latest(originHash).map(note -> Response.ok(note.format(), TEXT).build())
-                .orElseThrow(() -> WitnessRefusal.of(404, "no checkpoint of that log was cosigned here"));
+                .orElseThrow(() -> WitnessRefusal.rejected(404, "no-checkpoint",
+                        "no checkpoint of that log was cosigned here", -1));
     }
 }

@@ -29,11 +29,29 @@ import org.jboss.logging.Logger;
  * verify 422. The check and the update of an origin's state are one step under that origin's lock, and the new state
  * is stored durably before the cosignature is returned.
  * <p>
- * Split views are refused, logged as alerts and reported to the refusal listener: {@code split-view} (its cosigned
- * size with another root), {@code inconsistent} (the proof from its latest does not verify), {@code rollback} (a
- * checkpoint smaller than its latest; the protocol answers 409 and then 400 for it), {@code bad-signature}.
+ * Only evidence against the log alerts: a checkpoint that verifies with the log's key and is a split view
+ * ({@value #SPLIT_VIEW}: its cosigned size with another root) or not consistent with the one it cosigned
+ * ({@value #INCONSISTENT}: the proof from its latest does not verify). Those are logged at ERROR as {@code ALERT} and
+ * reported to the refusal listener. The log signature is checked before anything that can alert. Every other
+ * refusal ({@link WitnessRefusal#alarm()} false) can be caused by anyone who reaches the witness — no or an invalid
+ * log signature ({@value #BAD_SIGNATURE}), an unknown origin ({@value #UNKNOWN_ORIGIN}), a replayed older checkpoint
+ * ({@value #ROLLBACK}, 409 with the latest size as the spec says), a stale {@code old} size ({@value #OLD_SIZE}) — so
+ * it is neither alerted nor reported, and logged at DEBUG only.
  */
 public final class Witness {
+
+    /** Alarm reason: a verified checkpoint of the cosigned size with another root. */
+    public static final String SPLIT_VIEW = "split-view";
+    /** Alarm reason: a verified larger checkpoint whose consistency proof from the cosigned one does not verify. */
+    public static final String INCONSISTENT = "inconsistent";
+    /** Rejection reason: no signature of the log's key, or one that does not verify. */
+    public static final String BAD_SIGNATURE = "bad-signature";
+    /** Rejection reason: an origin this witness does not witness. */
+    public static final String UNKNOWN_ORIGIN = "unknown-origin";
+    /** Rejection reason: a validly signed checkpoint smaller than the cosigned one (a replay; 409). */
+    public static final String ROLLBACK = "rollback";
+    /** Rejection reason: {@code old} is not the latest cosigned size (409, the client resyncs). */
+    public static final String OLD_SIZE = "old-size";
 
     private static final Logger LOG = Logger.getLogger(Witness.class);
 
@@ -49,7 +67,8 @@ public final class Witness {
      * @param logs     per origin, the log's verifier key ({@link NoteKey#ED25519})
      * @param state    where the latest cosigned checkpoints are kept
      * @param clock    the cosignatures' time (POSIX seconds, never 0)
-     * @param refusals told (origin, reason) of every refusal of a verified checkpoint
+     * @param refusals told (origin, reason) of every alarm: a checkpoint verified with the log's key that is a
+     *                 {@value #SPLIT_VIEW} or {@value #INCONSISTENT}; never of a rejected request
      * @throws IllegalArgumentException when the signer is not a cosignature key or a log key is not a plain one
      */
     public Witness(NoteSigner signer, Map<String, NoteKey> logs, StateStore state, Clock clock,
@@ -87,7 +106,7 @@ public final class Witness {
         String origin = checkpoint.origin();
         NoteKey logKey = logs.get(origin);
         if (logKey == null) {
-            throw WitnessRefusal.of(404, "this witness does not witness that origin");
+            throw reject(404, UNKNOWN_ORIGIN, "this witness does not witness that origin", -1);
         }
         SignedNote logSigned;
         try {
@@ -95,8 +114,8 @@ public final class Witness {
             logSigned = new SignedNote(request.note().text(), request.note().signatures().stream()
                     .filter(s -> s.keyName().equals(logKey.name()) && s.keyId() == logKey.keyId()).toList());
         } catch (InvalidNoteException e) {
-            throw refuse(403, origin, "bad-signature", "the checkpoint is not signed by the log's key: "
-                    + e.getMessage(), -1);
+            throw reject(403, BAD_SIGNATURE, "the checkpoint is not signed by the log's key: " + e.getMessage(),
+                    -1);
         }
         if (checkpoint.size() == 0 && !Arrays.equals(checkpoint.rootHash(), MerkleHash.emptyRoot())) {
             throw WitnessRefusal.of(422, "a checkpoint of size 0 has the empty tree's root");
@@ -107,12 +126,11 @@ public final class Witness {
             Optional<Checkpoint> latest = state.latest(origin).map(note -> Checkpoint.parse(note.text()));
             long latestSize = latest.map(Checkpoint::size).orElse(0L);
             if (checkpoint.size() < latestSize) {
-                throw refuse(409, origin, "rollback", "the witness cosigned a larger tree of this log ("
-                        + latestSize + " leaves) than this checkpoint (" + checkpoint.size() + ")", latestSize);
+                throw reject(409, ROLLBACK, "the witness cosigned a larger tree of this log (" + latestSize
+                        + " leaves) than this checkpoint (" + checkpoint.size() + ")", latestSize);
             }
             if (request.oldSize() != latestSize) {
-                throw new WitnessRefusal(409, null, "the witness's latest cosigned size is " + latestSize,
-                        latestSize);
+                throw reject(409, OLD_SIZE, "the witness's latest cosigned size is " + latestSize, latestSize);
             }
             check(request, checkpoint, latest);
             SignedNote cosigned = logSigned.with(List.of(signer.cosign(checkpoint.text(), now())));
@@ -143,9 +161,9 @@ public final class Witness {
         Checkpoint known = latest.get();
         if (known.size() == checkpoint.size()) {
             if (!Arrays.equals(known.rootHash(), checkpoint.rootHash())) {
-                throw refuse(422, origin, "split-view", "the witness cosigned size " + known.size()
+                throw alarm(origin, SPLIT_VIEW, "the witness cosigned size " + known.size()
                         + " with the root " + Base64.getEncoder().encodeToString(known.rootHash())
-                        + ", not this checkpoint's", -1);
+                        + ", not this checkpoint's");
             }
             if (!request.proof().isEmpty()) {
                 throw WitnessRefusal.of(422, "a consistency proof between equal sizes is empty");
@@ -156,15 +174,25 @@ public final class Witness {
             MerkleProofs.verifyConsistency(known.size(), checkpoint.size(), known.rootHash(), checkpoint.rootHash(),
                     request.proof());
         } catch (InvalidProofException e) {
-            throw refuse(422, origin, "inconsistent", "the checkpoint is not consistent with the witness's latest ("
-                    + known.size() + " leaves): " + e.getMessage(), -1);
+            throw alarm(origin, INCONSISTENT, "the checkpoint is not consistent with the witness's latest ("
+                    + known.size() + " leaves): " + e.getMessage());
         }
     }
 
-    private WitnessRefusal refuse(int status, String origin, String reason, String detail, long latestSize) {
+    /** Evidence against the log (the checkpoint verified with its key): alerted and reported. */
+    private WitnessRefusal alarm(String origin, String reason, String detail) {
         LOG.errorf("ALERT witness refused a checkpoint of %s (%s): %s", origin, reason, detail);
         refusals.accept(origin, reason);
-        return new WitnessRefusal(status, reason, detail, latestSize);
+        return WitnessRefusal.alarm(422, reason, detail);
+    }
+
+    /**
+     * A request anyone could send: not reported, logged at DEBUG only (without the caller's origin, which may be
+     * anything) so that an unauthenticated caller cannot fill the log.
+     */
+    private static WitnessRefusal reject(int status, String reason, String detail, long latestSize) {
+        LOG.debugf("witness rejected an add-checkpoint request (%s)", reason);
+        return WitnessRefusal.rejected(status, reason, detail, latestSize);
     }
 
     /** POSIX seconds, at least 1 (the protocol forbids a zero timestamp). */
