@@ -163,6 +163,14 @@ class WitnessTest {
         assertThat(refused(TestLog.body(6, proof, log.checkpoint())).status()).isEqualTo(422);
         assertThat(refusals).containsExactly(TestLog.ORIGIN + " inconsistent", TestLog.ORIGIN + " inconsistent");
         assertThat(alerts).hasSize(2);
+        // the same genuine checkpoint sent again with bad proofs: still refused, but it alarmed once already
+        for (int i = 0; i < 20; i++) {
+            WitnessRefusal again = refused(TestLog.body(6, proof, log.checkpoint()));
+            assertThat(again.status()).isEqualTo(422);
+            assertThat(again.alarm()).isFalse();
+        }
+        assertThat(refusals).hasSize(2);
+        assertThat(alerts).hasSize(2);
         assertCosigned(add(log.body(6))); // the true extension still cosigns
     }
 
