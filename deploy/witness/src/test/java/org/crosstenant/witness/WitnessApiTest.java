@@ -88,7 +88,7 @@ class WitnessApiTest {
         assertThat(metrics).contains("crosstenant_witness_refusals_total{origin=\"crosstenant.example/audit\","
                 + "reason=\"split-view\"} 1.0");
         assertThat(metrics.lines().filter(line -> line.startsWith("crosstenant_witness_refusals_total{")))
-                .allMatch(line -> line.contains("reason=\"split-view\"") || line.contains("reason=\"inconsistent\""));
+                .allMatch(line -> line.contains("reason=\"split-view\""));
         assertThat(metric(rejected("bad-signature")) - badSignatures).isEqualTo(50.0);
         assertThat(metric(rejected("rollback")) - rollbacks).isEqualTo(1.0);
     }

@@ -149,6 +149,8 @@ public final class ExportVerifier {
         /** the record lines' leaf indexes, in order, as the signed manifest counts them */
         private final RangeManifest.ShownLeaves shown = new RangeManifest.ShownLeaves();
         private boolean trailer;
+        /** a leaf line was unreadable, repeated, out of range or missing: the shown count cannot match then */
+        private boolean lineProblem;
 
         Run(ExportLines lines) {
             this.lines = lines;
@@ -170,6 +172,7 @@ public final class ExportVerifier {
                 String where = "line " + lines.number();
                 JsonNode node = json(where, line);
                 if (node == null) {
+                    lineProblem = true;
                     continue;
                 }
                 String type = node.path("type").asText("");
@@ -188,23 +191,28 @@ public final class ExportVerifier {
                 }
                 if (!type.equals("record") && !type.equals("leaf")) {
                     fail(where + ": not a record or leaf line (type '" + clip(type) + "')");
+                    lineProblem = true;
                     continue;
                 }
                 Leaf leaf = leaf(where, type, node);
                 if (leaf == null) {
+                    lineProblem = true;
                     continue;
                 }
                 if (leaf.index < expected) {
                     fail(where + ": " + leaf.name + " comes again or out of order (leaf " + leaf.index
                             + ", expected leaf " + expected + ")");
+                    lineProblem = true;
                     continue;
                 }
                 if (leaf.index >= to) {
                     fail(where + ": " + leaf.name + " is beyond the export's range (last sequence " + to + ")");
+                    lineProblem = true;
                     continue;
                 }
                 if (leaf.index > expected) {
                     fail(where + ": " + missing(expected, leaf.index - 1) + " missing before " + leaf.name);
+                    lineProblem = true;
                 }
                 expected = leaf.index + 1;
                 if (leaf.own) {
@@ -298,13 +306,19 @@ public final class ExportVerifier {
          * leaf hash, and the range cannot be narrowed, by whoever holds the file).
          */
         private void manifest(String where, JsonNode node, long expected) {
-            RangeManifest manifest;
+            SignedNote note;
             try {
-                SignedNote note = SignedNote.parse(node.path("manifest").asText(""));
+                note = SignedNote.parse(node.path("manifest").asText(""));
                 note.verify(List.of(logKey));
-                manifest = RangeManifest.parse(note.text());
             } catch (InvalidNoteException | IllegalArgumentException e) {
                 fail(where + ": the manifest is not signed by the log key " + logKey.name() + " (" + clip(e.getMessage()) + ")");
+                return;
+            }
+            RangeManifest manifest;
+            try {
+                manifest = RangeManifest.parse(note.text());
+            } catch (IllegalArgumentException e) {
+                fail(where + ": the log key signed this trailer, but it is not an export manifest (" + clip(e.getMessage()) + ")");
                 return;
             }
             if (!manifest.origin().equals(checkpoint.origin()) || !manifest.subject().equals(tenant)
@@ -316,7 +330,7 @@ public final class ExportVerifier {
                         + checkpoint.size() + ")");
                 return;
             }
-            if (expected < to || !findings.isEmpty()) {
+            if (expected < to || lineProblem) {
                 return; // a gap, repeat or bad line is reported already: the shown count cannot match either
             }
             byte[] hash = shown.hash();

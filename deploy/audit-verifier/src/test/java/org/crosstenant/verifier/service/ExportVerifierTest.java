@@ -211,6 +211,10 @@ class ExportVerifierTest {
         hidden.set(7, leaf.toString());
         assertThat(verify(hidden).findings()).singleElement().asString()
                 .contains("shows 24 records of contoso in full", "signed that it showed 25");
+        // and still named when another, unrelated finding comes first (a witness that did not cosign)
+        NoteKey absentWitness = NoteSigner.generate("witness.absent.example", NoteKey.COSIGNATURE).verifierKey();
+        assertThat(verify(hidden, null, absentWitness).findings()).hasSize(2)
+                .anySatisfy(f -> assertThat(f).contains("signed that it showed 25"));
 
         // the header narrowed to a later range and the leaves before it dropped
         List<String> narrowed = log.lines(null);

@@ -30,10 +30,10 @@ import org.jboss.logging.Logger;
  * is stored durably before the cosignature is returned.
  * <p>
  * Only evidence against the log alerts: a checkpoint that verifies with the log's key and is a split view
- * ({@value #SPLIT_VIEW}: its cosigned size with another root) or not consistent with the one it cosigned
- * ({@value #INCONSISTENT}: the proof from its latest does not verify). Those are logged at ERROR as {@code ALERT} and
- * reported to the refusal listener — an inconsistent one once per checkpoint (size, root): its proof comes from the
- * caller, so a genuine newer checkpoint sent again and again with a bad proof would otherwise repeat the alarm. The log signature is checked before anything that can alert. Every other
+ * ({@value #SPLIT_VIEW}: its cosigned size with another root — two statements the log signed that cannot both be
+ * true). That is logged at ERROR as {@code ALERT} and reported to the refusal listener. A larger checkpoint whose
+ * consistency proof fails ({@value #INCONSISTENT}) is refused (422) and never cosigned, but not alarmed: the proof is
+ * the caller's, so it proves nothing against the log (the log, submitting its own, alerts on that 422). The log signature is checked before anything that can alert. Every other
  * refusal ({@link WitnessRefusal#alarm()} false) can be caused by anyone who reaches the witness — no or an invalid
  * log signature ({@value #BAD_SIGNATURE}), an unknown origin ({@value #UNKNOWN_ORIGIN}), a replayed older checkpoint
  * ({@value #ROLLBACK}, 409 with the latest size as the spec says), a stale {@code old} size ({@value #OLD_SIZE}) — so
@@ -43,7 +43,7 @@ public final class Witness {
 
     /** Alarm reason: a verified checkpoint of the cosigned size with another root. */
     public static final String SPLIT_VIEW = "split-view";
-    /** Alarm reason: a verified larger checkpoint whose consistency proof from the cosigned one does not verify. */
+    /** Rejection reason (422, no alarm): a verified larger checkpoint whose consistency proof does not verify. */
     public static final String INCONSISTENT = "inconsistent";
     /** Rejection reason: no signature of the log's key, or one that does not verify. */
     public static final String BAD_SIGNATURE = "bad-signature";
@@ -175,28 +175,13 @@ public final class Witness {
             MerkleProofs.verifyConsistency(known.size(), checkpoint.size(), known.rootHash(), checkpoint.rootHash(),
                     request.proof());
         } catch (InvalidProofException e) {
-            String detail = "the checkpoint is not consistent with the witness's latest (" + known.size()
-                    + " leaves): " + e.getMessage();
-            // the proof is the caller's: anyone holding a genuine newer checkpoint can send it with a bad proof, so
-            // each checkpoint (size, root) alarms once; the log signs at most one per interval, so this is bounded
-            if (!alarmedOnce.add(origin + " " + checkpoint.size() + " " + Base64.getEncoder().encodeToString(checkpoint.rootHash()))) {
-                throw WitnessRefusal.rejected(422, INCONSISTENT, detail, -1);
-            }
-            throw alarm(origin, INCONSISTENT, detail);
+            // refused, never cosigned, but no alarm here: the failing proof is the caller's, and anyone holding a
+            // genuine newer checkpoint can send it with a bad one. The log that submits its own checkpoint and gets
+            // this 422 raises the alert (audit-service's audit.witness-refused record).
+            throw WitnessRefusal.rejected(422, INCONSISTENT, "the checkpoint is not consistent with the witness's"
+                    + " latest (" + known.size() + " leaves): " + e.getMessage(), -1);
         }
     }
-
-    /** The checkpoints already alarmed as inconsistent (origin, size, root), the latest {@value #ALARMED_KEPT}. */
-    private final java.util.Set<String> alarmedOnce = java.util.Collections.newSetFromMap(
-            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<String, Boolean>() {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
-                    return size() > ALARMED_KEPT;
-                }
-            }));
-    private static final int ALARMED_KEPT = 4096;
 
     /** Evidence against the log (the checkpoint verified with its key): alerted and reported. */
     private WitnessRefusal alarm(String origin, String reason, String detail) {
