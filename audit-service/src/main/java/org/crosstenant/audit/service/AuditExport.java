@@ -119,12 +119,8 @@ public class AuditExport {
     public Multi<com.fasterxml.jackson.databind.node.ObjectNode> ocsf(String tenant, Long from, Long to, Long treeSize) {
         return checkpoint(treeSize).onItem().transformToMulti(checkpoint -> {
             Range range = range(from, to, checkpoint.treeSize());
-            int pageSize = config.export().pageSize();
-            Iterable<Long> starts = () -> LongStream.iterate(range.first(), s -> s <= range.last(), s -> s + pageSize)
-                    .iterator();
-            return Multi.createFrom().iterable(starts).onItem().transformToUniAndConcatenate(first -> contexts
-                    .onFreshContext(() -> Panache.withSession(() -> records.rangeForTenant(tenant, first,
-                            Math.min(range.last(), first + pageSize - 1)))))
+            return inPages(range, (first, last) -> contexts.onFreshContext(() -> Panache.withSession(
+                    () -> records.rangeForTenant(tenant, first, last))))
                     .onItem().transformToIterable(page -> page)
                     .map(record -> ocsf.toOcsf(mapper.toRecord(record)));
         });
@@ -196,15 +192,19 @@ public class AuditExport {
     }
 
     private Multi<List<ExportLine>> pages(String tenant, Plan plan) {
+        return inPages(plan.range(), (first, last) -> page(tenant, first, last, plan));
+    }
+
+    /**
+     * Reads a range page by page ({@code audit.export.page-size} sequences each), one page at a time: the next is
+     * read only when the client has taken this one.
+     */
+    private <T> Multi<T> inPages(Range range, java.util.function.BiFunction<Long, Long, Uni<T>> page) {
         int pageSize = config.export().pageSize();
-        Range range = plan.range();
         Iterable<Long> starts = () -> LongStream.iterate(range.first(), s -> s <= range.last(), s -> s + pageSize)
                 .iterator();
-        // one page at a time: the next is read only when the client has taken this one
-        return Multi.createFrom().iterable(starts).onItem().transformToUniAndConcatenate(first -> {
-            long last = Math.min(range.last(), first + pageSize - 1);
-            return page(tenant, first, last, plan);
-        });
+        return Multi.createFrom().iterable(starts).onItem().transformToUniAndConcatenate(
+                first -> page.apply(first, Math.min(range.last(), first + pageSize - 1)));
     }
 
     private Uni<List<ExportLine>> page(String tenant, long first, long last, Plan plan) {
