@@ -66,6 +66,13 @@ public interface AuditConfig {
         String ocsfTopic();
 
         /**
+         * Whether the relay sends the OCSF twins at all; off, {@code audit.records} is published alone (for operators
+         * whose SIEM reads the export or the records topic, and to measure what the twins cost: docs/performance.md).
+         */
+        @WithDefault("true")
+        boolean ocsfEnabled();
+
+        /**
          * Records the relay publishes per transaction (each gives one message per tenant it concerns, at most two,
          * and as many OCSF twins; all of them are handed to the producer at once, so they must fit its
          * {@code buffer.memory}, 32 MiB by default: keep it at or below 4000).

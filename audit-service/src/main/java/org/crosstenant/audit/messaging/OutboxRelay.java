@@ -92,6 +92,7 @@ public class OutboxRelay {
     private final byte[] source;
     private final String topic;
     private final OcsfMapper ocsf;
+    /** The OCSF twins' topic; null when {@code audit.outbox.ocsf-enabled} is off. */
     private final String ocsfTopic;
     /** Records committed by this JVM and not yet known to be published, by sequence. */
     private final ConcurrentNavigableMap<Long, AuditRecord> appended = new ConcurrentSkipListMap<>();
@@ -118,7 +119,7 @@ public class OutboxRelay {
         this.source = bytes(URI.create(config.outbox().source()).toString());
         this.topic = topic;
         this.ocsf = ocsf;
-        this.ocsfTopic = config.outbox().ocsfTopic();
+        this.ocsfTopic = config.outbox().ocsfEnabled() ? config.outbox().ocsfTopic() : null;
     }
 
     /**
@@ -210,16 +211,18 @@ public class OutboxRelay {
         List<ProducerRecord<String, String>> messages = new ArrayList<>(records.size() * 4);
         for (AuditRecord record : records) {
             String payload = mapper.toJson(record);
-            String ocsfPayload = mapper.toJson(ocsf.toOcsf(record));
+            String ocsfPayload = ocsfTopic == null ? null : mapper.toJson(ocsf.toOcsf(record));
             byte[] time = bytes(record.recordedAt().toString());
             List<Sent> ofRecord = new ArrayList<>(record.tenants().size() * 2);
             for (String tenant : record.tenants()) {
                 // the record's message first, then its twin: each topic's partitions get the records in sequence order
                 ofRecord.add(new Sent(tenant, topic, new CompletableFuture<>()));
                 messages.add(message(topic, TYPE, messageId(record.recordId(), tenant), record, tenant, payload, time));
-                ofRecord.add(new Sent(tenant, ocsfTopic, new CompletableFuture<>()));
-                messages.add(message(ocsfTopic, OCSF_TYPE_BYTES, ocsfMessageId(record.recordId(), tenant), record, tenant,
-                        ocsfPayload, time));
+                if (ocsfPayload != null) {
+                    ofRecord.add(new Sent(tenant, ocsfTopic, new CompletableFuture<>()));
+                    messages.add(message(ocsfTopic, OCSF_TYPE_BYTES, ocsfMessageId(record.recordId(), tenant), record,
+                            tenant, ocsfPayload, time));
+                }
             }
             sent.add(ofRecord);
         }
