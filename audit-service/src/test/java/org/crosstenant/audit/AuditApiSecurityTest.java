@@ -93,6 +93,16 @@ class AuditApiSecurityTest {
         Auditors.as("contoso").header("Last-Event-ID", "yesterday").get("/api/v1/audit/stream")
                 .then().statusCode(400).contentType(PROBLEM);
         Auditors.as("contoso").get("/api/v1/audit/stream?after=-5").then().statusCode(400).contentType(PROBLEM);
+        // two positions at once: which one the client is at cannot be told
+        Auditors.as("contoso").header("Last-Event-ID", "1").header("Last-Event-ID", "2").get("/api/v1/audit/stream")
+                .then().statusCode(400).contentType(PROBLEM).body("detail", containsString("more than once"))
+                .body("field", equalTo("Last-Event-ID"));
+        // a position this log never gave (past its last record): refused, not a silent stream that would skip
+        Auditors.as("contoso").header("Last-Event-ID", "999999999999999").get("/api/v1/audit/stream")
+                .then().statusCode(400).contentType(PROBLEM).body("detail", containsString("after the log's last"))
+                .body("field", equalTo("Last-Event-ID"));
+        Auditors.as("contoso").get("/api/v1/audit/stream?after=999999999999999")
+                .then().statusCode(400).contentType(PROBLEM).body("field", equalTo("after"));
     }
 
     @Test

@@ -1,17 +1,18 @@
 package org.crosstenant.audit.rest;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -37,6 +38,7 @@ import org.crosstenant.audit.service.CheckpointSigner;
 import org.crosstenant.audit.service.Checkpoints;
 import org.crosstenant.audit.service.Witnesses;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -50,6 +52,7 @@ public class AuditResource {
     static final String SSE_EVENT_NAME = "audit-record";
     static final String TEXT_UTF8 = "text/plain; charset=utf-8";
     static final String NDJSON = "application/x-ndjson";
+    static final String LAST_EVENT_ID = "Last-Event-ID";
     private static final List<String> EXPORT_FORMATS = List.of("ndjson", "ocsf");
 
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -105,15 +108,41 @@ public class AuditResource {
     @GET
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> stream(@HeaderParam("Last-Event-ID") String lastEventId,
-            @QueryParam("after") String after, @Context Sse sse) {
+    public RestMulti<OutboundSseEvent> stream(@Context HttpHeaders headers, @QueryParam("after") String after,
+            @Context Sse sse) {
         String callerTenant = callerTenant();
-        // the reconnect header wins over the query parameter: a browser's EventSource reconnects to the same URL
-        // (with the first `after`) and adds Last-Event-ID, which is where it really is (docs/audit.md "SSE resume")
-        Long from = lastEventId != null && !lastEventId.isBlank()
-                ? sequence("Last-Event-ID", lastEventId.strip(), null)
-                : sequence("after", after, null);
-        return stream.follow(callerTenant, from).map(item -> toSse(sse, item));
+        // StreamResumeCheck refused a resume point past the log's last record before we got here
+        Long from = resumePoint(headers.getRequestHeader(LAST_EVENT_ID), after).after();
+        // null = from the head: read it before the stream's headers go out
+        return RestMulti.fromUniResponse(stream.start(from),
+                start -> stream.follow(callerTenant, start).map(item -> toSse(sse, item)),
+                start -> Map.of(), start -> 200);
+    }
+
+    /** Where a stream resumes, and which parameter said so ({@code after} null: from the head). */
+    record ResumePoint(String field, Long after) {
+    }
+
+    /**
+     * The resume point of a stream request (docs/audit.md "SSE resume").
+     *
+     * @param lastEventIds every {@code Last-Event-ID} header value sent (null or empty when none)
+     * @param after        the {@code after} query parameter (null when absent)
+     * @return the header's sequence when it is present and not blank (a browser's EventSource reconnects to the same
+     *         URL, with the first {@code after}, and adds the header, which is where the client really is), else
+     *         {@code after}'s, else none
+     * @throws ProblemException 400 when the header is sent more than once (which position the client is at cannot be
+     *         told; RFC 9110 §5.3, not a list field) or the value is not a sequence number
+     */
+    static ResumePoint resumePoint(List<String> lastEventIds, String after) {
+        if (lastEventIds != null && lastEventIds.size() > 1) {
+            throw ProblemException.badParameter(LAST_EVENT_ID, LAST_EVENT_ID + " is given more than once");
+        }
+        String lastEventId = lastEventIds == null || lastEventIds.isEmpty() ? null : lastEventIds.get(0);
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            return new ResumePoint(LAST_EVENT_ID, sequence(LAST_EVENT_ID, lastEventId.strip(), null));
+        }
+        return new ResumePoint("after", sequence("after", after, null));
     }
 
     private OutboundSseEvent toSse(Sse sse, AuditStream.Item item) {

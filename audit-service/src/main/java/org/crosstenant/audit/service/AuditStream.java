@@ -58,12 +58,29 @@ public class AuditStream {
         this.config = config;
     }
 
-    /** @param after replay records after this sequence; null = only records appended from now on */
-    public Multi<Item> follow(String tenant, Long after) {
-        Uni<Long> start = after != null
-                ? Uni.createFrom().item(after)
-                : contexts.onFreshContext(() -> Panache.withSession(queries::headSequence));
-        return start.onItem().transformToMulti(from -> {
+    /**
+     * Where a feed starts, checked before any byte of the stream is sent (so that a refusal can still be a 400).
+     *
+     * @param after replay records after this sequence; null = only records appended from now on
+     * @return {@code after}, or the log's last sequence when it is null; fails with {@link ResumeBeyondHeadException}
+     *         when {@code after} is past the log's last record
+     */
+    public Uni<Long> start(Long after) {
+        Uni<Long> head = contexts.onFreshContext(() -> Panache.withSession(queries::headSequence));
+        return after == null ? head : head.map(last -> {
+            if (after > last) {
+                throw new ResumeBeyondHeadException(after, last);
+            }
+            return after;
+        });
+    }
+
+    /**
+     * @param from a sequence from {@link #start}: the feed sends the tenant's records after it, then new ones
+     * @return the feed; its first item is {@link Connected}
+     */
+    public Multi<Item> follow(String tenant, long from) {
+        return Multi.createFrom().deferred(() -> {
             AtomicLong cursor = new AtomicLong(from);
             // merge subscribes to the broadcast before the first (asynchronous) catch-up read runs: nothing
             // committed in between can be missed
