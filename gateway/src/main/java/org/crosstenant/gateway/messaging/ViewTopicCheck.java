@@ -19,6 +19,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.crosstenant.platform.messaging.TopicProvisioner;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.smallrye.common.annotation.Identifier;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,9 +44,13 @@ public class ViewTopicCheck {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final String bootstrapServers;
+    private final Map<String, Object> kafka;
 
-    public ViewTopicCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    /** @param kafka the gateway's {@code kafka.*} settings (its SASL/TLS ones reach the Admin client too) */
+    public ViewTopicCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     /**
@@ -92,7 +98,7 @@ public class ViewTopicCheck {
 
     private String cleanupPolicy(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        try (Admin admin = TopicProvisioner.admin(bootstrapServers, "gateway-view-topic-check", TIMEOUT)) {
+        try (Admin admin = TopicProvisioner.admin(bootstrapServers, kafka, "gateway-view-topic-check", TIMEOUT)) {
             Config config = admin.describeConfigs(List.of(resource)).all()
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(resource);
             ConfigEntry entry = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);

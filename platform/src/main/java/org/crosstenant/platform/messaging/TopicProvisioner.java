@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,13 +62,40 @@ public final class TopicProvisioner {
      * @param timeout          bound of each request and of every API call
      */
     public static Admin admin(String bootstrapServers, String clientId, Duration timeout) {
+        return admin(bootstrapServers, Map.of(), clientId, timeout);
+    }
+
+    /**
+     * A short-lived Admin client for provisioning and checks that connects the way the service's channels do.
+     *
+     * @param bootstrapServers the broker list ({@code host:port,…}); wins over one in {@code settings}
+     * @param settings         the service's {@code kafka.*} settings without the prefix (Quarkus's
+     *                         {@code default-kafka-broker} map): the Admin client takes those it knows
+     *                         ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}, …) so that it authenticates
+     *                         to a secured listener such as Strimzi's SCRAM one; the others are left out
+     * @param clientId         client id shown in the broker's logs and metrics
+     * @param timeout          bound of each request and of every API call
+     */
+    public static Admin admin(String bootstrapServers, Map<String, ?> settings, String clientId, Duration timeout) {
+        return Admin.create(adminProperties(bootstrapServers, settings, clientId, timeout));
+    }
+
+    /** The Admin client's configuration of {@link #admin(String, Map, String, Duration)} (same parameters). */
+    static Properties adminProperties(String bootstrapServers, Map<String, ?> settings, String clientId,
+            Duration timeout) {
         Properties props = new Properties();
+        Set<String> known = AdminClientConfig.configNames();
+        settings.forEach((name, value) -> {
+            if (known.contains(name) && value != null) {
+                props.put(name, value);
+            }
+        });
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 10_000));
-        return Admin.create(props);
+        return props;
     }
 
     /**

@@ -12,6 +12,8 @@ import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;
 import org.crosstenant.platform.config.TopicsConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.smallrye.common.annotation.Identifier;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
@@ -33,13 +35,20 @@ public class TopicProvisioning {
     private final TopicsConfig config;
     private final String bootstrapServers;
     private final String application;
+    private final Map<String, Object> kafka;
 
+    /**
+     * @param kafka the service's {@code kafka.*} settings (security ones reach the Admin client, see
+     *              {@link TopicProvisioner#admin(String, Map, String, Duration)})
+     */
     public TopicProvisioning(TopicsConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "127.0.0.1:9092") String bootstrapServers,
-            @ConfigProperty(name = "quarkus.application.name", defaultValue = "crosstenant") String application) {
+            @ConfigProperty(name = "quarkus.application.name", defaultValue = "crosstenant") String application,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.application = application;
+        this.kafka = kafka;
     }
 
     void onStart(@Observes @Priority(PRIORITY) StartupEvent event) {
@@ -50,7 +59,8 @@ public class TopicProvisioning {
             return;
         }
         Duration timeout = config.provisioning().timeout();
-        try (Admin admin = TopicProvisioner.admin(bootstrapServers, application + "-topic-provisioning", timeout)) {
+        try (Admin admin = TopicProvisioner.admin(bootstrapServers, kafka, application + "-topic-provisioning",
+                timeout)) {
             TopicProvisioner.Result result = TopicProvisioner.provision(admin, specs, timeout,
                     config.provisioning().alignConfigs());
             LOG.infof("topics provisioned: %d declared, created %s, aligned %s", specs.size(), result.created(),
