@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Renders the suite's Helm chart ({@code chart/crosstenant}) in-process with helm-java (Helm's own Go template engine
@@ -26,6 +27,15 @@ public final class ChartRenderer {
 
     /** The overlays: each is a values file {@code values-<name>.yaml} beside the chart, rendered to {@code <name>.yaml}. */
     public static final List<String> OVERLAYS = List.of("dev", "production");
+
+    /**
+     * The dev overlay once more with contoso's witness on ({@code dev-witness.yaml}), so the witness's objects are
+     * rendered and checked too; the keys are placeholders of the documented form, for rendering only.
+     */
+    public static final Map<String, Object> WITNESS_VARIANT = Map.of(
+            "witnesses.contoso.enabled", true,
+            "witnesses.contoso.vkey", "witness.contoso.example+00000000+BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+            "witnesses.contoso.logVkey", "crosstenant.example/audit+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==");
 
     private ChartRenderer() {
     }
@@ -47,6 +57,7 @@ public final class ChartRenderer {
             Path written = render(module, overlay, out);
             System.out.printf("rendered %s in %d ms%n", written, (System.nanoTime() - start) / 1_000_000);
         }
+        System.out.println("rendered " + render(module, "dev", out, "dev-witness", WITNESS_VARIANT));
     }
 
     /**
@@ -60,6 +71,23 @@ public final class ChartRenderer {
      * @throws IllegalStateException when Helm refuses the chart (template error, {@code required} value missing)
      */
     public static Path render(Path module, String overlay, Path out) throws IOException {
+        return render(module, overlay, out, overlay, Map.of());
+    }
+
+    /**
+     * Renders the chart with one overlay's values file and further values set on top ({@code --set}).
+     *
+     * @param module  the {@code deploy/kubernetes} directory
+     * @param overlay {@code dev} or {@code production}
+     * @param out     the directory to write into (created if missing)
+     * @param name    the file name to write, without {@code .yaml}
+     * @param sets    values to set, by dotted path
+     * @return the written file
+     * @throws IOException           when the realm files cannot be copied or the output cannot be written
+     * @throws IllegalStateException when Helm refuses the chart
+     */
+    public static Path render(Path module, String overlay, Path out, String name, Map<String, Object> sets)
+            throws IOException {
         Path chart = module.resolve("chart/crosstenant");
         Path values = module.resolve("chart/values-" + overlay + ".yaml");
         if (!Files.isRegularFile(values)) {
@@ -68,17 +96,18 @@ public final class ChartRenderer {
         copyRealms(module, chart);
         String manifest;
         try {
-            manifest = Helm.template(chart.toString())
+            var template = Helm.template(chart.toString())
                     .withName(RELEASE)
                     .withNamespace(RELEASE)
-                    .withValuesFile(values)
-                    .call();
+                    .withValuesFile(values);
+            sets.forEach(template::set);
+            manifest = template.call();
         } catch (RuntimeException e) {
             throw new IllegalStateException("helm template of " + chart + " with " + values + " failed: "
                     + e.getMessage(), e);
         }
         Files.createDirectories(out);
-        Path target = out.resolve(overlay + ".yaml");
+        Path target = out.resolve(name + ".yaml");
         Files.writeString(target, manifest);
         return target;
     }

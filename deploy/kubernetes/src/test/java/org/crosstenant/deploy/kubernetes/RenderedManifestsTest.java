@@ -30,6 +30,7 @@ class RenderedManifestsTest {
             "invitation-service", "invitation", "policy-service", "policy", "audit-service", "audit");
 
     static Manifests dev;
+    static Manifests devWitness;
     static Manifests production;
 
     @BeforeAll
@@ -38,11 +39,16 @@ class RenderedManifestsTest {
             ChartRenderer.main(new String[]{MODULE.toString(), RENDERED.toString()});
         }
         dev = Manifests.read(RENDERED.resolve("dev.yaml"));
+        devWitness = Manifests.read(RENDERED.resolve("dev-witness.yaml"));
         production = Manifests.read(RENDERED.resolve("production.yaml"));
     }
 
     static Manifests overlay(String name) {
-        return name.equals("dev") ? dev : production;
+        return switch (name) {
+            case "dev" -> dev;
+            case "dev-witness" -> devWitness;
+            default -> production;
+        };
     }
 
     static ObjectNode deployment(Manifests m, String name) {
@@ -55,7 +61,7 @@ class RenderedManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "production"})
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
     void renderedObjectsAreThere(String overlay) {
         Manifests m = overlay(overlay);
         assertThat(m.ofKind("Deployment")).hasSizeGreaterThanOrEqualTo(4);
@@ -63,16 +69,18 @@ class RenderedManifestsTest {
         assertThat(m.ofKind("Kafka")).hasSize(1);
         assertThat(m.ofKind("KafkaNodePool")).hasSize(1);
         assertThat(m.ofKind("Cluster")).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(m.ofKind("Keycloak")).hasSize(overlay.equals("dev") ? 1 : 0);
-        assertThat(m.ofKind("KeycloakRealmImport")).hasSize(overlay.equals("dev") ? 2 : 0);
-        assertThat(m.ofKind("HorizontalPodAutoscaler")).hasSize(overlay.equals("dev") ? 0 : 4);
-        assertThat(m.ofKind("ScheduledBackup")).hasSize(overlay.equals("dev") ? 0 : 3);
+        boolean isDev = overlay.startsWith("dev");
+        assertThat(m.ofKind("Deployment")).hasSize(overlay.equals("dev-witness") ? 5 : 4);
+        assertThat(m.ofKind("Keycloak")).hasSize(isDev ? 1 : 0);
+        assertThat(m.ofKind("KeycloakRealmImport")).hasSize(isDev ? 2 : 0);
+        assertThat(m.ofKind("HorizontalPodAutoscaler")).hasSize(isDev ? 0 : 4);
+        assertThat(m.ofKind("ScheduledBackup")).hasSize(isDev ? 0 : 3);
     }
 
     // --- containers: probes, requests and limits, non-root, read-only root filesystem -----------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "production"})
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
     void everyContainerHasProbesLimitsAndALockedDownSecurityContext(String overlay) {
         assertThat(Invariants.containers(overlay(overlay))).isEmpty();
     }
@@ -110,7 +118,7 @@ class RenderedManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "production"})
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
     void everyDocumentedTopicHasAKafkaTopic(String overlay) throws IOException {
         assertThat(Invariants.topics(Invariants.documentedTopics(DOCS.resolve("topics.md")), overlay(overlay))).isEmpty();
     }
@@ -135,7 +143,7 @@ class RenderedManifestsTest {
     // --- environment ---------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "production"})
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
     void everyEnvVarIsDocumentedByItsService(String overlay) throws IOException {
         assertThat(Invariants.environment(DOCS.resolve("config"), overlay(overlay))).isEmpty();
     }
@@ -153,7 +161,7 @@ class RenderedManifestsTest {
     // --- Kafka ACLs ------------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "production"})
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
     void eachServiceReadsAndWritesOnlyItsOwnTopics(String overlay) throws IOException {
         assertThat(Invariants.kafkaAcls(DOCS.resolve("topics.md"), RELEASE, overlay(overlay))).isEmpty();
     }
@@ -174,7 +182,7 @@ class RenderedManifestsTest {
     // --- NetworkPolicies -----------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "production"})
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
     void onlyTheGatewayIsReachableFromOutsideAndEachServiceReachesOnlyKafkaAndItsOwnDatabase(String overlay) {
         NetworkReach reach = new NetworkReach(overlay(overlay), RELEASE);
         assertThat(reach.violations(RELEASE, OWN_DB)).isEmpty();
@@ -183,6 +191,17 @@ class RenderedManifestsTest {
         assertThat(reach.reaches(e.get("crosstenant-invitation-service"), e.get("kafka crosstenant"))).isTrue();
         assertThat(reach.reaches(e.get("crosstenant-gateway"), e.get("crosstenant-audit-service"))).isTrue();
         assertThat(reach.reaches(e.get("outside"), e.get("crosstenant-gateway"))).isTrue();
+        assertThat(reach.reaches(e.get("crosstenant-gateway"), e.get("database crosstenant-invitation-db"))).isFalse();
+    }
+
+    @Test
+    void onlyAuditServiceReachesAWitness() {
+        NetworkReach reach = new NetworkReach(devWitness, RELEASE);
+        var e = reach.endpoints();
+        var witness = e.get("crosstenant-witness-contoso");
+        assertThat(reach.reaches(e.get("crosstenant-audit-service"), witness)).isTrue();
+        assertThat(e.values().stream().filter(src -> src != witness && reach.reaches(src, witness)).map(NetworkReach.Endpoint::name))
+                .containsExactly("crosstenant-audit-service");
     }
 
     @Test
@@ -223,7 +242,7 @@ class RenderedManifestsTest {
     // --- strict reading with fabric8's model classes ---------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "production"})
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
     void coreObjectsReadWithFabric8sModelWithoutUnknownFields(String overlay) {
         assertThat(StrictModel.check(overlay(overlay))).isEmpty();
     }
