@@ -56,6 +56,14 @@ public final class CrdSchemas {
         return new CrdSchemas(crds);
     }
 
+    /**
+     * @param apiVersionKind e.g. {@code kafka.strimzi.io/v1beta2/KafkaTopic}
+     * @return whether a loaded CRD defines it
+     */
+    public boolean defines(String apiVersionKind) {
+        return schemas.containsKey(apiVersionKind);
+    }
+
     /** @return how many group/version/kind schemas were loaded */
     public int size() {
         return schemas.size();
