@@ -67,7 +67,7 @@ public final class NetworkReach {
         for (ObjectNode c : m.ofKind("Cluster")) {
             String cluster = c.path("metadata").path("name").asText();
             add(new Endpoint("database " + cluster, namespace,
-                    Map.of("cnpg.io/cluster", cluster, "cnpg.io/podRole", "instance"), Map.of("postgresql", 5432)));
+                    Map.of("cnpg.io/cluster", cluster, "cnpg.io/podRole", "instance"), Map.of("postgresql", 5432, "status", 8000)));
         }
         for (ObjectNode k : m.ofKind("Keycloak")) {
             String name = k.path("metadata").path("name").asText();
@@ -248,6 +248,9 @@ public final class NetworkReach {
                 continue;
             }
             boolean gateway = e.name().equals(release + "-gateway");
+            if (e.name().startsWith("database ") && reachablePorts(outside, e).contains(5432)) {
+                out.add(e.name() + " admits PostgreSQL connections from outside the namespace");
+            }
             if (e.name().startsWith(release + "-") && reaches(outside, e) != gateway) {
                 out.add(gateway ? "the gateway " + e.name() + " is not reachable from outside the namespace"
                         : e.name() + " admits traffic from outside the namespace");

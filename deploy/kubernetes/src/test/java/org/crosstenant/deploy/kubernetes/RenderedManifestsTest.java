@@ -192,6 +192,15 @@ class RenderedManifestsTest {
         assertThat(reach.reaches(e.get("crosstenant-gateway"), e.get("crosstenant-audit-service"))).isTrue();
         assertThat(reach.reaches(e.get("outside"), e.get("crosstenant-gateway"))).isTrue();
         assertThat(reach.reaches(e.get("crosstenant-gateway"), e.get("database crosstenant-invitation-db"))).isFalse();
+        assertThat(reach.reachablePorts(e.get("outside"), e.get("database crosstenant-audit-db"))).isEmpty();
+    }
+
+    @Test
+    void aDatabaseOpenToOtherNamespacesIsReported() {
+        Manifests broken = new Manifests(production.copy().objects().stream()
+                .filter(o -> !Manifests.id(o).equals("NetworkPolicy/crosstenant-policy-db")).toList());
+        assertThat(new NetworkReach(broken, RELEASE).violations(RELEASE, OWN_DB))
+                .containsExactly("database crosstenant-policy-db admits PostgreSQL connections from outside the namespace");
     }
 
     @Test
@@ -217,7 +226,19 @@ class RenderedManifestsTest {
                     - to: [{podSelector: {matchLabels: {cnpg.io/cluster: crosstenant-audit-db}}}]
                       ports: [{port: 5432}]
                 """);
-        NetworkReach reach = new NetworkReach(production.with(leak), RELEASE);
+        NetworkReach egressOnly = new NetworkReach(production.with(leak), RELEASE);
+        assertThat(egressOnly.violations(RELEASE, OWN_DB)).as("the database's own ingress policy still refuses").isEmpty();
+        ObjectNode admit = (ObjectNode) Manifests.YAML.readTree("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: admit}
+                spec:
+                  podSelector: {matchLabels: {cnpg.io/cluster: crosstenant-audit-db}}
+                  policyTypes: [Ingress]
+                  ingress:
+                    - from: [{podSelector: {matchLabels: {app.kubernetes.io/name: invitation-service}}}]
+                """);
+        NetworkReach reach = new NetworkReach(production.with(leak, admit), RELEASE);
         assertThat(reach.violations(RELEASE, OWN_DB)).containsExactly(
                 "NetworkPolicy lets crosstenant-invitation-service reach another service's database crosstenant-audit-db");
     }
