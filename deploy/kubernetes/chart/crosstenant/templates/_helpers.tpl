@@ -1,0 +1,80 @@
+{{/* Labels every object of the release carries. */}}
+{{- define "crosstenant.labels" -}}
+app.kubernetes.io/part-of: crosstenant
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+{{- end -}}
+
+{{/* Selector labels of one workload: (dict "root" $ "name" "gateway") */}}
+{{- define "crosstenant.selector" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- end -}}
+
+{{/* Name of the Strimzi Kafka cluster. */}}
+{{- define "crosstenant.kafkaName" -}}{{ .Release.Name }}{{- end -}}
+
+{{/* Kafka bootstrap address of the internal SCRAM listener. */}}
+{{- define "crosstenant.kafkaBootstrap" -}}
+{{ include "crosstenant.kafkaName" . }}-kafka-bootstrap:{{ .Values.kafka.listenerPort }}
+{{- end -}}
+
+{{/* CloudNativePG cluster name of a database: (dict "root" $ "db" "invitation") */}}
+{{- define "crosstenant.dbCluster" -}}{{ .root.Release.Name }}-{{ .db }}-db{{- end -}}
+
+{{/* Container security context shared by every container. */}}
+{{- define "crosstenant.containerSecurity" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.securityContext.runAsUser }}
+runAsGroup: {{ .Values.securityContext.runAsUser }}
+readOnlyRootFilesystem: true
+allowPrivilegeEscalation: false
+privileged: false
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Kafka client settings of a service: (dict "root" $ "name" "gateway") */}}
+{{- define "crosstenant.kafkaEnv" -}}
+- name: KAFKA_BOOTSTRAP_SERVERS
+  value: {{ include "crosstenant.kafkaBootstrap" .root | quote }}
+- name: KAFKA_SECURITY_PROTOCOL
+  value: SASL_PLAINTEXT
+- name: KAFKA_SASL_MECHANISM
+  value: SCRAM-SHA-512
+- name: KAFKA_SASL_JAAS_CONFIG
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Release.Name }}-{{ .name }}
+      key: sasl.jaas.config
+- name: CROSSTENANT_TOPICS_PROVISIONING_ENABLED
+  value: "false"
+{{- end -}}
+
+{{/* Database settings of a service: (dict "root" $ "db" "invitation") */}}
+{{- define "crosstenant.dbEnv" -}}
+{{- $cluster := include "crosstenant.dbCluster" . -}}
+- name: QUARKUS_DATASOURCE_REACTIVE_URL
+  value: "postgresql://{{ $cluster }}-rw:5432/{{ .db }}"
+- name: QUARKUS_DATASOURCE_JDBC_URL
+  value: "jdbc:postgresql://{{ $cluster }}-rw:5432/{{ .db }}"
+- name: QUARKUS_DATASOURCE_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ $cluster }}-app
+      key: username
+- name: QUARKUS_DATASOURCE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $cluster }}-app
+      key: password
+{{- end -}}
+
+{{/* The gateway's public key for a service's token check (a file: services do not call the gateway). */}}
+{{- define "crosstenant.jwtEnv" -}}
+- name: MP_JWT_VERIFY_PUBLICKEY_LOCATION
+  value: /etc/crosstenant/gateway-key/public.pem
+{{- end -}}

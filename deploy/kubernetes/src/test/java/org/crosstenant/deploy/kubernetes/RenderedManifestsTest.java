@@ -1,0 +1,282 @@
+package org.crosstenant.deploy.kubernetes;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The invariants of issue #10 on the chart as rendered by the build ({@code target/rendered/{dev,production}.yaml},
+ * written by {@link ChartRenderer} at process-classes), each with a negative test: the checker is fed a copy broken
+ * in that way and must report it, naming the object.
+ */
+class RenderedManifestsTest {
+
+    static final Path MODULE = Path.of("").toAbsolutePath();
+    static final Path DOCS = MODULE.resolve("../../docs").normalize();
+    static final Path RENDERED = MODULE.resolve("target/rendered");
+    static final String RELEASE = ChartRenderer.RELEASE;
+    static final Map<String, String> OWN_DB = Map.of(
+            "invitation-service", "invitation", "policy-service", "policy", "audit-service", "audit");
+
+    static Manifests dev;
+    static Manifests devWitness;
+    static Manifests production;
+
+    @BeforeAll
+    static void read() throws IOException {
+        if (!Files.isRegularFile(RENDERED.resolve("production.yaml"))) {
+            ChartRenderer.main(new String[]{MODULE.toString(), RENDERED.toString()});
+        }
+        dev = Manifests.read(RENDERED.resolve("dev.yaml"));
+        devWitness = Manifests.read(RENDERED.resolve("dev-witness.yaml"));
+        production = Manifests.read(RENDERED.resolve("production.yaml"));
+    }
+
+    static Manifests overlay(String name) {
+        return switch (name) {
+            case "dev" -> dev;
+            case "dev-witness" -> devWitness;
+            default -> production;
+        };
+    }
+
+    static ObjectNode deployment(Manifests m, String name) {
+        return m.ofKind("Deployment").stream()
+                .filter(d -> d.path("metadata").path("name").asText().equals(RELEASE + "-" + name)).findFirst().orElseThrow();
+    }
+
+    static ObjectNode container(ObjectNode deployment) {
+        return (ObjectNode) deployment.path("spec").path("template").path("spec").path("containers").get(0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
+    void renderedObjectsAreThere(String overlay) {
+        Manifests m = overlay(overlay);
+        assertThat(m.ofKind("Deployment")).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(m.ofKind("PodDisruptionBudget")).hasSize(4);
+        assertThat(m.ofKind("Kafka")).hasSize(1);
+        assertThat(m.ofKind("KafkaNodePool")).hasSize(1);
+        assertThat(m.ofKind("Cluster")).hasSizeGreaterThanOrEqualTo(3);
+        boolean isDev = overlay.startsWith("dev");
+        assertThat(m.ofKind("Deployment")).hasSize(overlay.equals("dev-witness") ? 5 : 4);
+        assertThat(m.ofKind("Keycloak")).hasSize(isDev ? 1 : 0);
+        assertThat(m.ofKind("KeycloakRealmImport")).hasSize(isDev ? 2 : 0);
+        assertThat(m.ofKind("HorizontalPodAutoscaler")).hasSize(isDev ? 0 : 4);
+        assertThat(m.ofKind("ScheduledBackup")).hasSize(isDev ? 0 : 3);
+    }
+
+    // --- containers: probes, requests and limits, non-root, read-only root filesystem -----------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
+    void everyContainerHasProbesLimitsAndALockedDownSecurityContext(String overlay) {
+        assertThat(Invariants.containers(overlay(overlay))).isEmpty();
+    }
+
+    @Test
+    void aContainerWithoutReadinessProbeIsReported() {
+        Manifests broken = production.copy();
+        container(deployment(broken, "policy-service")).remove("readinessProbe");
+        assertThat(Invariants.containers(broken))
+                .containsExactly("Deployment/crosstenant-policy-service container policy-service has no readinessProbe");
+    }
+
+    @Test
+    void aContainerWithoutLimitsOrAsRootIsReported() {
+        Manifests broken = production.copy();
+        ObjectNode c = container(deployment(broken, "audit-service"));
+        ((ObjectNode) c.path("resources")).remove("limits");
+        ((ObjectNode) c.path("securityContext")).put("runAsNonRoot", false).put("readOnlyRootFilesystem", false);
+        assertThat(Invariants.containers(broken)).containsExactlyInAnyOrder(
+                "Deployment/crosstenant-audit-service container audit-service has no limits.cpu",
+                "Deployment/crosstenant-audit-service container audit-service has no limits.memory",
+                "Deployment/crosstenant-audit-service container audit-service may run as root (runAsNonRoot not true)",
+                "Deployment/crosstenant-audit-service container audit-service has a writable root filesystem");
+    }
+
+    // --- topics ------------------------------------------------------------------------------------------------
+
+    @Test
+    void theTopicTableIsReadFromTheDocument() throws IOException {
+        Map<String, Integer> topics = Invariants.documentedTopics(DOCS.resolve("topics.md"));
+        assertThat(topics).containsEntry("invitations.events", 3).containsEntry("audit.checkpoints", 1)
+                .containsEntry("invitations.events.dlq.policy-service-live", 1)
+                .containsEntry("gateway.access.dlq.audit-service", 1);
+        assertThat(topics.keySet().stream().filter(t -> t.contains(".dlq."))).hasSize(10);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
+    void everyDocumentedTopicHasAKafkaTopic(String overlay) throws IOException {
+        assertThat(Invariants.topics(Invariants.documentedTopics(DOCS.resolve("topics.md")), overlay(overlay))).isEmpty();
+    }
+
+    @Test
+    void aMissingTopicIsReported() throws IOException {
+        Manifests broken = new Manifests(production.objects().stream()
+                .filter(o -> !o.path("spec").path("topicName").asText().equals("policy.decisions.dlq.invitation-service"))
+                .toList());
+        assertThat(Invariants.topics(Invariants.documentedTopics(DOCS.resolve("topics.md")), broken))
+                .containsExactly("topic policy.decisions.dlq.invitation-service (docs/topics.md) has no KafkaTopic");
+    }
+
+    @Test
+    void productionTopicsKeepAnAcknowledgedEventThroughTheLossOfABroker() {
+        for (ObjectNode t : production.ofKind("KafkaTopic")) {
+            assertThat(t.path("spec").path("replicas").asInt()).as(Manifests.id(t)).isEqualTo(3);
+            assertThat(t.path("spec").path("config").path("min.insync.replicas").asInt()).as(Manifests.id(t)).isEqualTo(2);
+        }
+    }
+
+    // --- environment ---------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
+    void everyEnvVarIsDocumentedByItsService(String overlay) throws IOException {
+        assertThat(Invariants.environment(DOCS.resolve("config"), overlay(overlay))).isEmpty();
+    }
+
+    @Test
+    void anUndocumentedEnvVarIsReported() throws IOException {
+        Manifests broken = production.copy();
+        ((ArrayNode) container(deployment(broken, "invitation-service")).path("env"))
+                .addObject().put("name", "INVITATION_MADE_UP_SETTING").put("value", "1");
+        assertThat(Invariants.environment(DOCS.resolve("config"), broken)).containsExactly(
+                "Deployment/crosstenant-invitation-service container invitation-service sets INVITATION_MADE_UP_SETTING,"
+                        + " which docs/config/invitation-service.md does not document");
+    }
+
+    // --- Kafka ACLs ------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
+    void eachServiceReadsAndWritesOnlyItsOwnTopics(String overlay) throws IOException {
+        assertThat(Invariants.kafkaAcls(DOCS.resolve("topics.md"), RELEASE, overlay(overlay))).isEmpty();
+    }
+
+    @Test
+    void anAclOnAnotherServicesTopicIsReported() throws IOException {
+        Manifests broken = production.copy();
+        ObjectNode user = broken.ofKind("KafkaUser").stream()
+                .filter(u -> u.path("metadata").path("name").asText().equals("crosstenant-gateway")).findFirst().orElseThrow();
+        ObjectNode acl = ((ArrayNode) user.path("spec").path("authorization").path("acls")).addObject();
+        acl.putObject("resource").put("type", "topic").put("name", "audit.records").put("patternType", "literal");
+        acl.putArray("operations").add("Read").add("Write");
+        assertThat(Invariants.kafkaAcls(DOCS.resolve("topics.md"), RELEASE, broken)).containsExactly(
+                "KafkaUser/crosstenant-gateway ACL on topic audit.records grants Read, but docs/topics.md does not make gateway a consumer of it",
+                "KafkaUser/crosstenant-gateway ACL on topic audit.records grants Write, but docs/topics.md does not make gateway its producer");
+    }
+
+    // --- NetworkPolicies -----------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
+    void onlyTheGatewayIsReachableFromOutsideAndEachServiceReachesOnlyKafkaAndItsOwnDatabase(String overlay) {
+        NetworkReach reach = new NetworkReach(overlay(overlay), RELEASE);
+        assertThat(reach.violations(RELEASE, OWN_DB)).isEmpty();
+        var e = reach.endpoints();
+        assertThat(reach.reaches(e.get("crosstenant-invitation-service"), e.get("database crosstenant-invitation-db"))).isTrue();
+        assertThat(reach.reaches(e.get("crosstenant-invitation-service"), e.get("kafka crosstenant"))).isTrue();
+        assertThat(reach.reaches(e.get("crosstenant-gateway"), e.get("crosstenant-audit-service"))).isTrue();
+        assertThat(reach.reaches(e.get("outside"), e.get("crosstenant-gateway"))).isTrue();
+        assertThat(reach.reaches(e.get("crosstenant-gateway"), e.get("database crosstenant-invitation-db"))).isFalse();
+        assertThat(reach.reachablePorts(e.get("outside"), e.get("database crosstenant-audit-db"))).isEmpty();
+    }
+
+    @Test
+    void aDatabaseOpenToOtherNamespacesIsReported() {
+        Manifests broken = new Manifests(production.copy().objects().stream()
+                .filter(o -> !Manifests.id(o).equals("NetworkPolicy/crosstenant-policy-db")).toList());
+        assertThat(new NetworkReach(broken, RELEASE).violations(RELEASE, OWN_DB))
+                .containsExactly("database crosstenant-policy-db admits PostgreSQL connections from outside the namespace");
+    }
+
+    @Test
+    void onlyAuditServiceReachesAWitness() {
+        NetworkReach reach = new NetworkReach(devWitness, RELEASE);
+        var e = reach.endpoints();
+        var witness = e.get("crosstenant-witness-contoso");
+        assertThat(reach.reaches(e.get("crosstenant-audit-service"), witness)).isTrue();
+        assertThat(e.values().stream().filter(src -> src != witness && reach.reaches(src, witness)).map(NetworkReach.Endpoint::name))
+                .containsExactly("crosstenant-audit-service");
+    }
+
+    @Test
+    void aPolicyLettingInvitationServiceReachAuditsDatabaseIsReported() throws IOException {
+        ObjectNode leak = (ObjectNode) Manifests.YAML.readTree("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: leak}
+                spec:
+                  podSelector: {matchLabels: {app.kubernetes.io/name: invitation-service}}
+                  policyTypes: [Egress]
+                  egress:
+                    - to: [{podSelector: {matchLabels: {cnpg.io/cluster: crosstenant-audit-db}}}]
+                      ports: [{port: 5432}]
+                """);
+        NetworkReach egressOnly = new NetworkReach(production.with(leak), RELEASE);
+        assertThat(egressOnly.violations(RELEASE, OWN_DB)).as("the database's own ingress policy still refuses").isEmpty();
+        ObjectNode admit = (ObjectNode) Manifests.YAML.readTree("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: admit}
+                spec:
+                  podSelector: {matchLabels: {cnpg.io/cluster: crosstenant-audit-db}}
+                  policyTypes: [Ingress]
+                  ingress:
+                    - from: [{podSelector: {matchLabels: {app.kubernetes.io/name: invitation-service}}}]
+                """);
+        NetworkReach reach = new NetworkReach(production.with(leak, admit), RELEASE);
+        assertThat(reach.violations(RELEASE, OWN_DB)).containsExactly(
+                "NetworkPolicy lets crosstenant-invitation-service reach another service's database crosstenant-audit-db");
+    }
+
+    @Test
+    void aServiceOpenToOtherNamespacesIsReported() throws IOException {
+        ObjectNode open = (ObjectNode) Manifests.YAML.readTree("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: open}
+                spec:
+                  podSelector: {matchLabels: {app.kubernetes.io/name: policy-service}}
+                  policyTypes: [Ingress]
+                  ingress:
+                    - from: [{namespaceSelector: {}}]
+                """);
+        NetworkReach reach = new NetworkReach(dev.with(open), RELEASE);
+        assertThat(reach.violations(RELEASE, OWN_DB))
+                .containsExactly("crosstenant-policy-service admits traffic from outside the namespace");
+    }
+
+    // --- strict reading with fabric8's model classes ---------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
+    void coreObjectsReadWithFabric8sModelWithoutUnknownFields(String overlay) {
+        assertThat(StrictModel.check(overlay(overlay))).isEmpty();
+    }
+
+    @Test
+    void anUnknownFieldIsReportedWithItsPath() {
+        Manifests broken = production.copy();
+        container(deployment(broken, "gateway")).putObject("livenessProbe").putObject("httpGet")
+                .put("path", "/q/health/live").put("port", "http").put("pathh", "typo");
+        ObjectNode svc = broken.ofKind("Service").get(0);
+        ((ObjectNode) svc.path("spec")).put("selectr", "typo");
+        assertThat(StrictModel.check(broken)).containsExactlyInAnyOrder(
+                "Deployment/crosstenant-gateway has unknown field(s) [pathh] at spec.template.spec.containers[0].livenessProbe.httpGet",
+                Manifests.id(svc) + " has unknown field(s) [selectr] at spec");
+    }
+}
