@@ -14,24 +14,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Custom resources against their operators' CRD schemas. The CRDs are data outside the repository, read in place from
  * the directories listed in the system property {@code crosstenant.k8s.crds} (separated by the platform's path
  * separator; default {@code ../shared/k8s-crds} beside the repository, which holds CloudNativePG's and the Keycloak
- * Operator's, and {@code ~/.cache/crosstenant/k8s/strimzi-crds-0.45.0}, Strimzi's, generated from Maven Central by the
- * API-server validation, issue #10 item 3). Missing directories are left out; without any,
- * those tests are skipped with that message. The checker itself is proven on an inline CRD, always.
+ * Operator's, and {@code target/strimzi-crds}, Strimzi's, generated from Maven Central by this module's build). A
+ * missing operator's CRDs fail the test naming the directories searched (a skipped check would pass unnoticed). The
+ * checker itself is proven on an inline CRD, always.
  */
 class CrdSchemasTest {
 
     static final String CRDS = System.getProperty("crosstenant.k8s.crds",
             RenderedManifestsTest.MODULE.resolve("../../../shared/k8s-crds").normalize()
-                    // where the API-server validation (issue #10 item 3) caches Strimzi's CRDs generated from Maven Central
-                    + File.pathSeparator + Path.of(System.getProperty("user.home"), ".cache/crosstenant/k8s/strimzi-crds-0.45.0"));
+                    // Strimzi's, generated from Maven Central by this module's build (pom.xml, strimzi-crds)
+                    + File.pathSeparator + RenderedManifestsTest.MODULE.resolve("target/strimzi-crds"));
 
-    /** @return the CRDs of every existing directory of {@link #CRDS} (none: the test is skipped, saying so) */
+    /** @return the CRDs of every existing directory of {@link #CRDS} (none: the test fails, naming them) */
     static CrdSchemas operatorCrds() throws IOException {
         List<ObjectNode> crds = new ArrayList<>();
         for (String dir : CRDS.split(File.pathSeparator)) {
@@ -43,7 +42,7 @@ class CrdSchemasTest {
                 }
             }
         }
-        assumeTrue(!crds.isEmpty(), "no operator CRDs in " + CRDS + " (set -Dcrosstenant.k8s.crds=DIR[:DIR])");
+        assertThat(crds).as("operator CRDs in " + CRDS + " (set -Dcrosstenant.k8s.crds=DIR[:DIR])").isNotEmpty();
         return new CrdSchemas(crds);
     }
 
@@ -100,7 +99,7 @@ class CrdSchemasTest {
     @Test
     void anUnknownFieldOnARenderedClusterIsReported() throws IOException {
         CrdSchemas schemas = operatorCrds();
-        assumeTrue(schemas.defines("postgresql.cnpg.io/v1/Cluster"), "no CloudNativePG CRDs in " + CRDS);
+        assertThat(schemas.defines("postgresql.cnpg.io/v1/Cluster")).as("CloudNativePG CRDs in " + CRDS).isTrue();
         Manifests broken = RenderedManifestsTest.production.copy();
         ObjectNode cluster = broken.ofKind("Cluster").get(0);
         ((ObjectNode) cluster.path("spec")).put("instancess", 3);
@@ -111,7 +110,7 @@ class CrdSchemasTest {
     @Test
     void aWrongStrimziResourceIsReported() throws IOException {
         CrdSchemas schemas = operatorCrds();
-        assumeTrue(schemas.defines("kafka.strimzi.io/v1beta2/KafkaUser"), "no Strimzi CRDs in " + CRDS);
+        assertThat(schemas.defines("kafka.strimzi.io/v1beta2/KafkaUser")).as("Strimzi CRDs in " + CRDS).isTrue();
         Manifests broken = RenderedManifestsTest.production.copy();
         ObjectNode user = broken.ofKind("KafkaUser").get(0);
         ObjectNode acl = (ObjectNode) user.path("spec").path("authorization").path("acls").get(0);
