@@ -1,6 +1,7 @@
 package org.crosstenant.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.crosstenant.platform.tlog.NoteKey;
 import org.crosstenant.platform.tlog.NoteSigner;
 import org.crosstenant.stack.infra.Directories;
@@ -40,7 +43,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * PostgreSQL started here with the local stack's own classes (deploy/infra), until {@code GET /q/health/ready}
  * answers 200; then the container is removed. The environment of each service is the local stack's
  * (deploy/local-stack LocalStack, docs/config/*.md). The audit verifier's image runs {@code --help}, {@code --version},
- * a verification of a tiny export (exit 0) and of the same export tampered with (exit 1).
+ * a verification of a tiny export (exit 0) and of the same export tampered with (exit 1). The last test shows the
+ * readiness wait fails: a service image without a reachable database is not reported ready.
  * <p>
  * The gateway gets no identity provider: its issuers point at a closed port. docs/config/gateway.md says a realm that
  * is unreachable at startup does not stop it (the tenant is initialised on first use), so readiness does not need
@@ -174,6 +178,23 @@ class ImagesSmokeIT {
         assertThat(verified.exitCode()).as(verified.err() + verified.out()).isZero();
         Podman.Result tampered = verifier(image, "--log-key", "/data/log.vkey", "/data/tampered.ndjson");
         assertThat(tampered.exitCode()).as(tampered.err() + tampered.out()).isEqualTo(1);
+        podman.run("rmi", "--force", image);
+    }
+
+    /**
+     * The readiness wait can fail: policy-service given a database that does not exist (a closed port) must not be
+     * reported ready — its container stops, or readiness stays down until the (shorter) timeout.
+     */
+    @Test
+    @Order(7)
+    void anImageWithoutItsDatabaseIsNotReady() {
+        Map<String, String> env = serviceEnv("policy");
+        int closed = FreePorts.pick();
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + closed + "/policy");
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/policy");
+        assertThatThrownBy(() -> runUntilReady("policy-service", "policy-service", env, Duration.ofSeconds(90)))
+                .isInstanceOfAny(ConditionTimeoutException.class, TerminalFailureException.class)
+                .hasMessageContaining("policy-service");
     }
 
     private Podman.Result verifier(String image, String... args) {
@@ -201,6 +222,10 @@ class ImagesSmokeIT {
      * container stops, with its log.
      */
     private void runUntilReady(String module, String artifact, Map<String, String> env) {
+        runUntilReady(module, artifact, env, READY_TIMEOUT);
+    }
+
+    private void runUntilReady(String module, String artifact, Map<String, String> env, Duration timeout) {
         String image = podman.load(imageTar(module, artifact));
         assertThat(imageUser(image)).isEqualTo("10001");
         assertThat(podman.run("image", "inspect", "--format",
@@ -217,7 +242,7 @@ class ImagesSmokeIT {
         podman.run(command).ok(command);
         URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
         try {
-            await(artifact + " ready at " + ready).atMost(READY_TIMEOUT).pollInterval(Duration.ofSeconds(1))
+            await(artifact + " ready at " + ready).atMost(timeout).pollInterval(Duration.ofSeconds(1))
                     .failFast(artifact + "'s container stopped", () -> !running(name))
                     .until(() -> status(ready) == 200);
         } catch (RuntimeException | Error notReady) {
@@ -227,6 +252,8 @@ class ImagesSmokeIT {
         } finally {
             podman.run("rm", "--force", "--time", "10", name);
             containers.remove(name);
+            // vfs keeps full copies: a reloaded tag would leave the previous image behind in the cached store
+            podman.run("rmi", "--force", image);
         }
     }
 
