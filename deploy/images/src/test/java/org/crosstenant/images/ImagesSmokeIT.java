@@ -96,8 +96,12 @@ class ImagesSmokeIT {
 
     @AfterAll
     void stopEverything() {
-        for (String name : containers) {
-            podman.run("rm", "--force", "--time", "10", name);
+        if (podman != null) {
+            for (String name : containers) {
+                podman.run("rm", "--force", "--time", "10", name);
+            }
+            // the store is this test's own (Podman): leave no image behind, the tars are the build's output
+            podman.run("image", "prune", "--all", "--force");
         }
         if (kafka != null) {
             kafka.close();
