@@ -72,7 +72,14 @@ echo "app:!:19000::::::" >>"$root/etc/shadow"
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/dev/* "$root"/var/log/* \
   "$root"/debootstrap
 
-java_home=$(dirname "$(dirname "$(readlink -f "$root/usr/bin/java" | sed "s|^$root||")")")
+# JAVA_HOME as the image sees it: follow usr/bin/java's links inside the root (they are absolute, e.g.
+# /etc/alternatives/java; readlink -f would follow them on this machine instead)
+java=/usr/bin/java
+for _ in 1 2 3 4 5 6 7 8; do
+  target=$(readlink "$root$java") || break
+  case "$target" in /*) java="$target" ;; *) java="$(dirname "$java")/$target" ;; esac
+done
+java_home=$(dirname "$(dirname "$java")")
 case "$java_home" in /usr/lib/jvm/*) ;; *) fail "no java in the image (usr/bin/java -> $java_home)";; esac
 
 # docker-archive: manifest.json, the image config and one uncompressed layer (what `docker save` writes)
