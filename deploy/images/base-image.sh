@@ -55,8 +55,15 @@ fi
 work=$(mktemp -d "$cache/.build-XXXXXX")
 # debootstrap mounts proc (and sys) in the root while it installs: unmount whatever is left before deleting
 cleanup() {
-  grep -o " $work/[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r mount; do umount -l "$mount" || true; done
-  rm -rf --one-file-system "$work"
+  # (|| true: grep finds nothing in the usual case, and set -e/pipefail would end the trap before the rm)
+  { grep -o " $work/[^ ]*" /proc/mounts 2>/dev/null || true; } | sort -r | while read -r mount; do
+    umount "$mount" || true
+  done
+  if grep -q " $work/" /proc/mounts 2>/dev/null; then
+    say "not deleting $work: something is still mounted under it (umount it, then delete it)"
+  else
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 root="$work/root"
