@@ -1,0 +1,298 @@
+package org.crosstenant.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+import org.crosstenant.platform.tlog.NoteKey;
+import org.crosstenant.platform.tlog.NoteSigner;
+import org.crosstenant.stack.infra.Directories;
+import org.crosstenant.stack.infra.FreePorts;
+import org.crosstenant.stack.infra.KafkaBroker;
+import org.crosstenant.stack.infra.PostgresServer;
+import org.crosstenant.stack.infra.jwt.RsaKeys;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Smoke test of the suite's OCI images (issue #10 item 1): each image tar the `images` profile built is loaded into a
+ * private podman store ({@link Podman}) and run as Kubernetes would run it — {@code --read-only} root file system
+ * (podman's tmpfs on /tmp only), {@code --user 10001}, secrets mounted read-only under /keys — against a real Kafka and
+ * PostgreSQL started here with the local stack's own classes (deploy/infra), until {@code GET /q/health/ready}
+ * answers 200; then the container is removed. The environment of each service is the local stack's
+ * (deploy/local-stack LocalStack, docs/config/*.md). The audit verifier's image runs {@code --help}, {@code --version},
+ * a verification of a tiny export (exit 0) and of the same export tampered with (exit 1). The last test shows the
+ * readiness wait fails: a service image without a reachable database is not reported ready.
+ * <p>
+ * The gateway gets no identity provider: its issuers point at a closed port. docs/config/gateway.md says a realm that
+ * is unreachable at startup does not stop it (the tenant is initialised on first use), so readiness does not need
+ * Keycloak; token checks are the end-to-end walk's business, not this smoke test's.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ImagesSmokeIT {
+
+    private static final String AUDIT_ORIGIN = "crosstenant.example/audit";
+    /** A cold Quarkus start on two busy cores plus podman's vfs set-up: generous, readiness itself takes seconds. */
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Path repo = Path.of(System.getProperty("crosstenant.repo.root", "../.."));
+    private final String version = System.getProperty("crosstenant.project.version", "0.1.0-SNAPSHOT");
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<String> containers = new ArrayList<>();
+    private final String runId = Long.toString(ProcessHandle.current().pid());
+    private Podman podman;
+    private PostgresServer postgres;
+    private KafkaBroker kafka;
+    private Path work;
+    private Path keys;
+    private final NoteSigner auditLog = NoteSigner.generate(AUDIT_ORIGIN, NoteKey.ED25519);
+    private final NoteSigner witness = NoteSigner.generate("witness.contoso.example", NoteKey.COSIGNATURE);
+
+    @BeforeAll
+    void startInfrastructure() throws IOException {
+        Path cache = Path.of(System.getProperty("crosstenant.images.cache",
+                System.getProperty("user.home") + "/.cache/crosstenant/images"));
+        podman = Podman.withPrivateConfig(cache.resolveSibling("podman"));
+        work = repo.resolve("deploy/images/target/smoke");
+        Directories.deleteQuietly(work);
+        Files.createDirectories(work);
+        CompletableFuture<PostgresServer> database = CompletableFuture.supplyAsync(
+                () -> PostgresServer.start(null, 0));
+        kafka = KafkaBroker.start(KafkaBroker.defaultLibs(), work.resolve("kafka"), FreePorts.pick(), FreePorts.pick());
+        postgres = database.join();
+        for (String name : List.of("invitation", "policy", "audit")) {
+            postgres.ensureDatabase(name);
+        }
+        // what a Kubernetes Secret mount would hold, readable by the images' user 10001
+        keys = Files.createDirectories(work.resolve("keys"));
+        var pair = RsaKeys.generate();
+        RsaKeys.writePrivatePem(pair.getPrivate(), keys.resolve("gateway-private.pem"));
+        RsaKeys.writePublicPem(pair.getPublic(), keys.resolve("gateway-public.pem"));
+        readableByAll(keys);
+    }
+
+    @AfterAll
+    void stopEverything() {
+        if (podman != null) {
+            for (String name : containers) {
+                podman.run("rm", "--force", "--time", "10", name);
+            }
+            // the store is this test's own (Podman): leave no image behind, the tars are the build's output
+            podman.run("image", "prune", "--all", "--force");
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void witnessImageGetsReady() {
+        Map<String, String> env = new HashMap<>();
+        env.put("CROSSTENANT_WITNESS_SIGNING_KEY", witness.skey());
+        env.put("CROSSTENANT_WITNESS_STATE_DIRECTORY", "/tmp/witness");
+        env.put("CROSSTENANT_WITNESS_LOGS_AUDIT_ORIGIN", AUDIT_ORIGIN);
+        env.put("CROSSTENANT_WITNESS_LOGS_AUDIT_VKEY", auditLog.verifierKey().vkey());
+        runUntilReady("deploy/witness", "witness", env);
+    }
+
+    @Test
+    @Order(2)
+    void invitationServiceImageGetsReady() {
+        Map<String, String> env = serviceEnv("invitation");
+        env.put("CROSSTENANT_TENANTS_CONTOSO_DOMAINS", "contoso.example");
+        env.put("CROSSTENANT_TENANTS_FABRIKAM_DOMAINS", "fabrikam.example");
+        runUntilReady("invitation-service", "invitation-service", env);
+    }
+
+    @Test
+    @Order(3)
+    void policyServiceImageGetsReady() {
+        runUntilReady("policy-service", "policy-service", serviceEnv("policy"));
+    }
+
+    @Test
+    @Order(4)
+    void auditServiceImageGetsReady() {
+        Map<String, String> env = serviceEnv("audit");
+        env.put("CROSSTENANT_AUDIT_CHECKPOINT_SIGNING_KEY", auditLog.skey());
+        env.put("CROSSTENANT_AUDIT_WITNESSES_CONTOSO_URL", "http://127.0.0.1:" + FreePorts.pick());
+        env.put("CROSSTENANT_AUDIT_WITNESSES_CONTOSO_VKEY", witness.verifierKey().vkey());
+        env.put("CROSSTENANT_AUDIT_WITNESSES_CONTOSO_TENANT", "contoso");
+        runUntilReady("audit-service", "audit-service", env);
+    }
+
+    @Test
+    @Order(5)
+    void gatewayImageGetsReady() {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("CROSSTENANT_GATEWAY_OIDC_BASE_URL", "http://127.0.0.1:" + FreePorts.pick());
+        env.put("CROSSTENANT_GATEWAY_SIGNING_KEY_PRIVATE_LOCATION", "/keys/gateway-private.pem");
+        env.put("CROSSTENANT_GATEWAY_SIGNING_KEY_PUBLIC_LOCATION", "/keys/gateway-public.pem");
+        runUntilReady("gateway", "gateway", env);
+    }
+
+    @Test
+    @Order(6)
+    void auditVerifierImageVerifiesAnExport() throws IOException {
+        String image = podman.load(imageTar("deploy/audit-verifier", "audit-verifier"));
+        assertThat(imageUser(image)).isEqualTo("10001");
+        Path data = Files.createDirectories(work.resolve("verifier"));
+
+        Podman.Result help = verifier(image, "--help");
+        assertThat(help.exitCode()).as(help.err()).isZero();
+        assertThat(help.out()).contains("--log-key");
+        Podman.Result version = verifier(image, "--version");
+        assertThat(version.exitCode()).as(version.err()).isZero();
+        assertThat(version.out()).contains("audit-verifier");
+
+        TinyExport export = new TinyExport();
+        Files.writeString(data.resolve("log.vkey"), export.logVkey() + "\n");
+        Files.writeString(data.resolve("export.ndjson"), export.ndjson("policy.decided"));
+        Files.writeString(data.resolve("tampered.ndjson"), export.ndjson("policy.revoked"));
+        readableByAll(data);
+        Podman.Result verified = verifier(image, "--log-key", "/data/log.vkey", "/data/export.ndjson");
+        assertThat(verified.exitCode()).as(verified.err() + verified.out()).isZero();
+        Podman.Result tampered = verifier(image, "--log-key", "/data/log.vkey", "/data/tampered.ndjson");
+        assertThat(tampered.exitCode()).as(tampered.err() + tampered.out()).isEqualTo(1);
+        podman.run("rmi", "--force", image);
+    }
+
+    /**
+     * The readiness wait can fail: policy-service given a database that does not exist (a closed port) must not be
+     * reported ready — its container stops, or readiness stays down until the (shorter) timeout.
+     */
+    @Test
+    @Order(7)
+    void anImageWithoutItsDatabaseIsNotReady() {
+        Map<String, String> env = serviceEnv("policy");
+        int closed = FreePorts.pick();
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + closed + "/policy");
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/policy");
+        assertThatThrownBy(() -> runUntilReady("policy-service", "policy-service", env, Duration.ofSeconds(90)))
+                .isInstanceOfAny(ConditionTimeoutException.class, TerminalFailureException.class)
+                .hasMessageContaining("policy-service");
+    }
+
+    private Podman.Result verifier(String image, String... args) {
+        List<String> command = new ArrayList<>(List.of("run", "--rm", "--read-only", "--user", "10001",
+                "--network", "none", "--volume", work.resolve("verifier") + ":/data:ro", image));
+        command.addAll(List.of(args));
+        return podman.run(command);
+    }
+
+    /** The environment the local stack gives a service with a database: Kafka, its database, the gateway's key. */
+    private Map<String, String> serviceEnv(String database) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "/keys/gateway-public.pem");
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
+        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.username());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password() == null ? "" : postgres.password());
+        return env;
+    }
+
+    /**
+     * Loads a module's image, checks its user, runs it read-only as uid 10001 on the host's network (Kafka and
+     * PostgreSQL listen on loopback) and waits until its readiness answers 200; then removes it. Fails early when the
+     * container stops, with its log.
+     */
+    private void runUntilReady(String module, String artifact, Map<String, String> env) {
+        runUntilReady(module, artifact, env, READY_TIMEOUT);
+    }
+
+    private void runUntilReady(String module, String artifact, Map<String, String> env, Duration timeout) {
+        String image = podman.load(imageTar(module, artifact));
+        assertThat(imageUser(image)).isEqualTo("10001");
+        assertThat(podman.run("image", "inspect", "--format",
+                "{{index .Labels \"org.opencontainers.image.title\"}}", image).out().trim()).isEqualTo(artifact);
+        int port = FreePorts.pick();
+        String name = "crosstenant-smoke-" + artifact + "-" + runId;
+        List<String> command = new ArrayList<>(List.of("run", "--detach", "--name", name, "--read-only",
+                "--user", "10001", "--network", "host", "--volume", keys + ":/keys:ro",
+                "--env", "QUARKUS_HTTP_PORT=" + port));
+        env.forEach((key, value) -> command.addAll(List.of("--env", key + "=" + value)));
+        command.add(image);
+        podman.run("rm", "--force", name);
+        containers.add(name);
+        podman.run(command).ok(command);
+        URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+        try {
+            await(artifact + " ready at " + ready).atMost(timeout).pollInterval(Duration.ofSeconds(1))
+                    .failFast(artifact + "'s container stopped", () -> !running(name))
+                    .until(() -> status(ready) == 200);
+        } catch (RuntimeException | Error notReady) {
+            System.err.println("---- podman logs " + name + "\n" + podman.run("logs", name).out()
+                    + podman.run("logs", name).err());
+            throw notReady;
+        } finally {
+            podman.run("rm", "--force", "--time", "10", name);
+            containers.remove(name);
+            // vfs keeps full copies: a reloaded tag would leave the previous image behind in the cached store
+            podman.run("rmi", "--force", image);
+        }
+    }
+
+    private boolean running(String name) {
+        return podman.run("inspect", "--format", "{{.State.Running}}", name).out().trim().equals("true");
+    }
+
+    private int status(URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notListeningYet) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private String imageUser(String image) {
+        return podman.run("image", "inspect", "--format", "{{.Config.User}}", image).out().trim();
+    }
+
+    private Path imageTar(String module, String artifact) {
+        Path tar = repo.resolve(module).resolve("target").resolve(artifact + "-image.tar");
+        assertThat(tar).as("image tar of %s %s (built by `mvn -Pimages package`)", module, version).exists();
+        return tar;
+    }
+
+    private static void readableByAll(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.crosstenant.images;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The podman command line (Debian's podman 4.3) with a private configuration and store: nothing is written to
+ * /etc/containers or to the system's image store. The settings are those seen to work on this machine kind
+ * (shared/KUBERNETES.md "Images without Docker"): vfs storage, cgroupfs, runc, fixed ulimits, k8s-file logs, no
+ * network namespace unless a run asks for one, and a signature policy that accepts the locally loaded images.
+ */
+final class Podman {
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Path home;
+    private final Map<String, String> env;
+
+    private Podman(Path home, Map<String, String> env) {
+        this.home = home;
+        this.env = env;
+    }
+
+    /** The outcome of one podman command. */
+    record Result(int exitCode, String out, String err) {
+        /** @return this result if the exit code is 0 */
+        Result ok(List<String> command) {
+            if (exitCode != 0) {
+                throw new IllegalStateException("podman " + command + " exited with " + exitCode + ": " + err + out);
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Writes the private configuration under {@code home} (containers.conf, storage.conf with the store at
+     * {@code home/root} and {@code home/runroot}, registries.conf without any registry, policy.json).
+     *
+     * @param home a directory outside the work tree, e.g. ~/.cache/crosstenant/podman
+     * @return a podman whose every command uses that configuration
+     * @throws UncheckedIOException when the files cannot be written
+     */
+    static Podman withPrivateConfig(Path home) {
+        try {
+            Path conf = Files.createDirectories(home.resolve("conf"));
+            Files.writeString(conf.resolve("containers.conf"), """
+                    [containers]
+                    default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+                    log_driver = "k8s-file"
+                    netns = "none"
+
+                    [engine]
+                    cgroup_manager = "cgroupfs"
+                    runtime = "runc"
+                    events_logger = "file"
+                    """);
+            Files.writeString(conf.resolve("storage.conf"), """
+                    [storage]
+                    driver = "vfs"
+                    graphroot = "%s"
+                    runroot = "%s"
+                    """.formatted(home.resolve("root"), home.resolve("runroot")));
+            // no registry at all: a short name never resolves to a pull
+            Files.writeString(conf.resolve("registries.conf"), "unqualified-search-registries = []\n");
+            Files.writeString(conf.resolve("policy.json"), """
+                    {"default": [{"type": "reject"}],
+                     "transports": {"docker-archive": {"": [{"type": "insecureAcceptAnything"}]},
+                                    "containers-storage": {"": [{"type": "insecureAcceptAnything"}]}}}
+                    """);
+            return new Podman(home, Map.of(
+                    "CONTAINERS_CONF", conf.resolve("containers.conf").toString(),
+                    "CONTAINERS_STORAGE_CONF", conf.resolve("storage.conf").toString(),
+                    "CONTAINERS_REGISTRIES_CONF", conf.resolve("registries.conf").toString(),
+                    "TMPDIR", Files.createDirectories(home.resolve("tmp")).toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Loads a docker-archive tar ({@code podman load -i}).
+     *
+     * @param tar the image tar Jib wrote
+     * @return the image name podman reports ("Loaded image: NAME")
+     * @throws IllegalStateException when podman fails or names no image
+     */
+    String load(Path tar) {
+        List<String> command = List.of("load", "--signature-policy", home.resolve("conf/policy.json").toString(),
+                "-i", tar.toString());
+        String out = run(command).ok(command).out();
+        return out.lines().filter(line -> line.startsWith("Loaded image"))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("podman load named no image: " + out));
+    }
+
+    /**
+     * Runs a podman command and waits for it.
+     *
+     * @param args the arguments after {@code podman}
+     * @return its exit code and output
+     * @throws IllegalStateException when it does not end within five minutes
+     */
+    Result run(List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add("podman");
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        try {
+            Path out = Files.createTempFile("podman", ".out");
+            Path err = Files.createTempFile("podman", ".err");
+            try {
+                Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("podman " + args + " did not end within " + COMMAND_TIMEOUT);
+                }
+                return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run podman (deploy/images/ensure-podman.sh installs it)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #run(List)} from varargs. */
+    Result run(String... args) {
+        return run(List.of(args));
+    }
+}
