@@ -143,6 +143,9 @@ build_apiext() {
     step_end
   fi
   cp /etc/resolv.conf "$SID_ROOT/etc/resolv.conf" 2>/dev/null || true
+  # The configured mirror may be a dated snapshot whose sid Release has passed its Valid-Until (debootstrap does not
+  # check it, apt does): accept it, the signatures are still checked.
+  echo 'Acquire::Check-Valid-Until "false";' > "$SID_ROOT/etc/apt/apt.conf.d/99crosstenant-snapshot"
 
   step_begin "apiext: apt-get install golang-go golang-k8s-apiextensions-apiserver-dev etcd-server in sid (~200 s)"
   in_sid apt-get -qq update || fail_step "apt-get update in the sid chroot failed"
@@ -151,19 +154,29 @@ build_apiext() {
   if [ "$APIEXT_DEB_VERSION" != any ] && [ "$have" != "$APIEXT_DEB_VERSION" ]; then
     fail_step "sid's golang-k8s-apiextensions-apiserver-dev is now $have, not the pinned $APIEXT_DEB_VERSION; set APIEXT_DEB_VERSION=$have (or any) to build it"
   fi
+  # etcd-server is unpacked, not installed: its postinst wants systemd-tmpfiles and a mounted /proc, and only the
+  # binary is needed. (An earlier half-configured install is purged first.)
+  if in_sid dpkg-query -W -f='${Status}' etcd-server 2>/dev/null | grep -qv not-installed; then
+    in_sid dpkg --purge --force-all etcd-server >/dev/null 2>&1 || true
+  fi
   in_sid env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends \
-      golang-go golang-k8s-apiextensions-apiserver-dev etcd-server ca-certificates > "$K8S_CACHE/sid-apt.log" 2>&1 \
+      golang-go golang-k8s-apiextensions-apiserver-dev ca-certificates > "$K8S_CACHE/sid-apt.log" 2>&1 \
     || { tail -20 "$K8S_CACHE/sid-apt.log" >&2; fail_step "apt-get install in sid failed (log: $K8S_CACHE/sid-apt.log)"; }
+  in_sid sh -c 'cd /var/tmp && rm -f etcd-server_*.deb && apt-get -qq download etcd-server && dpkg -x etcd-server_*.deb / && rm -f etcd-server_*.deb' \
+    >> "$K8S_CACHE/sid-apt.log" 2>&1 || fail_step "sid's etcd-server could not be downloaded/unpacked (log: $K8S_CACHE/sid-apt.log)"
+  in_sid /usr/bin/etcd --version >/dev/null 2>&1 || fail_step "sid's etcd-server does not run in the chroot"
   step_end
 
   step_begin "apiext: go build k8s.io/apiextensions-apiserver (nice, ~5 min)"
-  in_sid sh -c 'cd /tmp && GO111MODULE=off GOPATH=/usr/share/gocode CGO_ENABLED=0 GOCACHE=/tmp/gocache \
+  # No /proc in the chroot: go cannot find itself, so GOROOT is given; telemetry and toolchain downloads are off.
+  in_sid sh -c 'cd /tmp && GOROOT=/usr/lib/go GOTELEMETRY=off GOTOOLCHAIN=local GOPROXY=off \
+      GO111MODULE=off GOPATH=/usr/share/gocode CGO_ENABLED=0 GOCACHE=/tmp/gocache \
       nice -n 10 go build -o /tmp/apiextensions-apiserver k8s.io/apiextensions-apiserver' > "$K8S_CACHE/apiext-build.log" 2>&1 \
     || { tail -30 "$K8S_CACHE/apiext-build.log" >&2; fail_step "go build k8s.io/apiextensions-apiserver failed (log: $K8S_CACHE/apiext-build.log)"; }
   mkdir -p "$APIEXT_DIR/bin"
   install -m 755 "$SID_ROOT/tmp/apiextensions-apiserver" "$APIEXT_DIR/bin/apiextensions-apiserver"
   rm -rf "$SID_ROOT/tmp/gocache" "$SID_ROOT/tmp/apiextensions-apiserver"
-  in_sid dpkg-query -W golang-go golang-k8s-apiextensions-apiserver-dev etcd-server > "$APIEXT_DIR/versions.txt"
+  { in_sid dpkg-query -W golang-go golang-k8s-apiextensions-apiserver-dev; in_sid /usr/bin/etcd --version | head -1; } > "$APIEXT_DIR/versions.txt"
   in_sid apt-get -qq clean
   step_end
   touch "$marker"
@@ -175,7 +188,7 @@ build_strimzi() {
   step_begin "strimzi: resolve io.strimzi:api + io.strimzi:crd-generator $STRIMZI_VERSION and generate CRDs"
   mkdir -p "$STRIMZI_DIR/lib"
   mvn -B -q -Dstyle.color=never -f "$HERE/strimzi/pom.xml" -Dstrimzi.version="$STRIMZI_VERSION" \
-      dependency:copy-dependencies -DoutputDirectory="$STRIMZI_DIR/lib" -DincludeScope=runtime \
+      dependency:copy-dependencies -DoutputDirectory="$STRIMZI_DIR/lib" -DincludeScope=runtime > "$STRIMZI_DIR/maven.log" 2>&1 \
     || fail_step "Maven could not resolve io.strimzi:api/crd-generator $STRIMZI_VERSION"
   local m=io.strimzi.api.kafka.model
   ( cd "$STRIMZI_DIR" && java -cp 'lib/*' io.strimzi.crdgenerator.CrdGenerator --yaml --label app:strimzi \

@@ -10,7 +10,7 @@ GO115_DEB_VERSION=${GO115_DEB_VERSION:-1.15.15-1~deb11u4}             # bullseye
 ETCD34_DEB_VERSION=${ETCD34_DEB_VERSION:-3.4.23-4+b4}                  # bookworm etcd-server
 KUBECTL_DEB_VERSION=${KUBECTL_DEB_VERSION:-$K8S_DEB_VERSION}          # bookworm kubernetes-client
 # sid moves: these are the versions seen working; set APIEXT_DEB_VERSION=any to take whatever sid has.
-APIEXT_DEB_VERSION=${APIEXT_DEB_VERSION:-0.34.1-1}
+APIEXT_DEB_VERSION=${APIEXT_DEB_VERSION:-0.36.4-1}
 STRIMZI_VERSION=${STRIMZI_VERSION:-0.45.0}
 
 K8S_DIR=$K8S_CACHE/kube-apiserver-$K8S_VERSION        # bin/{kube-apiserver,etcd,kubectl}
