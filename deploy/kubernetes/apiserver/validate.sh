@@ -63,7 +63,7 @@ awk -v out="$WORK" '
 discover() {  # $1 = G/V -> lines "KIND PLURAL NAMESPACED" (empty when the apiextensions server does not serve it)
   local gv=$1 cache=$WORK/disc.${1//\//_}
   if [ ! -f "$cache" ] && [ -n "${APIEXT_URL:-}" ]; then
-    "${CURL[@]}" -f "$APIEXT_URL/apis/$gv" 2>/dev/null | tr -d '\n' \
+    "${CURL[@]}" -f "$APIEXT_URL/apis/$gv" 2>/dev/null | tr -d ' \n' \
       | grep -o '{"name":"[a-z0-9.-]*","singularName":"[^"]*","namespaced":\(true\|false\),"kind":"[A-Za-z0-9]*"' \
       | sed 's/{"name":"\([^"]*\)","singularName":"[^"]*","namespaced":\([a-z]*\),"kind":"\([^"]*\)"/\3 \1 \2/' > "$cache"
   fi
@@ -71,7 +71,7 @@ discover() {  # $1 = G/V -> lines "KIND PLURAL NAMESPACED" (empty when the apiex
 }
 one_line() { tr '\n' ' ' | sed 's/[[:space:]]\+/ /g; s/ $//'; }
 status_message() {  # the "message" of a Kubernetes Status JSON on stdin
-  tr -d '\n' | sed -n 's/.*"message":"\(.*\)","reason".*/\1/p; t; s/.*"message":"\([^"]*\)".*/\1/p' | sed 's/\\"/"/g; s/\\n/ /g'
+  tr '\n' ' ' | sed -n 's/.*"message": *"\(.*\)", *"reason".*/\1/p; t; s/.*"message": *"\([^"]*\)".*/\1/p' | sed 's/\\"/"/g; s/\\n/ /g'
 }
 
 # 3. Namespaces first, for real (kube-apiserver; the apiextensions server runs without NamespaceLifecycle).
