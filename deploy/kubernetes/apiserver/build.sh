@@ -121,7 +121,7 @@ build_kube() {
   install -m 755 "$work/etcd/usr/bin/etcd" "$K8S_DIR/bin/etcd"
   install -m 755 "$work/kubectl/usr/bin/kubectl" "$K8S_DIR/bin/kubectl"
   "$K8S_DIR/bin/kube-apiserver" --version
-  rm -rf "$work"
+  rm -rf "$work" "$APT_DIR"/pkgs/*.deb
   touch "$marker"
 }
 
@@ -177,7 +177,11 @@ build_apiext() {
   install -m 755 "$SID_ROOT/tmp/apiextensions-apiserver" "$APIEXT_DIR/bin/apiextensions-apiserver"
   rm -rf "$SID_ROOT/tmp/gocache" "$SID_ROOT/tmp/apiextensions-apiserver"
   { in_sid dpkg-query -W golang-go golang-k8s-apiextensions-apiserver-dev; in_sid /usr/bin/etcd --version | head -1; } > "$APIEXT_DIR/versions.txt"
+  # The Go sources (2 GB) are needed only for the build: purge them; etcd (unpacked, not installed) stays.
+  in_sid env DEBIAN_FRONTEND=noninteractive apt-get -qq purge -y --autoremove golang-go \
+      golang-k8s-apiextensions-apiserver-dev >> "$K8S_CACHE/sid-apt.log" 2>&1 || log "could not purge the Go packages (kept)"
   in_sid apt-get -qq clean
+  in_sid /usr/bin/etcd --version >/dev/null 2>&1 || fail_step "etcd no longer runs in the chroot after the purge"
   step_end
   touch "$marker"
 }
