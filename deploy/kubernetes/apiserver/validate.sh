@@ -119,7 +119,7 @@ while IFS='|' read -r n src av kd ns nm; do
   if out=$("${KUBECTL_CMD[@]}" "${args[@]}" 2>&1); then
     echo "OK    $label$note"; ok=$((ok + 1))
   else
-    echo "FAIL  $label$note: $(printf '%s' "$out" | one_line)"; failed=$((failed + 1))
+    echo "FAIL  $label$note: $(printf '%s' "$out" | sed "s#\"$doc\"#the object#g" | one_line)"; failed=$((failed + 1))
   fi
 done < "$WORK/index.tsv"
 
