@@ -113,8 +113,10 @@ public class AuditResource {
         String callerTenant = callerTenant();
         // StreamResumeCheck refused a resume point past the log's last record before we got here
         Long from = resumePoint(headers.getRequestHeader(LAST_EVENT_ID), after).after();
-        // null = from the head: read it before the stream's headers go out
-        return RestMulti.fromUniResponse(stream.start(from),
+        // null = from the head: read it before the stream's headers go out (a given point was checked by the filter;
+        // checking it again here could only fail after the response started)
+        Uni<Long> first = from != null ? Uni.createFrom().item(from) : stream.start(null);
+        return RestMulti.fromUniResponse(first,
                 start -> stream.follow(callerTenant, start).map(item -> toSse(sse, item)),
                 start -> Map.of(), start -> 200);
     }

@@ -1,5 +1,6 @@
 package org.crosstenant.audit.rest;
 
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 
 import io.smallrye.mutiny.Uni;
@@ -27,7 +28,8 @@ public class StreamResumeCheck {
      * @return completes when the request is not a stream, or resumes within the log; fails with a 400
      *         {@link ProblemException} otherwise
      */
-    @ServerRequestFilter
+    // after the cheap refusals (undeclared or repeated query parameters, Priorities.USER): this one reads the database
+    @ServerRequestFilter(priority = Priorities.USER + 100)
     public Uni<Void> resumeWithinTheLog(ContainerRequestContext request, SimpleResourceInfo resource) {
         if (resource == null || resource.getResourceClass() != AuditResource.class
                 || !"stream".equals(resource.getMethodName())) {

@@ -86,7 +86,8 @@ public final class TopicProvisioner {
         Properties props = new Properties();
         Set<String> known = AdminClientConfig.configNames();
         settings.forEach((name, value) -> {
-            if (known.contains(name) && value != null) {
+            // a setting given empty (KAFKA_SECURITY_PROTOCOL=) is no setting: Admin.create would refuse ""
+            if (known.contains(name) && value != null && !(value instanceof String text && text.isBlank())) {
                 props.put(name, value);
             }
         });

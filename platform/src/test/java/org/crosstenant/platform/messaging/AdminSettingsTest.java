@@ -37,6 +37,14 @@ class AdminSettingsTest {
     }
 
     @Test
+    void aSettingGivenEmptyIsLeftOut() {
+        Properties props = TopicProvisioner.adminProperties("kafka:9092",
+                Map.of("security.protocol", "", "sasl.mechanism", "  "), "check", Duration.ofSeconds(5));
+        assertFalse(props.containsKey("security.protocol"));
+        assertFalse(props.containsKey("sasl.mechanism"));
+    }
+
+    @Test
     void withoutSettingsOnlyTheBrokerListAndTimeouts() {
         Properties props = TopicProvisioner.adminProperties("kafka:9092", Map.of(), "check", Duration.ofSeconds(5));
         assertEquals(Map.of("bootstrap.servers", "kafka:9092", "client.id", "check",

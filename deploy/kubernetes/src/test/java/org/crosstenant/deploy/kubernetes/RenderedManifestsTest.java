@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +84,32 @@ class RenderedManifestsTest {
     @ValueSource(strings = {"dev", "dev-witness", "production"})
     void everyContainerHasProbesLimitsAndALockedDownSecurityContext(String overlay) {
         assertThat(Invariants.containers(overlay(overlay))).isEmpty();
+    }
+
+    /**
+     * invitation-service pushes Shared Signals to the tenants' receivers (docs/config/invitation-service.md): its
+     * NetworkPolicy lets it open HTTPS to addresses outside the cluster (public ranges only) and nothing else besides
+     * DNS, Kafka and its database; without that rule every push would time out.
+     */
+    @Test
+    void invitationServiceMayPushSharedSignalsOverHttpsOnly() {
+        for (String name : List.of("dev", "production")) {
+            ObjectNode policy = overlay(name).ofKind("NetworkPolicy").stream()
+                    .filter(p -> p.path("metadata").path("name").asText().equals(RELEASE + "-invitation-service"))
+                    .findFirst().orElseThrow();
+            List<com.fasterxml.jackson.databind.JsonNode> outward = new java.util.ArrayList<>();
+            policy.path("spec").path("egress").forEach(rule -> {
+                if (rule.path("to").findValue("ipBlock") != null) {
+                    outward.add(rule);
+                }
+            });
+            assertThat(outward).as(name + ": egress rules to addresses outside the cluster").singleElement()
+                    .satisfies(rule -> {
+                        assertThat(rule.path("ports").findValuesAsText("port")).containsExactly("443");
+                        assertThat(rule.path("to").findValue("except").toString())
+                                .contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
+                    });
+        }
     }
 
     @Test
