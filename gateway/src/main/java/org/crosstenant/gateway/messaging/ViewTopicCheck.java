@@ -19,9 +19,9 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.crosstenant.platform.messaging.TopicProvisioner;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import io.smallrye.common.annotation.Identifier;
-import org.jboss.logging.Logger;
 
 /**
  * Tells whether a view topic, as the replay finds it at assignment, still holds everything the view needs: the view

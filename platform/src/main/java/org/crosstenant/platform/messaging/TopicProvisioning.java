@@ -12,11 +12,10 @@ import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;
 import org.crosstenant.platform.config.TopicsConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import io.smallrye.common.annotation.Identifier;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * Creates the service's declared topics ({@link TopicsConfig}) at start-up, before its Kafka channels start: the

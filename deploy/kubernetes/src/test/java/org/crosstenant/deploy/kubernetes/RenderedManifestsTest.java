@@ -1,5 +1,6 @@
 package org.crosstenant.deploy.kubernetes;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,32 +86,6 @@ class RenderedManifestsTest {
     @ValueSource(strings = {"dev", "dev-witness", "production"})
     void everyContainerHasProbesLimitsAndALockedDownSecurityContext(String overlay) {
         assertThat(Invariants.containers(overlay(overlay))).isEmpty();
-    }
-
-    /**
-     * invitation-service pushes Shared Signals to the tenants' receivers (docs/config/invitation-service.md): its
-     * NetworkPolicy lets it open HTTPS to addresses outside the cluster (public ranges only) and nothing else besides
-     * DNS, Kafka and its database; without that rule every push would time out.
-     */
-    @Test
-    void invitationServiceMayPushSharedSignalsOverHttpsOnly() {
-        for (String name : List.of("dev", "production")) {
-            ObjectNode policy = overlay(name).ofKind("NetworkPolicy").stream()
-                    .filter(p -> p.path("metadata").path("name").asText().equals(RELEASE + "-invitation-service"))
-                    .findFirst().orElseThrow();
-            List<com.fasterxml.jackson.databind.JsonNode> outward = new java.util.ArrayList<>();
-            policy.path("spec").path("egress").forEach(rule -> {
-                if (rule.path("to").findValue("ipBlock") != null) {
-                    outward.add(rule);
-                }
-            });
-            assertThat(outward).as(name + ": egress rules to addresses outside the cluster").singleElement()
-                    .satisfies(rule -> {
-                        assertThat(rule.path("ports").findValuesAsText("port")).containsExactly("443");
-                        assertThat(rule.path("to").findValue("except").toString())
-                                .contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
-                    });
-        }
     }
 
     @Test
@@ -285,6 +261,32 @@ class RenderedManifestsTest {
         NetworkReach reach = new NetworkReach(dev.with(open), RELEASE);
         assertThat(reach.violations(RELEASE, OWN_DB))
                 .containsExactly("crosstenant-policy-service admits traffic from outside the namespace");
+    }
+
+    /**
+     * invitation-service pushes Shared Signals to the tenants' receivers (docs/config/invitation-service.md): its
+     * NetworkPolicy lets it open HTTPS to addresses outside the cluster (public ranges only) and nothing else besides
+     * DNS, Kafka and its database; without that rule every push would time out.
+     */
+    @Test
+    void invitationServiceMayPushSharedSignalsOverHttpsOnly() {
+        for (String overlay : List.of("dev", "production")) {
+            ObjectNode policy = overlay(overlay).ofKind("NetworkPolicy").stream()
+                    .filter(p -> p.path("metadata").path("name").asText().equals(RELEASE + "-invitation-service"))
+                    .findFirst().orElseThrow();
+            List<JsonNode> outward = new ArrayList<>();
+            policy.path("spec").path("egress").forEach(rule -> {
+                if (rule.path("to").findValue("ipBlock") != null) {
+                    outward.add(rule);
+                }
+            });
+            assertThat(outward).as(overlay + ": egress rules to addresses outside the cluster").singleElement()
+                    .satisfies(rule -> {
+                        assertThat(rule.path("ports").findValuesAsText("port")).containsExactly("443");
+                        assertThat(rule.path("to").findValue("except").toString())
+                                .contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
+                    });
+        }
     }
 
     // --- strict reading with fabric8's model classes ---------------------------------------------------------------
