@@ -105,7 +105,7 @@ if [ -z "$use_running" ]; then
   say "$(grep 'ready in' "$stack_log")"
 else
   [ -f "$stack_home/run/stack.properties" ] || { say "no running stack found ($stack_home/run/stack.properties is missing)"; exit 1; }
-  [ -f "$harness" ] || mvn -B -q package -DskipTests -pl bench/harness -am
+  [ -f "$harness" ] || mvn -B -q package -DskipTests -Dcrosstenant.images.skip=true -pl bench/harness -am
 fi
 
 [ -n "$installed" ] && harness_args=(--installed "$installed" "${harness_args[@]}")

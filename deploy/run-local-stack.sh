@@ -20,6 +20,6 @@ if [ -z "$stale" ]; then
 fi
 if [ -n "$stale" ]; then
   echo "[local-stack] building (changed: $stale) ..."
-  mvn -B -q package -DskipTests
+  mvn -B -q package -DskipTests -Dcrosstenant.images.skip=true
 fi
 exec java -cp "$launcher:deploy/local-stack/target/lib/*" org.crosstenant.stack.LocalStackMain "$@"

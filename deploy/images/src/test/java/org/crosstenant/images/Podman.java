@@ -14,18 +14,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * The podman command line (Debian's podman 4.3) with a private configuration and store: nothing is written to
  * /etc/containers or to the system's image store. The settings are those seen to work on this machine kind
- * (shared/KUBERNETES.md "Images without Docker"): vfs storage, cgroupfs, runc, fixed ulimits, k8s-file logs, no
- * network namespace unless a run asks for one, and a signature policy that accepts the locally loaded images.
+ * (shared/KUBERNETES.md "Images without Docker"): cgroupfs, runc, fixed ulimits, k8s-file logs, no network namespace
+ * unless a run asks for one, and a signature policy that accepts the locally loaded images; overlay storage (seen to
+ * work here as root on ext4), or vfs when {@code podman info} refuses overlay.
  */
 final class Podman {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
 
-    private final Path home;
+    private final Path conf;
     private final Map<String, String> env;
 
-    private Podman(Path home, Map<String, String> env) {
-        this.home = home;
+    private Podman(Path conf, Map<String, String> env) {
+        this.conf = conf;
         this.env = env;
     }
 
@@ -41,16 +42,30 @@ final class Podman {
     }
 
     /**
-     * Writes the private configuration under {@code home} (containers.conf, storage.conf with the store at
-     * {@code home/root} and {@code home/runroot}, registries.conf without any registry, policy.json).
+     * Writes the private configuration under {@code home/conf-<driver>} (containers.conf, storage.conf with the
+     * store at {@code home/root-<driver>}, registries.conf without any registry, policy.json) and picks the storage
+     * driver: overlay when {@code podman info} accepts it, else vfs.
      *
      * @param home a directory outside the work tree, e.g. ~/.cache/crosstenant/podman
      * @return a podman whose every command uses that configuration
      * @throws UncheckedIOException when the files cannot be written
      */
     static Podman withPrivateConfig(Path home) {
+        // overlay (kernel overlayfs) shares the image's layers with each container; vfs, the fallback, copies the
+        // whole image for every container (seconds and hundreds of MB each)
+        Podman overlay = configured(home, "overlay");
+        Result probe = overlay.run("info", "--format", "{{.Store.GraphDriverName}}");
+        if (probe.exitCode() == 0) {
+            return overlay;
+        }
+        System.out.println("[podman] overlay storage refused here, using vfs: " + probe.err().strip());
+        return configured(home, "vfs");
+    }
+
+    /** One configuration directory and store per driver: a store made by one driver refuses the other. */
+    private static Podman configured(Path home, String driver) {
         try {
-            Path conf = Files.createDirectories(home.resolve("conf"));
+            Path conf = Files.createDirectories(home.resolve("conf-" + driver));
             Files.writeString(conf.resolve("containers.conf"), """
                     [containers]
                     default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
@@ -64,10 +79,10 @@ final class Podman {
                     """);
             Files.writeString(conf.resolve("storage.conf"), """
                     [storage]
-                    driver = "vfs"
+                    driver = "%s"
                     graphroot = "%s"
                     runroot = "%s"
-                    """.formatted(home.resolve("root"), home.resolve("runroot")));
+                    """.formatted(driver, home.resolve("root-" + driver), home.resolve("runroot-" + driver)));
             // no registry at all: a short name never resolves to a pull
             Files.writeString(conf.resolve("registries.conf"), "unqualified-search-registries = []\n");
             Files.writeString(conf.resolve("policy.json"), """
@@ -75,7 +90,7 @@ final class Podman {
                      "transports": {"docker-archive": {"": [{"type": "insecureAcceptAnything"}]},
                                     "containers-storage": {"": [{"type": "insecureAcceptAnything"}]}}}
                     """);
-            return new Podman(home, Map.of(
+            return new Podman(conf, Map.of(
                     "CONTAINERS_CONF", conf.resolve("containers.conf").toString(),
                     "CONTAINERS_STORAGE_CONF", conf.resolve("storage.conf").toString(),
                     "CONTAINERS_REGISTRIES_CONF", conf.resolve("registries.conf").toString(),
@@ -93,7 +108,7 @@ final class Podman {
      * @throws IllegalStateException when podman fails or names no image
      */
     String load(Path tar) {
-        List<String> command = List.of("load", "--signature-policy", home.resolve("conf/policy.json").toString(),
+        List<String> command = List.of("load", "--signature-policy", conf.resolve("policy.json").toString(),
                 "-i", tar.toString());
         String out = run(command).ok(command).out();
         return out.lines().filter(line -> line.startsWith("Loaded image"))
