@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -266,6 +268,9 @@ class ImagesSmokeIT {
         assertThat(imageUser(image)).isEqualTo("10001");
         assertThat(podman.run("image", "inspect", "--format",
                 "{{index .Labels \"org.opencontainers.image.title\"}}", image).out().trim()).isEqualTo(artifact);
+        // the port the image declares is the one the application listens on unless told otherwise
+        assertThat(podman.run("image", "inspect", "--format", "{{json .Config.ExposedPorts}}", image).out())
+                .as("%s's declared port", artifact).contains("\"" + configuredHttpPort(module) + "/tcp\"");
         int port = FreePorts.pick();
         String name = "crosstenant-smoke-" + key + "-" + runId;
         List<String> command = new ArrayList<>(List.of("run", "--detach", "--name", name, "--read-only",
@@ -294,6 +299,17 @@ class ImagesSmokeIT {
             System.err.println("---- podman logs " + container.container() + "\n" + logs.out() + logs.err());
             throw notReady;
         }
+    }
+
+    /** The module's own {@code quarkus.http.port} (its src/main/resources/application.properties). */
+    private int configuredHttpPort(String module) {
+        Properties properties = new Properties();
+        try (var in = Files.newBufferedReader(repo.resolve(module).resolve("src/main/resources/application.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Integer.parseInt(properties.getProperty("quarkus.http.port").trim());
     }
 
     /** Runs a step and prints how long it took (the CI log shows where the smoke test spends its time). */
