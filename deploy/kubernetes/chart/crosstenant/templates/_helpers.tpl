@@ -15,7 +15,7 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{/* Name of the Strimzi Kafka cluster. */}}
 {{- define "crosstenant.kafkaName" -}}{{ .Release.Name }}{{- end -}}
 
-{{/* Kafka bootstrap address of the internal SCRAM listener. */}}
+{{/* Kafka bootstrap address of the internal SCRAM listener (TLS unless kafka.tls is false). */}}
 {{- define "crosstenant.kafkaBootstrap" -}}
 {{ include "crosstenant.kafkaName" . }}-kafka-bootstrap:{{ .Values.kafka.listenerPort }}
 {{- end -}}
@@ -41,8 +41,17 @@ seccompProfile:
 {{- define "crosstenant.kafkaEnv" -}}
 - name: KAFKA_BOOTSTRAP_SERVERS
   value: {{ include "crosstenant.kafkaBootstrap" .root | quote }}
+{{- if .root.Values.kafka.tls }}
+- name: KAFKA_SECURITY_PROTOCOL
+  value: SASL_SSL
+- name: KAFKA_SSL_TRUSTSTORE_TYPE
+  value: PEM
+- name: KAFKA_SSL_TRUSTSTORE_LOCATION
+  value: /etc/crosstenant/kafka-ca/ca.crt
+{{- else }}
 - name: KAFKA_SECURITY_PROTOCOL
   value: SASL_PLAINTEXT
+{{- end }}
 - name: KAFKA_SASL_MECHANISM
   value: SCRAM-SHA-512
 - name: KAFKA_SASL_JAAS_CONFIG

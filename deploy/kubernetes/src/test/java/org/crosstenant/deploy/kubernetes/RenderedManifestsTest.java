@@ -289,6 +289,74 @@ class RenderedManifestsTest {
         }
     }
 
+    /**
+     * The Kafka listener speaks TLS, and every Kafka client container says SASL_SSL and trusts a CA file that a
+     * volume from Strimzi's cluster CA Secret really puts there; a client left on SASL_PLAINTEXT, or pointing at a
+     * file nothing mounts, could not connect.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "dev-witness", "production"})
+    void kafkaClientsSpeakTlsAndTrustStrimzisClusterCa(String overlay) {
+        Manifests m = overlay(overlay);
+        assertThat(m.ofKind("Kafka").get(0).path("spec").path("kafka").path("listeners").findValuesAsText("tls"))
+                .as(overlay + ": listener tls").containsOnly("true");
+        assertThat(kafkaTlsProblems(m)).as(overlay).isEmpty();
+    }
+
+    @Test
+    void aKafkaClientWithoutItsCaMountIsReported() {
+        Manifests broken = production.copy();
+        ObjectNode gateway = container(deployment(broken, "gateway"));
+        ArrayNode mounts = (ArrayNode) gateway.path("volumeMounts");
+        for (int i = mounts.size() - 1; i >= 0; i--) {
+            if (mounts.get(i).path("mountPath").asText().contains("kafka-ca")) {
+                mounts.remove(i);
+            }
+        }
+        assertThat(kafkaTlsProblems(broken)).singleElement().asString().contains("gateway");
+    }
+
+    /** Problems of each container that has KAFKA_BOOTSTRAP_SERVERS: protocol, trust store file and its volume. */
+    static List<String> kafkaTlsProblems(Manifests m) {
+        String caSecret = RELEASE + "-cluster-ca-cert";
+        List<String> problems = new ArrayList<>();
+        for (ObjectNode deployment : m.ofKind("Deployment")) {
+            JsonNode pod = deployment.path("spec").path("template").path("spec");
+            for (JsonNode c : pod.path("containers")) {
+                Map<String, String> env = new LinkedHashMap<>();
+                c.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+                if (!env.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
+                    continue;
+                }
+                String name = c.path("name").asText();
+                if (!"SASL_SSL".equals(env.get("KAFKA_SECURITY_PROTOCOL"))) {
+                    problems.add(name + ": KAFKA_SECURITY_PROTOCOL " + env.get("KAFKA_SECURITY_PROTOCOL"));
+                    continue;
+                }
+                String file = env.getOrDefault("KAFKA_SSL_TRUSTSTORE_LOCATION", "");
+                boolean mounted = false;
+                for (JsonNode mount : c.path("volumeMounts")) {
+                    String dir = mount.path("mountPath").asText() + "/";
+                    if (!file.startsWith(dir)) {
+                        continue;
+                    }
+                    for (JsonNode volume : pod.path("volumes")) {
+                        if (volume.path("name").asText().equals(mount.path("name").asText())
+                                && volume.path("secret").path("secretName").asText().equals(caSecret)
+                                && volume.path("secret").path("items").findValuesAsText("path")
+                                        .contains(file.substring(dir.length()))) {
+                            mounted = true;
+                        }
+                    }
+                }
+                if (!mounted) {
+                    problems.add(name + ": trust store " + file + " is not mounted from Secret " + caSecret);
+                }
+            }
+        }
+        return problems;
+    }
+
     // --- strict reading with fabric8's model classes ---------------------------------------------------------------
 
     @ParameterizedTest
