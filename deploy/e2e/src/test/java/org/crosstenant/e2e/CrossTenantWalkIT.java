@@ -432,7 +432,9 @@ class CrossTenantWalkIT {
      * Every metric the chart's alert rules read (deploy/kubernetes/chart/crosstenant/alerts/alerts.yaml) is exposed by a
      * service of the running stack at {@code /q/metrics}, so an alert on a metric nobody exposes fails here. One
      * malformed record on {@code gateway.access} first makes audit-service dead-letter it, which registers
-     * {@code crosstenant_consumer_dead_lettered_total} (counters of that kind appear at their first event).
+     * {@code crosstenant_consumer_dead_lettered_total} (counters of that kind appear at their first event). It runs
+     * last, after the walk: some meters appear only once their service has handled a first request or decision
+     * (Quarkus creates the beans that register them on first use), e.g. {@code http_server_requests_seconds_count}.
      */
     @Test
     @Order(17)
