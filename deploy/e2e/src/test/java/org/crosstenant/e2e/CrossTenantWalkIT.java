@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 
@@ -22,7 +25,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.crosstenant.platform.tlog.CanonicalJson;
 import org.crosstenant.platform.tlog.Checkpoint;
 import org.crosstenant.platform.tlog.MerkleHash;
@@ -419,6 +426,42 @@ class CrossTenantWalkIT {
             assertEquals(1, bad.exit(), "an edited export must fail: " + bad);
             assertTrue(bad.stderr().contains("sequence " + editedSequence + " "), "the failure names the edited record: " + bad);
         }
+    }
+
+    /**
+     * Every metric the chart's alert rules read (deploy/kubernetes/chart/crosstenant/alerts/alerts.yaml) is exposed by a
+     * service of the running stack at {@code /q/metrics}, so an alert on a metric nobody exposes fails here. One
+     * malformed record on {@code gateway.access} first makes audit-service dead-letter it, which registers
+     * {@code crosstenant_consumer_dead_lettered_total} (counters of that kind appear at their first event). It runs
+     * last, after the walk: some meters appear only once their service has handled a first request or decision
+     * (Quarkus creates the beans that register them on first use), e.g. {@code http_server_requests_seconds_count}.
+     */
+    @Test
+    @Order(17)
+    void everyMetricTheAlertRulesReadIsExposedByTheRunningServices() throws Exception {
+        Path rules = stack.settings().repoRoot().resolve("deploy/kubernetes/chart/crosstenant/alerts/alerts.yaml");
+        Set<String> used = AlertMetrics.used(Files.readString(rules));
+        assertTrue(used.contains("crosstenant_outbox_parked_rows"), "the rules were read: " + used);
+
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.settings().kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("gateway.access", "e2e-metrics", "not a CloudEvent")).get();
+        }
+        StackSettings.Ports ports = stack.settings().ports();
+        List<Integer> services = List.of(ports.gateway(), ports.invitation(), ports.policy(), ports.audit(),
+                ports.witnessContoso(), ports.witnessFabrikam());
+        await().atMost(FLOW).untilAsserted(() -> {
+            Set<String> exposed = new java.util.TreeSet<>();
+            for (int port : services) {
+                HttpResponse<String> scrape = gateway.client().send(HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, scrape.statusCode(), "GET /q/metrics on port " + port);
+                exposed.addAll(AlertMetrics.exposed(scrape.body()));
+            }
+            assertEquals(Set.of(), AlertMetrics.missing(used, exposed), "metrics the alert rules read but no service exposes");
+        });
     }
 
     /** The offline verifier's exit code and output, run as a security team runs it: its own JVM, its built jar. */

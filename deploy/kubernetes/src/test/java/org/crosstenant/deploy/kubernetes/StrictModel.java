@@ -2,6 +2,7 @@ package org.crosstenant.deploy.kubernetes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -31,6 +32,7 @@ public final class StrictModel {
             "apps/v1/Deployment", Deployment.class,
             "v1/Service", Service.class,
             "v1/Secret", Secret.class,
+            "v1/ConfigMap", ConfigMap.class,
             "v1/PersistentVolumeClaim", PersistentVolumeClaim.class,
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
             "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
