@@ -334,27 +334,53 @@ class RenderedManifestsTest {
                     continue;
                 }
                 String file = env.getOrDefault("KAFKA_SSL_TRUSTSTORE_LOCATION", "");
-                boolean mounted = false;
-                for (JsonNode mount : c.path("volumeMounts")) {
-                    String dir = mount.path("mountPath").asText() + "/";
-                    if (!file.startsWith(dir)) {
-                        continue;
-                    }
-                    for (JsonNode volume : pod.path("volumes")) {
-                        if (volume.path("name").asText().equals(mount.path("name").asText())
-                                && volume.path("secret").path("secretName").asText().equals(caSecret)
-                                && volume.path("secret").path("items").findValuesAsText("path")
-                                        .contains(file.substring(dir.length()))) {
-                            mounted = true;
-                        }
-                    }
-                }
-                if (!mounted) {
+                if (!mountedFromSecret(pod, c, file, caSecret)) {
                     problems.add(name + ": trust store " + file + " is not mounted from Secret " + caSecret);
                 }
             }
         }
         return problems;
+    }
+
+    /**
+     * Every invitation-service replica signs Shared Signals SETs with the same key (a receiver fetches one JWKS): the
+     * chart requires a key file and mounts it from the Secret named by {@code secrets.ssfSigningKey}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "production"})
+    void invitationServiceSignsSharedSignalsWithTheKeyFromItsSecret(String overlay) {
+        ObjectNode deployment = deployment(overlay(overlay), "invitation-service");
+        JsonNode pod = deployment.path("spec").path("template").path("spec");
+        JsonNode c = container(deployment);
+        Map<String, String> env = new LinkedHashMap<>();
+        c.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        assertThat(env).containsEntry("CROSSTENANT_SSF_SIGNING_KEY_REQUIRED", "true");
+        assertThat(mountedFromSecret(pod, c, env.get("CROSSTENANT_SSF_SIGNING_KEY_LOCATION"), "crosstenant-ssf-key"))
+                .as(overlay + ": " + env.get("CROSSTENANT_SSF_SIGNING_KEY_LOCATION")).isTrue();
+        assertThat(mountedFromSecret(pod, c, env.get("CROSSTENANT_SSF_SIGNING_KEY_LOCATION"), "another-secret"))
+                .as("the check tells Secrets apart").isFalse();
+    }
+
+    /** Whether a container's file lies in a volume mount whose volume projects it from that Secret. */
+    static boolean mountedFromSecret(JsonNode pod, JsonNode container, String file, String secret) {
+        if (file == null) {
+            return false;
+        }
+        for (JsonNode mount : container.path("volumeMounts")) {
+            String dir = mount.path("mountPath").asText() + "/";
+            if (!file.startsWith(dir)) {
+                continue;
+            }
+            for (JsonNode volume : pod.path("volumes")) {
+                if (volume.path("name").asText().equals(mount.path("name").asText())
+                        && volume.path("secret").path("secretName").asText().equals(secret)
+                        && volume.path("secret").path("items").findValuesAsText("path")
+                                .contains(file.substring(dir.length()))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     // --- strict reading with fabric8's model classes ---------------------------------------------------------------
