@@ -48,6 +48,17 @@ public final class Exports {
         }
     }
 
+    /**
+     * Adds a log key that co-signs every checkpoint and manifest from now on (a key rotation).
+     *
+     * @param key an Ed25519 note key named as the origin
+     * @return this
+     */
+    public Exports coSignedBy(NoteSigner key) {
+        coSigners.add(key);
+        return this;
+    }
+
     /** @return the log's checkpoint key */
     public NoteKey logKey() {
         return log.verifierKey();
