@@ -258,6 +258,10 @@ class ExportVerifierTest {
         Report refused = new ExportVerifier(List.of(stranger), List.of(), null)
                 .verify(new ByteArrayInputStream(Exports.ndjson(lines)));
         assertThat(refused.verified()).isFalse();
+        // after a rotation the verifier may still pin a key the log no longer signs with: the other one suffices
+        Report retired = new ExportVerifier(List.of(stranger, next.verifierKey()), List.of(), null)
+                .verify(new ByteArrayInputStream(Exports.ndjson(lines)));
+        assertThat(retired.findings()).isEmpty();
         assertThat(refused.findings()).anySatisfy(f -> assertThat(f).contains("checkpoint: not signed by the log key"));
     }
 }
