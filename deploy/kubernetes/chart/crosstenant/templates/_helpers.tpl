@@ -82,8 +82,9 @@ seccompProfile:
       key: password
 {{- end -}}
 
-{{/* The gateway's public key for a service's token check (a file: services do not call the gateway). */}}
+{{/* The gateway's public key (or JWK set, gatewayKey.servicesVerifyWith) for a service's token check (a file:
+     services do not call the gateway). */}}
 {{- define "crosstenant.jwtEnv" -}}
 - name: MP_JWT_VERIFY_PUBLICKEY_LOCATION
-  value: /etc/crosstenant/gateway-key/public.pem
+  value: /etc/crosstenant/gateway-key/{{ .Values.gatewayKey.servicesVerifyWith }}
 {{- end -}}

@@ -1,6 +1,7 @@
 package org.crosstenant.audit.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -27,4 +28,12 @@ public interface CheckpointConfig {
      * when absent, an ephemeral key is generated at start (its checkpoints verify only until the next restart).
      */
     Optional<String> signingKey();
+
+    /**
+     * More Ed25519 signing keys, in the same text form (secrets), that co-sign every checkpoint and export manifest
+     * after {@link #signingKey()}: the next key before a rotation, so that witnesses and verifiers can move to it
+     * while every note still carries the current key's signature (C2SP signed-note: verifiers ignore signatures of
+     * keys they do not know; docs/operations.md). Absent: one signature per note.
+     */
+    Optional<List<String>> additionalSigningKeys();
 }

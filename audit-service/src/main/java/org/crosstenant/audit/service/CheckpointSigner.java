@@ -1,5 +1,7 @@
 package org.crosstenant.audit.service;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +19,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The log's checkpoint key: from {@code crosstenant.audit.checkpoint.signing-key}, or, outside the prod profile when
- * that is absent, generated at start (logged as ephemeral). Signs C2SP tlog-checkpoints as C2SP signed notes.
+ * that is absent, generated at start (logged as ephemeral). Signs C2SP tlog-checkpoints as C2SP signed notes. The
+ * keys of {@code crosstenant.audit.checkpoint.additional-signing-keys} co-sign every note after it (one signature
+ * line each, C2SP signed-note), which is how the log's key is rotated without a checkpoint that a verifier pinning
+ * either key cannot verify (docs/operations.md).
  */
 @Startup // a missing key fails the start in prod, and the ephemeral key is logged at start
 @ApplicationScoped
@@ -26,11 +31,45 @@ public class CheckpointSigner {
     private static final Logger LOG = Logger.getLogger(CheckpointSigner.class);
 
     private final NoteSigner signer;
+    private final List<NoteSigner> signers;
     private final String origin;
 
     public CheckpointSigner(CheckpointConfig config) {
         this.origin = config.origin();
         this.signer = signer(config.signingKey(), origin, ConfigUtils.getProfiles().contains("prod"));
+        this.signers = signers(signer, config.additionalSigningKeys().orElse(List.of()), origin);
+        if (signers.size() > 1) {
+            LOG.infof("checkpoints are signed by %s and co-signed by %s", signer.verifierKey().vkey(),
+                    signers.subList(1, signers.size()).stream().map(s -> s.verifierKey().vkey()).toList());
+        }
+    }
+
+    /**
+     * Every key that signs a note, in signature order.
+     *
+     * @param primary    the signing key ({@link #signer})
+     * @param additional the co-signing keys' text forms
+     * @param origin     the log's origin (a key named otherwise is logged)
+     * @return the primary key, then each additional key once (one equal to an earlier key is left out)
+     * @throws IllegalArgumentException for a malformed key or a cosignature (type 0x04) key
+     */
+    static List<NoteSigner> signers(NoteSigner primary, List<String> additional, String origin) {
+        List<NoteSigner> all = new ArrayList<>(List.of(primary));
+        for (String text : additional) {
+            NoteSigner more = NoteSigner.parse(text.trim());
+            if (more.verifierKey().type() != NoteKey.ED25519) {
+                throw new IllegalArgumentException("crosstenant.audit.checkpoint.additional-signing-keys must be"
+                        + " Ed25519 signed-note keys (type 0x01), not cosignature keys");
+            }
+            if (!more.verifierKey().name().equals(origin)) {
+                LOG.warnf("the additional checkpoint signing key is named %s, the log's origin is %s: verifiers"
+                        + " look for a key named as the origin", more.verifierKey().name(), origin);
+            }
+            if (all.stream().noneMatch(s -> s.verifierKey().equals(more.verifierKey()))) {
+                all.add(more);
+            }
+        }
+        return List.copyOf(all);
     }
 
     /**
@@ -67,18 +106,31 @@ public class CheckpointSigner {
         return generated;
     }
 
-    /** @return the public key that verifies every checkpoint this instance signs (its vkey text form) */
+    /**
+     * @return the current key ({@code signing-key}): its signature is on every checkpoint this instance signs; what
+     *         {@code GET /api/v1/audit/checkpoint/key} answers
+     */
     public NoteKey verifierKey() {
         return signer.verifierKey();
+    }
+
+    /** @return every key whose signature is on each note: the current key, then the additional ones */
+    public List<NoteKey> verifierKeys() {
+        return signers.stream().map(NoteSigner::verifierKey).toList();
     }
 
     /**
      * @param size     leaves in the tree, {@code > 0}
      * @param rootHash its RFC 9162 root, 32 bytes
-     * @return the signed note of the checkpoint {@code origin / size / base64(root)}, in its text form
+     * @return the signed note of the checkpoint {@code origin / size / base64(root)}, in its text form, with one
+     *         signature per key of {@link #verifierKeys()}
      */
     public String sign(long size, byte[] rootHash) {
-        return SignedNote.sign(new Checkpoint(origin, size, rootHash).text(), signer).format();
+        return sign(new Checkpoint(origin, size, rootHash).text());
+    }
+
+    private String sign(String text) {
+        return new SignedNote(text, signers.stream().map(s -> s.sign(text)).toList()).format();
     }
 
     /** @return the log's origin, the first line of its checkpoints */
@@ -90,9 +142,9 @@ public class CheckpointSigner {
      * Signs an export's manifest with the log's key (docs/audit.md "Export").
      *
      * @param manifest what the export shows
-     * @return the signed note, in its text form
+     * @return the signed note, in its text form, signed by every key of {@link #verifierKeys()}
      */
     public String sign(RangeManifest manifest) {
-        return SignedNote.sign(manifest.text(), signer).format();
+        return sign(manifest.text());
     }
 }

@@ -47,4 +47,37 @@ class CheckpointSignerTest {
         assertThatThrownBy(() -> CheckpointSigner.signer(Optional.of("PRIVATE+KEY+x+00000000+AAAA"), ORIGIN, true))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * A key rotation: the current and the next key both sign every note, so a verifier or witness that pinned either
+     * one verifies it, and one that pinned neither does not.
+     */
+    @Test
+    void withAnAdditionalKeyEveryNoteVerifiesForAVerifierThatKnowsOnlyOneOfTheKeys() {
+        NoteSigner current = NoteSigner.generate(ORIGIN, NoteKey.ED25519);
+        NoteSigner next = NoteSigner.generate(ORIGIN, NoteKey.ED25519);
+        List<NoteSigner> signers = CheckpointSigner.signers(current, List.of(next.skey(), " " + current.skey()),
+                ORIGIN);
+        assertThat(signers).extracting(NoteSigner::verifierKey)
+                .as("the current key first, each key once").containsExactly(current.verifierKey(), next.verifierKey());
+
+        String text = new Checkpoint(ORIGIN, 7, MerkleHash.leaf(new byte[] { 1 })).text();
+        SignedNote note = SignedNote.parse(new SignedNote(text, signers.stream().map(s -> s.sign(text)).toList())
+                .format());
+        assertThat(note.signatures()).hasSize(2);
+        assertThat(note.verify(List.of(current.verifierKey()))).containsExactly(current.verifierKey());
+        assertThat(note.verify(List.of(next.verifierKey()))).containsExactly(next.verifierKey());
+        NoteKey stranger = NoteSigner.generate(ORIGIN, NoteKey.ED25519).verifierKey();
+        assertThatThrownBy(() -> note.verify(List.of(stranger))).hasMessageContaining("no signature of a trusted key");
+    }
+
+    @Test
+    void anAdditionalCosignatureKeyOrGarbageIsRefused() {
+        NoteSigner current = NoteSigner.generate(ORIGIN, NoteKey.ED25519);
+        String cosigner = NoteSigner.generate(ORIGIN, NoteKey.COSIGNATURE).skey();
+        assertThatThrownBy(() -> CheckpointSigner.signers(current, List.of(cosigner), ORIGIN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("additional-signing-keys");
+        assertThatThrownBy(() -> CheckpointSigner.signers(current, List.of("PRIVATE+KEY+x+00000000+AAAA"), ORIGIN))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -40,6 +40,13 @@ public interface GatewayConfig {
 
         /** X.509 SubjectPublicKeyInfo PEM matching the private key; derived from it when absent. */
         Optional<String> publicLocation();
+
+        /**
+         * More X.509 PEM public keys (locations as above) the gateway publishes in its JWKS after the one it signs
+         * with, without signing with them: the next key before a rotation, the previous one after it
+         * (docs/operations.md). Absent: the JWKS holds the signing key only.
+         */
+        Optional<List<String>> additionalPublicLocations();
     }
 
     interface FederatedToken {

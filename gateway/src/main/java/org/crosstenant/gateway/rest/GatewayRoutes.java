@@ -127,7 +127,7 @@ public class GatewayRoutes {
     void jwks(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300")
-                .end(new JsonObject(Map.of("keys", List.of(tokens.keys().publicJwk()))).encode());
+                .end(new JsonObject(tokens.jwks()).encode());
     }
 
     /**

@@ -87,7 +87,8 @@ public class FederatedTokenService {
                     + " ephemeral key; services must then read the gateway's /.well-known/jwks.json");
             return SigningKeys.ephemeral();
         }
-        return SigningKeys.load(location.privateLocation().get(), location.publicLocation().orElse(null));
+        return SigningKeys.load(location.privateLocation().get(), location.publicLocation().orElse(null),
+                location.additionalPublicLocations().orElse(List.of()));
     }
 
     /** Token for a call to one of the platform's services. */
@@ -204,8 +205,8 @@ public class FederatedTokenService {
     private record Minted(String token, Instant reuseUntil) {
     }
 
-    /** Visible for the JWKS route. */
+    /** The JWK set of the JWKS route: the signing key, then the additional public keys ({@link SigningKeys#publishedJwks()}). */
     public Map<String, Object> jwks() {
-        return Map.of("keys", List.of(keys.publicJwk()));
+        return Map.of("keys", keys.publishedJwks());
     }
 }

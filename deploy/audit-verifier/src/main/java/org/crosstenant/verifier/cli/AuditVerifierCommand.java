@@ -44,8 +44,9 @@ public final class AuditVerifierCommand implements Callable<Integer> {
     private static final long MAX_SMALL_FILE = SignedNote.MAX_BYTES;
 
     @Option(names = "--log-key", required = true, paramLabel = "FILE",
-            description = "the log's verifier key (vkey text of GET /api/v1/audit/checkpoint/key), pinned")
-    Path logKey;
+            description = "the log's verifier key (vkey text of GET /api/v1/audit/checkpoint/key), pinned;"
+                    + " repeatable while the log rotates its key: a note signed by any of them verifies")
+    List<Path> logKeys = new ArrayList<>();
 
     @Option(names = "--witness-key", paramLabel = "FILE",
             description = "a witness's verifier key; repeatable; every one given must have cosigned the checkpoint")
@@ -91,9 +92,14 @@ public final class AuditVerifierCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ExportVerifier verifier;
         try {
-            NoteKey key = key(logKey, "--log-key");
-            if (key.type() != NoteKey.ED25519) {
-                throw new InputError("--log-key " + logKey + ": not a log's signing key (type 0x01), a witness's?");
+            List<NoteKey> keys = new ArrayList<>();
+            for (Path logKey : logKeys) {
+                NoteKey key = key(logKey, "--log-key");
+                if (key.type() != NoteKey.ED25519) {
+                    throw new InputError("--log-key " + logKey + ": not a log's signing key (type 0x01), a"
+                            + " witness's?");
+                }
+                keys.add(key);
             }
             List<NoteKey> witnesses = new ArrayList<>();
             for (Path witness : witnessKeys) {
@@ -108,13 +114,13 @@ public final class AuditVerifierCommand implements Callable<Integer> {
             Checkpoint kept = null;
             if (previous != null) {
                 try {
-                    kept = ExportVerifier.trustedCheckpoint(small(previous, "--previous"), key);
+                    kept = ExportVerifier.trustedCheckpoint(small(previous, "--previous"), keys);
                 } catch (InvalidNoteException | IllegalArgumentException e) {
                     throw new InputError("--previous " + previous + ": not a checkpoint signed by the log key ("
                             + e.getMessage() + ")");
                 }
             }
-            verifier = new ExportVerifier(key, witnesses, kept);
+            verifier = new ExportVerifier(keys, witnesses, kept);
         } catch (InputError e) {
             err.println("audit-verifier: " + e.getMessage());
             return INPUT_ERROR;
@@ -138,7 +144,8 @@ public final class AuditVerifierCommand implements Callable<Integer> {
         out.println("verified: sequences " + report.from() + " to " + report.to() + " of the checkpoint of "
                 + report.treeSize() + " records; " + report.ownRecords() + " records of tenant " + report.tenant()
                 + ", " + report.otherLeaves() + " leaves of other tenants");
-        out.println("signed by " + logKey.getFileName() + (report.witnesses().isEmpty() ? ""
+        out.println("signed by " + String.join(" or ", logKeys.stream().map(p -> p.getFileName().toString()).toList())
+                + (report.witnesses().isEmpty() ? ""
                 : "; cosigned by " + String.join(", ", report.witnesses())));
         if (report.consistentWith() != null) {
             out.println("consistent with the previous checkpoint of " + report.consistentWith() + " records");

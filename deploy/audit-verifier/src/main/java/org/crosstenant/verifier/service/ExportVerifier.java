@@ -57,7 +57,7 @@ public final class ExportVerifier {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private final NoteKey logKey;
+    private final List<NoteKey> logKeys;
     private final List<NoteKey> witnessKeys;
     private final Checkpoint previous;
 
@@ -68,7 +68,24 @@ public final class ExportVerifier {
      *                    {@link #trustedCheckpoint(String, NoteKey)}); null for none
      */
     public ExportVerifier(NoteKey logKey, List<NoteKey> witnessKeys, Checkpoint previous) {
-        this.logKey = logKey;
+        this(List.of(logKey), witnessKeys, previous);
+    }
+
+    /**
+     * A verifier that trusts several keys of the log, e.g. its old and new key while it rotates them (the log signs
+     * every note with both then): the checkpoint and the manifest must each carry a valid signature of at least one
+     * of them, and no signature of one of them may fail (C2SP signed-note; signatures of other keys are ignored).
+     *
+     * @param logKeys     the log's checkpoint keys, at least one
+     * @param witnessKeys witnesses that must all have cosigned the export's checkpoint (may be empty)
+     * @param previous    a checkpoint verified before with these keys, or null
+     * @throws IllegalArgumentException when no log key is given
+     */
+    public ExportVerifier(List<NoteKey> logKeys, List<NoteKey> witnessKeys, Checkpoint previous) {
+        if (logKeys.isEmpty()) {
+            throw new IllegalArgumentException("at least one log key");
+        }
+        this.logKeys = List.copyOf(logKeys);
         this.witnessKeys = List.copyOf(witnessKeys);
         this.previous = previous;
     }
@@ -82,8 +99,20 @@ public final class ExportVerifier {
      * @throws InvalidNoteException when it is no signed note, the key did not sign it or it is no checkpoint
      */
     public static Checkpoint trustedCheckpoint(String note, NoteKey logKey) {
+        return trustedCheckpoint(note, List.of(logKey));
+    }
+
+    /**
+     * Reads a checkpoint kept from before, signed by any of the log's keys.
+     *
+     * @param note    the signed note as {@code GET /api/v1/audit/checkpoint} served it
+     * @param logKeys the log's keys, of which at least one must have signed it (and none falsely)
+     * @return the checkpoint
+     * @throws InvalidNoteException when it is no signed note, no key signed it or it is no checkpoint
+     */
+    public static Checkpoint trustedCheckpoint(String note, List<NoteKey> logKeys) {
         SignedNote signed = SignedNote.parse(note);
-        signed.verify(List.of(logKey));
+        signed.verify(logKeys);
         return Checkpoint.parse(signed.text());
     }
 
@@ -134,6 +163,11 @@ public final class ExportVerifier {
     }
 
     /** One verification's state. */
+    private String logKeyNames() {
+        return String.join(" or ", logKeys.stream().map(k -> k.name() + " ("
+                + java.util.HexFormat.of().toHexDigits(k.keyId()) + ")").distinct().toList());
+    }
+
     private final class Run {
         private final ExportLines lines;
         private final List<String> findings = new ArrayList<>();
@@ -278,10 +312,10 @@ public final class ExportVerifier {
             SignedNote note;
             try {
                 note = SignedNote.parse(header.get("checkpoint").asText());
-                note.verify(List.of(logKey));
+                note.verify(logKeys);
                 checkpoint = Checkpoint.parse(note.text());
             } catch (InvalidNoteException | IllegalArgumentException e) {
-                fail("checkpoint: not signed by the log key " + logKey.name() + " (" + e.getMessage() + ")");
+                fail("checkpoint: not signed by the log key " + logKeyNames() + " (" + e.getMessage() + ")");
                 return false;
             }
             if (checkpoint.size() != treeSize) {
@@ -309,9 +343,9 @@ public final class ExportVerifier {
             SignedNote note;
             try {
                 note = SignedNote.parse(node.path("manifest").asText(""));
-                note.verify(List.of(logKey));
+                note.verify(logKeys);
             } catch (InvalidNoteException | IllegalArgumentException e) {
-                fail(where + ": the manifest is not signed by the log key " + logKey.name() + " (" + clip(e.getMessage()) + ")");
+                fail(where + ": the manifest is not signed by the log key " + logKeyNames() + " (" + clip(e.getMessage()) + ")");
                 return;
             }
             RangeManifest manifest;

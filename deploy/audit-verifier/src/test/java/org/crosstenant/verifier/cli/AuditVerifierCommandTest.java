@@ -73,4 +73,24 @@ class AuditVerifierCommandTest {
         String crlf = file("crlf.ndjson", String.join("\r\n", log.lines(5L)) + "\r\n").toString();
         assertThat(run("--log-key", vkey, crlf)).isNotEqualTo(AuditVerifierCommand.VERIFIED);
     }
+
+    /** While the log rotates its key: {@code --log-key} is repeatable, and either pinned key verifies a co-signed export. */
+    @Test
+    void aCoSignedExportVerifiesWithTheOldTheNewOrBothKeysAndNotWithAnother() throws IOException {
+        NoteSigner next = NoteSigner.generate("crosstenant.example/audit", NoteKey.ED25519);
+        Exports log = new Exports(12).coSignedBy(next);
+        String old = file("old.vkey", log.logKey().vkey()).toString();
+        String nextKey = file("next.vkey", next.verifierKey().vkey()).toString();
+        String export = file("export.ndjson", String.join("\n", log.lines(null)) + "\n").toString();
+
+        assertThat(run("--log-key", old, export)).as(err.toString()).isEqualTo(AuditVerifierCommand.VERIFIED);
+        assertThat(run("--log-key", nextKey, export)).as(err.toString()).isEqualTo(AuditVerifierCommand.VERIFIED);
+        assertThat(run("--log-key", old, "--log-key", nextKey, export)).as(err.toString())
+                .isEqualTo(AuditVerifierCommand.VERIFIED);
+        assertThat(out.toString()).contains("signed by old.vkey or next.vkey");
+        NoteKey other = NoteSigner.generate("crosstenant.example/audit", NoteKey.ED25519).verifierKey();
+        assertThat(run("--log-key", file("other.vkey", other.vkey()).toString(), export))
+                .isEqualTo(AuditVerifierCommand.FAILED);
+        assertThat(err.toString()).contains("checkpoint: not signed by the log key");
+    }
 }

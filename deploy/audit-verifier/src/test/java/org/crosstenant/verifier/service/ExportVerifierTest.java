@@ -238,4 +238,30 @@ class ExportVerifierTest {
                 SignedNote.sign(text, NoteSigner.generate(Exports.ORIGIN, NoteKey.ED25519)).format()).toString());
         assertThat(verify(forged).findings()).singleElement().asString().contains("manifest is not signed by the log key");
     }
+
+    /**
+     * While the log rotates its key, audit-service signs each checkpoint and manifest with the old and the new key: a
+     * verifier that pinned either (or both) verifies the export; one that pinned neither does not.
+     */
+    @Test
+    void anExportSignedByTheOldAndTheNewLogKeyVerifiesWithEitherKeyAndNotWithAnother() throws IOException {
+        NoteSigner next = NoteSigner.generate(Exports.ORIGIN, NoteKey.ED25519);
+        log.coSigners.add(next);
+        List<String> lines = log.lines(null);
+        for (List<NoteKey> pinned : List.of(List.of(log.logKey()), List.of(next.verifierKey()),
+                List.of(log.logKey(), next.verifierKey()))) {
+            Report report = new ExportVerifier(pinned, List.of(log.witnessKey()), null)
+                    .verify(new ByteArrayInputStream(Exports.ndjson(lines)));
+            assertThat(report.findings()).as("pinned " + pinned).isEmpty();
+        }
+        NoteKey stranger = NoteSigner.generate(Exports.ORIGIN, NoteKey.ED25519).verifierKey();
+        Report refused = new ExportVerifier(List.of(stranger), List.of(), null)
+                .verify(new ByteArrayInputStream(Exports.ndjson(lines)));
+        assertThat(refused.verified()).isFalse();
+        // after a rotation the verifier may still pin a key the log no longer signs with: the other one suffices
+        Report retired = new ExportVerifier(List.of(stranger, next.verifierKey()), List.of(), null)
+                .verify(new ByteArrayInputStream(Exports.ndjson(lines)));
+        assertThat(retired.findings()).isEmpty();
+        assertThat(refused.findings()).anySatisfy(f -> assertThat(f).contains("checkpoint: not signed by the log key"));
+    }
 }

@@ -34,6 +34,8 @@ public final class Exports {
 
     final NoteSigner log = NoteSigner.generate(ORIGIN, NoteKey.ED25519);
     final NoteSigner witness = NoteSigner.generate("witness.fabrikam.example", NoteKey.COSIGNATURE);
+    /** More log keys that co-sign every checkpoint and manifest after {@link #log} (a key rotation). */
+    final List<NoteSigner> coSigners = new ArrayList<>();
     final List<ObjectNode> records = new ArrayList<>();
     final InMemoryMerkleTree tree = new InMemoryMerkleTree();
 
@@ -44,6 +46,17 @@ public final class Exports {
             records.add(record);
             tree.append(leafHash(record));
         }
+    }
+
+    /**
+     * Adds a log key that co-signs every checkpoint and manifest from now on (a key rotation).
+     *
+     * @param key an Ed25519 note key named as the origin
+     * @return this
+     */
+    public Exports coSignedBy(NoteSigner key) {
+        coSigners.add(key);
+        return this;
     }
 
     /** @return the log's checkpoint key */
@@ -97,7 +110,7 @@ public final class Exports {
 
     public String note(long size, boolean cosigned) {
         String text = new Checkpoint(ORIGIN, size, MerkleProofs.root(tree, size)).text();
-        SignedNote note = SignedNote.sign(text, log);
+        SignedNote note = coSign(SignedNote.sign(text, log));
         if (cosigned) {
             note = note.with(List.of(witness.cosign(text, 1_780_000_000L)));
         }
@@ -136,7 +149,11 @@ public final class Exports {
     /** The last line: the manifest signed with the log's key, as audit-service writes it. */
     String trailer(RangeManifest manifest) {
         return JSON.createObjectNode().put("type", "trailer")
-                .put("manifest", SignedNote.sign(manifest.text(), log).format()).toString();
+                .put("manifest", coSign(SignedNote.sign(manifest.text(), log)).format()).toString();
+    }
+
+    private SignedNote coSign(SignedNote note) {
+        return note.with(coSigners.stream().map(key -> key.sign(note.text())).toList());
     }
 
     boolean concernsTenant(long sequence) {

@@ -30,12 +30,19 @@ public final class ChartRenderer {
 
     /**
      * The dev overlay once more with contoso's witness on ({@code dev-witness.yaml}), so the witness's objects are
-     * rendered and checked too; the keys are placeholders of the documented form, for rendering only.
+     * rendered and checked too, and in the middle of both key rotations (docs/operations.md): the gateway publishes a
+     * next public key, the services verify with a JWK set, a next checkpoint key co-signs and the witness knows both
+     * log keys. The keys are placeholders of the documented form, for rendering only.
      */
     public static final Map<String, Object> WITNESS_VARIANT = Map.of(
             "witnesses.contoso.enabled", true,
             "witnesses.contoso.vkey", "witness.contoso.example+00000000+BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
-            "witnesses.contoso.logVkey", "crosstenant.example/audit+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==");
+            "witnesses.contoso.logVkey", "crosstenant.example/audit+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+            "witnesses.contoso.logAdditionalVkeys[0]",
+            "crosstenant.example/audit+00000001+AQEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+            "gatewayKey.additionalPublicKeys[0]", "next-public.pem",
+            "gatewayKey.servicesVerifyWith", "jwks.json",
+            "audit.additionalSigningKeysSecretKey", "next-signing-key");
 
     private ChartRenderer() {
     }

@@ -161,6 +161,57 @@ class RenderedManifestsTest {
                         + " which docs/config/invitation-service.md does not document");
     }
 
+    // --- key rotation (docs/operations.md) -------------------------------------------------------------------------
+
+    static String env(ObjectNode deployment, String name) {
+        for (JsonNode e : container(deployment).path("env")) {
+            if (e.path("name").asText().equals(name)) {
+                return e.has("value") ? e.path("value").asText()
+                        : "secret " + e.path("valueFrom").path("secretKeyRef").path("key").asText();
+            }
+        }
+        return null;
+    }
+
+    static List<String> gatewayKeyFiles(ObjectNode deployment) {
+        List<String> files = new ArrayList<>();
+        for (JsonNode v : deployment.path("spec").path("template").path("spec").path("volumes")) {
+            if (v.path("name").asText().equals("gateway-key")) {
+                v.path("secret").path("items").forEach(i -> files.add(i.path("path").asText()));
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Without rotation values (production) every service verifies with {@code public.pem} as before; mid-rotation
+     * (dev-witness) the gateway publishes the next key, the services verify with the JWK set and mount nothing else,
+     * the next checkpoint key co-signs and the witness knows both log keys.
+     */
+    @Test
+    void keyRotationValuesReachTheContainersAndServicesNeverMountThePrivateKey() {
+        for (String service : OWN_DB.keySet()) {
+            assertThat(env(deployment(production, service), "MP_JWT_VERIFY_PUBLICKEY_LOCATION"))
+                    .isEqualTo("/etc/crosstenant/gateway-key/public.pem");
+            assertThat(gatewayKeyFiles(deployment(production, service))).containsExactly("public.pem");
+            assertThat(env(deployment(devWitness, service), "MP_JWT_VERIFY_PUBLICKEY_LOCATION"))
+                    .isEqualTo("/etc/crosstenant/gateway-key/jwks.json");
+            assertThat(gatewayKeyFiles(deployment(devWitness, service))).containsExactly("jwks.json");
+        }
+        assertThat(env(deployment(production, "gateway"), "CROSSTENANT_GATEWAY_SIGNING_KEY_ADDITIONAL_PUBLIC_LOCATIONS"))
+                .isNull();
+        assertThat(env(deployment(devWitness, "gateway"), "CROSSTENANT_GATEWAY_SIGNING_KEY_ADDITIONAL_PUBLIC_LOCATIONS"))
+                .isEqualTo("/etc/crosstenant/gateway-key/next-public.pem");
+        assertThat(gatewayKeyFiles(deployment(devWitness, "gateway")))
+                .containsExactly("private.pem", "public.pem", "next-public.pem");
+        assertThat(env(deployment(production, "audit-service"), "CROSSTENANT_AUDIT_CHECKPOINT_ADDITIONAL_SIGNING_KEYS"))
+                .isNull();
+        assertThat(env(deployment(devWitness, "audit-service"), "CROSSTENANT_AUDIT_CHECKPOINT_ADDITIONAL_SIGNING_KEYS"))
+                .isEqualTo("secret next-signing-key");
+        assertThat(env(deployment(devWitness, "witness-contoso"), "CROSSTENANT_WITNESS_LOGS_SUITE_ADDITIONAL_VKEYS"))
+                .startsWith("crosstenant.example/audit+00000001+");
+    }
+
     // --- Kafka ACLs ------------------------------------------------------------------------------------------------
 
     @ParameterizedTest

@@ -1,7 +1,9 @@
 package org.crosstenant.witness.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -38,5 +40,12 @@ public interface WitnessConfig {
 
         /** The log's verifier key, {@code <name>+<key ID>+<base64(0x01 || public key)>}. */
         String vkey();
+
+        /**
+         * More verifier keys of the same log, in the same form: while the log rotates its key it signs each
+         * checkpoint with the old and the new one, and the witness accepts a checkpoint that any of its keys signed
+         * (docs/operations.md). Absent: only {@link #vkey()}.
+         */
+        Optional<List<String>> additionalVkeys();
     }
 }

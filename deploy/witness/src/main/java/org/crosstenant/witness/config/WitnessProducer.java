@@ -1,7 +1,9 @@
 package org.crosstenant.witness.config;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,16 +49,23 @@ public class WitnessProducer {
     @Startup
     Witness witness(WitnessConfig config, MeterRegistry registry) {
         NoteSigner signer = NoteSigner.parse(config.signingKey().trim());
-        Map<String, NoteKey> logs = new HashMap<>();
+        Map<String, List<NoteKey>> logs = new HashMap<>();
         config.logs().forEach((name, log) -> {
-            NoteKey key = NoteKey.parse(log.vkey().trim());
-            if (logs.put(log.origin(), key) != null) {
+            List<NoteKey> keys = new ArrayList<>();
+            keys.add(NoteKey.parse(log.vkey().trim()));
+            for (String more : log.additionalVkeys().orElse(List.of())) {
+                NoteKey key = NoteKey.parse(more.trim());
+                if (!keys.contains(key)) {
+                    keys.add(key);
+                }
+            }
+            if (logs.put(log.origin(), keys) != null) {
                 throw new IllegalArgumentException("two witnessed logs have the origin " + log.origin());
             }
         });
-        Witness witness = new Witness(signer, logs, new StateStore(config.stateDirectory()), Clock.systemUTC(),
+        Witness witness = Witness.withKeySets(signer, logs, new StateStore(config.stateDirectory()), Clock.systemUTC(),
                 (origin, reason) -> registry.counter(REFUSALS, "origin", origin, "reason", reason).increment());
-        LOG.infof("witness %s witnesses %s; state in %s", signer.verifierKey().vkey(), logs.keySet(),
+        LOG.infof("witness %s witnesses %s; state in %s", signer.verifierKey().vkey(), logs,
                 config.stateDirectory());
         return witness;
     }

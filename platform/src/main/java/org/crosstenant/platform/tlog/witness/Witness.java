@@ -57,13 +57,15 @@ public final class Witness {
     private static final Logger LOG = Logger.getLogger(Witness.class);
 
     private final NoteSigner signer;
-    private final Map<String, NoteKey> logs;
+    private final Map<String, List<NoteKey>> logs;
     private final Map<String, ReentrantLock> locks;
     private final StateStore state;
     private final Clock clock;
     private final BiConsumer<String, String> refusals;
 
     /**
+     * A witness that trusts one key per log.
+     *
      * @param signer   the witness's cosignature key ({@link NoteKey#COSIGNATURE})
      * @param logs     per origin, the log's verifier key ({@link NoteKey#ED25519})
      * @param state    where the latest cosigned checkpoints are kept
@@ -74,16 +76,48 @@ public final class Witness {
      */
     public Witness(NoteSigner signer, Map<String, NoteKey> logs, StateStore state, Clock clock,
             BiConsumer<String, String> refusals) {
+        this(signer, state, clock, refusals, logs.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> List.of(e.getValue()))));
+    }
+
+    /**
+     * A witness that trusts, per log, any of several keys: while a log rotates its key it signs each checkpoint with
+     * the old and the new key (C2SP signed-note: a verifier ignores signatures of keys it does not know), and a
+     * witness configured with both keeps cosigning whichever of them the log's checkpoints carry. A checkpoint is
+     * accepted when at least one of the log's keys signed it and no signature of one of them fails.
+     *
+     * @param signer   the witness's cosignature key ({@link NoteKey#COSIGNATURE})
+     * @param logs     per origin, the log's verifier keys ({@link NoteKey#ED25519}), at least one each
+     * @param state    where the latest cosigned checkpoints are kept
+     * @param clock    the cosignatures' time (POSIX seconds, never 0)
+     * @param refusals told (origin, reason) of every alarm, as for the one-key constructor
+     * @return the witness
+     * @throws IllegalArgumentException when the signer is not a cosignature key, a log key is not a plain one or a
+     *                                  log has no key
+     */
+    public static Witness withKeySets(NoteSigner signer, Map<String, List<NoteKey>> logs, StateStore state,
+            Clock clock, BiConsumer<String, String> refusals) {
+        return new Witness(signer, state, clock, refusals, logs);
+    }
+
+    private Witness(NoteSigner signer, StateStore state, Clock clock, BiConsumer<String, String> refusals,
+            Map<String, List<NoteKey>> logs) {
         if (signer.verifierKey().type() != NoteKey.COSIGNATURE) {
             throw new IllegalArgumentException("the witness key must be a cosignature key (type 0x04)");
         }
-        logs.values().forEach(key -> {
-            if (key.type() != NoteKey.ED25519) {
-                throw new IllegalArgumentException("a log's key " + key.name() + " must be an Ed25519 note key");
+        logs.forEach((origin, keys) -> {
+            if (keys.isEmpty()) {
+                throw new IllegalArgumentException("the log " + origin + " has no key");
             }
+            keys.forEach(key -> {
+                if (key.type() != NoteKey.ED25519) {
+                    throw new IllegalArgumentException("a log's key " + key.name() + " must be an Ed25519 note key");
+                }
+            });
         });
         this.signer = signer;
-        this.logs = Map.copyOf(logs);
+        this.logs = logs.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> List.copyOf(e.getValue())));
         this.locks = logs.keySet().stream().collect(Collectors.toUnmodifiableMap(o -> o, o -> new ReentrantLock()));
         this.state = state;
         this.clock = clock;
@@ -105,15 +139,16 @@ public final class Witness {
     public String addCheckpoint(AddCheckpointRequest request) {
         Checkpoint checkpoint = request.checkpoint();
         String origin = checkpoint.origin();
-        NoteKey logKey = logs.get(origin);
-        if (logKey == null) {
+        List<NoteKey> logKeys = logs.get(origin);
+        if (logKeys == null) {
             throw reject(404, UNKNOWN_ORIGIN, "this witness does not witness that origin", -1);
         }
         SignedNote logSigned;
         try {
-            request.note().verify(List.of(logKey));
+            request.note().verify(logKeys);
             logSigned = new SignedNote(request.note().text(), request.note().signatures().stream()
-                    .filter(s -> s.keyName().equals(logKey.name()) && s.keyId() == logKey.keyId()).toList());
+                    .filter(s -> logKeys.stream().anyMatch(k -> s.keyName().equals(k.name()) && s.keyId() == k.keyId()))
+                    .toList());
         } catch (InvalidNoteException e) {
             throw reject(403, BAD_SIGNATURE, "the checkpoint is not signed by the log's key: " + e.getMessage(),
                     -1);
