@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -19,8 +21,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +36,6 @@ import org.crosstenant.e2e.Gateway;
 import org.crosstenant.e2e.WalkSteps;
 import org.crosstenant.stack.DemoUpstream;
 import org.crosstenant.stack.infra.Directories;
-import org.crosstenant.stack.infra.FreePorts;
 import org.crosstenant.stack.infra.KafkaBroker;
 import org.crosstenant.stack.infra.KeycloakServer;
 import org.crosstenant.stack.infra.KeycloakTokens;
@@ -81,8 +85,6 @@ class ContainersWalkIT {
     private static final String BOB = "bob@fabrikam.example";
     private static final String CAROL = "carol@fabrikam.example";
     private static final Duration FLOW = Duration.ofSeconds(60);
-    /** A cold start on two busy cores with vfs storage: generous; readiness itself takes seconds. */
-    private static final Duration START = Duration.ofMinutes(6);
 
     private final Path repo = Path.of(System.getProperty("crosstenant.repo.root", "../..")).toAbsolutePath().normalize();
     private final String version = System.getProperty("crosstenant.project.version", "0.1.0-SNAPSHOT");
@@ -92,6 +94,8 @@ class ContainersWalkIT {
             System.getProperty("user.home") + "/.cache/crosstenant/images"));
     private final String runId = UUID.randomUUID().toString();
     private final List<GenericContainer<?>> containers = new ArrayList<>();
+    private final Set<Integer> issuedPorts = new HashSet<>();
+    private final Random random = new Random();
 
     private Podman podman;
     private Process service;
@@ -128,10 +132,10 @@ class ContainersWalkIT {
         log("images ready in %.1f s", begin);
 
         // infrastructure: the three do not depend on each other
-        int kafkaPort = FreePorts.pick();
-        int postgresPort = FreePorts.pick();
-        keycloakPort = FreePorts.pick();
-        GenericContainer<?> kafka = kafka(kafkaImage, kafkaPort, FreePorts.pick());
+        int kafkaPort = port();
+        int postgresPort = port();
+        keycloakPort = port();
+        GenericContainer<?> kafka = kafka(kafkaImage, kafkaPort, port());
         GenericContainer<?> postgres = container(postgresImage, "postgres")
                 .withCommand("bash", "-c", "/opt/postgres/bin/initdb -D /tmp/pg -U postgres -A trust -E UTF8 --locale=C"
                         + " >/tmp/initdb.log && exec /opt/postgres/bin/postgres -D /tmp/pg -p " + postgresPort
@@ -154,16 +158,16 @@ class ContainersWalkIT {
         log("Kafka, PostgreSQL and Keycloak ready in %.1f s", begin);
 
         Path keys = keys();
-        int gatewayPort = FreePorts.pick();
+        int gatewayPort = port();
         String gatewayUrl = "http://127.0.0.1:" + gatewayPort;
-        upstreamUrl = "http://127.0.0.1:" + FreePorts.pick();
+        upstreamUrl = "http://127.0.0.1:" + port();
         upstream = DemoUpstream.start(URI.create(upstreamUrl).getPort(), gatewayUrl);
         Map<String, String> common = new HashMap<>();
         common.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + kafkaPort);
         common.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "/keys/gateway-public.pem");
-        int invitationPort = FreePorts.pick();
-        int policyPort = FreePorts.pick();
-        int auditPort = FreePorts.pick();
+        int invitationPort = port();
+        int policyPort = port();
+        int auditPort = port();
         Map<String, String> invitationEnv = databaseEnv(common, database, "invitation");
         invitationEnv.put("CROSSTENANT_TENANTS_CONTOSO_DOMAINS", "contoso.example");
         invitationEnv.put("CROSSTENANT_TENANTS_FABRIKAM_DOMAINS", "fabrikam.example,fabrikam-labs.example");
@@ -197,30 +201,40 @@ class ContainersWalkIT {
 
     @AfterAll
     void removeEverything() {
-        for (GenericContainer<?> container : containers) {
-            try {
-                container.stop();
-            } catch (RuntimeException e) {
-                System.err.println("[containers walk] stopping " + container.getDockerImageName() + ": " + e);
-            }
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-        if (podman != null) {
-            removeLeftovers();
-            assertEquals("", labelled(), "containers of this run left behind");
-        }
-        if (service != null) {
-            service.destroy();
-            try {
-                if (!service.waitFor(30, TimeUnit.SECONDS)) {
-                    service.destroyForcibly();
+        try {
+            for (GenericContainer<?> container : containers) {
+                try {
+                    container.stop();
+                } catch (RuntimeException e) {
+                    System.err.println("[containers walk] stopping " + container.getDockerImageName() + ": " + e);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            }
+            if (upstream != null) {
+                upstream.close();
+            }
+            if (podman != null) {
+                removeLeftovers();
+                // a reloaded image tar leaves the previous image of that tag behind, untagged (vfs: a full copy)
+                podman.run("image", "prune", "--force");
+                assertEquals("", labelled(), "containers of this run left behind");
+            }
+        } finally {
+            stopApiService();
+        }
+    }
+
+    private void stopApiService() {
+        if (service == null) {
+            return;
+        }
+        service.destroy();
+        try {
+            if (!service.waitFor(30, TimeUnit.SECONDS)) {
                 service.destroyForcibly();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            service.destroyForcibly();
         }
     }
 
@@ -335,7 +349,6 @@ class ContainersWalkIT {
                 .withNetworkMode("host")
                 .withLabel(LABEL, runId)
                 .withImagePullPolicy(imageName -> false)
-                .withStartupTimeout(START)
                 .withCreateContainerCmdModifier(command -> command.withUser("10001")
                         .withName("crosstenant-tc-" + name + "-" + runId.substring(0, 8)));
         containers.add(container);
@@ -423,6 +436,24 @@ class ContainersWalkIT {
         RsaKeys.writePublicPem(pair.getPublic(), keys.resolve("gateway-public.pem"));
         readableByAll(keys);
         return keys;
+    }
+
+    /**
+     * A free loopback port below the kernel's ephemeral range (32768 and up here): a port picked inside it may be
+     * taken by an outgoing connection (Kafka's, PostgreSQL clients') before the container that should listen on it
+     * has started — seen here with Keycloak, the slowest to bind.
+     */
+    private int port() {
+        while (true) {
+            int port = 20_000 + random.nextInt(12_000);
+            if (issuedPorts.add(port)) {
+                try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (IOException inUse) {
+                    // try another
+                }
+            }
+        }
     }
 
     private String issuer(String tenant) {

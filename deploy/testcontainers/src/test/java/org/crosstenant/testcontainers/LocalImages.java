@@ -2,7 +2,6 @@ package org.crosstenant.testcontainers;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.crosstenant.stack.infra.Directories;
 import org.crosstenant.stack.infra.KeycloakServer;
@@ -48,24 +49,23 @@ final class LocalImages {
     }
 
     /**
-     * Loads a base image tar (docker-archive, e.g. base-jre17.tar, a link to base-jre17-KEY.tar) unless its tag is
-     * in the store already.
+     * Loads a base image tar (docker-archive, e.g. base-jre17.tar, a link to base-jre17-KEY.tar) unless the name it
+     * carries is in the store already.
      *
-     * @return the image name, {@code localhost/crosstenant/NAME:KEY}
+     * @return the image name, e.g. {@code localhost/crosstenant/base-jre17:KEY}
+     * @throws IllegalStateException when the tar does not exist or cannot be loaded
      */
-    String base(Path tarLink) {
-        try {
-            Path tar = tarLink.toRealPath();
-            String file = tar.getFileName().toString().replace(".tar", "");
-            int dash = file.lastIndexOf('-');
-            String image = "localhost/crosstenant/" + file.substring(0, dash) + ":" + file.substring(dash + 1);
-            if (podman.run("image", "exists", image).exitCode() != 0) {
-                podman.load(tar);
-            }
-            return image;
-        } catch (IOException e) {
-            throw new UncheckedIOException("no base image " + tarLink + " (deploy/images/base-image.sh builds it)", e);
+    String base(Path tarLink) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(tarLink)) {
+            throw new IllegalStateException("no base image " + tarLink + " (deploy/images/base-image.sh builds it)");
         }
+        // the name the archive carries (docker-archive manifest.json, RepoTags), as `podman load` would name it
+        String manifest = exec(List.of("tar", "-xOf", tarLink.toString(), "manifest.json"));
+        String image = new ObjectMapper().readTree(manifest).path(0).path("RepoTags").path(0).asText();
+        if (image.isEmpty() || podman.run("image", "exists", image).exitCode() != 0) {
+            image = podman.load(tarLink.toRealPath());
+        }
+        return image;
     }
 
     /** The Kafka broker image: the base plus the broker's jars under /opt/kafka/libs. */
@@ -173,11 +173,19 @@ final class LocalImages {
         }
     }
 
-    private static void exec(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException(command + " failed: " + out);
+    /** Runs a command; its standard output, or an IllegalStateException with its errors when it fails. */
+    private static String exec(List<String> command) throws IOException, InterruptedException {
+        Path errors = Files.createTempFile("exec", ".err");
+        try {
+            Process process = new ProcessBuilder(new ArrayList<>(command))
+                    .redirectError(errors.toFile()).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(command + " failed: " + Files.readString(errors) + out);
+            }
+            return out;
+        } finally {
+            Files.deleteIfExists(errors);
         }
     }
 }

@@ -30,9 +30,13 @@ final class Ready extends AbstractWaitStrategy {
         boolean met(Ready self);
     }
 
+    /** A cold start on two busy cores with vfs storage: generous; readiness itself takes seconds to a minute. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(6);
+
     private Ready(String what, Condition condition) {
         this.what = what;
         this.condition = condition;
+        withStartupTimeout(DEFAULT_TIMEOUT);
     }
 
     /**
