@@ -34,6 +34,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.crosstenant.e2e.Gateway;
 import org.crosstenant.e2e.WalkSteps;
+import org.crosstenant.platform.tlog.NoteKey;
+import org.crosstenant.platform.tlog.NoteSigner;
 import org.crosstenant.stack.DemoUpstream;
 import org.crosstenant.stack.infra.Directories;
 import org.crosstenant.stack.infra.KafkaBroker;
@@ -172,12 +174,15 @@ class ContainersWalkIT {
         invitationEnv.put("CROSSTENANT_TENANTS_CONTOSO_DOMAINS", "contoso.example");
         invitationEnv.put("CROSSTENANT_TENANTS_FABRIKAM_DOMAINS", "fabrikam.example,fabrikam-labs.example");
         invitationEnv.put("CROSSTENANT_SSF_ISSUER", gatewayUrl);
+        // the images run the prod profile, where audit-service refuses to start without its checkpoint key
+        Map<String, String> auditEnv = databaseEnv(common, database, "audit");
+        auditEnv.put("CROSSTENANT_AUDIT_CHECKPOINT_SIGNING_KEY",
+                NoteSigner.generate("crosstenant.example/audit", NoteKey.ED25519).skey());
         startAll(List.of(
                 suiteService(services.get("invitation-service"), "invitation-service", invitationPort, keys, invitationEnv),
                 suiteService(services.get("policy-service"), "policy-service", policyPort, keys,
                         databaseEnv(common, database, "policy")),
-                suiteService(services.get("audit-service"), "audit-service", auditPort, keys,
-                        databaseEnv(common, database, "audit"))));
+                suiteService(services.get("audit-service"), "audit-service", auditPort, keys, auditEnv)));
         Map<String, String> gatewayEnv = new HashMap<>();
         gatewayEnv.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + kafkaPort);
         gatewayEnv.put("CROSSTENANT_GATEWAY_OIDC_BASE_URL", "http://127.0.0.1:" + keycloakPort);
