@@ -5,14 +5,20 @@
 #
 #   deploy/images/base-image.sh            builds (or reuses) the image; prints the path of the tar
 #
+# Another base from the same recipe (the Testcontainers profile's Keycloak needs Java 21+, which bookworm lacks):
+#   CROSSTENANT_BASE_NAME=base-jre21 CROSSTENANT_BASE_SUITE=trixie \
+#   CROSSTENANT_BASE_PACKAGES=openjdk-21-jre-headless deploy/images/base-image.sh
+# (a suite the apt sources do not name is fetched from the same mirror as the suites they do name)
+#
 # Cache: ${CROSSTENANT_IMAGES_CACHE:-$HOME/.cache/crosstenant/images}/base-jre17-<key>.tar, <key> a hash of what goes
 # into the image (recipe version, suite, packages, uid, mirror), and the link base-jre17.tar to the latest one built,
 # which the Maven profile `images` hands to Jib. A second run with the same inputs returns at once.
 # Needs root (debootstrap); installs the Debian package debootstrap with apt-get when it is missing.
 set -euo pipefail
 
-suite=bookworm
-packages=openjdk-17-jre-headless
+suite="${CROSSTENANT_BASE_SUITE:-bookworm}"
+packages="${CROSSTENANT_BASE_PACKAGES:-openjdk-17-jre-headless}"
+name="${CROSSTENANT_BASE_NAME:-base-jre17}"
 app_uid=10001
 # bump when the recipe below changes what goes into the image (it is part of the cache key)
 recipe=1
@@ -29,17 +35,22 @@ if [ -z "$mirror" ]; then
   mirror=$(awk -v s="$suite" '
     /^URIs:/ { uri=$2 }
     /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == s) { print uri; exit } }' "$sources")
+  if [ -z "$mirror" ] && [ "$suite" != bookworm ]; then
+    # a suite the sources do not list: the same archive as bookworm's (one mirror serves every suite)
+    mirror=$(awk '/^URIs:/ { uri=$2 } /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print uri; exit } }' \
+      "$sources")
+  fi
   [ -n "$mirror" ] || fail "no stanza for suite $suite in $sources; set CROSSTENANT_DEBIAN_MIRROR"
 fi
 
 key=$(echo "recipe=$recipe suite=$suite packages=$packages uid=$app_uid mirror=$mirror" | sha256sum | cut -c1-16)
-out="$cache/base-jre17-$key.tar"
+out="$cache/$name-$key.tar"
 mkdir -p "$cache"
 # one build at a time per cache (two worktrees building at once wait for each other, then reuse the result)
 exec 9>"$cache/.lock"
 flock 9
 if [ -s "$out" ]; then
-  ln -sfn "$(basename "$out")" "$cache/base-jre17.tar"
+  ln -sfn "$(basename "$out")" "$cache/$name.tar"
   say "cached: $out"
   echo "$out"
   exit 0
@@ -99,17 +110,17 @@ cat >"$work/config.json" <<JSON
 {"architecture":"amd64","os":"linux","created":"2000-01-01T00:00:00Z",
  "config":{"User":"$app_uid","WorkingDir":"/tmp",
   "Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=$java_home","LANG=C.UTF-8"],
-  "Labels":{"org.opencontainers.image.title":"crosstenant base-jre17","org.opencontainers.image.description":"Debian $suite minbase with $packages and user $app_uid","org.opencontainers.image.version":"$key"}},
+  "Labels":{"org.opencontainers.image.title":"crosstenant $name","org.opencontainers.image.description":"Debian $suite minbase with $packages and user $app_uid","org.opencontainers.image.version":"$key"}},
  "rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},
  "history":[{"created":"2000-01-01T00:00:00Z","created_by":"deploy/images/base-image.sh: debootstrap --variant=minbase --include=$packages $suite"}]}
 JSON
 config_id=$(sha256sum "$work/config.json" | cut -d' ' -f1)
 mv "$work/config.json" "$work/image/$config_id.json"
 cat >"$work/image/manifest.json" <<JSON
-[{"Config":"$config_id.json","RepoTags":["localhost/crosstenant/base-jre17:$key"],"Layers":["$diff_id/layer.tar"]}]
+[{"Config":"$config_id.json","RepoTags":["localhost/crosstenant/$name:$key"],"Layers":["$diff_id/layer.tar"]}]
 JSON
 tar -C "$work/image" -cf "$out.partial" manifest.json "$config_id.json" "$diff_id"
 mv "$out.partial" "$out"
-ln -sfn "$(basename "$out")" "$cache/base-jre17.tar"
+ln -sfn "$(basename "$out")" "$cache/$name.tar"
 say "built: $out ($(du -h "$out" | cut -f1))"
 echo "$out"

@@ -518,46 +518,27 @@ class CrossTenantWalkIT {
     }
 
     private JsonNode awaitStatus(String invitationId, String token, String status) {
-        await().atMost(FLOW).pollInterval(Duration.ofMillis(200)).until(() ->
-                status.equals(gateway.get("/api/v1/invitations/" + invitationId, token).json().path("status").asText()));
-        return gateway.get("/api/v1/invitations/" + invitationId, token).json();
+        return WalkSteps.awaitStatus(gateway, invitationId, token, status, FLOW);
     }
 
     private List<JsonNode> auditRecords(String token) {
-        List<JsonNode> all = new ArrayList<>();
-        String after = "0";
-        while (true) {
-            Gateway.Answer page = gateway.get("/api/v1/audit/records?limit=100&after=" + after, token);
-            assertEquals(200, page.status(), page.toString());
-            JsonNode records = page.json().path("records");
-            records.forEach(all::add);
-            if (records.size() < 100) {
-                return all;
-            }
-            after = records.get(records.size() - 1).path("sequence").asText();
-        }
+        return WalkSteps.auditRecords(gateway, token);
     }
 
     private static List<String> actionsOf(List<JsonNode> records, String invitationId) {
-        return records.stream().filter(r -> invitationId.equals(r.path("invitationId").asText()))
-                .map(r -> r.path("action").asText()).toList();
+        return WalkSteps.actionsOf(records, invitationId);
     }
 
     private static Map<String, Object> collaboration(List<String> users, List<String> applications) {
-        List<Object> targets = users.stream().<Object>map(u -> u.equals("all") ? u : Map.of("user", u)).toList();
-        return Map.of("collaboration", Map.of(
-                "usersAndGroups", Map.of("access", "allowed", "targets", targets),
-                "applications", Map.of("access", "allowed", "targets", applications)));
+        return WalkSteps.collaboration(users, applications);
     }
 
     private static Map<String, Object> invitation(String email) {
-        return Map.of("resourceTenant", "contoso", "application", APP,
-                "invitee", Map.of("tenant", "fabrikam", "email", email));
+        return WalkSteps.invitation(APP, email);
     }
 
     private static void assertProblem(Gateway.Answer answer) {
-        assertTrue(String.valueOf(answer.contentType()).startsWith("application/problem+json"), "not problem+json: " + answer.contentType());
-        assertEquals(answer.status(), answer.json().path("status").asInt(), answer.toString());
+        WalkSteps.assertProblem(answer);
     }
 
     private String password(String tenant, String user) {
@@ -565,11 +546,6 @@ class CrossTenantWalkIT {
     }
 
     private static String claim(String token, String name) {
-        try {
-            String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
-            return Gateway.JSON.readTree(payload).path(name).asText();
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+        return WalkSteps.claim(token, name);
     }
 }

@@ -11,26 +11,32 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** A partner system's view of the suite: JSON over HTTP to the gateway, with a bearer token. */
-final class Gateway {
+/**
+ * A partner system's view of the suite: JSON over HTTP to the gateway, with a bearer token. Public (this module's
+ * test jar) for the Testcontainers walk of deploy/testcontainers, which drives the same API against containers.
+ */
+public final class Gateway {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads and writes the bodies. */
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    Gateway(String baseUrl) {
+    /** @param baseUrl the gateway's public base URL, e.g. {@code http://127.0.0.1:8080} */
+    public Gateway(String baseUrl) {
         this.baseUrl = baseUrl;
     }
 
     /** The gateway's public base URL, e.g. {@code http://127.0.0.1:8080}. */
-    String baseUrl() {
+    public String baseUrl() {
         return baseUrl;
     }
 
     /** One answer: status, headers and body (parsed as JSON when it is JSON). */
-    record Answer(int status, HttpResponse<String> raw) {
-        JsonNode json() {
+    public record Answer(int status, HttpResponse<String> raw) {
+        /** @return the body as JSON; an AssertionError when it is not JSON */
+        public JsonNode json() {
             try {
                 return JSON.readTree(raw.body());
             } catch (IOException e) {
@@ -38,11 +44,13 @@ final class Gateway {
             }
         }
 
-        String header(String name) {
+        /** @return the first value of a response header, null when absent */
+        public String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
         }
 
-        String contentType() {
+        /** @return the Content-Type header */
+        public String contentType() {
             return header("Content-Type");
         }
 
@@ -53,20 +61,24 @@ final class Gateway {
         }
     }
 
-    Answer get(String path, String token) {
+    /** GET with a bearer token (none when null); an AssertionError when the request cannot be sent. */
+    public Answer get(String path, String token) {
         return send(request(path, token).GET().build());
     }
 
-    Answer put(String path, String token, Object body) {
+    /** PUT of a JSON body (a String is sent as is, anything else through Jackson). */
+    public Answer put(String path, String token, Object body) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(write(body))).build());
     }
 
-    Answer post(String path, String token, Object body) {
+    /** POST of a JSON body. */
+    public Answer post(String path, String token, Object body) {
         return post(path, token, body, Map.of());
     }
 
-    Answer post(String path, String token, Object body, Map<String, String> headers) {
+    /** POST of a JSON body with extra headers (e.g. Idempotency-Key). */
+    public Answer post(String path, String token, Object body, Map<String, String> headers) {
         HttpRequest.Builder builder = request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(write(body)));
         headers.forEach(builder::header);

@@ -26,6 +26,7 @@ import org.crosstenant.platform.tlog.NoteSigner;
 import org.crosstenant.stack.infra.Directories;
 import org.crosstenant.stack.infra.FreePorts;
 import org.crosstenant.stack.infra.KafkaBroker;
+import org.crosstenant.stack.infra.Podman;
 import org.crosstenant.stack.infra.PostgresServer;
 import org.crosstenant.stack.infra.jwt.RsaKeys;
 import org.junit.jupiter.api.AfterAll;

@@ -182,7 +182,17 @@ public final class KafkaBroker implements AutoCloseable {
         closeQuietly(process.getOutputStream());
     }
 
-    static String serverProperties(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
+    /**
+     * The single-node KRaft broker settings this class starts Kafka with (also used for the broker container of
+     * deploy/testcontainers).
+     *
+     * @param dataDir        the log directory
+     * @param port           the client listener on 127.0.0.1
+     * @param controllerPort the controller listener on 127.0.0.1
+     * @param overrides      broker properties added to or replacing the defaults
+     * @return the content of a server.properties file
+     */
+    public static String serverProperties(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
         StringBuilder extra = new StringBuilder();
         new TreeMap<>(overrides).forEach((name, value) -> extra.append(name).append('=').append(value).append('\n'));
         return String.join("\n",
@@ -292,7 +302,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding, not starting with '-'. */
-    static String clusterId() {
+    public static String clusterId() {
         SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
         String id;

@@ -319,6 +319,30 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Unpacks the distribution into {@code homeDir} and runs {@code kc.sh build} there (both only when not done
+     * before), so that {@code kc.sh start --optimized} can run from that directory elsewhere, e.g. copied into a
+     * container image (deploy/testcontainers). Realms and data are left to the caller.
+     *
+     * @param distArchive the Keycloak distribution tarball ({@link #defaultDistArchive()})
+     * @param homeDir     where to unpack; kept across calls
+     * @param javaHome    the JDK (21+) that runs {@code kc.sh build}
+     * @return {@code homeDir}
+     * @throws IllegalStateException when unpacking or the build fails (with the end of its log)
+     */
+    public static Path prepareOptimizedHome(Path distArchive, Path homeDir, Path javaHome) {
+        try (HomeLock lock = HomeLock.acquire(homeDir)) {
+            unpack(distArchive.toAbsolutePath(), homeDir.toAbsolutePath());
+            build(homeDir.toAbsolutePath(), Map.of("JAVA_HOME", javaHome.toString()));
+            return homeDir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("preparing Keycloak home " + homeDir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing Keycloak", e);
+        }
+    }
+
     /** Unpacks the tarball into homeDir unless this very archive was unpacked there before. */
     static boolean unpack(Path distArchive, Path homeDir) throws IOException, InterruptedException {
         String identity = distArchive.getFileName() + " " + Files.size(distArchive);

@@ -1,4 +1,4 @@
-package org.crosstenant.images;
+package org.crosstenant.stack.infra;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
  * /etc/containers or to the system's image store. The settings are those seen to work on this machine kind
  * (shared/KUBERNETES.md "Images without Docker"): cgroupfs, runc, fixed ulimits, k8s-file logs, no network namespace
  * unless a run asks for one, and a signature policy that accepts the locally loaded images; overlay storage (seen to
- * work here as root on ext4), or vfs when {@code podman info} refuses overlay.
+ * work here as root on ext4), or vfs when {@code podman info} refuses overlay. Shared by the images' smoke test
+ * (deploy/images) and the Testcontainers walk (deploy/testcontainers), which also serves this configuration as a
+ * Docker-compatible API ({@link #startService(Path)}).
  */
-final class Podman {
+public final class Podman {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
 
@@ -31,9 +33,9 @@ final class Podman {
     }
 
     /** The outcome of one podman command. */
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
         /** @return this result if the exit code is 0 */
-        Result ok(List<String> command) {
+        public Result ok(List<String> command) {
             if (exitCode != 0) {
                 throw new IllegalStateException("podman " + command + " exited with " + exitCode + ": " + err + out);
             }
@@ -50,7 +52,7 @@ final class Podman {
      * @return a podman whose every command uses that configuration
      * @throws UncheckedIOException when the files cannot be written
      */
-    static Podman withPrivateConfig(Path home) {
+    public static Podman withPrivateConfig(Path home) {
         // overlay (kernel overlayfs) shares the image's layers with each container; vfs, the fallback, copies the
         // whole image for every container (seconds and hundreds of MB each)
         Podman overlay = configured(home, "overlay");
@@ -107,8 +109,8 @@ final class Podman {
      * @return the image name podman reports ("Loaded image: NAME")
      * @throws IllegalStateException when podman fails or names no image
      */
-    String load(Path tar) {
-        List<String> command = List.of("load", "--signature-policy", conf.resolve("policy.json").toString(),
+    public String load(Path tar) {
+        List<String> command = List.of("load", "--signature-policy", signaturePolicy().toString(),
                 "-i", tar.toString());
         String out = run(command).ok(command).out();
         return out.lines().filter(line -> line.startsWith("Loaded image"))
@@ -123,7 +125,7 @@ final class Podman {
      * @return its exit code and output
      * @throws IllegalStateException when it does not end within five minutes
      */
-    Result run(List<String> args) {
+    public Result run(List<String> args) {
         List<String> command = new ArrayList<>();
         command.add("podman");
         command.addAll(args);
@@ -153,7 +155,46 @@ final class Podman {
     }
 
     /** {@link #run(List)} from varargs. */
-    Result run(String... args) {
+    public Result run(String... args) {
         return run(List.of(args));
+    }
+
+    /**
+     * The environment every podman command of this configuration runs with (CONTAINERS_CONF,
+     * CONTAINERS_STORAGE_CONF, CONTAINERS_REGISTRIES_CONF, TMPDIR).
+     *
+     * @return an unmodifiable map
+     */
+    public Map<String, String> environment() {
+        return env;
+    }
+
+    /** @return the signature policy that accepts only docker-archive tars and the local store (no registry) */
+    public Path signaturePolicy() {
+        return conf.resolve("policy.json");
+    }
+
+    /**
+     * Starts podman's Docker-compatible REST API ({@code podman system service --time=0 unix://SOCKET}) with this
+     * configuration, e.g. for Testcontainers (DOCKER_HOST=unix://SOCKET). A stale socket file is removed first; the
+     * service's output goes to {@code service.log} beside the configuration. The caller stops the returned process
+     * (SIGTERM) when done; containers it started are the caller's to remove.
+     *
+     * @param socket the Unix socket to listen on (its directory is created)
+     * @return the service process; it is listening once the socket answers {@code GET /_ping}
+     * @throws UncheckedIOException when podman cannot be started
+     */
+    public Process startService(Path socket) {
+        try {
+            Files.createDirectories(socket.getParent());
+            Files.deleteIfExists(socket);
+            ProcessBuilder builder = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + socket);
+            builder.environment().putAll(env);
+            Path log = conf.resolve("service.log");
+            return builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start podman system service (is podman installed?)", e);
+        }
     }
 }
