@@ -1,6 +1,7 @@
 package org.crosstenant.platform.tlog.witness;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -146,9 +147,16 @@ public final class Witness {
         SignedNote logSigned;
         try {
             request.note().verify(logKeys);
-            logSigned = new SignedNote(request.note().text(), request.note().signatures().stream()
-                    .filter(s -> logKeys.stream().anyMatch(k -> s.keyName().equals(k.name()) && s.keyId() == k.keyId()))
-                    .toList());
+            // one signature line per known key: a replayed note with a line repeated (up to the parser's limit)
+            // must neither overflow the cosigned note nor be kept as sent
+            List<SignedNote.NoteSignature> kept = new ArrayList<>();
+            for (SignedNote.NoteSignature s : request.note().signatures()) {
+                if (logKeys.stream().anyMatch(k -> s.keyName().equals(k.name()) && s.keyId() == k.keyId())
+                        && kept.stream().noneMatch(k -> k.keyName().equals(s.keyName()) && k.keyId() == s.keyId())) {
+                    kept.add(s);
+                }
+            }
+            logSigned = new SignedNote(request.note().text(), kept);
         } catch (InvalidNoteException e) {
             throw reject(403, BAD_SIGNATURE, "the checkpoint is not signed by the log's key: " + e.getMessage(),
                     -1);
