@@ -86,5 +86,14 @@ seccompProfile:
      services do not call the gateway). */}}
 {{- define "crosstenant.jwtEnv" -}}
 - name: MP_JWT_VERIFY_PUBLICKEY_LOCATION
-  value: /etc/crosstenant/gateway-key/{{ .Values.gatewayKey.servicesVerifyWith }}
+  value: /etc/crosstenant/gateway-key/{{ include "crosstenant.servicesVerifyWith" . }}
+{{- end -}}
+
+{{/* gatewayKey.servicesVerifyWith, refused when it would mount the gateway's private key into every service. */}}
+{{- define "crosstenant.servicesVerifyWith" -}}
+{{- $file := required "gatewayKey.servicesVerifyWith (public.pem or a JWK set such as jwks.json) is required" .Values.gatewayKey.servicesVerifyWith -}}
+{{- if eq $file "private.pem" -}}
+{{- fail "gatewayKey.servicesVerifyWith is private.pem: the services verify with a public key (public.pem) or a JWK set (jwks.json), never the gateway's private key" -}}
+{{- end -}}
+{{- $file -}}
 {{- end -}}

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The invariants of issue #10 on the chart as rendered by the build ({@code target/rendered/{dev,production}.yaml},
@@ -210,6 +211,14 @@ class RenderedManifestsTest {
                 .isEqualTo("secret next-signing-key");
         assertThat(env(deployment(devWitness, "witness-contoso"), "CROSSTENANT_WITNESS_LOGS_SUITE_ADDITIONAL_VKEYS"))
                 .startsWith("crosstenant.example/audit+00000001+");
+    }
+
+    /** A typo in the rotation values must not mount the gateway's private key into every service. */
+    @Test
+    void servicesNeverVerifyWithThePrivateKey(@org.junit.jupiter.api.io.TempDir Path out) {
+        assertThatThrownBy(() -> ChartRenderer.render(MODULE, "production", out, "private", Map.of(
+                "gatewayKey.servicesVerifyWith", "private.pem")))
+                .hasMessageContaining("gatewayKey.servicesVerifyWith is private.pem");
     }
 
     // --- Kafka ACLs ------------------------------------------------------------------------------------------------
