@@ -9,8 +9,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +71,7 @@ class ImagesSmokeIT {
     private final Map<String, Started> started = new HashMap<>();
     private final String runId = Long.toString(ProcessHandle.current().pid());
     private Podman podman;
+    private FileChannel storeLock;
     private PostgresServer postgres;
     private KafkaBroker kafka;
     private Path work;
@@ -80,7 +83,13 @@ class ImagesSmokeIT {
     void startInfrastructure() throws IOException {
         Path cache = Path.of(System.getProperty("crosstenant.images.cache",
                 System.getProperty("user.home") + "/.cache/crosstenant/images"));
-        podman = Podman.withPrivateConfig(cache.resolveSibling("podman"));
+        Path podmanHome = Files.createDirectories(cache.resolveSibling("podman"));
+        // one smoke test at a time per store: the images are loaded under fixed names and pruned at the end, so two
+        // builds on one machine (CI beside a developer's) would otherwise run or delete each other's images
+        storeLock = FileChannel.open(podmanHome.resolve("smoke-test.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        storeLock.lock();
+        podman = Podman.withPrivateConfig(podmanHome);
         work = repo.resolve("deploy/images/target/smoke");
         Directories.deleteQuietly(work);
         Files.createDirectories(work);
@@ -116,6 +125,13 @@ class ImagesSmokeIT {
         }
         if (postgres != null) {
             postgres.close();
+        }
+        if (storeLock != null) {
+            try {
+                storeLock.close(); // releases the lock
+            } catch (IOException ignored) {
+                // the lock goes with the process anyway
+            }
         }
     }
 
@@ -269,6 +285,12 @@ class ImagesSmokeIT {
         assertThat(imageUser(image)).isEqualTo("10001");
         assertThat(podman.run("image", "inspect", "--format",
                 "{{index .Labels \"org.opencontainers.image.title\"}}", image).out().trim()).isEqualTo(artifact);
+        // the heap share comes from the environment, which a deployment's JAVA_TOOL_OPTIONS replaces: on the command
+        // line it would win over the chart's setting
+        assertThat(podman.run("image", "inspect", "--format", "{{json .Config.Entrypoint}}", image).out())
+                .as("%s's entrypoint", artifact).doesNotContain("RAMPercentage").contains("quarkus-run.jar");
+        assertThat(podman.run("image", "inspect", "--format", "{{json .Config.Env}}", image).out())
+                .as("%s's environment", artifact).contains("JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75");
         // the port the image declares is the one the application listens on unless told otherwise
         assertThat(podman.run("image", "inspect", "--format", "{{json .Config.ExposedPorts}}", image).out())
                 .as("%s's declared port", artifact).contains("\"" + configuredHttpPort(module) + "/tcp\"");
