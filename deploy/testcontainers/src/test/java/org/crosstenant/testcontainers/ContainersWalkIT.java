@@ -13,10 +13,12 @@ import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +103,7 @@ class ContainersWalkIT {
 
     private Podman podman;
     private Process service;
+    private FileChannel walkLock;
     private Path work;
     private DemoUpstream upstream;
     private String upstreamUrl;
@@ -112,6 +115,11 @@ class ContainersWalkIT {
     @BeforeAll
     void startTheSuiteInContainers() throws Exception {
         long begin = System.nanoTime();
+        // one walk at a time per machine: the clean-up removes every container carrying the walk's label, which
+        // would stop another checkout's walk midway; a second walk waits here for the first to finish
+        Files.createDirectories(cache);
+        walkLock = FileChannel.open(cache.resolve("walk.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        walkLock.lock();
         podman = Podman.withPrivateConfig(cache.resolve("podman"));
         startApiService();
         removeLeftovers();
@@ -234,17 +242,24 @@ class ContainersWalkIT {
     }
 
     private void stopApiService() {
-        if (service == null) {
-            return;
-        }
-        service.destroy();
         try {
-            if (!service.waitFor(30, TimeUnit.SECONDS)) {
-                service.destroyForcibly();
+            if (service != null) {
+                service.destroy();
+                if (!service.waitFor(30, TimeUnit.SECONDS)) {
+                    service.destroyForcibly();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             service.destroyForcibly();
+        } finally {
+            if (walkLock != null) {
+                try {
+                    walkLock.close(); // releases the lock for the next walk (it goes with the process anyway)
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+            }
         }
     }
 

@@ -175,10 +175,12 @@ public final class Podman {
     }
 
     /**
-     * Starts podman's Docker-compatible REST API ({@code podman system service --time=0 unix://SOCKET}) with this
+     * Starts podman's Docker-compatible REST API ({@code podman system service --time=600 unix://SOCKET}) with this
      * configuration, e.g. for Testcontainers (DOCKER_HOST=unix://SOCKET). A stale socket file is removed first; the
      * service's output goes to {@code service.log} beside the configuration. The caller stops the returned process
-     * (SIGTERM) when done; containers it started are the caller's to remove.
+     * (SIGTERM) when done; containers it started are the caller's to remove. Should the caller not get there, the
+     * service does not outlive it: a shutdown hook stops it when the JVM exits, and after a SIGKILL (no hook runs)
+     * it exits by itself once idle for ten minutes.
      *
      * @param socket the Unix socket to listen on (its directory is created)
      * @return the service process; it is listening once the socket answers {@code GET /_ping}
@@ -188,11 +190,14 @@ public final class Podman {
         try {
             Files.createDirectories(socket.getParent());
             Files.deleteIfExists(socket);
-            ProcessBuilder builder = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + socket);
+            ProcessBuilder builder = new ProcessBuilder("podman", "system", "service", "--time=600",
+                    "unix://" + socket);
             builder.environment().putAll(env);
             Path log = conf.resolve("service.log");
-            return builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+            Process service = builder.redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(service::destroy, "podman-service-stop"));
+            return service;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start podman system service (is podman installed?)", e);
         }
