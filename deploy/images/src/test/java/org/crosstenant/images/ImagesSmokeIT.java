@@ -45,9 +45,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * tmpfs on /tmp only), {@code --user 10001}, secrets mounted read-only under /keys — against a real Kafka and
  * PostgreSQL started here with the local stack's own classes (deploy/infra), until {@code GET /q/health/ready}
  * answers 200. All service containers start together (their JVMs start side by side) and are removed at the end.
- * The environment of each service is the local stack's (deploy/local-stack LocalStack, docs/config/*.md). The audit verifier's image runs {@code --help}, {@code --version},
- * a verification of a tiny export (exit 0) and of the same export tampered with (exit 1). The last test shows the
- * readiness wait fails: a service image without a reachable database is not reported ready.
+ * The environment of each service is the local stack's (deploy/local-stack LocalStack, docs/config/*.md). The
+ * audit verifier's image runs {@code --help}, {@code --version}, a verification of a tiny export (exit 0) and of the
+ * same export tampered with (exit 1). The last test shows the readiness wait fails: a service image without a
+ * reachable database is not reported ready.
  * <p>
  * The gateway gets no identity provider: its issuers point at a closed port. docs/config/gateway.md says a realm that
  * is unreachable at startup does not stop it (the tenant is initialised on first use), so readiness does not need
