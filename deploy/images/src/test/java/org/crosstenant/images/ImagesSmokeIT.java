@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +24,7 @@ import org.crosstenant.platform.tlog.NoteKey;
 import org.crosstenant.platform.tlog.NoteSigner;
 import org.crosstenant.stack.infra.Directories;
 import org.crosstenant.stack.infra.FreePorts;
+import org.crosstenant.stack.infra.HttpProbe;
 import org.crosstenant.stack.infra.KafkaBroker;
 import org.crosstenant.stack.infra.Podman;
 import org.crosstenant.stack.infra.PostgresServer;
@@ -64,7 +62,6 @@ class ImagesSmokeIT {
 
     private final Path repo = Path.of(System.getProperty("crosstenant.repo.root", "../.."));
     private final String version = System.getProperty("crosstenant.project.version", "0.1.0-SNAPSHOT");
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String NO_DATABASE = "policy-service-without-database";
     private final List<String> containers = new ArrayList<>();
     /** image name by artifact, loaded once */
@@ -348,16 +345,8 @@ class ImagesSmokeIT {
         return podman.run("inspect", "--format", "{{.State.Running}}", name).out().trim().equals("true");
     }
 
-    private int status(URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException notListeningYet) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+    private static int status(URI uri) {
+        return HttpProbe.status(uri);
     }
 
     private String imageUser(String image) {

@@ -2,14 +2,11 @@ package org.crosstenant.testcontainers;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
+import org.crosstenant.stack.infra.HttpProbe;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 
 /**
@@ -19,7 +16,6 @@ import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
  */
 final class Ready extends AbstractWaitStrategy {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String what;
     private final Condition condition;
@@ -68,16 +64,8 @@ final class Ready extends AbstractWaitStrategy {
                 .until(() -> condition.met(this));
     }
 
-    /** @return the HTTP status of a GET, -1 while nothing answers */
+    /** @return the HTTP status of a GET, -1 while nothing answers ({@link HttpProbe}) */
     static int status(URI uri) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException notListeningYet) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return HttpProbe.status(uri);
     }
 }
