@@ -32,17 +32,26 @@ public final class ChartRenderer {
      * The dev overlay once more with contoso's witness on ({@code dev-witness.yaml}), so the witness's objects are
      * rendered and checked too, and in the middle of both key rotations (docs/operations.md): the gateway publishes a
      * next public key, the services verify with a JWK set, a next checkpoint key co-signs and the witness knows both
-     * log keys. The keys are placeholders of the documented form, for rendering only.
+     * log keys; and with every service's autoscaler, on consumer lag too where the chart allows it. The keys are
+     * placeholders of the documented form, for rendering only.
      */
-    public static final Map<String, Object> WITNESS_VARIANT = Map.of(
-            "witnesses.contoso.enabled", true,
-            "witnesses.contoso.vkey", "witness.contoso.example+00000000+BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
-            "witnesses.contoso.logVkey", "crosstenant.example/audit+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
-            "witnesses.contoso.logAdditionalVkeys[0]",
-            "crosstenant.example/audit+00000001+AQEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
-            "gatewayKey.additionalPublicKeys[0]", "next-public.pem",
-            "gatewayKey.servicesVerifyWith", "jwks.json",
-            "audit.additionalSigningKeysSecretKey", "next-signing-key");
+    public static final Map<String, Object> WITNESS_VARIANT = Map.ofEntries(
+            Map.entry("witnesses.contoso.enabled", true),
+            Map.entry("witnesses.contoso.vkey",
+                    "witness.contoso.example+00000000+BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="),
+            Map.entry("witnesses.contoso.logVkey",
+                    "crosstenant.example/audit+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="),
+            Map.entry("witnesses.contoso.logAdditionalVkeys[0]",
+                    "crosstenant.example/audit+00000001+AQEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="),
+            Map.entry("gatewayKey.additionalPublicKeys[0]", "next-public.pem"),
+            Map.entry("gatewayKey.servicesVerifyWith", "jwks.json"),
+            Map.entry("audit.additionalSigningKeysSecretKey", "next-signing-key"),
+            // autoscalers (off in dev) for every service, and on consumer lag for those that share a consumer group
+            Map.entry("services.gateway.autoscaling.enabled", true),
+            Map.entry("services.invitation-service.autoscaling.enabled", true),
+            Map.entry("services.policy-service.autoscaling.enabled", true),
+            Map.entry("services.audit-service.autoscaling.enabled", true),
+            Map.entry("consumerLagAutoscaling.enabled", true));
 
     private ChartRenderer() {
     }

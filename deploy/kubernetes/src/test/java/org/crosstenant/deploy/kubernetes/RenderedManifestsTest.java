@@ -77,7 +77,8 @@ class RenderedManifestsTest {
         assertThat(m.ofKind("Deployment")).hasSize(overlay.equals("dev-witness") ? 5 : 4);
         assertThat(m.ofKind("Keycloak")).hasSize(isDev ? 1 : 0);
         assertThat(m.ofKind("KeycloakRealmImport")).hasSize(isDev ? 2 : 0);
-        assertThat(m.ofKind("HorizontalPodAutoscaler")).hasSize(isDev ? 0 : 4);
+        // dev turns the autoscalers off; dev-witness turns them on again to render the lag metrics
+        assertThat(m.ofKind("HorizontalPodAutoscaler")).hasSize(overlay.equals("dev") ? 0 : 4);
         assertThat(m.ofKind("ScheduledBackup")).hasSize(isDev ? 0 : 3);
     }
 
@@ -219,6 +220,50 @@ class RenderedManifestsTest {
         assertThatThrownBy(() -> ChartRenderer.render(MODULE, "production", out, "private", Map.of(
                 "gatewayKey.servicesVerifyWith", "private.pem")))
                 .hasMessageContaining("gatewayKey.servicesVerifyWith is private.pem");
+    }
+
+    // --- autoscaling -----------------------------------------------------------------------------------------------
+
+    /**
+     * Every autoscaler scales on CPU. With {@code consumerLagAutoscaling} on (dev-witness), those of the services that
+     * share one consumer group scale on their lag too (an External metric selected by the Service's name), never the
+     * gateway's, whose pods each read the whole view topics; off by default (production).
+     */
+    @Test
+    void autoscalersScaleOnCpuAndTheConsumersOnLagOnlyWhenAsked() {
+        assertThat(production.ofKind("HorizontalPodAutoscaler")).hasSize(4)
+                .allSatisfy(hpa -> assertThat(metricTypes(hpa)).as(Manifests.id(hpa)).containsExactly("Resource"));
+        List<ObjectNode> hpas = devWitness.ofKind("HorizontalPodAutoscaler");
+        assertThat(hpas).hasSize(4);
+        for (ObjectNode hpa : hpas) {
+            String name = hpa.path("metadata").path("name").asText();
+            assertThat(hpa.path("spec").path("scaleTargetRef").path("name").asText()).isEqualTo(name);
+            if (name.equals(RELEASE + "-gateway")) {
+                assertThat(metricTypes(hpa)).as(name).containsExactly("Resource");
+                continue;
+            }
+            assertThat(metricTypes(hpa)).as(name).containsExactly("Resource", "External");
+            JsonNode external = hpa.path("spec").path("metrics").get(1).path("external");
+            assertThat(external.path("metric").path("name").asText()).isEqualTo("crosstenant_consumer_lag_records");
+            assertThat(external.path("metric").path("selector").path("matchLabels").path("service").asText())
+                    .isEqualTo(name);
+            assertThat(external.path("target").path("type").asText()).isEqualTo("AverageValue");
+            assertThat(external.path("target").path("averageValue").asText()).isEqualTo("1000");
+        }
+    }
+
+    /** Without the label that names the service, every consumer's autoscaler would read the sum of all of them. */
+    @Test
+    void lagAutoscalingWithoutAServiceLabelIsRefused(@org.junit.jupiter.api.io.TempDir Path out) {
+        assertThatThrownBy(() -> ChartRenderer.render(MODULE, "production", out, "lag", Map.of(
+                "consumerLagAutoscaling.enabled", true, "consumerLagAutoscaling.serviceLabel", "")))
+                .hasMessageContaining("consumerLagAutoscaling.serviceLabel is required");
+    }
+
+    private static List<String> metricTypes(JsonNode hpa) {
+        List<String> types = new ArrayList<>();
+        hpa.path("spec").path("metrics").forEach(m -> types.add(m.path("type").asText()));
+        return types;
     }
 
     // --- Kafka ACLs ------------------------------------------------------------------------------------------------
