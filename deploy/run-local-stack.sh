@@ -7,19 +7,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 launcher=deploy/local-stack/target/local-stack.jar
+# written only when a whole build succeeded: the reactor builds modules in parallel (.mvn/maven.config), so the
+# launcher jar may be newer than a service whose build failed or was interrupted
+stamp=deploy/local-stack/target/build.stamp
 stale=""
 for module in invitation-service policy-service audit-service gateway deploy/witness; do
   [ -f "$module/target/quarkus-app/quarkus-run.jar" ] || stale="$module"
 done
 [ -f "$launcher" ] || stale="launcher"
+[ -f "$stamp" ] || stale="${stale:-no complete build yet}"
 if [ -z "$stale" ]; then
-  # rebuild when any source, resource or pom changed since the last build
-  stale=$(find pom.xml invitation-service policy-service audit-service gateway deploy \
+  # rebuild when any source, resource or pom changed since the start of the last complete build
+  stale=$(find pom.xml platform invitation-service policy-service audit-service gateway deploy \
     -path '*/target' -prune -o -type f \( -name '*.java' -o -name '*.properties' -o -name '*.sql' \
-    -o -name '*.json' -o -name 'pom.xml' \) -newer "$launcher" -print -quit)
+    -o -name '*.json' -o -name 'pom.xml' \) -newer "$stamp" -print -quit)
 fi
 if [ -n "$stale" ]; then
   echo "[local-stack] building (changed: $stale) ..."
+  started=$(mktemp)  # its time stamps the start: sources edited during the build count as changed next time
+  trap 'rm -f "$started"' EXIT
   mvn -B -q package -DskipTests -Dcrosstenant.images.skip=true
+  mkdir -p "$(dirname "$stamp")" && touch -r "$started" "$stamp"
+  rm -f "$started" && trap - EXIT
 fi
 exec java -cp "$launcher:deploy/local-stack/target/lib/*" org.crosstenant.stack.LocalStackMain "$@"
