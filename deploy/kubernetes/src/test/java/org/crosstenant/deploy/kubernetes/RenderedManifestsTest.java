@@ -249,15 +249,36 @@ class RenderedManifestsTest {
                     .isEqualTo(name);
             assertThat(external.path("target").path("type").asText()).isEqualTo("AverageValue");
             assertThat(external.path("target").path("averageValue").asText()).isEqualTo("1000");
+            assertThat(hpa.path("spec").path("behavior").path("scaleUp").path("stabilizationWindowSeconds").asInt())
+                    .as("%s: a pod that just left its group must not be brought back at once", name).isEqualTo(120);
         }
+        assertThat(production.ofKind("HorizontalPodAutoscaler"))
+                .allSatisfy(hpa -> assertThat(hpa.path("spec").path("behavior").has("scaleUp")).isFalse());
     }
 
-    /** Without the label that names the service, every consumer's autoscaler would read the sum of all of them. */
-    @Test
-    void lagAutoscalingWithoutAServiceLabelIsRefused(@org.junit.jupiter.api.io.TempDir Path out) {
-        assertThatThrownBy(() -> ChartRenderer.render(MODULE, "production", out, "lag", Map.of(
-                "consumerLagAutoscaling.enabled", true, "consumerLagAutoscaling.serviceLabel", "")))
-                .hasMessageContaining("consumerLagAutoscaling.serviceLabel is required");
+    /**
+     * Values that would render a wrong but accepted autoscaler are refused when the chart is rendered: no label naming
+     * the service (every consumer would read the sum of all), a target of no records, a string where a switch belongs
+     * (helm takes any non-empty string as true), and lag scaling for the gateway, whose lag more pods never lower.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "consumerLagAutoscaling.serviceLabel|''|serviceLabel",
+            "consumerLagAutoscaling.serviceLabel|'service name'|serviceLabel",
+            "consumerLagAutoscaling.averageRecordsPerPod|0|averageRecordsPerPod",
+            "consumerLagAutoscaling.averageRecordsPerPod|1k|averageRecordsPerPod",
+            "consumerLagAutoscaling.metricName|'lag records'|metricName",
+            "consumerLagAutoscaling.enabled|yes|enabled",
+            "consumerLagAutoscaling.unknownKey|1|unknownKey",
+            "services.audit-service.autoscaling.maxReplicas|0|maxReplicas",
+            "services.gateway.autoscaling.onConsumerLag|true|services.gateway.autoscaling.onConsumerLag must be false"})
+    void lagAutoscalingValuesThatWouldRenderAWrongAutoscalerAreRefused(String key, String value, String message,
+            @org.junit.jupiter.api.io.TempDir Path out) {
+        Map<String, Object> sets = new LinkedHashMap<>();
+        sets.put("consumerLagAutoscaling.enabled", true);
+        sets.put(key, value);
+        assertThatThrownBy(() -> ChartRenderer.render(MODULE, "production", out, "lag", sets))
+                .hasMessageContaining(message);
     }
 
     private static List<String> metricTypes(JsonNode hpa) {
