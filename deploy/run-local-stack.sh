@@ -17,15 +17,20 @@ done
 [ -f "$launcher" ] || stale="launcher"
 [ -f "$stamp" ] || stale="${stale:-no complete build yet}"
 if [ -z "$stale" ]; then
-  # rebuild when any source, resource or pom changed since the start of the last complete build
-  stale=$(find pom.xml platform invitation-service policy-service audit-service gateway deploy \
-    -path '*/target' -prune -o -type f \( -name '*.java' -o -name '*.properties' -o -name '*.sql' \
-    -o -name '*.json' -o -name 'pom.xml' \) -newer "$stamp" -print -quit)
+  # rebuild when a pom or anything under src/ of a module the stack runs changed since the start of the last complete
+  # build; directories count too, since deleting a file changes only its directory
+  roots=(pom.xml deploy/pom.xml deploy/kafka-runtime/pom.xml)
+  for module in platform invitation-service policy-service audit-service gateway deploy/infra deploy/local-stack \
+      deploy/witness; do
+    roots+=("$module/pom.xml" "$module/src")
+  done
+  stale=$(find "${roots[@]}" -newer "$stamp" -print -quit)
 fi
 if [ -n "$stale" ]; then
   echo "[local-stack] building (changed: $stale) ..."
   started=$(mktemp)  # its time stamps the start: sources edited during the build count as changed next time
   trap 'rm -f "$started"' EXIT
+  rm -f "$stamp"  # a build stopped half way must not leave the previous build's stamp behind
   mvn -B -q package -DskipTests -Dcrosstenant.images.skip=true
   mkdir -p "$(dirname "$stamp")" && touch -r "$started" "$stamp"
   rm -f "$started" && trap - EXIT
