@@ -268,6 +268,8 @@ class RenderedManifestsTest {
             "consumerLagAutoscaling.averageRecordsPerPod|0|averageRecordsPerPod",
             "consumerLagAutoscaling.averageRecordsPerPod|1k|averageRecordsPerPod",
             "consumerLagAutoscaling.metricName|'lag records'|metricName",
+            "consumerLagAutoscaling.metricName|Crosstenant_Lag|metricName",
+            "consumerLagAutoscaling.serviceLabel|app.kubernetes.io/name|serviceLabel",
             "consumerLagAutoscaling.enabled|yes|enabled",
             "consumerLagAutoscaling.unknownKey|1|unknownKey",
             "services.audit-service.autoscaling.maxReplicas|0|maxReplicas",
@@ -279,6 +281,19 @@ class RenderedManifestsTest {
         sets.put(key, value);
         assertThatThrownBy(() -> ChartRenderer.render(MODULE, "production", out, "lag", sets))
                 .hasMessageContaining(message);
+    }
+
+    /**
+     * A release upgraded with {@code --reuse-values} from a chart without {@code consumerLagAutoscaling} has no such
+     * map: the autoscalers render on CPU alone instead of failing the upgrade.
+     */
+    @Test
+    void autoscalersRenderWithoutTheLagValuesAtAll(@org.junit.jupiter.api.io.TempDir Path out) throws IOException {
+        Map<String, Object> sets = new LinkedHashMap<>();
+        sets.put("consumerLagAutoscaling", "null"); // helm: --set key=null removes the key
+        Manifests rendered = Manifests.read(ChartRenderer.render(MODULE, "production", out, "no-lag-values", sets));
+        assertThat(rendered.ofKind("HorizontalPodAutoscaler")).hasSize(4)
+                .allSatisfy(hpa -> assertThat(metricTypes(hpa)).containsExactly("Resource"));
     }
 
     private static List<String> metricTypes(JsonNode hpa) {
