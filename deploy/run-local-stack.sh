@@ -32,7 +32,7 @@ if [ -n "$stale" ]; then
   trap 'rm -f "$started"' EXIT
   rm -f "$stamp"  # a build stopped half way must not leave the previous build's stamp behind
   mvn -B -q package -DskipTests -Dcrosstenant.images.skip=true
-  mkdir -p "$(dirname "$stamp")" && touch -r "$started" "$stamp"
+  touch -r "$started" "$stamp"
   rm -f "$started" && trap - EXIT
 fi
 exec java -cp "$launcher:deploy/local-stack/target/lib/*" org.crosstenant.stack.LocalStackMain "$@"

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -216,7 +218,7 @@ class RenderedManifestsTest {
 
     /** A typo in the rotation values must not mount the gateway's private key into every service. */
     @Test
-    void servicesNeverVerifyWithThePrivateKey(@org.junit.jupiter.api.io.TempDir Path out) {
+    void servicesNeverVerifyWithThePrivateKey(@TempDir Path out) {
         assertThatThrownBy(() -> ChartRenderer.render(MODULE, "production", out, "private", Map.of(
                 "gatewayKey.servicesVerifyWith", "private.pem")))
                 .hasMessageContaining("gatewayKey.servicesVerifyWith is private.pem");
@@ -262,7 +264,7 @@ class RenderedManifestsTest {
      * (helm takes any non-empty string as true), and lag scaling for the gateway, whose lag more pods never lower.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+    @CsvSource(delimiter = '|', value = {
             "consumerLagAutoscaling.serviceLabel|''|serviceLabel",
             "consumerLagAutoscaling.serviceLabel|'service name'|serviceLabel",
             "consumerLagAutoscaling.averageRecordsPerPod|0|averageRecordsPerPod",
@@ -275,7 +277,7 @@ class RenderedManifestsTest {
             "services.audit-service.autoscaling.maxReplicas|0|maxReplicas",
             "services.gateway.autoscaling.onConsumerLag|true|services.gateway.autoscaling.onConsumerLag must be false"})
     void lagAutoscalingValuesThatWouldRenderAWrongAutoscalerAreRefused(String key, String value, String message,
-            @org.junit.jupiter.api.io.TempDir Path out) {
+            @TempDir Path out) {
         Map<String, Object> sets = new LinkedHashMap<>();
         sets.put("consumerLagAutoscaling.enabled", true);
         sets.put(key, value);
@@ -288,7 +290,7 @@ class RenderedManifestsTest {
      * map: the autoscalers render on CPU alone instead of failing the upgrade.
      */
     @Test
-    void autoscalersRenderWithoutTheLagValuesAtAll(@org.junit.jupiter.api.io.TempDir Path out) throws IOException {
+    void autoscalersRenderWithoutTheLagValuesAtAll(@TempDir Path out) throws IOException {
         Map<String, Object> sets = new LinkedHashMap<>();
         sets.put("consumerLagAutoscaling", "null"); // helm: --set key=null removes the key
         Manifests rendered = Manifests.read(ChartRenderer.render(MODULE, "production", out, "no-lag-values", sets));
