@@ -193,10 +193,7 @@ public final class KafkaBroker implements AutoCloseable {
      * @return the content of a server.properties file
      */
     public static String serverProperties(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
-        StringBuilder extra = new StringBuilder();
-        new TreeMap<>(overrides).forEach((name, value) -> extra.append(name).append('=').append(value).append('\n'));
-        return String.join("\n",
-                "# written by org.crosstenant.stack.infra.KafkaBroker on every start",
+        List<String> defaults = List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
@@ -220,9 +217,13 @@ public final class KafkaBroker implements AutoCloseable {
                 "auto.create.topics.enable=false",
                 "num.partitions=1",
                 // consumers in tests join one by one; the default 3 s delay would add to every test
-                "group.initial.rebalance.delay.ms=0",
-                "")
-                + "\n" + extra;
+                "group.initial.rebalance.delay.ms=0");
+        StringBuilder properties = new StringBuilder("# written by org.crosstenant.stack.infra.KafkaBroker on every start\n");
+        // an override replaces its default line: one key, one line (e.g. a SASL_SSL listener replaces "listeners")
+        defaults.stream().filter(line -> !overrides.containsKey(line.substring(0, line.indexOf('='))))
+                .forEach(line -> properties.append(line).append('\n'));
+        new TreeMap<>(overrides).forEach((name, value) -> properties.append(name).append('=').append(value).append('\n'));
+        return properties.toString();
     }
 
     static String log4jConfig(Path logFile) {
