@@ -17,8 +17,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.crosstenant.platform.tlog.NoteKey;
 import org.crosstenant.platform.tlog.NoteSigner;
@@ -26,6 +43,7 @@ import org.crosstenant.stack.infra.Directories;
 import org.crosstenant.stack.infra.FreePorts;
 import org.crosstenant.stack.infra.HttpProbe;
 import org.crosstenant.stack.infra.KafkaBroker;
+import org.crosstenant.stack.infra.KafkaSaslSsl;
 import org.crosstenant.stack.infra.Podman;
 import org.crosstenant.stack.infra.PostgresServer;
 import org.crosstenant.stack.infra.jwt.RsaKeys;
@@ -43,7 +61,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * tmpfs on /tmp only), {@code --user 10001}, secrets mounted read-only under /keys — against a real Kafka and
  * PostgreSQL started here with the local stack's own classes (deploy/infra), until {@code GET /q/health/ready}
  * answers 200. All service containers start together (their JVMs start side by side) and are removed at the end.
- * The environment of each service is the local stack's (deploy/local-stack LocalStack, docs/config/*.md). The
+ * The environment of each service is the local stack's (deploy/local-stack LocalStack, docs/config/*.md), except
+ * Kafka's: that is the rendered Helm chart's (deploy/kubernetes, production values, {@link ChartKafka}) — SASL_SSL
+ * with SCRAM-SHA-512, the cluster CA as a PEM trust store mounted where the chart mounts it, topic provisioning off.
+ * The broker plays Strimzi's part: a SASL_SSL listener ({@link KafkaSaslSsl}) with Kafka's authorizer on, the
+ * chart's KafkaTopics created (one replica, {@code min.insync.replicas=1}: one broker) and its KafkaUsers made into
+ * SCRAM credentials and ACLs; services get only that listener's address. A poison record on every topic a service
+ * reads then proves each consumer reads with its own user and writes its dead-letter topic through its ACLs. The
  * audit verifier's image runs {@code --help}, {@code --version}, a verification of a tiny export (exit 0) and of the
  * same export tampered with (exit 1). The last test shows the readiness wait fails: a service image without a
  * reachable database is not reported ready.
@@ -59,6 +83,8 @@ class ImagesSmokeIT {
     private static final String AUDIT_ORIGIN = "crosstenant.example/audit";
     /** A cold Quarkus start on two busy cores plus podman's vfs set-up: generous, readiness itself takes seconds. */
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    /** Consumers are up by then: dead-lettering one record takes seconds (2.9 s for all ten topics here). */
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofMinutes(2);
 
     private final Path repo = Path.of(System.getProperty("crosstenant.repo.root", "../.."));
     private final String version = System.getProperty("crosstenant.project.version", "0.1.0-SNAPSHOT");
@@ -72,6 +98,13 @@ class ImagesSmokeIT {
     private FileChannel storeLock;
     private PostgresServer postgres;
     private KafkaBroker kafka;
+    /** the SASL_SSL listener the services use; the broker's PLAINTEXT port is the administrator's (a super user) */
+    private KafkaSaslSsl kafkaListener;
+    private ChartKafka chart;
+    /** KafkaUser name → its SCRAM password */
+    private final Map<String, String> scramPasswords = new HashMap<>();
+    /** what Strimzi's {@code <cluster>-cluster-ca-cert} Secret would hold: the broker's CA certificate */
+    private Path kafkaCa;
     private Path work;
     private Path keys;
     private final NoteSigner auditLog = NoteSigner.generate(AUDIT_ORIGIN, NoteKey.ED25519);
@@ -93,7 +126,13 @@ class ImagesSmokeIT {
         Files.createDirectories(work);
         CompletableFuture<PostgresServer> database = CompletableFuture.supplyAsync(
                 () -> PostgresServer.start(null, 0));
-        kafka = KafkaBroker.start(KafkaBroker.defaultLibs(), work.resolve("kafka"), FreePorts.pick(), FreePorts.pick());
+        chart = ChartKafka.read(renderedChart());
+        kafkaListener = KafkaSaslSsl.create(work.resolve("kafka-tls"), FreePorts.pick());
+        int kafkaPort = FreePorts.pick();
+        int controllerPort = FreePorts.pick();
+        kafka = KafkaBroker.start(KafkaBroker.defaultLibs(), work.resolve("kafka"), kafkaPort, controllerPort,
+                kafkaListener.brokerSettings(kafkaPort, controllerPort, true));
+        actAsStrimzi();
         postgres = database.join();
         for (String name : List.of("invitation", "policy", "audit")) {
             postgres.ensureDatabase(name);
@@ -105,6 +144,81 @@ class ImagesSmokeIT {
         RsaKeys.writePublicPem(pair.getPublic(), keys.resolve("gateway-public.pem"));
         readableByAll(keys);
         startEveryServiceImage();
+    }
+
+    /** The chart rendered with the production values by the kubernetes module (a build-order dependency). */
+    private Path renderedChart() {
+        Path rendered = repo.resolve("deploy/kubernetes/target/rendered/production.yaml");
+        assertThat(rendered).as("the rendered chart (built by deploy/kubernetes before this module)").exists();
+        return rendered;
+    }
+
+    /**
+     * What Strimzi's Topic and User Operators would do with the chart's objects, done on the PLAINTEXT listener as
+     * the super user: every KafkaTopic created (one broker: one replica, {@code min.insync.replicas} 1), every
+     * KafkaUser given a SCRAM-SHA-512 credential and its ACLs, and the cluster CA written where a Secret mount would
+     * put it.
+     */
+    private void actAsStrimzi() throws IOException {
+        try (Admin admin = admin()) {
+            List<NewTopic> topics = chart.topics().stream().map(topic -> {
+                Map<String, String> config = new HashMap<>(topic.config());
+                config.put("min.insync.replicas", "1");
+                return new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(config);
+            }).toList();
+            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+            List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> credentials = new ArrayList<>();
+            for (String user : chart.users().keySet()) {
+                String password = "smoke-" + java.util.UUID.randomUUID();
+                scramPasswords.put(user, password);
+                credentials.add(new UserScramCredentialUpsertion(user,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password));
+            }
+            admin.alterUserScramCredentials(credentials).all().get(60, TimeUnit.SECONDS);
+            admin.createAcls(chart.users().values().stream().flatMap(List::stream).toList()).all()
+                    .get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the broker refused the chart's topics, users or ACLs", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        kafkaCa = Files.createDirectories(work.resolve("kafka-ca"));
+        Files.copy(kafkaListener.caCertificate(), kafkaCa.resolve("ca.crt"));
+        readableByAll(kafkaCa);
+    }
+
+    /** An administrator's client on the broker's PLAINTEXT listener (User:ANONYMOUS, the super user). */
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    }
+
+    /**
+     * The chart's Kafka variables of a service's container, as its pod would get them: the bootstrap address is this
+     * broker's SASL_SSL listener, {@code sasl.jaas.config} comes from the Secret Strimzi makes for the KafkaUser of
+     * the same name (the credential {@link #actAsStrimzi()} made).
+     */
+    private Map<String, String> kafkaEnv(String artifact) {
+        Map<String, String> env = new HashMap<>();
+        for (ChartKafka.EnvVar variable : chart.kafkaEnv(artifact)) {
+            if (variable.name().equals("KAFKA_BOOTSTRAP_SERVERS")) {
+                env.put(variable.name(), kafkaListener.bootstrapServers());
+            } else if (variable.value().isPresent()) {
+                env.put(variable.name(), variable.value().get());
+            } else if (variable.secretKey().orElseThrow().equals("sasl.jaas.config")) {
+                String user = variable.secret().orElseThrow();
+                String password = scramPasswords.get(user);
+                assertThat(password).as("%s's %s names the Secret of KafkaUser %s, which the chart does not declare",
+                        artifact, variable.name(), user).isNotNull();
+                env.put(variable.name(), KafkaSaslSsl.jaasConfig(user, password));
+            } else {
+                throw new AssertionError(artifact + "'s " + variable.name() + " comes from a Secret key the smoke test "
+                        + "cannot fill: " + variable);
+            }
+        }
+        assertThat(env).as("%s's Kafka settings in the chart", artifact)
+                .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL").containsKey("KAFKA_SASL_JAAS_CONFIG");
+        return env;
     }
 
     @AfterAll
@@ -161,8 +275,7 @@ class ImagesSmokeIT {
         auditEnv.put("CROSSTENANT_AUDIT_WITNESSES_CONTOSO_TENANT", "contoso");
         start("audit-service", "audit-service", "audit-service", auditEnv);
 
-        Map<String, String> gatewayEnv = new HashMap<>();
-        gatewayEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Map<String, String> gatewayEnv = kafkaEnv("gateway");
         gatewayEnv.put("CROSSTENANT_GATEWAY_OIDC_BASE_URL", "http://127.0.0.1:" + FreePorts.pick());
         gatewayEnv.put("CROSSTENANT_GATEWAY_SIGNING_KEY_PRIVATE_LOCATION", "/keys/gateway-private.pem");
         gatewayEnv.put("CROSSTENANT_GATEWAY_SIGNING_KEY_PUBLIC_LOCATION", "/keys/gateway-public.pem");
@@ -206,8 +319,55 @@ class ImagesSmokeIT {
         awaitReady("gateway");
     }
 
+    /**
+     * One malformed record (a CloudEvent whose JSON ends early) on every topic the chart has a dead-letter topic for
+     * ({@code <topic>.dlq.<consumer>}): each consumer reads it with its own KafkaUser and group over SASL_SSL and
+     * writes it to its dead-letter topic, which only its ACLs allow. A missing ACL, a client that does not carry
+     * the SASL settings (a dead-letter producer, say) or a KafkaTopic the service does not use leaves a topic empty.
+     */
     @Test
     @Order(6)
+    void everyConsumerDeadLettersPoisonThroughItsOwnAclsOverSaslSsl() throws Exception {
+        Map<String, Integer> deadLetterTopics = chart.topics().stream().filter(t -> t.name().contains(".dlq."))
+                .collect(Collectors.toMap(ChartKafka.Topic::name, ChartKafka.Topic::partitions));
+        assertThat(deadLetterTopics).as("the chart's dead-letter topics").isNotEmpty();
+        Set<String> sources = deadLetterTopics.keySet().stream().map(t -> t.substring(0, t.indexOf(".dlq.")))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
+            for (String source : sources) {
+                ProducerRecord<String, String> poison = new ProducerRecord<>(source, "images-smoke", "{\"type\":");
+                poison.headers().add("content-type", "application/cloudevents+json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                producer.send(poison).get(30, TimeUnit.SECONDS);
+            }
+        }
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        deadLetterTopics.forEach((topic, partitions) -> {
+            for (int p = 0; p < partitions; p++) {
+                ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        });
+        try (Admin admin = admin()) {
+            await("a record on each of " + deadLetterTopics.keySet()).atMost(DEAD_LETTER_TIMEOUT)
+                    .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                        Map<String, Long> records = new HashMap<>();
+                        admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS).forEach((partition, end) ->
+                                records.merge(partition.topic(), end.offset(), Long::sum));
+                        Set<String> empty = new TreeSet<>();
+                        records.forEach((topic, count) -> {
+                            if (count == 0) {
+                                empty.add(topic);
+                            }
+                        });
+                        assertThat(empty).as("dead-letter topics still empty").isEmpty();
+                    });
+        }
+    }
+
+    @Test
+    @Order(7)
     void auditVerifierImageVerifiesAnExport() throws IOException {
         String image = podman.load(imageTar("deploy/audit-verifier", "audit-verifier"));
         assertThat(imageUser(image)).isEqualTo("10001");
@@ -237,7 +397,7 @@ class ImagesSmokeIT {
      * reported ready — its container stops, or its readiness answers 503; it must never answer 200.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void anImageWithoutItsDatabaseIsNotReady() {
         Started broken = started.get(NO_DATABASE);
         URI ready = broken.readiness();
@@ -254,10 +414,9 @@ class ImagesSmokeIT {
         return podman.run(command);
     }
 
-    /** The environment the local stack gives a service with a database: Kafka, its database, the gateway's key. */
+    /** A service with a database: the chart's Kafka settings, the local stack's database and gateway key. */
     private Map<String, String> serviceEnv(String database) {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Map<String, String> env = kafkaEnv(database + "-service");
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "/keys/gateway-public.pem");
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
         env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
@@ -297,6 +456,10 @@ class ImagesSmokeIT {
         List<String> command = new ArrayList<>(List.of("run", "--detach", "--name", name, "--read-only",
                 "--user", "10001", "--network", "host", "--volume", keys + ":/keys:ro",
                 "--env", "QUARKUS_HTTP_PORT=" + port));
+        chart.clusterCaMount(artifact).ifPresent(mount -> {
+            assertThat(mount.getValue()).as("%s's CA file", artifact).isEqualTo("ca.crt");
+            command.addAll(List.of("--volume", kafkaCa + ":" + mount.getKey() + ":ro"));
+        });
         env.forEach((variable, value) -> command.addAll(List.of("--env", variable + "=" + value)));
         command.add(image);
         podman.run("rm", "--force", name);
