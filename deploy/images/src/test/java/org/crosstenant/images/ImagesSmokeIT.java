@@ -67,8 +67,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The broker plays Strimzi's part: a SASL_SSL listener ({@link KafkaSaslSsl}) with Kafka's authorizer on, the
  * chart's KafkaTopics created (one replica, {@code min.insync.replicas=1}: one broker) and its KafkaUsers made into
  * SCRAM credentials and ACLs; services get only that listener's address. A poison record on every topic a service
- * reads then proves each consumer reads with its own user and writes its dead-letter topic through its ACLs. The
- * audit verifier's image runs {@code --help}, {@code --version}, a verification of a tiny export (exit 0) and of the
+ * reads then proves each consumer reads with its own user and writes its dead-letter topic through its ACLs, and one
+ * access event that audit-service writes its record, OCSF and checkpoint topics through its own. The audit
+ * verifier's image runs {@code --help}, {@code --version}, a verification of a tiny export (exit 0) and of the
  * same export tampered with (exit 1). The last test shows the readiness wait fails: a service image without a
  * reachable database is not reported ready.
  * <p>
@@ -83,7 +84,7 @@ class ImagesSmokeIT {
     private static final String AUDIT_ORIGIN = "crosstenant.example/audit";
     /** A cold Quarkus start on two busy cores plus podman's vfs set-up: generous, readiness itself takes seconds. */
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
-    /** Consumers are up by then: dead-lettering one record takes seconds (2.9 s for all ten topics here). */
+    /** Consumers are up by then: one record through them takes seconds (2.9 s for all ten dead-letter topics here). */
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofMinutes(2);
 
     private final Path repo = Path.of(System.getProperty("crosstenant.repo.root", "../.."));
@@ -333,41 +334,96 @@ class ImagesSmokeIT {
         assertThat(deadLetterTopics).as("the chart's dead-letter topics").isNotEmpty();
         Set<String> sources = deadLetterTopics.keySet().stream().map(t -> t.substring(0, t.indexOf(".dlq.")))
                 .collect(Collectors.toCollection(TreeSet::new));
-        Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
+        Map<String, Long> before = recordCounts(deadLetterTopics);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(administratorProducer())) {
             for (String source : sources) {
                 ProducerRecord<String, String> poison = new ProducerRecord<>(source, "images-smoke", "{\"type\":");
-                poison.headers().add("content-type", "application/cloudevents+json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                poison.headers().add("content-type", utf8("application/cloudevents+json"));
                 producer.send(poison).get(30, TimeUnit.SECONDS);
             }
         }
+        awaitMoreRecordsOn(deadLetterTopics, before);
+    }
+
+    /** Producer settings of the administrator (PLAINTEXT listener, super user). */
+    private Map<String, Object> administratorProducer() {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    }
+
+    /** Records written to each topic so far: its end offsets summed (they only grow, whatever the cleanup policy). */
+    private Map<String, Long> recordCounts(Map<String, Integer> partitionsByTopic) throws Exception {
         Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-        deadLetterTopics.forEach((topic, partitions) -> {
+        partitionsByTopic.forEach((topic, partitions) -> {
             for (int p = 0; p < partitions; p++) {
                 ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
         });
+        Map<String, Long> records = new HashMap<>();
+        partitionsByTopic.keySet().forEach(topic -> records.put(topic, 0L));
         try (Admin admin = admin()) {
-            await("a record on each of " + deadLetterTopics.keySet()).atMost(DEAD_LETTER_TIMEOUT)
-                    .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                        Map<String, Long> records = new HashMap<>();
-                        admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS).forEach((partition, end) ->
-                                records.merge(partition.topic(), end.offset(), Long::sum));
-                        Set<String> empty = new TreeSet<>();
-                        records.forEach((topic, count) -> {
-                            if (count == 0) {
-                                empty.add(topic);
-                            }
-                        });
-                        assertThat(empty).as("dead-letter topics still empty").isEmpty();
-                    });
+            admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS).forEach((partition, end) ->
+                    records.merge(partition.topic(), end.offset(), Long::sum));
         }
+        return records;
+    }
+
+    /** Waits until every topic holds more records than {@code before}. */
+    private void awaitMoreRecordsOn(Map<String, Integer> partitionsByTopic, Map<String, Long> before) {
+        await("a new record on each of " + new TreeSet<>(partitionsByTopic.keySet())).atMost(DEAD_LETTER_TIMEOUT)
+                .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    Set<String> unchanged = new TreeSet<>();
+                    recordCounts(partitionsByTopic).forEach((topic, count) -> {
+                        if (count <= before.get(topic)) {
+                            unchanged.add(topic);
+                        }
+                    });
+                    assertThat(unchanged).as("topics without a new record").isEmpty();
+                });
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One access event as the gateway writes it (binary-mode CloudEvent; the gateway's own example payload) on
+     * {@code gateway.access}: audit-service appends it and its relays publish the record, its OCSF twin and a signed
+     * checkpoint — a record on every topic other than dead-letter topics that its KafkaUser may write, each write
+     * allowed only by those ACLs and sent over SASL_SSL.
+     */
+    @Test
+    @Order(7)
+    void auditServiceWritesEveryTopicOfItsAclsAfterOneAccessEvent() throws Exception {
+        Set<String> writable = new TreeSet<>();
+        for (var binding : chart.users().get("crosstenant-audit-service")) {
+            if (binding.entry().operation() == org.apache.kafka.common.acl.AclOperation.WRITE
+                    && !binding.pattern().name().contains(".dlq.")) {
+                writable.add(binding.pattern().name());
+            }
+        }
+        assertThat(writable).as("audit-service's topics in the chart").contains("audit.records", "audit.checkpoints");
+        String example = Files.readString(repo.resolve(
+                "gateway/src/main/resources/events/org.crosstenant.gateway.access-allowed.v1.json"));
+        ProducerRecord<String, String> access = new ProducerRecord<>("gateway.access", "contoso:fabrikam", example);
+        access.headers().add("ce_specversion", utf8("1.0"));
+        access.headers().add("ce_id", utf8(java.util.UUID.randomUUID().toString()));
+        access.headers().add("ce_type", utf8("org.crosstenant.gateway.access-allowed.v1"));
+        access.headers().add("ce_source", utf8("/images-smoke"));
+        access.headers().add("ce_subject", utf8("contoso"));
+        access.headers().add("content-type", utf8("application/json"));
+        Map<String, Integer> topics = chart.topics().stream().filter(t -> writable.contains(t.name()))
+                .collect(Collectors.toMap(ChartKafka.Topic::name, ChartKafka.Topic::partitions));
+        Map<String, Long> before = recordCounts(topics);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(administratorProducer())) {
+            producer.send(access).get(30, TimeUnit.SECONDS);
+        }
+        awaitMoreRecordsOn(topics, before);
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void auditVerifierImageVerifiesAnExport() throws IOException {
         String image = podman.load(imageTar("deploy/audit-verifier", "audit-verifier"));
         assertThat(imageUser(image)).isEqualTo("10001");
@@ -397,7 +453,7 @@ class ImagesSmokeIT {
      * reported ready — its container stops, or its readiness answers 503; it must never answer 200.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void anImageWithoutItsDatabaseIsNotReady() {
         Started broken = started.get(NO_DATABASE);
         URI ready = broken.readiness();
