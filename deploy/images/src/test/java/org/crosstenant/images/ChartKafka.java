@@ -26,8 +26,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * What the rendered Helm chart (deploy/kubernetes, {@code target/rendered/*.yaml}) asks of Kafka, read so that the
  * smoke test gives the images exactly that: the Strimzi {@code KafkaTopic}s (name, partitions, config), the
  * {@code KafkaUser}s (SCRAM-SHA-512, simple authorization) as Kafka ACL bindings the way Strimzi's User Operator
- * writes them (principal {@code User:<KafkaUser name>}, host {@code *}, allow), and each service container's Kafka
- * environment and trust-store mount.
+ * writes them (principal {@code User:<KafkaUser name>}; host {@code *} and type allow unless the rule says
+ * otherwise; one binding per operation, nothing added), and each service container's Kafka environment and
+ * trust-store mount.
  *
  * @param topics     the KafkaTopics, in file order
  * @param users      KafkaUser name → its ACL bindings
@@ -100,19 +101,28 @@ record ChartKafka(List<Topic> topics, Map<String, List<AclBinding>> users, Map<S
         return new ChartKafka(List.copyOf(topics), Map.copyOf(users), Map.copyOf(containers), Map.copyOf(volumes));
     }
 
+    /** Prefixes of the variables that decide how a service uses Kafka: client settings, channels, topic creation. */
+    static final List<String> KAFKA_PREFIXES = List.of("KAFKA_", "MP_MESSAGING_", "CROSSTENANT_TOPICS_");
+
     /**
-     * The {@code KAFKA_*} and {@code CROSSTENANT_TOPICS_*} variables of a service's container, in chart order.
+     * The variables of a service's container that decide how it uses Kafka ({@link #KAFKA_PREFIXES}), in chart
+     * order.
      *
      * @param container the container's name (the service's artifact id)
      * @return its Kafka variables
-     * @throws IllegalArgumentException when the chart has no such container, or a variable comes from something
-     *                                  other than a literal or a Secret key
+     * @throws IllegalArgumentException when the chart has no such container, the container takes variables from
+     *                                  {@code envFrom} (which this reader cannot see into), or a variable comes from
+     *                                  something other than a literal or a Secret key
      */
     List<EnvVar> kafkaEnv(String container) {
+        if (container(container).has("envFrom")) {
+            throw new IllegalArgumentException(container + " takes variables from envFrom: the smoke test cannot tell "
+                    + "which of them reach Kafka");
+        }
         List<EnvVar> env = new ArrayList<>();
         for (JsonNode variable : container(container).path("env")) {
             String name = variable.path("name").asText();
-            if (!name.startsWith("KAFKA_") && !name.startsWith("CROSSTENANT_TOPICS_")) {
+            if (KAFKA_PREFIXES.stream().noneMatch(name::startsWith)) {
                 continue;
             }
             if (variable.has("value")) {
@@ -176,17 +186,39 @@ record ChartKafka(List<Topic> topics, Map<String, List<AclBinding>> users, Map<S
         }
         List<AclBinding> bindings = new ArrayList<>();
         for (JsonNode acl : spec.path("authorization").path("acls")) {
+            if (acl.has("operation") || !acl.path("operations").isArray() || acl.path("operations").isEmpty()) {
+                throw new IllegalArgumentException("KafkaUser " + name + ": an ACL without an operations list " + acl);
+            }
             JsonNode resource = acl.path("resource");
-            ResourcePattern pattern = new ResourcePattern(
-                    known(ResourceType.fromString(resource.path("type").asText()), ResourceType.UNKNOWN, name),
-                    resource.path("name").asText(),
+            ResourcePattern pattern = new ResourcePattern(resourceType(resource.path("type").asText(), name),
+                    "cluster".equals(resource.path("type").asText()) ? "kafka-cluster" : resource.path("name").asText(),
                     patternType(resource.path("patternType").asText("literal"), name));
+            AclPermissionType permission = switch (acl.path("type").asText("allow")) {
+                case "allow" -> AclPermissionType.ALLOW;
+                case "deny" -> AclPermissionType.DENY;
+                default -> throw new IllegalArgumentException("KafkaUser " + name + ": ACL type " + acl.path("type"));
+            };
+            String host = acl.path("host").asText("*");
             for (JsonNode operation : acl.path("operations")) {
                 AclOperation op = known(AclOperation.fromString(camelToSnake(operation.asText())), AclOperation.UNKNOWN, name);
-                bindings.add(new AclBinding(pattern, new AccessControlEntry("User:" + name, "*", op, AclPermissionType.ALLOW)));
+                bindings.add(new AclBinding(pattern, new AccessControlEntry("User:" + name, host, op, permission)));
             }
         }
         return List.copyOf(bindings);
+    }
+
+    /**
+     * Strimzi's resource types ({@code topic}, {@code group}, {@code cluster}, {@code transactionalId}) as Kafka's;
+     * Strimzi names the cluster resource {@code kafka-cluster} whatever the ACL says.
+     */
+    private static ResourceType resourceType(String strimzi, String user) {
+        return switch (strimzi) {
+            case "topic" -> ResourceType.TOPIC;
+            case "group" -> ResourceType.GROUP;
+            case "cluster" -> ResourceType.CLUSTER;
+            case "transactionalId" -> ResourceType.TRANSACTIONAL_ID;
+            default -> throw new IllegalArgumentException("KafkaUser " + user + " has an ACL resource type " + strimzi);
+        };
     }
 
     /** Strimzi says {@code literal} or {@code prefix}; Kafka's enum says {@code LITERAL} or {@code PREFIXED}. */

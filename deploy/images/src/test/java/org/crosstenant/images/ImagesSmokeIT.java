@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,8 +20,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -30,11 +34,16 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.crosstenant.platform.tlog.NoteKey;
@@ -148,9 +157,24 @@ class ImagesSmokeIT {
     }
 
     /** The chart rendered with the production values by the kubernetes module (a build-order dependency). */
-    private Path renderedChart() {
+    private Path renderedChart() throws IOException {
         Path rendered = repo.resolve("deploy/kubernetes/target/rendered/production.yaml");
         assertThat(rendered).as("the rendered chart (built by deploy/kubernetes before this module)").exists();
+        // run alone (-pl deploy/images without -am) the module would read whatever an older build rendered; the realm
+        // copies under files/realms are the kubernetes build's own output, written while it renders
+        Path chartDir = repo.resolve("deploy/kubernetes/chart");
+        try (var files = Files.walk(chartDir)) {
+            var newest = files.filter(Files::isRegularFile)
+                    .filter(f -> !chartDir.relativize(f).toString().contains("files/realms/")).map(f -> {
+                try {
+                    return Files.getLastModifiedTime(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).max(java.util.Comparator.naturalOrder()).orElseThrow();
+            assertThat(Files.getLastModifiedTime(rendered)).as("%s is older than the chart's files: build "
+                    + "deploy/kubernetes first (-am)", rendered).isGreaterThanOrEqualTo(newest);
+        }
         return rendered;
     }
 
@@ -168,9 +192,9 @@ class ImagesSmokeIT {
                 return new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(config);
             }).toList();
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-            List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> credentials = new ArrayList<>();
+            List<UserScramCredentialAlteration> credentials = new ArrayList<>();
             for (String user : chart.users().keySet()) {
-                String password = "smoke-" + java.util.UUID.randomUUID();
+                String password = "smoke-" + UUID.randomUUID();
                 scramPasswords.put(user, password);
                 credentials.add(new UserScramCredentialUpsertion(user,
                         new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password));
@@ -178,7 +202,7 @@ class ImagesSmokeIT {
             admin.alterUserScramCredentials(credentials).all().get(60, TimeUnit.SECONDS);
             admin.createAcls(chart.users().values().stream().flatMap(List::stream).toList()).all()
                     .get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the broker refused the chart's topics, users or ACLs", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -218,7 +242,13 @@ class ImagesSmokeIT {
             }
         }
         assertThat(env).as("%s's Kafka settings in the chart", artifact)
-                .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL").containsKey("KAFKA_SASL_JAAS_CONFIG");
+                .containsKeys("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_LOCATION")
+                .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        // the trust store the client reads is the file the chart mounts from Strimzi's CA Secret
+        var mount = chart.clusterCaMount(artifact).orElseThrow(() ->
+                new AssertionError(artifact + " mounts no <cluster>-cluster-ca-cert Secret in the chart"));
+        assertThat(env.get("KAFKA_SSL_TRUSTSTORE_LOCATION")).as("%s's trust store", artifact)
+                .isEqualTo(mount.getKey() + "/" + mount.getValue());
         return env;
     }
 
@@ -332,6 +362,14 @@ class ImagesSmokeIT {
         Map<String, Integer> deadLetterTopics = chart.topics().stream().filter(t -> t.name().contains(".dlq."))
                 .collect(Collectors.toMap(ChartKafka.Topic::name, ChartKafka.Topic::partitions));
         assertThat(deadLetterTopics).as("the chart's dead-letter topics").isNotEmpty();
+        // every topic a service reads has a dead-letter topic that service may write: the poison below reaches each read
+        chart.users().forEach((user, bindings) -> {
+            Set<String> writes = topicsWith(bindings, AclOperation.WRITE);
+            for (String read : topicsWith(bindings, AclOperation.READ)) {
+                assertThat(writes).as("%s reads %s: its dead-letter topics", user, read)
+                        .anyMatch(topic -> topic.startsWith(read + ".dlq.") && deadLetterTopics.containsKey(topic));
+            }
+        });
         Set<String> sources = deadLetterTopics.keySet().stream().map(t -> t.substring(0, t.indexOf(".dlq.")))
                 .collect(Collectors.toCollection(TreeSet::new));
         Map<String, Long> before = recordCounts(deadLetterTopics);
@@ -343,6 +381,15 @@ class ImagesSmokeIT {
             }
         }
         awaitMoreRecordsOn(deadLetterTopics, before);
+    }
+
+    /** The literal topic names a user's bindings allow an operation on. */
+    private static Set<String> topicsWith(List<AclBinding> bindings,
+            AclOperation operation) {
+        return bindings.stream().filter(b -> b.pattern().resourceType() == ResourceType.TOPIC
+                        && b.entry().operation() == operation
+                        && b.entry().permissionType() == AclPermissionType.ALLOW)
+                .map(b -> b.pattern().name()).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Producer settings of the administrator (PLAINTEXT listener, super user). */
@@ -384,7 +431,7 @@ class ImagesSmokeIT {
     }
 
     private static byte[] utf8(String text) {
-        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -396,25 +443,22 @@ class ImagesSmokeIT {
     @Test
     @Order(7)
     void auditServiceWritesEveryTopicOfItsAclsAfterOneAccessEvent() throws Exception {
-        Set<String> writable = new TreeSet<>();
-        for (var binding : chart.users().get("crosstenant-audit-service")) {
-            if (binding.entry().operation() == org.apache.kafka.common.acl.AclOperation.WRITE
-                    && !binding.pattern().name().contains(".dlq.")) {
-                writable.add(binding.pattern().name());
-            }
-        }
+        Set<String> writable = topicsWith(chart.users().get("crosstenant-audit-service"),
+                AclOperation.WRITE);
+        writable.removeIf(topic -> topic.contains(".dlq."));
         assertThat(writable).as("audit-service's topics in the chart").contains("audit.records", "audit.checkpoints");
         String example = Files.readString(repo.resolve(
                 "gateway/src/main/resources/events/org.crosstenant.gateway.access-allowed.v1.json"));
         ProducerRecord<String, String> access = new ProducerRecord<>("gateway.access", "contoso:fabrikam", example);
         access.headers().add("ce_specversion", utf8("1.0"));
-        access.headers().add("ce_id", utf8(java.util.UUID.randomUUID().toString()));
+        access.headers().add("ce_id", utf8(UUID.randomUUID().toString()));
         access.headers().add("ce_type", utf8("org.crosstenant.gateway.access-allowed.v1"));
         access.headers().add("ce_source", utf8("/images-smoke"));
         access.headers().add("ce_subject", utf8("contoso"));
         access.headers().add("content-type", utf8("application/json"));
         Map<String, Integer> topics = chart.topics().stream().filter(t -> writable.contains(t.name()))
                 .collect(Collectors.toMap(ChartKafka.Topic::name, ChartKafka.Topic::partitions));
+        assertThat(topics.keySet()).as("a KafkaTopic for each topic audit-service may write").isEqualTo(writable);
         Map<String, Long> before = recordCounts(topics);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(administratorProducer())) {
             producer.send(access).get(30, TimeUnit.SECONDS);
