@@ -100,6 +100,8 @@ public final class KafkaBroker implements AutoCloseable {
             Path dataDir = workDir.resolve("data");
             Path properties = workDir.resolve("server.properties");
             Files.writeString(properties, serverProperties(dataDir, port, controllerPort, overrides));
+            // overrides may hold passwords (a SASL_SSL listener's keystore): readable by this user only
+            Files.setPosixFilePermissions(properties, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             Path log4j = workDir.resolve("log4j2.xml");
             Files.writeString(log4j, log4jConfig(workDir.resolve("kafka.log")));
             Path out = workDir.resolve("kafka.out");

@@ -35,6 +35,8 @@ public final class KafkaSaslSsl {
     static final String LISTENER = "SASL_SSL";
     /** User names and passwords this class puts into a JAAS line unquoted-safe: no quote, backslash or space. */
     private static final Pattern JAAS_SAFE = Pattern.compile("[A-Za-z0-9._@-]{1,200}");
+    /** keytool reads the keystore password from this variable of its environment ({@code -storepass:env}). */
+    private static final String PASSWORD_VARIABLE = "CROSSTENANT_KEYSTORE_PASSWORD";
 
     private final Path keystore;
     private final String keystorePassword;
@@ -68,12 +70,14 @@ public final class KafkaSaslSsl {
             byte[] secret = new byte[18];
             new SecureRandom().nextBytes(secret);
             String password = HexFormat.of().formatHex(secret);
-            keytool(dir, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
+            // the password reaches keytool through its environment, not its command line (visible in /proc)
+            keytool(dir, password, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
                     "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
                     "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                    "-storepass", password, "-keypass", password);
-            keytool(dir, "-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(),
-                    "-storepass", password, "-file", certificate.toString());
+                    "-storepass:env", PASSWORD_VARIABLE, "-keypass:env", PASSWORD_VARIABLE);
+            keytool(dir, password, "-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(),
+                    "-storepass:env", PASSWORD_VARIABLE, "-file", certificate.toString());
+            Files.setPosixFilePermissions(keystore, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             return new KafkaSaslSsl(keystore, password, certificate, port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the Kafka listener's certificate in " + dir, e);
@@ -157,13 +161,15 @@ public final class KafkaSaslSsl {
                 + "\" password=\"" + password + "\";";
     }
 
-    private static void keytool(Path dir, String... args) throws IOException {
+    private static void keytool(Path dir, String password, String... args) throws IOException {
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
         Path out = dir.resolve("keytool.out");
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        builder.environment().put(PASSWORD_VARIABLE, password);
+        Process process = builder.start();
         try {
             if (!process.waitFor(1, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
