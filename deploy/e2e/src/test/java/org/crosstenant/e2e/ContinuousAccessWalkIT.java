@@ -406,10 +406,19 @@ class ContinuousAccessWalkIT {
         awaitEnded(id, status, FLOW);
     }
 
+    /**
+     * Waits until the invitation has ended with {@code status}; fails at once, naming the status, when it ended
+     * otherwise (e.g. a grant that ran out — {@link #GRANT_VALIDITY} — before the change meant to revoke it arrived).
+     */
     private void awaitEnded(String id, String status, Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() ->
-                status.equals(gateway.get("/api/v1/invitations/" + id, token("contoso", "alice")).json()
-                        .path("status").asText()));
+        Set<String> ended = Set.of("revoked", "expired", "denied");
+        await(id + " " + status).atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String now = gateway.get("/api/v1/invitations/" + id, token("contoso", "alice")).json().path("status").asText();
+            if (!now.equals(status) && ended.contains(now)) {
+                throw new AssertionError(id + " ended " + now + ", not " + status);
+            }
+            return status.equals(now);
+        });
     }
 
     /** Every record of {@code invitations.events} of the given invitations that the filter keeps, read from offset 0. */
