@@ -63,6 +63,8 @@ public final class KafkaSaslSsl {
     public static KafkaSaslSsl create(Path dir, int port) {
         try {
             Files.createDirectories(dir);
+            // keytool creates the keystore with the default mode: the directory keeps it from others meanwhile
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             Path keystore = dir.resolve("broker.p12");
             Path certificate = dir.resolve("ca.crt");
             Files.deleteIfExists(keystore);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -48,7 +49,25 @@ public final class RsaKeys {
         return pem(PUBLIC, key.getEncoded()); // X.509 SubjectPublicKeyInfo
     }
 
+    /**
+     * Writes a private key as PKCS#8 PEM, readable and writable by its owner only from the moment the file exists
+     * (a caller that mounts it into a container as another user widens that itself).
+     *
+     * @param key  the key
+     * @param file where to write (its directories are created)
+     * @throws UncheckedIOException when the file cannot be written
+     */
     public static void writePrivatePem(PrivateKey key, Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file, e);
+        }
         write(file, privatePem(key));
     }
 

@@ -88,6 +88,11 @@ class Rs256JwtTest {
         RsaKeys.writePublicPem(KEYS.getPublic(), publicFile);
         assertTrue(Files.readString(privateFile).startsWith("-----BEGIN PRIVATE KEY-----\n"));
         assertTrue(Files.readString(publicFile).startsWith("-----BEGIN PUBLIC KEY-----\n"));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(privateFile)), "the private key is its owner's only");
+        RsaKeys.writePrivatePem(KEYS.getPrivate(), privateFile); // again, over the existing file
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(privateFile)));
 
         String jwt = Rs256Jwt.sign(claims(NOW.plusSeconds(60)), RsaKeys.readPrivatePem(privateFile), "k1");
         assertEquals("alice", Rs256Jwt.verify(jwt, RsaKeys.readPublicPem(publicFile), NOW).get("sub"));
