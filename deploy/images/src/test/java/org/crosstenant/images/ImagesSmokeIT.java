@@ -401,6 +401,12 @@ class ImagesSmokeIT {
 
     /** Records written to each topic so far: its end offsets summed (they only grow, whatever the cleanup policy). */
     private Map<String, Long> recordCounts(Map<String, Integer> partitionsByTopic) throws Exception {
+        try (Admin admin = admin()) {
+            return recordCounts(admin, partitionsByTopic);
+        }
+    }
+
+    private static Map<String, Long> recordCounts(Admin admin, Map<String, Integer> partitionsByTopic) throws Exception {
         Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
         partitionsByTopic.forEach((topic, partitions) -> {
             for (int p = 0; p < partitions; p++) {
@@ -409,25 +415,25 @@ class ImagesSmokeIT {
         });
         Map<String, Long> records = new HashMap<>();
         partitionsByTopic.keySet().forEach(topic -> records.put(topic, 0L));
-        try (Admin admin = admin()) {
-            admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS).forEach((partition, end) ->
-                    records.merge(partition.topic(), end.offset(), Long::sum));
-        }
+        admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS).forEach((partition, end) ->
+                records.merge(partition.topic(), end.offset(), Long::sum));
         return records;
     }
 
-    /** Waits until every topic holds more records than {@code before}. */
+    /** Waits until every topic holds more records than {@code before} (one admin client for the whole wait). */
     private void awaitMoreRecordsOn(Map<String, Integer> partitionsByTopic, Map<String, Long> before) {
-        await("a new record on each of " + new TreeSet<>(partitionsByTopic.keySet())).atMost(DEAD_LETTER_TIMEOUT)
-                .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                    Set<String> unchanged = new TreeSet<>();
-                    recordCounts(partitionsByTopic).forEach((topic, count) -> {
-                        if (count <= before.get(topic)) {
-                            unchanged.add(topic);
-                        }
+        try (Admin admin = admin()) {
+            await("a new record on each of " + new TreeSet<>(partitionsByTopic.keySet())).atMost(DEAD_LETTER_TIMEOUT)
+                    .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                        Set<String> unchanged = new TreeSet<>();
+                        recordCounts(admin, partitionsByTopic).forEach((topic, count) -> {
+                            if (count <= before.get(topic)) {
+                                unchanged.add(topic);
+                            }
+                        });
+                        assertThat(unchanged).as("topics without a new record").isEmpty();
                     });
-                    assertThat(unchanged).as("topics without a new record").isEmpty();
-                });
+        }
     }
 
     private static byte[] utf8(String text) {

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removes data directories of the local stack and the tests (Keycloak's h2, temp homes, wiped stack data). */
+/**
+ * Files of the local stack and the tests: removes data directories (Keycloak's h2, temp homes, wiped stack data) and
+ * writes secrets readable by their owner only.
+ */
 public final class Directories {
 
     private Directories() {
@@ -33,5 +37,17 @@ public final class Directories {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * Replaces {@code file} with {@code content} (UTF-8), readable and writable by its owner only from the moment it
+     * exists (POSIX {@code rw-------}): for keys and files holding passwords.
+     *
+     * @throws IOException when the file cannot be removed, created or written
+     */
+    public static void writeOwnerOnly(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content);
     }
 }

@@ -99,11 +99,8 @@ public final class KafkaBroker implements AutoCloseable {
             Files.createDirectories(workDir);
             Path dataDir = workDir.resolve("data");
             Path properties = workDir.resolve("server.properties");
-            // overrides may hold passwords (a SASL_SSL listener's keystore): readable by this user only, from the start
-            Files.deleteIfExists(properties);
-            Files.createFile(properties, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(properties, serverProperties(dataDir, port, controllerPort, overrides));
+            // overrides may hold passwords (a SASL_SSL listener's keystore)
+            Directories.writeOwnerOnly(properties, serverProperties(dataDir, port, controllerPort, overrides));
             Path log4j = workDir.resolve("log4j2.xml");
             Files.writeString(log4j, log4jConfig(workDir.resolve("kafka.log")));
             Path out = workDir.resolve("kafka.out");

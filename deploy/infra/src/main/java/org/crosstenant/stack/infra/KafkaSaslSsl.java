@@ -63,7 +63,7 @@ public final class KafkaSaslSsl {
     public static KafkaSaslSsl create(Path dir, int port) {
         try {
             Files.createDirectories(dir);
-            // keytool creates the keystore with the default mode: the directory keeps it from others meanwhile
+            // keytool creates the keystore with the default mode: this owner-only directory keeps it from others
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             Path keystore = dir.resolve("broker.p12");
             Path certificate = dir.resolve("ca.crt");
@@ -79,7 +79,6 @@ public final class KafkaSaslSsl {
                     "-storepass:env", PASSWORD_VARIABLE, "-keypass:env", PASSWORD_VARIABLE);
             keytool(dir, password, "-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(),
                     "-storepass:env", PASSWORD_VARIABLE, "-file", certificate.toString());
-            Files.setPosixFilePermissions(keystore, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             return new KafkaSaslSsl(keystore, password, certificate, port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the Kafka listener's certificate in " + dir, e);

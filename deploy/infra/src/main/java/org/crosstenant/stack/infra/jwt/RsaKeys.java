@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -16,6 +15,8 @@ import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+
+import org.crosstenant.stack.infra.Directories;
 
 /**
  * RSA key pairs in the PEM forms every JWT library reads: PKCS#8 for the private key ({@code BEGIN PRIVATE KEY}) and
@@ -63,12 +64,10 @@ public final class RsaKeys {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Directories.writeOwnerOnly(file, privatePem(key)); // PEM is ASCII: UTF-8 writes the same bytes
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + file, e);
+            throw new UncheckedIOException("cannot write " + file, e);
         }
-        write(file, privatePem(key));
     }
 
     public static void writePublicPem(PublicKey key, Path file) {
