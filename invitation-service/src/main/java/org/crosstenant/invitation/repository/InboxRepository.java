@@ -25,8 +25,9 @@ public class InboxRepository {
      */
     public Uni<Set<UUID>> alreadyProcessed(Collection<UUID> eventIds) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("select event_id from inbox where event_id in (:ids)", UUID.class)
-                .setParameter("ids", List.copyOf(eventIds))
+                // one uuid[] parameter rather than an expanded "in (...)" list (a new statement text per batch size)
+                .createNativeQuery("select event_id from inbox where event_id = any(:ids)", UUID.class)
+                .setParameter("ids", eventIds.toArray(UUID[]::new))
                 .getResultList())
                 .map(HashSet::new);
     }

@@ -17,6 +17,8 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
 
     /** Arbitrary, fixed: the advisory lock that makes one relay at a time publish (cluster-wide). */
     static final long RELAY_LOCK = 0x696e_7669_6f75_74L;
+    /** Rows waiting to be published: the predicate of the partial index {@code outbox_pending_idx}. */
+    private static final String PENDING = "published_at is null and parked_at is null";
 
     /**
      * Takes the relay's transaction-scoped advisory lock, if free. One relay at a time keeps each invitation's events
@@ -61,9 +63,11 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
      */
     public Uni<Integer> markPublished(List<UUID> ids, Instant at) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("update outbox set published_at = :at where id in (:ids)")
+                // one array parameter: an expanded "in (:ids)" list of up to a batch of values took ~10 ms per
+                // statement under load (pg_stat_statements), = any(uuid[]) a fraction of a millisecond
+                .createNativeQuery("update outbox set published_at = :at where id = any(:ids)")
                 .setParameter("at", at)
-                .setParameter("ids", ids)
+                .setParameter("ids", ids.toArray(UUID[]::new))
                 .executeUpdate());
     }
 
@@ -147,13 +151,18 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
     public record Backlog(long rows, double oldestAgeSeconds, long parked) {
     }
 
-    /** Counts the waiting rows, the age of the oldest and the parked rows (one query). */
+    /**
+     * Counts the waiting rows, the age of the oldest and the parked rows (one statement). Each part reads only its
+     * partial index (pending rows, parked rows): published rows stay in the table, and a filter over the whole table
+     * grew with every event ever published (a full scan per metrics refresh).
+     */
     public Uni<Backlog> backlog() {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("select count(*) filter (where parked_at is null),"
-                        + " coalesce(extract(epoch from (now() - min(occurred_at) filter (where parked_at is null))), 0),"
-                        + " count(*) filter (where parked_at is not null)"
-                        + " from outbox where published_at is null", Object[].class)
+                .createNativeQuery("select (select count(*) from outbox where " + PENDING + "),"
+                        + " coalesce(extract(epoch from (now() - (select min(occurred_at) from outbox where " + PENDING
+                        + "))), 0),"
+                        + " (select count(*) from outbox where published_at is null and parked_at is not null)",
+                        Object[].class)
                 .getSingleResult())
                 .map(row -> new Backlog(((Number) row[0]).longValue(), Math.max(0, ((Number) row[1]).doubleValue()),
                         ((Number) row[2]).longValue()));
