@@ -143,6 +143,15 @@ public final class KeycloakServer implements AutoCloseable {
         return process.toHandle();
     }
 
+    /**
+     * Closes this JVM's end of the launch pipe, as this JVM's exit would (however it exits): the orphan guard
+     * ({@link ProcessTree#orphanGuard}) then stops Keycloak. For tests of that guarantee; {@link #close()} is the way
+     * to stop it.
+     */
+    void closeLauncherPipe() throws IOException {
+        process.getOutputStream().close();
+    }
+
     /** The Keycloak JVM: kc.sh's java child, or kc.sh itself once it exec'ed java after a re-augmentation. */
     public Optional<ProcessHandle> jvm() {
         return Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
@@ -584,23 +593,27 @@ public final class KeycloakServer implements AutoCloseable {
         }
 
         private KeycloakServer launch(int httpPort, Map<String, String> env, Preparation preparation, HomeLock lock) {
-            List<String> command = List.of(homeDir.resolve("bin/kc.sh").toString(), "start", "--optimized",
+            // under the orphan guard (kc.sh execs the JVM): a launcher that exits while Keycloak is still starting
+            // (Ctrl-C, SIGTERM during start-up) takes it along instead of leaving it holding the port
+            List<String> command = new ArrayList<>(ProcessTree.orphanGuard("keycloak"));
+            command.addAll(List.of(homeDir.resolve("bin/kc.sh").toString(), "start", "--optimized",
                     "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
                     // the issuer follows the request URL: callers use 127.0.0.1 throughout
                     "--hostname-strict=false",
                     // without it the default ispn cache forms a cluster and opens non-loopback ports
                     "--cache=local",
-                    "--import-realm");
+                    "--import-realm"));
             Path log = homeDir.resolve("keycloak.log");
+            // stdin stays the pipe the guard watches; the guard gives Keycloak /dev/null
             ProcessBuilder pb = new ProcessBuilder(command).directory(homeDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                    .redirectOutput(log.toFile());
             useOnly(pb, env);
             long started = System.nanoTime();
             Process process;
             try {
                 process = pb.start();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot launch " + command.get(0), e);
+                throw new UncheckedIOException("cannot launch " + homeDir.resolve("bin/kc.sh"), e);
             }
             try {
                 awaitRealms(process, httpPort, log);

@@ -191,10 +191,15 @@ class KeycloakServerTest {
                 KeycloakTokens.passwordGrant(keycloak.issuerUrl("contoso"), "crosstenant-cli", "alice", "alice-password"));
         assertTrue(roles(claims).contains("collab-admin"));
 
+        // a launcher that goes away without stopping it (killed while Keycloak was still starting, say) takes it
+        // along: however the launcher ends, its end of the stdin pipe closes, and the orphan guard stops Keycloak
         ProcessHandle jvm = keycloak.jvm().orElseThrow();
+        keycloak.closeLauncherPipe();
+        jvm.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertFalse(jvm.isAlive(), "Keycloak JVM stopped once its launcher's pipe closed");
         keycloak.close();
-        assertFalse(jvm.isAlive(), "Keycloak JVM stopped");
         assertFalse(keycloak.process().isAlive(), "kc.sh stopped");
+        assertFalse(FreePorts.inUse(keycloak.port()), "port released");
     }
 
     private static List<String> audience(JsonNode claims) {
