@@ -591,6 +591,19 @@ public final class Bench {
                         .append(saturatedAt == null ? "?" : Stats.whole(saturatedAt)).append("/s | | | | | | | | | | | | | |\n");
             }
         }
+        report.append("\nWhere an approved request's time goes: each hop ends when the harness's consumer sees the record "
+                + "(so each includes one Kafka delivery); medians over rounds of each hop's p50 / p99, ms.\n\n| rate /s |");
+        SagaLoad.HOPS.forEach(hop -> report.append(' ').append(hop).append(" |"));
+        report.append("\n|---|").append("---|".repeat(SagaLoad.HOPS.size())).append('\n');
+        saga.forEach((rate, runs) -> {
+            report.append("| ").append(Stats.whole(rate)).append(" |");
+            for (int hop = 0; hop < SagaLoad.HOPS.size(); hop++) {
+                int index = hop;
+                report.append(' ').append(LatencySummary.ms(medianOf(runs, r -> r.hops().get(index).p50())))
+                        .append(" / ").append(LatencySummary.ms(medianOf(runs, r -> r.hops().get(index).p99()))).append(" |");
+            }
+            report.append('\n');
+        });
         saga.values().stream().flatMap(List::stream).filter(r -> !r.lastError().isBlank()).findFirst()
                 .ifPresent(r -> report.append("\nOne error answer: `").append(r.lastError().replace('`', '\'')).append("`\n"));
         double lagMax = saga.values().stream().flatMap(List::stream).mapToDouble(SagaLoad.Result::senderLagMaxMs).max().orElse(0);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
@@ -73,6 +74,11 @@ final class SagaLoad implements AutoCloseable {
     private final Map<String, Boolean> decidedEarly = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> approvals = new ConcurrentHashMap<>();
     private final Queue<long[]> approvalArrivals = new ConcurrentLinkedQueue<>();
+    /**
+     * Per invitation id, when the harness's consumer saw its {@code requested} record, its policy decision and its
+     * {@code approved} record ({@link System#nanoTime()}, -1 until seen): the hops of {@link Result#hops()}.
+     */
+    private final Map<String, AtomicLongArray> hopArrivals = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final java.util.concurrent.Semaphore pollSlots = new java.util.concurrent.Semaphore(MAX_POLLS_IN_FLIGHT);
 
@@ -103,6 +109,8 @@ final class SagaLoad implements AutoCloseable {
         final Histogram accepted = LatencySummary.newMicrosHistogram();
         final Histogram visible = LatencySummary.newMicrosHistogram();
         final Histogram approved = LatencySummary.newMicrosHistogram();
+        final Histogram[] hops = {LatencySummary.newMicrosHistogram(), LatencySummary.newMicrosHistogram(),
+                LatencySummary.newMicrosHistogram()};
         final AtomicLong sent = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final AtomicLong denied = new AtomicLong();
@@ -126,11 +134,20 @@ final class SagaLoad implements AutoCloseable {
      * @param duplicates      invitation ids with more than one approved record
      * @param senderLagMaxMs  how far the sender fell behind its schedule at worst (the harness's own limit)
      * @param lastError       one error answer, for the report
+     * @param hops            where an approved request's time went, each hop timed at the harness's consumer
+     *                        ({@link #HOPS}): intended send → {@code requested} record (gateway, filing, commit,
+     *                        relay); → policy decision record (policy-service's consume, decide, commit, relay);
+     *                        → {@code approved} record (invitation-service's consume, apply, commit, relay); each
+     *                        hop includes one Kafka delivery to the harness
      */
     record Result(double rate, long sent, long errors, LatencySummary accepted, LatencySummary visible,
                   LatencySummary approved, long incompleteVisible, long incompleteApproved, long denied,
-                  long duplicates, double senderLagMaxMs, String lastError) {
+                  long duplicates, double senderLagMaxMs, String lastError, List<LatencySummary> hops) {
     }
+
+    /** Names of the hops of {@link Result#hops()}, in order. */
+    static final List<String> HOPS = List.of("send → requested on the topic", "requested → decision on the topic",
+            "decision → approved on the topic");
 
     SagaLoad(Api api, Kafka kafka, String app, String invitee) {
         this.api = api;
@@ -208,12 +225,22 @@ final class SagaLoad implements AutoCloseable {
         }
         long duplicates = run.mine.keySet().stream()
                 .filter(id -> approvals.getOrDefault(id, new AtomicInteger()).get() > 1).count();
+        run.mine.forEach((id, flight) -> {
+            AtomicLongArray at = hopArrivals.remove(id);
+            // only requests whose three records were all seen, in order (a redelivery could arrive out of order)
+            if (at != null && at.get(0) >= 0 && at.get(1) >= at.get(0) && at.get(2) >= at.get(1)) {
+                record(run.hops[0], at.get(0) - flight.intended);
+                record(run.hops[1], at.get(1) - at.get(0));
+                record(run.hops[2], at.get(2) - at.get(1));
+            }
+        });
         // requests still unanswered are not tracked any further
         run.mine.keySet().forEach(flights::remove);
         return new Result(schedule.rate(), run.sent.get(), run.errors.get(),
                 LatencySummary.ofMicros(run.accepted), LatencySummary.ofMicros(run.visible),
                 LatencySummary.ofMicros(run.approved), incompleteVisible, incompleteApproved, run.denied.get(),
-                duplicates, run.senderLagMaxNanos.get() / 1e6, run.lastError);
+                duplicates, run.senderLagMaxNanos.get() / 1e6, run.lastError,
+                java.util.Arrays.stream(run.hops).map(LatencySummary::ofMicros).toList());
     }
 
     private void accepted(Run run, long intended, HttpResponse<String> response, Throwable failure) {
@@ -256,6 +283,7 @@ final class SagaLoad implements AutoCloseable {
                         continue;
                     }
                     if (record.topic().equals("policy.decisions")) {
+                        arrived(id, 1, now);
                         Flight flight = flights.get(id);
                         if (flight == null) {
                             decidedEarly.put(id, Boolean.TRUE);
@@ -269,7 +297,10 @@ final class SagaLoad implements AutoCloseable {
                     if (type == null) {
                         continue;
                     }
-                    if (type.endsWith(".approved.v1")) {
+                    if (type.endsWith(".requested.v1")) {
+                        arrived(id, 0, now);
+                    } else if (type.endsWith(".approved.v1")) {
+                        arrived(id, 2, now);
                         approvals.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
                         Flight flight = flights.get(id);
                         if (flight == null) {
@@ -289,6 +320,12 @@ final class SagaLoad implements AutoCloseable {
         } catch (WakeupException stopping) {
             // close()
         }
+    }
+
+    /** Keeps the first arrival of hop record {@code hop} for the id (see {@link #hopArrivals}). */
+    private void arrived(String id, int hop, long now) {
+        AtomicLongArray at = hopArrivals.computeIfAbsent(id, key -> new AtomicLongArray(new long[] {-1, -1, -1}));
+        at.compareAndSet(hop, -1, now);
     }
 
     private void approved(Flight flight, long at) {
