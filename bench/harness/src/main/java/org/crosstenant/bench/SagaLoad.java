@@ -401,6 +401,28 @@ final class SagaLoad implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until no approved record arrived for {@code idle} (the stack worked off what it was sent), at most
+     * {@code max}.
+     *
+     * @return how long it waited
+     */
+    Duration awaitQuiet(Duration idle, Duration max) {
+        long start = System.nanoTime();
+        long deadline = start + max.toNanos();
+        int seen = approvals.size();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline && System.nanoTime() - quietSince < idle.toNanos()) {
+            Bench.pause(200);
+            int now = approvals.size();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.nanoTime();
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     static boolean decided(String body) {
         String status = Api.read(body).path("status").asText("");
         return !status.isEmpty() && !status.equals("requested");
