@@ -138,7 +138,10 @@ public final class KeycloakServer implements AutoCloseable {
         return preparation;
     }
 
-    /** The launched process (kc.sh, which stays the parent of the Keycloak JVM). */
+    /**
+     * The launched process: the orphan guard's {@code /bin/sh} ({@link ProcessTree#orphanGuard}), parent of kc.sh,
+     * which stays the parent of the Keycloak JVM ({@link #jvm()} finds it among the descendants).
+     */
     public ProcessHandle process() {
         return process.toHandle();
     }
@@ -593,8 +596,9 @@ public final class KeycloakServer implements AutoCloseable {
         }
 
         private KeycloakServer launch(int httpPort, Map<String, String> env, Preparation preparation, HomeLock lock) {
-            // under the orphan guard (kc.sh execs the JVM): a launcher that exits while Keycloak is still starting
-            // (Ctrl-C, SIGTERM during start-up) takes it along instead of leaving it holding the port
+            // under the orphan guard: a launcher that exits while Keycloak is still starting (Ctrl-C, SIGTERM during
+            // start-up) takes it along instead of leaving it holding the port. The guard's SIGTERM reaches kc.sh,
+            // whose trap passes it on to the JVM it runs in the background (KeycloakServerTest checks the JVM ends)
             List<String> command = new ArrayList<>(ProcessTree.orphanGuard("keycloak"));
             command.addAll(List.of(homeDir.resolve("bin/kc.sh").toString(), "start", "--optimized",
                     "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
