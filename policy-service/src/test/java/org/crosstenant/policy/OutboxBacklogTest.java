@@ -75,9 +75,10 @@ class OutboxBacklogTest {
                     .setParameter("aggregateId", "backlog-" + UUID.randomUUID())
                     .setParameter("type", PolicyEvents.APPLICATION_REGISTERED)
                     .setParameter("topic", PolicyEvents.POLICY_EVENTS_TOPIC)
-                    .setParameter("occurredAt", occurredAt)
-                    .setParameter("publishedAt", publishedAt)
-                    .setParameter("parkedAt", parkedAt)
+                    // as policy-service binds instants (OutboxRepository): with an explicit UTC offset
+                    .setParameter("occurredAt", occurredAt.atOffset(java.time.ZoneOffset.UTC))
+                    .setParameter("publishedAt", publishedAt == null ? null : publishedAt.atOffset(java.time.ZoneOffset.UTC))
+                    .setParameter("parkedAt", parkedAt == null ? null : parkedAt.atOffset(java.time.ZoneOffset.UTC))
                     .setParameter("reason", parkedAt == null ? null : "test")
                     .executeUpdate()));
         }

@@ -63,8 +63,8 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
      */
     public Uni<Integer> markPublished(List<UUID> ids, Instant at) {
         return Panache.getSession().flatMap(session -> session
-                // one array parameter: an expanded "in (:ids)" list of up to a batch of values took ~10 ms per
-                // statement under load (pg_stat_statements), = any(uuid[]) a fraction of a millisecond
+                // one uuid[] parameter, as policy-service binds it: one statement text whatever the batch size (an
+                // expanded "in (:ids)" list made a new statement per size)
                 .createNativeQuery("update outbox set published_at = :at where id = any(:ids)")
                 .setParameter("at", at)
                 .setParameter("ids", ids.toArray(UUID[]::new))
