@@ -189,8 +189,10 @@ public final class Bench {
                                 log("saga saturated at " + Stats.whole(rate) + "/s: higher rates are not run in this or later rounds");
                                 // let the backlog drain before the next measurement: until no approval arrived for
                                 // 3 s (at most 3 minutes), or it would be measured as the next rate's latency
-                                log("saga backlog drained after " + load.awaitQuiet(Duration.ofSeconds(3),
-                                        Duration.ofMinutes(3)).toSeconds() + " s");
+                                Duration waited = load.awaitQuiet(Duration.ofSeconds(3), Duration.ofMinutes(3));
+                                log(waited.compareTo(Duration.ofMinutes(3)) >= 0
+                                        ? "saga backlog still draining after 3 minutes: the next measurement may include it"
+                                        : "saga backlog drained after " + waited.toSeconds() + " s");
                             }
                         }
                     }
