@@ -226,8 +226,10 @@ class AuditFlowTest {
         await().atMost(WAIT).until(() -> Auditors.records("contoso", Map.of("invitationId", inv)).size() == 1);
         String recordId = (String) Auditors.records("contoso", Map.of("invitationId", inv)).get(0).get("recordId");
 
-        List<ConsumerRecord<String, String>> published = Events.readAll("audit.records",
-                r -> r.value().contains(recordId), WAIT).stream().filter(r -> r.value().contains(recordId)).toList();
+        List<ConsumerRecord<String, String>> published = Events.readUntilEach("audit.records", WAIT,
+                r -> r.value().contains(recordId) && "contoso".equals(r.key()),
+                r -> r.value().contains(recordId) && "fabrikam".equals(r.key()))
+                .stream().filter(r -> r.value().contains(recordId)).toList();
         assertThat(published).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("contoso", "fabrikam");
         assertThat(published).extracting(r -> Events.header(r, "ce_id")).doesNotHaveDuplicates().doesNotContainNull();
         assertThat(published).allSatisfy(r -> {

@@ -124,6 +124,34 @@ final class Events {
         return seen;
     }
 
+    /**
+     * Reads {@code topic} from the start until every one of {@code each} has matched a record (or the time-out), and
+     * returns what it read. Unlike {@link #readAll}, records of one publication that sit on different partitions are
+     * all waited for: behind other tests' records, one partition may be read well ahead of another.
+     */
+    @SafeVarargs
+    static List<ConsumerRecord<String, String>> readUntilEach(String topic, Duration timeout,
+            Predicate<ConsumerRecord<String, String>>... each) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "audit-test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                if (java.util.Arrays.stream(each).allMatch(wanted -> seen.stream().anyMatch(wanted))) {
+                    return seen;
+                }
+            }
+        }
+        return seen;
+    }
+
     static String header(ConsumerRecord<String, String> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

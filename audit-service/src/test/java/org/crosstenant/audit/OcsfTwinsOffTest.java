@@ -47,7 +47,9 @@ class OcsfTwinsOffTest {
         long sequence = AuditDatabase.number(
                 "select sequence from audit_record where record_id = '" + UUID.fromString(recordId) + "'");
 
-        assertThat(Events.readAll("audit.records", r -> r.value().contains(recordId), WAIT))
+        assertThat(Events.readUntilEach("audit.records", WAIT,
+                r -> r.value().contains(recordId) && "contoso".equals(r.key()),
+                r -> r.value().contains(recordId) && "fabrikam".equals(r.key())))
                 .filteredOn(r -> r.value().contains(recordId))
                 .extracting(r -> r.key()).contains("contoso", "fabrikam");
         await().atMost(WAIT).until(() -> AuditDatabase.number(
