@@ -100,16 +100,9 @@ final class Events {
     /** Everything on {@code topic} so far, from the beginning (fresh group each time). */
     static List<ConsumerRecord<String, String>> readAll(String topic, Predicate<ConsumerRecord<String, String>> until,
             Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "audit-test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
+        try (KafkaConsumer<String, String> consumer = fromStart(topic)) {
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     seen.add(record);
@@ -132,16 +125,9 @@ final class Events {
     @SafeVarargs
     static List<ConsumerRecord<String, String>> readUntilEach(String topic, Duration timeout,
             Predicate<ConsumerRecord<String, String>>... each) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "audit-test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
+        try (KafkaConsumer<String, String> consumer = fromStart(topic)) {
             while (System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
                 if (java.util.Arrays.stream(each).allMatch(wanted -> seen.stream().anyMatch(wanted))) {
@@ -150,6 +136,19 @@ final class Events {
             }
         }
         return seen;
+    }
+
+    /** A consumer of {@code topic} in a fresh group, from the earliest offset. */
+    private static KafkaConsumer<String, String> fromStart(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "audit-test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
+        consumer.subscribe(List.of(topic));
+        return consumer;
     }
 
     static String header(ConsumerRecord<String, String> record, String name) {
