@@ -4,42 +4,67 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Picks loopback ports that are free right now, so parallel test runs and a running local stack never collide. */
+/**
+ * Picks loopback ports that are free right now and stay ours until a server binds them, so parallel test runs
+ * ({@code mvn -T2}) and a running local stack never collide.
+ *
+ * <p>Two ways a picked port used to be lost before the broker or database bound it: any process listening on an
+ * ephemeral port (Quarkus' {@code test-port=0}, a JDK {@code HttpServer} on port 0) may be given the port this class
+ * just closed, and another JVM of the build may pick it too. So ports come from below the kernel's ephemeral range
+ * ({@code /proc/sys/net/ipv4/ip_local_port_range}), where {@code bind(0)} never lands, and each handed-out port is
+ * reserved across processes by a byte-range lock on one shared file, held until this JVM exits.
+ */
 public final class FreePorts {
 
     private FreePorts() {
     }
 
+    /** Lowest port handed out: above the local stack's documented ports (8080..9093, 15432). */
+    static final int RANGE_LOW = 20000;
+    /** Below this many candidates (an unusual ephemeral range) the ephemeral range is used as before. */
+    private static final int MIN_RANGE = 1000;
+
     /** Ports this JVM handed out already: the kernel may offer a just-closed port again to the next bind(0). */
     private static final Set<Integer> ISSUED = ConcurrentHashMap.newKeySet();
+    /** Reservations held for the JVM's lifetime; the OS drops them when the process ends, however it ends. */
+    private static final List<FileLock> RESERVED = new CopyOnWriteArrayList<>();
+    private static final FileChannel RESERVATIONS = openReservations();
+    private static final int RANGE_HIGH = ephemeralLow();
 
     /**
-     * A loopback port that is free now and that this JVM has not handed out before, so two calls in a row (a broker's
-     * client and controller listeners, say) never get the same port.
+     * A loopback port that is free now, that no JVM using this class on this machine holds, and that this JVM has not
+     * handed out before, so two calls in a row (a broker's client and controller listeners, say) never get the same
+     * port.
      *
-     * @return a TCP port number
-     * @throws UncheckedIOException when no port can be bound
+     * @return a TCP port number, in {@code 20000 ..} the kernel's first ephemeral port {@code - 1} when that range
+     *         holds at least 1000 ports, otherwise one the kernel chose
+     * @throws IllegalStateException when 1000 candidates were all taken
+     * @throws UncheckedIOException  when no port can be bound at all
      */
     public static int pick() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = bindAny();
-            if (ISSUED.add(port)) {
+        boolean belowEphemeral = RANGE_HIGH - RANGE_LOW >= MIN_RANGE;
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = belowEphemeral ? ThreadLocalRandom.current().nextInt(RANGE_LOW, RANGE_HIGH) : bindAny();
+            if (ISSUED.contains(port) || (belowEphemeral && !bindable(port))) {
+                continue;
+            }
+            if (reserve(port) && ISSUED.add(port)) {
                 return port;
             }
         }
-        throw new IllegalStateException("no loopback port left that this JVM has not handed out");
-    }
-
-    private static int bindAny() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
+        throw new IllegalStateException("no free loopback port found in 1000 attempts");
     }
 
     /** True when something already listens on the loopback port. */
@@ -48,6 +73,62 @@ public final class FreePorts {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range; 32768 (Linux' default) where it cannot be read. */
+    static int ephemeralLow() {
+        try {
+            // readString would trust procfs' reported size and read one character of it (JDK 17)
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int bindAny() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    /** Locks byte {@code port} of the shared file; true without a file (another user's, say): the bind check stays. */
+    private static boolean reserve(int port) {
+        if (RESERVATIONS == null) {
+            return true;
+        }
+        try {
+            FileLock lock = RESERVATIONS.tryLock(port, 1, false);
+            if (lock == null) {
+                return false;
+            }
+            RESERVED.add(lock);
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static FileChannel openReservations() {
+        Path file = Path.of(System.getProperty("java.io.tmpdir"),
+                "crosstenant-ports-" + System.getProperty("user.name", "user") + ".lock");
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 }
