@@ -32,6 +32,20 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
     }
 
     /**
+     * The due-rows query of {@link #lockDue} ({@code :limit} is its one parameter), public for the plan test. The
+     * per-aggregate check reads only rows backing off ({@code outbox_waiting_idx}, a few at most), so its cost does
+     * not grow with the backlog of rows waiting for their first send. The entity's columns only: seq is not mapped.
+     */
+    public static final String DUE_ROWS = "select o.id, o.aggregate_type, o.aggregate_id, o.type, o.topic,"
+            + " o.payload::text as payload, o.occurred_at, o.published_at, o.attempts, o.parked_at"
+            + " from outbox o where o.published_at is null and o.parked_at is null"
+            + " and (o.next_attempt_at is null or o.next_attempt_at <= now())"
+            + " and not exists (select 1 from outbox e where e.aggregate_type = o.aggregate_type"
+            + " and e.aggregate_id = o.aggregate_id and e.published_at is null and e.parked_at is null"
+            + " and e.seq < o.seq and e.next_attempt_at > now())"
+            + " order by o.seq limit :limit for update of o skip locked";
+
+    /**
      * The rows due for a send, in commit order, locked until the caller's transaction ends: neither published nor
      * parked, past their back-off ({@code next_attempt_at}), and not behind an earlier row of their invitation that is
      * still backing off — a later row of an invitation waits while an earlier one is being retried (per-invitation
@@ -42,14 +56,7 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
      */
     public Uni<List<OutboxEvent>> lockDue(int limit) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("select o.id, o.aggregate_type, o.aggregate_id, o.type, o.topic,"
-                        + " o.payload::text as payload, o.occurred_at, o.published_at, o.attempts, o.parked_at"
-                        + " from outbox o where o.published_at is null and o.parked_at is null"
-                        + " and (o.next_attempt_at is null or o.next_attempt_at <= now())"
-                        + " and not exists (select 1 from outbox e where e.aggregate_type = o.aggregate_type"
-                        + " and e.aggregate_id = o.aggregate_id and e.published_at is null and e.parked_at is null"
-                        + " and e.seq < o.seq and e.next_attempt_at > now())"
-                        + " order by o.seq limit :limit for update of o skip locked", OutboxEvent.class)
+                .createNativeQuery(DUE_ROWS, OutboxEvent.class)
                 .setParameter("limit", limit)
                 .getResultList());
     }
