@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -23,11 +21,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +35,7 @@ import org.crosstenant.platform.tlog.NoteKey;
 import org.crosstenant.platform.tlog.NoteSigner;
 import org.crosstenant.stack.DemoUpstream;
 import org.crosstenant.stack.infra.Directories;
+import org.crosstenant.stack.infra.FreePorts;
 import org.crosstenant.stack.infra.KafkaBroker;
 import org.crosstenant.stack.infra.KeycloakServer;
 import org.crosstenant.stack.infra.KeycloakTokens;
@@ -98,8 +94,6 @@ class ContainersWalkIT {
             System.getProperty("user.home") + "/.cache/crosstenant/images"));
     private final String runId = UUID.randomUUID().toString();
     private final List<GenericContainer<?>> containers = new ArrayList<>();
-    private final Set<Integer> issuedPorts = new HashSet<>();
-    private final Random random = new Random();
 
     private Podman podman;
     private Process service;
@@ -451,21 +445,12 @@ class ContainersWalkIT {
     }
 
     /**
-     * A free loopback port below the kernel's ephemeral range (32768 and up here): a port picked inside it may be
-     * taken by an outgoing connection (Kafka's, PostgreSQL clients') before the container that should listen on it
-     * has started — seen here with Keycloak, the slowest to bind.
+     * A free loopback port below the kernel's ephemeral range, reserved against other JVMs ({@link FreePorts}): a port
+     * picked inside that range may be taken by an outgoing connection (Kafka's, PostgreSQL clients') before the
+     * container that should listen on it has started — seen here with Keycloak, the slowest to bind.
      */
     private int port() {
-        while (true) {
-            int port = 20_000 + random.nextInt(12_000);
-            if (issuedPorts.add(port)) {
-                try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException inUse) {
-                    // try another
-                }
-            }
-        }
+        return FreePorts.pick();
     }
 
     private String issuer(String tenant) {

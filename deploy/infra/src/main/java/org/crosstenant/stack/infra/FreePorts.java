@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * ephemeral port (Quarkus' {@code test-port=0}, a JDK {@code HttpServer} on port 0) may be given the port this class
  * just closed, and another JVM of the build may pick it too. So ports come from below the kernel's ephemeral range
  * ({@code /proc/sys/net/ipv4/ip_local_port_range}), where {@code bind(0)} never lands, and each handed-out port is
- * reserved across processes by a byte-range lock on one shared file, held until this JVM exits.
+ * reserved across processes by a byte-range lock on one shared file per user, held until this JVM exits.
  */
 public final class FreePorts {
 
@@ -44,9 +44,9 @@ public final class FreePorts {
     private static final int RANGE_HIGH = ephemeralLow();
 
     /**
-     * A loopback port that is free now, that no JVM using this class on this machine holds, and that this JVM has not
-     * handed out before, so two calls in a row (a broker's client and controller listeners, say) never get the same
-     * port.
+     * A loopback port that is free now, that no other JVM of this user holds through this class, and that this JVM
+     * has not handed out before, so two calls in a row (a broker's client and controller listeners, say) never get the
+     * same port.
      *
      * @return a TCP port number, in {@code 20000 ..} the kernel's first ephemeral port {@code - 1} when that range
      *         holds at least 1000 ports, otherwise one the kernel chose
@@ -57,12 +57,22 @@ public final class FreePorts {
         boolean belowEphemeral = RANGE_HIGH - RANGE_LOW >= MIN_RANGE;
         for (int attempt = 0; attempt < 1000; attempt++) {
             int port = belowEphemeral ? ThreadLocalRandom.current().nextInt(RANGE_LOW, RANGE_HIGH) : bindAny();
-            if (ISSUED.contains(port) || (belowEphemeral && !bindable(port))) {
+            if (ISSUED.contains(port)) {
                 continue;
             }
-            if (reserve(port) && ISSUED.add(port)) {
+            // reserve before the bind probe: the probe listens for a moment, and another JVM checking a port it
+            // reserved earlier must not see that as "in use"
+            Reservation reservation = reserve(port);
+            if (reservation == null) {
+                continue;
+            }
+            if ((!belowEphemeral || bindable(port)) && ISSUED.add(port)) {
+                if (reservation.lock() != null) {
+                    RESERVED.add(reservation.lock());
+                }
                 return port;
             }
+            reservation.release();
         }
         throw new IllegalStateException("no free loopback port found in 1000 attempts");
     }
@@ -103,22 +113,38 @@ public final class FreePorts {
         }
     }
 
-    /** Locks byte {@code port} of the shared file; true without a file (another user's, say): the bind check stays. */
-    private static boolean reserve(int port) {
+    /**
+     * Locks byte {@code port} of the shared file: the reservation (without a lock when there is no file to lock: the
+     * bind probe then stays the only check), or null when another JVM, or another class loader's copy of this class,
+     * holds it.
+     */
+    private static Reservation reserve(int port) {
         if (RESERVATIONS == null) {
-            return true;
+            return Reservation.NO_FILE;
         }
         try {
             FileLock lock = RESERVATIONS.tryLock(port, 1, false);
-            if (lock == null) {
-                return false;
-            }
-            RESERVED.add(lock);
-            return true;
+            return lock == null ? null : new Reservation(lock);
         } catch (OverlappingFileLockException e) {
-            return false;
+            return null;
         } catch (IOException e) {
-            return true;
+            return Reservation.NO_FILE;
+        }
+    }
+
+    /** A port's cross-process reservation; {@code lock} null when there is no file to lock. */
+    private record Reservation(FileLock lock) {
+        static final Reservation NO_FILE = new Reservation(null);
+
+        void release() {
+            if (lock == null) {
+                return;
+            }
+            try {
+                lock.release();
+            } catch (IOException e) {
+                // the port stays reserved until this JVM exits: one fewer candidate, nothing worse
+            }
         }
     }
 
@@ -126,7 +152,18 @@ public final class FreePorts {
         Path file = Path.of(System.getProperty("java.io.tmpdir"),
                 "crosstenant-ports-" + System.getProperty("user.name", "user") + ".lock");
         try {
-            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // a channel that is garbage collected gets closed, and closing any channel of the file drops all of the
+            // process's locks on it (POSIX): a shutdown hook keeps this one reachable until the JVM exits, also when
+            // the class loader of this copy of the class is discarded (Quarkus tests load classes in several)
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // exiting anyway
+                }
+            }, "crosstenant-free-ports"));
+            return channel;
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -3,6 +3,7 @@ package org.crosstenant.stack.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -43,7 +44,8 @@ class FreePortsTest {
                 assertEquals(numbers.nextInt(), ephemeralLow, "the kernel's first ephemeral port");
             }
         }
-        assertTrue(ephemeralLow - FreePorts.RANGE_LOW >= 1000,
+        // a kernel whose ephemeral range starts below 21000 leaves nothing to check: pick() uses the kernel's choice
+        assumeTrue(ephemeralLow - FreePorts.RANGE_LOW >= 1000,
                 "this machine's ephemeral range starts at " + ephemeralLow + ": nothing below it to pick from");
         for (int i = 0; i < 200; i++) {
             int port = FreePorts.pick();
