@@ -94,7 +94,9 @@ class OutboxBacklogTest {
                 .onTermination().call(() -> connection.query("rollback").execute()))
                 .await().atMost(Duration.ofSeconds(60));
 
-        assertTrue(readByOrderCheck[0] <= backingOff[0], "the order check read " + readByOrderCheck[0]
+        // rows backing off (other tests' retries) may be counted once per later row of their aggregate, and the count
+        // above is another snapshot than the plan's: a bound far below the backlog, far above any such handful
+        assertTrue(readByOrderCheck[0] < backingOff[0] + backlog / 10, "the order check read " + readByOrderCheck[0]
                 + " rows where " + backingOff[0] + " are backing off (backlog " + backlog + ")");
     }
 

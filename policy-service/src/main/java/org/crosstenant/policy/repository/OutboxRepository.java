@@ -34,8 +34,9 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxEvent, UUID
 
     /**
      * The due-rows query of {@link #lockDue} ({@code :limit} is its one parameter), public for the plan test. The
-     * per-aggregate check reads only rows backing off ({@code outbox_waiting_idx}, a few at most), so its cost does
-     * not grow with the backlog of rows waiting for their first send. The entity's columns only: seq is not mapped.
+     * per-aggregate check reads only rows backing off ({@code outbox_waiting_idx}: none in normal operation; after a
+     * broker outage the rows that failed, until they are published), so its cost does not grow with the backlog of
+     * rows waiting for their first send. The entity's columns only: seq is not mapped.
      */
     public static final String DUE_ROWS = "select o.id, o.aggregate_type, o.aggregate_id, o.type, o.topic, o.payload, "
             + "o.occurred_at, o.published_at, o.attempts, o.parked_at from outbox o "

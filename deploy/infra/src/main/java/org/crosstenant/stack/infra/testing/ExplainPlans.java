@@ -24,7 +24,8 @@ public final class ExplainPlans {
      * @param explainJson the single value {@code EXPLAIN (ANALYZE, FORMAT JSON)} returns (a one-element array)
      * @param alias       the table alias as written in the query
      * @return the number of rows read through that alias
-     * @throws IllegalArgumentException when the text is not such a plan (no ANALYZE figures, not JSON)
+     * @throws IllegalArgumentException when the JSON is not such a plan (no ANALYZE figures)
+     * @throws UncheckedIOException     when the text is not JSON
      */
     public static long rowsRead(String explainJson, String alias) {
         JsonNode root;
