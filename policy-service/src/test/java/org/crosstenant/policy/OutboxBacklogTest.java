@@ -3,7 +3,6 @@ package org.crosstenant.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -12,7 +11,7 @@ import jakarta.inject.Inject;
 
 import org.crosstenant.policy.repository.OutboxRepository;
 import org.crosstenant.policy.service.PolicyEvents;
-import org.crosstenant.stack.infra.testing.ExplainPlans;
+import org.crosstenant.platform.outbox.OutboxPlanProbe;
 import org.crosstenant.stack.infra.testing.FederatedIdentityTestResource;
 import org.crosstenant.stack.infra.testing.KafkaTestResource;
 import org.crosstenant.stack.infra.testing.PostgresTestResource;
@@ -25,7 +24,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The outbox gauges ({@link OutboxRepository#backlog()}) count waiting rows and parked rows, never published ones,
@@ -70,34 +68,18 @@ class OutboxBacklogTest {
     }
 
     @Test
-    void dueRowsOrderCheckReadsOnlyRowsBackingOffNotTheBacklog() {
+    void dueRowsOrderCheckReadsOnlyRowsBackingOffNotTheBacklog() throws Exception {
         // 3 000 rows waiting for their first send, statistics taken with them, in a transaction that is rolled back:
         // the per-aggregate order check must read the rows backing off (a handful from other tests at most), not
         // every pending row once per relay round, which made each round slower the longer the backlog grew
         int backlog = 3000;
-        long[] readByOrderCheck = new long[1];
-        long[] backingOff = new long[1];
-        pool.withConnection(connection -> connection.query("begin").execute()
-                .chain(() -> connection.preparedQuery("insert into outbox (id, aggregate_type, aggregate_id, type,"
-                                + " topic, payload, occurred_at) select gen_random_uuid(), $1, gen_random_uuid()::text, $2,"
-                                + " $3, cast('{}' as jsonb), now() from generate_series(1, $4)")
-                        .execute(Tuple.of("tenant", PolicyEvents.APPLICATION_REGISTERED, PolicyEvents.POLICY_EVENTS_TOPIC,
-                                backlog)))
-                .chain(() -> connection.query("analyze outbox").execute())
-                .chain(() -> connection.query("select count(*) from outbox where published_at is null"
-                        + " and parked_at is null and next_attempt_at is not null").execute())
-                .invoke(rows -> backingOff[0] = rows.iterator().next().getLong(0))
-                .chain(() -> connection.query("explain (analyze, format json) "
-                        + OutboxRepository.DUE_ROWS.replace(":limit", "100")).execute())
-                .invoke(rows -> readByOrderCheck[0] = ExplainPlans.rowsRead(
-                        String.valueOf(rows.iterator().next().getValue(0)), "e"))
-                .onTermination().call(() -> connection.query("rollback").execute()))
-                .await().atMost(Duration.ofSeconds(60));
+        OutboxPlanProbe.OrderCheck check = OutboxPlanProbe.orderCheck(pool.getDelegate(), OutboxRepository.DUE_ROWS,
+                "tenant", PolicyEvents.APPLICATION_REGISTERED, PolicyEvents.POLICY_EVENTS_TOPIC, backlog);
 
         // rows backing off (other tests' retries) may be counted once per later row of their aggregate, and the count
         // above is another snapshot than the plan's: a bound far below the backlog, far above any such handful
-        assertTrue(readByOrderCheck[0] < backingOff[0] + backlog / 10, "the order check read " + readByOrderCheck[0]
-                + " rows where " + backingOff[0] + " are backing off (backlog " + backlog + ")");
+        assertTrue(check.read() < check.backingOff() + backlog / 10, "the order check read " + check.read()
+                + " rows where " + check.backingOff() + " are backing off (backlog " + backlog + ")");
     }
 
     private Uni<Integer> insert(int rows, Instant occurredAt, Instant publishedAt, Instant parkedAt) {
